@@ -1,0 +1,67 @@
+# The WPO platform. `make help` lists what you can do.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+# uv from PATH, or a private copy installed from PyPI into .tools on first use.
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run demo test test-browser lint format messages clean
+
+help: ## Show this help
+	@echo "WPO-platform — make targets:"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@echo "Configuration comes from environment variables; see README.md."
+
+.tools/bin/uv:
+	@python3 -m venv .tools && .tools/bin/pip install --quiet --disable-pip-version-check uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	@$(UV) sync --frozen --quiet
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm ontbreekt: installeer Node.js (apt-get install nodejs npm)"; exit 1; }
+	@npm ci --silent --no-audit --no-fund
+	@touch $@
+
+install: .venv/.synced node_modules/.installed ## Install Python packages (uv) and front-end files (npm)
+
+run: install ## Migrate, load curriculum and demo organisation, serve on http://127.0.0.1:8000
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input -v 0
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py load_curriculum
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo
+	@echo "Het WPO-platform draait op http://$(HOST):$(PORT)/  (stoppen: Ctrl+C)"
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "Chromium installeren (Debian-pakket)…"; \
+	    (apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
+	     (apt-get update -qq >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null)); \
+	  else echo "Chromium ontbreekt en apt-get is niet bruikbaar: browsertests worden overgeslagen."; fi; }
+
+test: install chromium ## Install what is needed and run every test
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install ## ruff, mypy and the migrations check
+	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
+	@$(PY) -m mypy
+	@DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+format: install ## Format the code with ruff
+	@$(PY) -m ruff check --fix .
+	@$(PY) -m ruff format .
+
+messages: install ## Update the English translation catalogue and compile it
+	@DEBUG=true $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules
+	@DEBUG=true $(PY) manage.py compilemessages -l en --ignore=.venv
+
+clean: ## Remove the virtualenv, node_modules and the local SQLite database
+	rm -rf .venv .tools node_modules data/wpo.sqlite3* test-output

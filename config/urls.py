@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from wpo.accounts.views import home
+
+# Django's admin is for the people who run the service (superusers), not for organisations:
+# everything an organisation does happens in the app itself, through the access layer.
+admin.site.has_permission = lambda request: bool(request.user.is_active and request.user.is_superuser)  # type: ignore[method-assign]
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("wpo.accounts.urls")),
+    path("deelnemer/", include("wpo.learn.urls")),
+    path("opleider/", include("wpo.trajectories.urls")),
+    path("coach/", include("wpo.coaching.urls")),
+    path("beheer/", include("wpo.orgs.urls")),
+    path("curriculum/", include("wpo.curriculum.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+]

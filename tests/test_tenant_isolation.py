@@ -1,0 +1,87 @@
+"""One door to data: every URL of the project, tried by someone of another organisation.
+
+The walk finds URL patterns by itself, so a new view is covered the day it is added. A URL
+argument the walk does not know yet makes the test fail until someone says here which of
+organisation A's objects it points at.
+"""
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from wpo.curriculum.models import Assignment
+from wpo.orgs.models import PeopleImport, Person
+
+from .conftest import login
+from .factories import World
+
+# URL argument name -> which object of organisation A it names.
+OBJECT_OF_ORG_A: dict[str, Callable[[World], int]] = {
+    "person_id": lambda w: w.participant.pk,
+    "department_id": lambda w: w.department.pk,
+    "trajectory_id": lambda w: w.trajectory.pk,
+    "assignment_id": lambda w: Assignment.objects.filter(subskill__skill=w.skill).first().pk,  # type: ignore[union-attr]
+    "import_id": lambda w: PeopleImport.objects.create(
+        organization=w.org, created_by=w.administrator, file_name="a.csv", content="x"
+    ).pk,
+}
+# Namespaces that organisations never reach: Django's admin is for the service's own operators.
+NOT_ORGANISATION_URLS = {"admin"}
+
+
+def walk(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in NOT_ORGANISATION_URLS:
+                continue
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry, ns)
+        elif entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+def all_patterns() -> list[tuple[str, list[str]]]:
+    return [(name, sorted(p.pattern.converters)) for name, p in walk()]
+
+
+def test_the_walk_finds_the_projects_urls() -> None:
+    names = {name for name, _ in all_patterns()}
+    # A few that must be there; the walk is useless if it finds nothing.
+    assert {"orgs:person_edit", "trajectories:trajectory_detail", "learn:home"} <= names
+    assert len(names) >= 15
+
+
+@pytest.mark.parametrize(("name", "args"), [p for p in all_patterns() if p[1]], ids=lambda v: str(v))
+def test_another_organisation_gets_404(
+    name: str, args: list[str], client: Client, world: World, outsider: Person
+) -> None:
+    unknown = [a for a in args if a not in OBJECT_OF_ORG_A]
+    assert not unknown, f"{name}: say in OBJECT_OF_ORG_A which object {unknown} names"
+    url = reverse(name, kwargs={arg: OBJECT_OF_ORG_A[arg](world) for arg in args})
+    login(client, outsider)
+    get, post = client.get(url), client.post(url, {})
+    assert get.status_code in (404, 405), f"GET {url} gave {get.status_code}"
+    assert post.status_code in (404, 405), f"POST {url} gave {post.status_code}"
+    assert 404 in (get.status_code, post.status_code)
+
+
+@pytest.mark.parametrize("name", [n for n, args in all_patterns() if not args])
+def test_pages_without_arguments_show_nothing_of_another_organisation(
+    name: str, client: Client, world: World, outsider: Person
+) -> None:
+    login(client, outsider)
+    response = client.get(reverse(name), follow=True)
+    assert response.status_code < 500
+    body = response.content.decode()
+    for person in (world.participant, world.trainer, world.coach):
+        assert person.user.last_name not in body, f"{name} shows {person.user.last_name} of another organisation"
+    assert world.department.name not in body
+
+
+def test_organisation_users_cannot_use_djangos_admin(client: Client, world: World) -> None:
+    login(client, world.administrator)
+    response = client.get("/django-admin/")
+    assert response.status_code == 302 and "/login/" in response["Location"]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "coaching"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("rapportage/", views.report, name="report"),
+]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LearnConfig(AppConfig):
+    name = "wpo.learn"
+    label = "learn"
+    verbose_name = _("Deelnemer")

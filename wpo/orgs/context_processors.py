@@ -1,0 +1,31 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+
+# (role, url name, label) in the order they appear in the menu.
+NAV: tuple[tuple[Role, str, Any], ...] = (
+    (Role.PARTICIPANT, "learn:home", _("Mijn opdracht")),
+    (Role.TRAINER, "trajectories:my_participants", _("Mijn deelnemers")),
+    (Role.COACH, "coaching:overview", _("Overzicht")),
+    (Role.PROJECT_MANAGER, "coaching:report", _("Rapportage")),
+    (Role.ADMINISTRATOR, "orgs:people", _("Mensen")),
+    (Role.ADMINISTRATOR, "orgs:departments", _("Afdelingen")),
+    (Role.TRAINER, "curriculum:catalogue", _("WPO-opdrachten")),
+    (Role.COACH, "curriculum:catalogue", _("WPO-opdrachten")),
+    (Role.CONTENT_EDITOR, "curriculum:catalogue", _("WPO-opdrachten")),
+)
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    person = getattr(request, "person", None)
+    if person is None:
+        return {"nav_items": []}
+    items, seen = [], set()
+    for role, url_name, label in NAV:
+        if person.has_role(role) and url_name not in seen:
+            seen.add(url_name)
+            items.append({"url_name": url_name, "label": label})
+    return {"nav_items": items, "current_person": person}

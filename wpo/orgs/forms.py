@@ -1,0 +1,98 @@
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Department, Person, Role
+
+
+class DepartmentForm(forms.ModelForm[Department]):
+    class Meta:
+        model = Department
+        fields = ["name", "agreed_capacity"]
+
+    def __init__(self, *args: Any, organization_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization_id = organization_id
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        clash = Department.objects.filter(organization_id=self.organization_id, name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Er is al een afdeling met deze naam."))
+        return name
+
+
+class PersonForm(forms.Form):
+    first_name = forms.CharField(label=_("Voornaam"), max_length=150)
+    last_name = forms.CharField(label=_("Achternaam"), max_length=150)
+    email = forms.EmailField(label=_("E-mailadres"), required=False, help_text=_("Niet verplicht."))
+    employee_number = forms.CharField(label=_("Personeelsnummer"), max_length=50, required=False)
+    department = forms.ModelChoiceField(label=_("Afdeling"), queryset=Department.objects.none(), required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("Rollen"),
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Iemand kan meer rollen hebben."),
+    )
+    trainers = forms.ModelMultipleChoiceField(
+        label=_("Werkplekopleider(s)"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Alleen nodig voor een deelnemer."),
+    )
+    password = forms.CharField(
+        label=_("Wachtwoord"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Laat leeg om het wachtwoord niet te veranderen."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organization_id: int,
+        departments: Any,
+        trainers: Any,
+        person: Person | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization_id = organization_id
+        self.person = person
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        self.fields["trainers"].queryset = trainers  # type: ignore[attr-defined]
+        self.fields["trainers"].label_from_instance = lambda p: p.name  # type: ignore[attr-defined]
+
+    def clean_employee_number(self) -> str:
+        number = self.cleaned_data["employee_number"].strip()
+        if number:
+            clash = Person.objects.filter(organization_id=self.organization_id, employee_number=number)
+            if self.person is not None:
+                clash = clash.exclude(pk=self.person.pk)
+            if clash.exists():
+                raise forms.ValidationError(_("Dit personeelsnummer hoort al bij iemand anders."))
+        return number
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if password:
+            password_validation.validate_password(password, self.person.user if self.person else None)
+        return password
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.person is not None and data.get("trainers") and self.person in data["trainers"]:
+            self.add_error("trainers", _("Iemand kan niet zijn of haar eigen werkplekopleider zijn."))
+        return data
+
+
+class PeopleImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV-bestand"),
+        help_text=_("Een export uit het personeelssysteem, met kolomnamen op de eerste regel."),
+    )

@@ -1,0 +1,22 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from .models import Person
+
+
+def _person_for(request: HttpRequest) -> Person | None:
+    if not request.user.is_authenticated:
+        return None
+    return Person.objects.select_related("organization", "user", "department").filter(user=request.user).first()
+
+
+class PersonMiddleware:
+    """Puts the logged-in user's ``Person`` (organisation and roles) on the request: one query."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.person = _person_for(request)  # type: ignore[attr-defined]
+        return self.get_response(request)

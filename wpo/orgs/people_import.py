@@ -1,0 +1,262 @@
+"""Bulk import of people from a CSV file as an HR system exports it.
+
+Flow: upload → ``preview`` (nothing written but the uploaded text) → confirm → ``people_import_confirm``
+re-reads the same text and writes every row in one transaction, or nothing at all.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Department, Organization, PeopleImport, Person, Role
+from .services import person_create, person_update, unique_username
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+
+# Header names as HR exports write them; compared after lower-casing and trimming.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "employee_number": ("personeelsnummer", "personeelsnr", "medewerkernummer", "nummer"),
+    "first_name": ("voornaam", "roepnaam"),
+    "infix": ("tussenvoegsel", "tussenvoegsels"),
+    "last_name": ("achternaam",),
+    "email": ("e-mail", "email", "e-mailadres", "emailadres"),
+    "department": ("afdeling",),
+    "roles": ("rol", "rollen", "functie in wpo"),
+    "trainer": ("werkplekopleider", "leidinggevende"),
+}
+REQUIRED = ("employee_number", "first_name", "last_name", "department", "roles")
+ROLE_WORDS: dict[str, Role] = {
+    "deelnemer": Role.PARTICIPANT,
+    "werkplekopleider": Role.TRAINER,
+    "opleider": Role.TRAINER,
+    "coach": Role.COACH,
+    "projectmanager": Role.PROJECT_MANAGER,
+    "beheerder": Role.ADMINISTRATOR,
+}
+
+
+@dataclass
+class Row:
+    line: int
+    employee_number: str
+    first_name: str
+    last_name: str
+    email: str
+    department: str
+    roles: list[Role]
+    trainer: str
+    existing: Person | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def role_labels(self) -> str:
+        return ", ".join(str(r.label) for r in self.roles)
+
+
+@dataclass
+class Preview:
+    rows: list[Row] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # problems with the file as a whole
+    new_departments: list[str] = field(default_factory=list)
+
+    @property
+    def row_errors(self) -> list[Row]:
+        return [r for r in self.rows if r.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.row_errors and bool(self.rows)
+
+    @property
+    def new_count(self) -> int:
+        return sum(1 for r in self.rows if r.existing is None)
+
+    @property
+    def update_count(self) -> int:
+        return sum(1 for r in self.rows if r.existing is not None)
+
+
+def decode_upload(raw: bytes) -> str:
+    """HR exports come as UTF-8 (often with a byte-order mark) or as Windows-1252 from Excel."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _reader(text: str) -> csv.DictReader[str]:
+    sample = text[:4096]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
+    except csv.Error:
+        dialect = csv.excel
+    return csv.DictReader(io.StringIO(text), dialect=dialect)
+
+
+def preview(organization: Organization, text: str) -> Preview:
+    result = Preview()
+    reader = _reader(text)
+    headers = {(h or "").strip().lower(): h for h in (reader.fieldnames or [])}
+    mapping: dict[str, str] = {}
+    for key, names in COLUMNS.items():
+        found = next((headers[n] for n in names if n in headers), None)
+        if found is not None:
+            mapping[key] = found
+    missing = [COLUMNS[k][0] for k in REQUIRED if k not in mapping]
+    if missing:
+        result.errors.append(
+            _("Deze kolommen ontbreken: %(columns)s. De eerste regel moet de kolomnamen bevatten.")
+            % {"columns": ", ".join(missing)}
+        )
+        return result
+
+    departments = {d.name.lower(): d for d in Department.objects.filter(organization=organization)}
+    existing = {
+        p.employee_number: p
+        for p in Person.objects.filter(organization=organization).exclude(employee_number="").select_related("user")
+    }
+    org_trainers = {p.employee_number for p in existing.values() if p.is_trainer}
+    seen: dict[str, int] = {}
+    raw_rows = list(reader)
+    if len(raw_rows) > MAX_ROWS:
+        result.errors.append(_("Het bestand heeft meer dan %(max)d regels. Splits het op.") % {"max": MAX_ROWS})
+        return result
+    for index, raw in enumerate(raw_rows, start=2):
+        def get(key: str, raw: dict[str, str | None] = raw) -> str:
+            column = mapping.get(key)
+            value = raw.get(column) if column else ""
+            return (value or "").strip()
+
+        if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
+            continue  # Excel often leaves empty lines at the end
+        last_name = " ".join(p for p in (get("infix"), get("last_name")) if p)
+        row = Row(
+            line=index,
+            employee_number=get("employee_number"),
+            first_name=get("first_name"),
+            last_name=last_name,
+            email=get("email"),
+            department=get("department"),
+            roles=[],
+            trainer=get("trainer"),
+        )
+        for key, label in (
+            ("employee_number", _("personeelsnummer")),
+            ("first_name", _("voornaam")),
+            ("last_name", _("achternaam")),
+            ("department", _("afdeling")),
+        ):
+            if not getattr(row, key):
+                row.errors.append(_("%(field)s is leeg.") % {"field": label.capitalize()})
+        for word in filter(None, (w.strip().lower() for w in get("roles").replace("/", ",").replace("|", ",").split(","))):
+            role = ROLE_WORDS.get(word)
+            if role is None:
+                row.errors.append(
+                    _("Onbekende rol ‘%(role)s’. Kies uit: %(choices)s.")
+                    % {"role": word, "choices": ", ".join(ROLE_WORDS)}
+                )
+            elif role not in row.roles:
+                row.roles.append(role)
+        if not row.roles and not any("rol" in e.lower() for e in row.errors):
+            row.errors.append(_("Rol is leeg."))
+        if row.email:
+            try:
+                validate_email(row.email)
+            except ValidationError:
+                row.errors.append(_("‘%(email)s’ is geen geldig e-mailadres.") % {"email": row.email})
+        if len(row.first_name) > 150 or len(row.last_name) > 150:
+            row.errors.append(_("Naam is te lang (hoogstens 150 tekens)."))
+        if row.employee_number:
+            if row.employee_number in seen:
+                row.errors.append(
+                    _("Personeelsnummer %(number)s staat ook op regel %(line)d.")
+                    % {"number": row.employee_number, "line": seen[row.employee_number]}
+                )
+            seen.setdefault(row.employee_number, index)
+            row.existing = existing.get(row.employee_number)
+        if row.department and row.department.lower() not in departments:
+            if row.department not in result.new_departments:
+                result.new_departments.append(row.department)
+        result.rows.append(row)
+
+    trainers_in_file = {r.employee_number for r in result.rows if Role.TRAINER in r.roles}
+    for row in result.rows:
+        if row.trainer and row.trainer not in trainers_in_file | org_trainers:
+            row.errors.append(
+                _("Werkplekopleider %(number)s is niet gevonden. Zet die persoon ook in het bestand, met de rol werkplekopleider.")
+                % {"number": row.trainer}
+            )
+    if not result.rows and not result.errors:
+        result.errors.append(_("Het bestand bevat geen mensen."))
+    return result
+
+
+@transaction.atomic
+def people_import_confirm(*, people_import: PeopleImport) -> int:
+    """Write every row of the import, or nothing. Returns how many people were written."""
+    locked = PeopleImport.objects.select_for_update().get(pk=people_import.pk)
+    if locked.status != PeopleImport.Status.PREVIEW:
+        raise ValidationError(_("Dit bestand is al geïmporteerd."))
+    organization = locked.organization
+    result = preview(organization, locked.content)
+    if not result.ok:
+        raise ValidationError(_("Het bestand heeft nog fouten. Er is niets geïmporteerd."))
+    departments = {d.name.lower(): d for d in Department.objects.filter(organization=organization)}
+    for name in result.new_departments:
+        departments[name.lower()] = Department.objects.create(organization=organization, name=name)
+    written: dict[str, Person] = {}
+    taken: set[str] = set()
+    for row in result.rows:
+        department = departments[row.department.lower()]
+        if row.existing is not None:
+            person = person_update(
+                person=row.existing,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                email=row.email,
+                department=department,
+                employee_number=row.employee_number,
+                roles=set(row.existing.roles) | set(row.roles),
+                trainers=list(row.existing.trainers.all()),
+            )
+        else:
+            username = unique_username(row.first_name, row.last_name, taken)
+            taken.add(username)
+            person = person_create(
+                organization=organization,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                email=row.email,
+                username=username,
+                department=department,
+                employee_number=row.employee_number,
+                roles=row.roles,
+            )
+        written[row.employee_number] = person
+    trainers = {
+        p.employee_number: p
+        for p in Person.objects.filter(organization=organization, is_trainer=True).exclude(employee_number="")
+    }
+    for row in result.rows:
+        if row.trainer:
+            person = written[row.employee_number]
+            person_update(
+                person=person,
+                first_name=person.user.first_name,
+                last_name=person.user.last_name,
+                email=person.user.email,
+                department=person.department,
+                employee_number=person.employee_number,
+                roles=person.roles,
+                trainers={*person.trainers.all(), trainers[row.trainer]},
+            )
+    locked.status = PeopleImport.Status.DONE
+    locked.imported_count = len(written)
+    locked.save(update_fields=["status", "imported_count"])
+    return len(written)

@@ -1,0 +1,127 @@
+"""Writes for organisations: departments and people. Each write is one transaction."""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wpo.accounts.models import User
+
+from .models import ROLE_FIELDS, Department, Organization, Person, Role, TrainerLink
+
+
+def _slug_part(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "", ascii_text.lower())
+
+
+def unique_username(first_name: str, last_name: str, taken: set[str] | None = None) -> str:
+    """``jan.jansen``, then ``jan.jansen2`` … — unique across the whole service."""
+    base = ".".join(p for p in (_slug_part(first_name), _slug_part(last_name)) if p) or "gebruiker"
+    candidate, n = base, 1
+    taken = taken or set()
+    while candidate in taken or User.objects.filter(username__iexact=candidate).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+@transaction.atomic
+def department_save(*, department: Department) -> Department:
+    department.full_clean()
+    department.save()
+    return department
+
+
+@transaction.atomic
+def department_delete(*, department: Department) -> None:
+    if Person.objects.filter(department=department).exists():
+        raise ValidationError(_("Er werken nog mensen op deze afdeling. Verplaats hen eerst."))
+    if department.trajectory_set.exists():  # type: ignore[attr-defined]
+        raise ValidationError(_("Deze afdeling heeft WPO-trajecten. Die blijven bewaard, dus de afdeling ook."))
+    department.delete()
+
+
+def _set_roles(person: Person, roles: Iterable[Role]) -> None:
+    chosen = set(roles)
+    for role, field_name in ROLE_FIELDS.items():
+        setattr(person, field_name, role in chosen)
+
+
+def _set_trainers(person: Person, trainers: Iterable[Person]) -> None:
+    wanted = {t.pk: t for t in trainers}
+    for trainer in wanted.values():
+        if trainer.organization_id != person.organization_id or not trainer.is_trainer:
+            raise ValidationError(_("Kies als werkplekopleider iemand met die rol in deze organisatie."))
+    TrainerLink.objects.filter(participant=person).exclude(trainer_id__in=wanted).delete()
+    existing = set(TrainerLink.objects.filter(participant=person).values_list("trainer_id", flat=True))
+    TrainerLink.objects.bulk_create(
+        TrainerLink(organization_id=person.organization_id, participant=person, trainer=t)
+        for pk, t in wanted.items()
+        if pk not in existing
+    )
+
+
+@transaction.atomic
+def person_create(
+    *,
+    organization: Organization,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    username: str = "",
+    password: str | None = None,
+    department: Department | None = None,
+    employee_number: str = "",
+    roles: Iterable[Role] = (),
+    trainers: Iterable[Person] = (),
+) -> Person:
+    user = User(
+        username=username or unique_username(first_name, last_name),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip(),
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    person = Person(organization=organization, user=user, department=department, employee_number=employee_number)
+    _set_roles(person, roles)
+    person.full_clean()
+    person.save()
+    _set_trainers(person, trainers)
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    person: Person,
+    first_name: str,
+    last_name: str,
+    email: str,
+    department: Department | None,
+    employee_number: str,
+    roles: Iterable[Role],
+    trainers: Iterable[Person],
+    password: str | None = None,
+) -> Person:
+    user = person.user
+    user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email.strip()
+    if password:
+        user.set_password(password)
+    user.full_clean()
+    user.save(update_fields=["first_name", "last_name", "email", "password"])
+    person.department = department
+    person.employee_number = employee_number.strip()
+    _set_roles(person, roles)
+    person.full_clean()
+    person.save()
+    _set_trainers(person, trainers)
+    return person

@@ -1,0 +1,47 @@
+"""Access to trajectories and participants' assignments, built on ``wpo.orgs.access``."""
+
+from django.db.models import Prefetch, QuerySet
+
+from wpo.orgs.access import STAFF_OVERVIEW_ROLES, get_in_org, in_org
+from wpo.orgs.models import Person
+
+from .models import ParticipantAssignment, StepChange, Trajectory
+
+
+def visible_trajectories(person: Person) -> QuerySet[Trajectory]:
+    """Coach, project manager, administrator: all in the organisation; a werkplekopleider:
+    the trajectories they lead or of participants they train; a participant: their own."""
+    qs = in_org(person, Trajectory)
+    if person.has_role(*STAFF_OVERVIEW_ROLES):
+        return qs
+    if person.is_trainer:
+        return qs.filter(trainer=person) | qs.filter(participant__trainer_links__trainer=person)
+    return qs.filter(participant=person)
+
+
+def access_trajectory(person: Person, trajectory_id: int) -> Trajectory:
+    qs = (
+        visible_trajectories(person)
+        .select_related("participant__user", "trainer__user", "department")
+        .prefetch_related(
+            "chosen_skills__skill",
+            Prefetch(
+                "assignments",
+                queryset=ParticipantAssignment.objects.select_related(
+                    "version__assignment__subskill__skill"
+                ).prefetch_related(
+                    Prefetch("history", queryset=StepChange.objects.select_related("actor__user"))
+                ),
+            ),
+        )
+    )
+    return get_in_org(qs.distinct(), pk=trajectory_id)
+
+
+def open_assignments(person: Person) -> QuerySet[ParticipantAssignment]:
+    return (
+        in_org(person, ParticipantAssignment)
+        .filter(trajectory__in=visible_trajectories(person), trajectory__status=Trajectory.Status.ACTIVE)
+        .exclude(step__in=["achieved", "stopped"])
+        .select_related("version__assignment__subskill__skill", "trajectory__participant__user")
+    )

@@ -1,0 +1,217 @@
+"""Trajectories and the life of one WPO assignment for one participant."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wpo.curriculum.models import AssignmentVersion, Level, Skill
+from wpo.orgs.models import Department, OrgOwned, Person
+
+
+class Phase(models.IntegerChoices):
+    START = 1, _("Start")
+    LEARN_WORK = 2, _("Leer/werkperiode")
+    EVALUATION = 3, _("Evaluatie en beoordeling")
+    CLOSING = 4, _("Afsluiting")
+
+
+class Trajectory(OrgOwned):
+    """A participant's WPO-traject over an agreed period."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Loopt")
+        CLOSED = "closed", _("Afgesloten")
+        STOPPED = "stopped", _("Gestopt")
+
+    participant = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="trajectories")
+    trainer = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="trained_trajectories", verbose_name=_("werkplekopleider")
+    )
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, verbose_name=_("afdeling"))
+    starts_on = models.DateField(_("startdatum"))
+    ends_on = models.DateField(_("afgesproken einddatum"))
+    phase = models.PositiveSmallIntegerField(_("fase"), choices=Phase.choices, default=Phase.START)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    stop_reason = models.TextField(_("reden van stoppen"), blank=True)
+    closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    skills = models.ManyToManyField(Skill, through="TrajectorySkill", related_name="+")
+
+    class Meta:
+        verbose_name = _("WPO-traject")
+        verbose_name_plural = _("WPO-trajecten")
+        ordering = ["-starts_on"]
+        indexes = [models.Index(fields=["organization", "status"]), models.Index(fields=["organization", "trainer"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant} ({self.starts_on:%d-%m-%Y})"
+
+
+class TrajectorySkill(OrgOwned):
+    """A skill chosen for a trajectory, with the participant's own rating from the choice card."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="chosen_skills")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT)
+    self_rating = models.PositiveSmallIntegerField(_("eigen inschatting (1-5)"), null=True, blank=True)
+    trainer_rating = models.PositiveSmallIntegerField(_("inschatting werkplekopleider (1-5)"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)
+    highest_level = models.CharField(_("hoogst behaalde niveau"), max_length=1, choices=Level.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("gekozen skill")
+        verbose_name_plural = _("gekozen skills")
+        constraints = [models.UniqueConstraint(fields=["trajectory", "skill"], name="trajectory_skill_unique")]
+
+
+class Step(models.TextChoices):
+    """The steps of one assignment for one participant (wpo.md)."""
+
+    INTRODUCED = "introduced", _("Klaargezet")
+    PRACTISING = "practising", _("Oefenen")
+    WORKING = "working", _("Aan de slag")
+    LOOKING_BACK = "looking_back", _("Terugkijken")
+    INDEPENDENT = "independent", _("Zelfstandig")
+    ASSESSING = "assessing", _("Beoordelen")
+    ACHIEVED = "achieved", _("Behaald")
+    STOPPED = "stopped", _("Gestopt")
+
+
+class ParticipantAssignment(OrgOwned):
+    """One WPO assignment as one participant works through it, on a fixed content version."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="assignments")
+    version = models.ForeignKey(AssignmentVersion, on_delete=models.PROTECT, related_name="+")
+    step = models.CharField(_("stap"), max_length=20, choices=Step.choices, default=Step.INTRODUCED)
+    step_since = models.DateTimeField(_("in deze stap sinds"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    achieved_at = models.DateTimeField(_("behaald op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("WPO-opdracht van een deelnemer")
+        verbose_name_plural = _("WPO-opdrachten van deelnemers")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "step"])]
+
+    def __str__(self) -> str:
+        return f"{self.version.title} ({self.get_step_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.step not in (Step.ACHIEVED, Step.STOPPED)
+
+
+class StepChange(OrgOwned):
+    """History row for every move of an assignment; never updated, never deleted."""
+
+    participant_assignment = models.ForeignKey(ParticipantAssignment, on_delete=models.CASCADE, related_name="history")
+    from_step = models.CharField(max_length=20, choices=Step.choices, blank=True)
+    to_step = models.CharField(max_length=20, choices=Step.choices)
+    actor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    note = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        verbose_name = _("stap in de geschiedenis")
+        verbose_name_plural = _("geschiedenis")
+        ordering = ["at", "id"]
+
+
+class PracticeAnswer(OrgOwned):
+    participant_assignment = models.ForeignKey(ParticipantAssignment, on_delete=models.CASCADE, related_name="answers")
+    question_index = models.PositiveSmallIntegerField()
+    answer = models.JSONField()
+    is_correct = models.BooleanField()
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["answered_at", "id"]
+
+
+class LookBackAnswer(OrgOwned):
+    participant_assignment = models.ForeignKey(
+        ParticipantAssignment, on_delete=models.CASCADE, related_name="look_back_answers"
+    )
+    question_index = models.PositiveSmallIntegerField()
+    text = models.TextField(blank=True)
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["answered_at", "id"]
+
+
+class Observation(OrgOwned):
+    participant_assignment = models.ForeignKey(
+        ParticipantAssignment, on_delete=models.CASCADE, related_name="observations"
+    )
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    observed_at = models.DateTimeField(_("waargenomen op"))
+    behaviours = models.JSONField(_("gedrag gezien"), default=list)
+    note = models.TextField(_("notitie"), blank=True)
+    went_well = models.BooleanField(_("ging goed"), default=False)
+    shared_with_participant = models.BooleanField(_("deelnemer mag het zien"), default=False)
+
+    class Meta:
+        verbose_name = _("observatie")
+        verbose_name_plural = _("observaties")
+        ordering = ["-observed_at"]
+
+
+class WorkAdaptation(OrgOwned):
+    participant_assignment = models.ForeignKey(
+        ParticipantAssignment, on_delete=models.CASCADE, related_name="work_adaptations"
+    )
+    description = models.TextField(_("wat verandert er"))
+    starts_on = models.DateField(_("vanaf"))
+    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("aanpassing werksituatie")
+        verbose_name_plural = _("aanpassingen werksituatie")
+
+
+class CoachingConversation(OrgOwned):
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="conversations")
+    participant_assignment = models.ForeignKey(
+        ParticipantAssignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
+    )
+    planned_at = models.DateTimeField(_("gepland op"))
+    location = models.CharField(_("ruimte"), max_length=200, blank=True)
+    attendees = models.ManyToManyField(Person, blank=True, related_name="+", verbose_name=_("wie doet er mee"))
+    held_at = models.DateTimeField(_("gehouden op"), null=True, blank=True)
+    done_and_learned = models.TextField(_("wat heeft de deelnemer gedaan en geleerd"), blank=True)
+    trainer_saw = models.TextField(_("wat zag de werkplekopleider"), blank=True)
+    agreements = models.TextField(_("afspraken"), blank=True)
+    decision = models.TextField(_("besluit"), blank=True)
+
+    class Meta:
+        verbose_name = _("begeleidingsgesprek")
+        verbose_name_plural = _("begeleidingsgesprekken")
+        ordering = ["planned_at"]
+
+
+class Judgement(models.TextChoices):
+    ACHIEVED = "achieved", _("Behaald")
+    NOT_YET = "not_yet", _("Nog niet")
+
+
+class Assessment(OrgOwned):
+    """The assessment after the independence week. A second assessor's judgement sits beside the first."""
+
+    participant_assignment = models.ForeignKey(
+        ParticipantAssignment, on_delete=models.CASCADE, related_name="assessments"
+    )
+    assessor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    judgement = models.CharField(_("oordeel"), max_length=20, choices=Judgement.choices)
+    note = models.TextField(_("toelichting"), blank=True)
+    assessed_at = models.DateTimeField(_("beoordeeld op"))
+    second_assessor = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("tweede beoordelaar")
+    )
+    second_judgement = models.CharField(_("oordeel tweede beoordelaar"), max_length=20, choices=Judgement.choices, blank=True)
+    second_note = models.TextField(_("toelichting tweede beoordelaar"), blank=True)
+    second_assessed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("beoordeling")
+        verbose_name_plural = _("beoordelingen")
+        ordering = ["-assessed_at"]

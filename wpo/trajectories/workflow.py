@@ -1,0 +1,123 @@
+"""The life of one WPO assignment for one participant, as a guarded state machine.
+
+Each move checks the current step and who is moving, then writes a ``StepChange`` row. The
+history is append-only: a repeated work task is a new row, never an edit of an old one.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wpo.curriculum.models import AssignmentVersion
+from wpo.orgs.models import Person, Role
+
+from .models import ParticipantAssignment, Step, StepChange, Trajectory
+
+
+class IllegalMove(Exception):
+    """A move the method does not allow; the message is Dutch and fit to show a user."""
+
+
+@dataclass(frozen=True)
+class Move:
+    to: Step
+    roles: tuple[Role, ...]
+    needs_note: bool = False
+
+
+STAFF = (Role.TRAINER, Role.COACH)
+MOVES: dict[Step, tuple[Move, ...]] = {
+    Step.INTRODUCED: (Move(Step.PRACTISING, (Role.PARTICIPANT, *STAFF)),),
+    Step.PRACTISING: (Move(Step.WORKING, (Role.PARTICIPANT, *STAFF)),),
+    Step.WORKING: (Move(Step.LOOKING_BACK, (Role.PARTICIPANT, *STAFF)),),
+    # In the look-back conversation: goal reached, or another round of the work task.
+    Step.LOOKING_BACK: (Move(Step.INDEPENDENT, STAFF), Move(Step.WORKING, STAFF)),
+    Step.INDEPENDENT: (Move(Step.ASSESSING, STAFF),),
+    Step.ASSESSING: (Move(Step.ACHIEVED, STAFF), Move(Step.WORKING, STAFF)),
+}
+FINAL = (Step.ACHIEVED, Step.STOPPED)
+
+
+def allowed_moves(current: Step | str) -> tuple[Move, ...]:
+    step = Step(current)
+    if step in FINAL:
+        return ()
+    return (*MOVES.get(step, ()), Move(Step.STOPPED, STAFF, needs_note=True))
+
+
+def _may_act(actor: Person, pa: ParticipantAssignment, move: Move) -> bool:
+    if actor.organization_id != pa.organization_id:
+        return False
+    if Role.PARTICIPANT in move.roles and actor.pk == pa.trajectory.participant_id:
+        return True
+    return actor.has_role(*(role for role in move.roles if role != Role.PARTICIPANT))
+
+
+@transaction.atomic
+def move(
+    pa: ParticipantAssignment, to: Step, *, actor: Person, note: str = "", at: datetime | None = None
+) -> StepChange:
+    """Move ``pa`` to step ``to`` or raise ``IllegalMove``; records who, when and why."""
+    # Lock the row so two people pressing a button at once cannot both move from the same step.
+    locked = ParticipantAssignment.objects.select_for_update().select_related("trajectory").get(pk=pa.pk)
+    current = Step(locked.step)
+    candidate = next((m for m in allowed_moves(current) if m.to == to), None)
+    if candidate is None:
+        raise IllegalMove(
+            _("Van ‘%(current)s’ kan deze opdracht niet naar ‘%(target)s’.")
+            % {"current": current.label, "target": Step(to).label}
+        )
+    if not _may_act(actor, locked, candidate):
+        raise IllegalMove(_("Deze stap mag u niet zetten."))
+    if candidate.needs_note and not note.strip():
+        raise IllegalMove(_("Schrijf op waarom deze opdracht stopt."))
+    when = at or timezone.now()
+    locked.step = to
+    locked.step_since = when
+    fields = ["step", "step_since"]
+    if to == Step.ACHIEVED:
+        locked.achieved_at = when
+        fields.append("achieved_at")
+    locked.save(update_fields=fields)
+    pa.step, pa.step_since, pa.achieved_at = locked.step, locked.step_since, locked.achieved_at
+    return StepChange.objects.create(
+        organization_id=locked.organization_id,
+        participant_assignment=locked,
+        from_step=current,
+        to_step=to,
+        actor=actor,
+        at=when,
+        note=note.strip(),
+    )
+
+
+@transaction.atomic
+def give_assignment(
+    trajectory: Trajectory, version: AssignmentVersion, *, actor: Person, note: str = "", at: datetime | None = None
+) -> ParticipantAssignment:
+    """Hand out an assignment (step ‘klaargezet’) on the given content version."""
+    if actor.organization_id != trajectory.organization_id or not actor.has_role(*STAFF):
+        raise IllegalMove(_("Alleen de werkplekopleider of coach kan een opdracht klaarzetten."))
+    if trajectory.status != Trajectory.Status.ACTIVE:
+        raise IllegalMove(_("Dit WPO-traject loopt niet meer."))
+    when = at or timezone.now()
+    pa = ParticipantAssignment.objects.create(
+        organization_id=trajectory.organization_id,
+        trajectory=trajectory,
+        version=version,
+        step=Step.INTRODUCED,
+        step_since=when,
+    )
+    StepChange.objects.create(
+        organization_id=trajectory.organization_id,
+        participant_assignment=pa,
+        from_step="",
+        to_step=Step.INTRODUCED,
+        actor=actor,
+        at=when,
+        note=note.strip(),
+    )
+    return pa
