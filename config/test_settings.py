@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 
-from .settings import *  # noqa: E402, F403
+from .settings import *  # noqa: F403
 
 # Real hashing costs ~0.3 s per login; tests log in hundreds of times.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

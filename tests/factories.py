@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import count
 
-
 from wpo.curriculum.models import Assignment, AssignmentVersion, Skill, SubSkill
 from wpo.orgs.models import Department, Organization, Person, Role
 from wpo.orgs.services import person_create
@@ -43,7 +42,13 @@ def make_skill(org: Organization | None = None, code: str | None = None) -> Skil
     )
     for number in (1, 2):
         sub = SubSkill.objects.create(
-            skill=skill, number=number, name=f"Deelskill {number}", description="d", level_a="a", level_b="b", level_c="c"
+            skill=skill,
+            number=number,
+            name=f"Deelskill {number}",
+            description="d",
+            level_a="a",
+            level_b="b",
+            level_c="c",
         )
         for level in "ABC":
             a = Assignment.objects.create(subskill=sub, level=level)
@@ -121,5 +126,3 @@ def make_world(name: str) -> World:
 def all_roles(org: Organization) -> Person:
     """An outsider who holds every role in their own organisation."""
     return make_person(org, list(Role))
-
-

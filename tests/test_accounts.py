@@ -21,7 +21,9 @@ START_PAGES = {
 @pytest.mark.parametrize("role", list(START_PAGES))
 def test_each_role_lands_on_its_own_start_page(role: Role, client: Client, world: World) -> None:
     person = world.by_role(role)
-    response = client.post(reverse("accounts:login"), {"username": person.user.username, "password": PASSWORD}, follow=True)
+    response = client.post(
+        reverse("accounts:login"), {"username": person.user.username, "password": PASSWORD}, follow=True
+    )
     assert response.redirect_chain[-1][0] == START_PAGES[role]
     assert response.status_code == 200
 

@@ -60,7 +60,9 @@ def test_load_curriculum_is_idempotent() -> None:
     assert AssignmentVersion.objects.count() == 48
     call_command("load_curriculum", verbosity=0)
     assert AssignmentVersion.objects.count() == 48
-    a = Assignment.objects.select_related("current_version").get(subskill__skill__code="overleggen", subskill__number=1, level="A")
+    a = Assignment.objects.select_related("current_version").get(
+        subskill__skill__code="overleggen", subskill__number=1, level="A"
+    )
     assert a.current_version is not None and a.current_version.title == "Ik vraag om hulp"
     assert Skill.objects.get(code="overleggen").pictogram_svg.lstrip().startswith("<svg")
 
@@ -71,14 +73,20 @@ def test_changed_text_publishes_a_new_version(tmp_path: Path) -> None:
     shutil.copytree(CONTENT, copy)
     call_command("load_curriculum", str(copy), verbosity=0)
     path = copy / "assignments" / "overleggen" / "1-A.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("title: Ik vraag om hulp", "title: Ik vraag hulp"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("title: Ik vraag om hulp", "title: Ik vraag hulp"), encoding="utf-8"
+    )
     call_command("load_curriculum", str(copy), verbosity=0)
-    versions = AssignmentVersion.objects.filter(assignment__subskill__skill__code="overleggen", assignment__level="A", assignment__subskill__number=1)
+    versions = AssignmentVersion.objects.filter(
+        assignment__subskill__skill__code="overleggen", assignment__level="A", assignment__subskill__number=1
+    )
     assert sorted(versions.values_list("number", "title")) == [(1, "Ik vraag om hulp"), (2, "Ik vraag hulp")]
 
 
 @pytest.mark.django_db
-def test_invalid_content_names_file_and_field_and_loads_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_content_names_file_and_field_and_loads_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     copy = tmp_path / "content"
     shutil.copytree(CONTENT, copy)
     path = copy / "assignments" / "begrip-tonen" / "2-B.yaml"

@@ -16,7 +16,9 @@ def test_demo_refuses_without_debug() -> None:
 
 
 @override_settings(DEBUG=True)
-def test_demo_creates_one_login_per_role_and_participants_at_different_steps(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_creates_one_login_per_role_and_participants_at_different_steps(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     call_command("load_curriculum", verbosity=0)
     call_command("load_demo")
     call_command("load_demo")  # a second run changes nothing

@@ -87,7 +87,9 @@ def test_missing_columns_are_named(client: Client, world: World) -> None:
 
 def test_windows_1252_export_from_excel_is_read(client: Client, world: World) -> None:
     login(client, world.administrator)
-    record = upload(client, "personeelsnummer;voornaam;achternaam;afdeling;rol\n7001;Zoë;Brouwer;Inpak;deelnemer\n", "cp1252")
+    record = upload(
+        client, "personeelsnummer;voornaam;achternaam;afdeling;rol\n7001;Zoë;Brouwer;Inpak;deelnemer\n", "cp1252"
+    )
     client.post(reverse("orgs:import_confirm", args=[record.pk]))
     assert Person.objects.get(employee_number="7001").user.first_name == "Zoë"
 
@@ -96,7 +98,9 @@ def test_existing_employee_is_updated_not_duplicated(client: Client, world: Worl
     world.participant.employee_number = "8001"
     world.participant.save()
     login(client, world.administrator)
-    record = upload(client, f"personeelsnummer;voornaam;achternaam;afdeling;rol\n8001;Anna;Nieuw;{world.department.name};coach\n")
+    record = upload(
+        client, f"personeelsnummer;voornaam;achternaam;afdeling;rol\n8001;Anna;Nieuw;{world.department.name};coach\n"
+    )
     assert "1 mensen worden bijgewerkt" in client.get(reverse("orgs:import_preview", args=[record.pk])).content.decode()
     client.post(reverse("orgs:import_confirm", args=[record.pk]))
     world.participant.refresh_from_db()

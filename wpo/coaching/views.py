@@ -40,8 +40,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     rows = []
     for t in trajectories:
-        pa = current.get(t.pk)
-        rows.append({"trajectory": t, "pa": pa, "weeks": (now - pa.step_since).days // 7 if pa else None})
+        open_pa = current.get(t.pk)
+        rows.append(
+            {"trajectory": t, "pa": open_pa, "weeks": (now - open_pa.step_since).days // 7 if open_pa else None}
+        )
     capacity = access.in_org(me, Department).annotate(
         in_wpo=Count("trajectory", filter=Q(trajectory__status=Trajectory.Status.ACTIVE))
     )
@@ -81,9 +83,5 @@ def report(request: HttpRequest) -> HttpResponse:
         }
         for name, levels in sorted(by_skill.items())
     ]
-    totals = {
-        key: sum(getattr(d, key) for d in per_department) for key in ("total", "active", "closed", "stopped")
-    }
-    return render(
-        request, "coaching/report.html", {"departments": per_department, "skills": skills, "totals": totals}
-    )
+    totals = {key: sum(getattr(d, key) for d in per_department) for key in ("total", "active", "closed", "stopped")}
+    return render(request, "coaching/report.html", {"departments": per_department, "skills": skills, "totals": totals})

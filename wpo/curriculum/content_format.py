@@ -80,9 +80,7 @@ class Checker:
             return ""
         return value.strip()
 
-    def text_list(
-        self, data: Any, key: str, minimum: int, maximum: int | None = None, where: str = ""
-    ) -> list[str]:
+    def text_list(self, data: Any, key: str, minimum: int, maximum: int | None = None, where: str = "") -> list[str]:
         name = f"{where}{key}"
         value = data.get(key) if isinstance(data, dict) else None
         if not isinstance(value, list):
@@ -119,7 +117,7 @@ def check_skill(data: dict[str, Any], checker: Checker, content_dir: Path) -> di
     code = checker.text(data, "code")
     if code and not SLUG_RE.match(code):
         checker.add("code", "alleen kleine letters, cijfers en streepjes")
-    skill = {
+    skill: dict[str, Any] = {
         "code": code,
         "name": checker.text(data, "name"),
         "order": data.get("order"),
@@ -138,18 +136,18 @@ def check_skill(data: dict[str, Any], checker: Checker, content_dir: Path) -> di
     if not isinstance(card, dict):
         checker.add("choice_card", "ontbreekt (verwacht 'hard' en 'better')")
         card = {}
-    skill["choice_card"] = {
-        "hard": checker.text_list(card, "hard", 2, 4, where="choice_card."),
-        "better": checker.text_list(card, "better", 2, 4, where="choice_card."),
-    }
-    for statement in skill["choice_card"]["hard"]:
+    hard = checker.text_list(card, "hard", 2, 4, where="choice_card.")
+    better = checker.text_list(card, "better", 2, 4, where="choice_card.")
+    skill["choice_card"] = {"hard": hard, "better": better}
+    for statement in hard:
         if not statement.startswith("Ik vind het moeilijk om"):
             checker.add("choice_card.hard", f"begint niet met 'Ik vind het moeilijk om': {statement!r}")
-    for statement in skill["choice_card"]["better"]:
+    for statement in better:
         if not statement.startswith("Ik wil beter worden in"):
             checker.add("choice_card.better", f"begint niet met 'Ik wil beter worden in': {statement!r}")
     subskills = data.get("subskills")
-    skill["subskills"] = []
+    subskill_list: list[dict[str, Any]] = []
+    skill["subskills"] = subskill_list
     if not isinstance(subskills, list) or len(subskills) != 2:
         checker.add("subskills", "verwacht precies 2 deelskills")
         subskills = subskills if isinstance(subskills, list) else []
@@ -162,7 +160,7 @@ def check_skill(data: dict[str, Any], checker: Checker, content_dir: Path) -> di
         if not isinstance(levels, dict) or set(levels) != set(LEVELS):
             checker.add(f"{where}levels", "verwacht precies de niveaus A, B en C")
             levels = {}
-        skill["subskills"].append(
+        subskill_list.append(
             {
                 "number": i,
                 "name": checker.text(sub, "name", where=where),
@@ -335,12 +333,9 @@ def validate_tree(content_dir: Path) -> tuple[list[dict[str, Any]], list[dict[st
         for sub in (1, 2):
             for level in LEVELS:
                 if not any(
-                    a["skill"] == skill["code"] and a["subskill"] == sub and a["level"] == level
-                    for a in assignments
+                    a["skill"] == skill["code"] and a["subskill"] == sub and a["level"] == level for a in assignments
                 ):
-                    problems.append(
-                        Problem(f"assignments/{skill['code']}/{sub}-{level}.yaml", "bestand", "ontbreekt")
-                    )
+                    problems.append(Problem(f"assignments/{skill['code']}/{sub}-{level}.yaml", "bestand", "ontbreekt"))
     return skills, assignments, problems
 
 

@@ -69,7 +69,9 @@ def curriculum_load(*, skills: list[dict[str, Any]], assignments: list[dict[str,
                 },
             )
             report.subskills += 1
-    subskills = {(s.skill.code, s.number): s for s in SubSkill.objects.filter(skill__organization=None).select_related("skill")}
+    subskills = {
+        (s.skill.code, s.number): s for s in SubSkill.objects.filter(skill__organization=None).select_related("skill")
+    }
     for data in assignments:
         subskill = subskills[(data["skill"], data["subskill"])]
         assignment, _created = Assignment.objects.get_or_create(subskill=subskill, level=data["level"])

@@ -7,7 +7,7 @@ outside what their roles let them see, is reported as 404 so its existence does 
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -16,7 +16,6 @@ from django.shortcuts import redirect
 
 from .models import Department, OrgOwned, PeopleImport, Person, Role
 
-M = TypeVar("M", bound=OrgOwned)
 View = Callable[..., HttpResponse]
 
 STAFF_OVERVIEW_ROLES = (Role.COACH, Role.PROJECT_MANAGER, Role.ADMINISTRATOR)
@@ -49,16 +48,16 @@ def role_required(*roles: Role) -> Callable[[View], View]:
     return decorator
 
 
-def in_org(person: Person, model: type[M]) -> models.QuerySet[M]:
+def in_org[M: OrgOwned](person: Person, model: type[M]) -> models.QuerySet[M]:
     """Every row of ``model`` that belongs to the person's organisation."""
     return model._default_manager.filter(organization_id=person.organization_id)
 
 
-def get_in_org(queryset: models.QuerySet[M], **lookup: Any) -> M:
-    try:
-        return queryset.get(**lookup)
-    except queryset.model.DoesNotExist as exc:
-        raise Http404 from exc
+def get_in_org[T: models.Model](queryset: models.QuerySet[T], **lookup: Any) -> T:
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def people(person: Person) -> models.QuerySet[Person]:

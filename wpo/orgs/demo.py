@@ -1,13 +1,13 @@
 """The demo organisation "Demo Werkbedrijf": people in every role and participants at different steps."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from wpo.curriculum.models import Assignment
-from wpo.trajectories.models import Phase, Step, Trajectory, TrajectorySkill
+from wpo.trajectories.models import ParticipantAssignment, Phase, Step, Trajectory, TrajectorySkill
 from wpo.trajectories.workflow import give_assignment, move
 
 from .models import Department, Organization, Person, Role
@@ -35,7 +35,7 @@ DEMO_LOGINS = (
 ROAD = [Step.PRACTISING, Step.WORKING, Step.LOOKING_BACK, Step.INDEPENDENT, Step.ASSESSING, Step.ACHIEVED]
 
 
-def _walk(pa, to: Step, participant: Person, trainer: Person, start) -> None:  # type: ignore[no-untyped-def]
+def _walk(pa: ParticipantAssignment, to: Step, participant: Person, trainer: Person, start: datetime) -> None:
     when = start
     for step in ROAD[: ROAD.index(to) + 1]:
         when += timedelta(days=5)
@@ -68,7 +68,7 @@ def create_demo_organization() -> Organization:
 
     trainer = person("werkplekopleider", "Ahmed", "Benali", [Role.TRAINER], inpak, "1001")
     trainer2 = person("werkplekopleider2", "Ingrid", "de Boer", [Role.TRAINER], groen, "1002")
-    coach = person("coach", "Marloes", "Verbeek", [Role.COACH], None, "1003")
+    person("coach", "Marloes", "Verbeek", [Role.COACH], None, "1003")
     person("projectmanager", "Richard", "Hoekstra", [Role.PROJECT_MANAGER], None, "1004")
     person("beheerder", "Yvonne", "Smit", [Role.ADMINISTRATOR], None, "1005")
 
@@ -98,20 +98,25 @@ def create_demo_organization() -> Organization:
             .select_related("current_version", "subskill__skill")
             .order_by("subskill__number", "level")
         )
-        if not assignments:
+        versions = [a.current_version for a in assignments if a.current_version is not None]
+        if not versions:
             continue  # curriculum not loaded yet: the trajectory exists without assignments
         TrajectorySkill.objects.create(
-            organization=org, trajectory=trajectory, skill=assignments[0].subskill.skill, self_rating=2, trainer_rating=2
+            organization=org,
+            trajectory=trajectory,
+            skill=assignments[0].subskill.skill,
+            self_rating=2,
+            trainer_rating=2,
         )
         if username == "deelnemer":
             # Sanne already achieved level A and now works on level B.
-            first_pa = give_assignment(trajectory, assignments[0].current_version, actor=their_trainer, at=start)
+            first_pa = give_assignment(trajectory, versions[0], actor=their_trainer, at=start)
             _walk(first_pa, Step.ACHIEVED, p, their_trainer, start)
             second_start = start + timedelta(days=35)
-            pa = give_assignment(trajectory, assignments[1].current_version, actor=their_trainer, at=second_start)
+            pa = give_assignment(trajectory, versions[1], actor=their_trainer, at=second_start)
             _walk(pa, step, p, their_trainer, second_start)
         else:
-            pa = give_assignment(trajectory, assignments[0].current_version, actor=their_trainer, at=start)
+            pa = give_assignment(trajectory, versions[0], actor=their_trainer, at=start)
             if step != Step.INTRODUCED:
                 _walk(pa, step, p, their_trainer, start)
     return org

@@ -17,7 +17,7 @@ class DepartmentForm(forms.ModelForm[Department]):
         self.organization_id = organization_id
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name: str = self.cleaned_data["name"].strip()
         clash = Department.objects.filter(organization_id=self.organization_id, name__iexact=name)
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
@@ -69,7 +69,7 @@ class PersonForm(forms.Form):
         self.fields["trainers"].label_from_instance = lambda p: p.name  # type: ignore[attr-defined]
 
     def clean_employee_number(self) -> str:
-        number = self.cleaned_data["employee_number"].strip()
+        number: str = self.cleaned_data["employee_number"].strip()
         if number:
             clash = Person.objects.filter(organization_id=self.organization_id, employee_number=number)
             if self.person is not None:
@@ -79,7 +79,7 @@ class PersonForm(forms.Form):
         return number
 
     def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
+        password: str = self.cleaned_data["password"]
         if password:
             password_validation.validate_password(password, self.person.user if self.person else None)
         return password

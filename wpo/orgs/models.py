@@ -135,6 +135,9 @@ class TrainerLink(OrgOwned):
             models.UniqueConstraint(fields=["organization", "participant", "trainer"], name="trainer_link_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.trainer} → {self.participant}"
+
 
 class PeopleImport(OrgOwned):
     """An uploaded CSV of people, kept between preview and confirmation."""
@@ -153,3 +156,6 @@ class PeopleImport(OrgOwned):
     class Meta:
         verbose_name = _("import van personen")
         verbose_name_plural = _("imports van personen")
+
+    def __str__(self) -> str:
+        return self.file_name

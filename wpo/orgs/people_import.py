@@ -128,6 +128,7 @@ def preview(organization: Organization, text: str) -> Preview:
         result.errors.append(_("Het bestand heeft meer dan %(max)d regels. Splits het op.") % {"max": MAX_ROWS})
         return result
     for index, raw in enumerate(raw_rows, start=2):
+
         def get(key: str, raw: dict[str, str | None] = raw) -> str:
             column = mapping.get(key)
             value = raw.get(column) if column else ""
@@ -154,7 +155,9 @@ def preview(organization: Organization, text: str) -> Preview:
         ):
             if not getattr(row, key):
                 row.errors.append(_("%(field)s is leeg.") % {"field": label.capitalize()})
-        for word in filter(None, (w.strip().lower() for w in get("roles").replace("/", ",").replace("|", ",").split(","))):
+        for word in filter(
+            None, (w.strip().lower() for w in get("roles").replace("/", ",").replace("|", ",").split(","))
+        ):
             role = ROLE_WORDS.get(word)
             if role is None:
                 row.errors.append(
@@ -180,16 +183,19 @@ def preview(organization: Organization, text: str) -> Preview:
                 )
             seen.setdefault(row.employee_number, index)
             row.existing = existing.get(row.employee_number)
-        if row.department and row.department.lower() not in departments:
-            if row.department not in result.new_departments:
-                result.new_departments.append(row.department)
+        known = departments.keys() | {d.lower() for d in result.new_departments}
+        if row.department and row.department.lower() not in known:
+            result.new_departments.append(row.department)
         result.rows.append(row)
 
     trainers_in_file = {r.employee_number for r in result.rows if Role.TRAINER in r.roles}
     for row in result.rows:
         if row.trainer and row.trainer not in trainers_in_file | org_trainers:
             row.errors.append(
-                _("Werkplekopleider %(number)s is niet gevonden. Zet die persoon ook in het bestand, met de rol werkplekopleider.")
+                _(
+                    "Werkplekopleider %(number)s is niet gevonden. "
+                    "Zet die persoon ook in het bestand, met de rol werkplekopleider."
+                )
                 % {"number": row.trainer}
             )
     if not result.rows and not result.errors:

@@ -40,7 +40,7 @@ def department_save(*, department: Department) -> Department:
 def department_delete(*, department: Department) -> None:
     if Person.objects.filter(department=department).exists():
         raise ValidationError(_("Er werken nog mensen op deze afdeling. Verplaats hen eerst."))
-    if department.trajectory_set.exists():  # type: ignore[attr-defined]
+    if department.trajectory_set.exists():
         raise ValidationError(_("Deze afdeling heeft WPO-trajecten. Die blijven bewaard, dus de afdeling ook."))
     department.delete()
 

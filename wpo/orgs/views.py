@@ -179,7 +179,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         else:
             raw = upload.read()
             if b"\x00" in raw[:4096]:
-                form.add_error("file", _("Dit is geen CSV-bestand. Sla het in Excel op als ‘CSV (puntkomma gescheiden)’."))
+                form.add_error(
+                    "file", _("Dit is geen CSV-bestand. Sla het in Excel op als ‘CSV (puntkomma gescheiden)’.")
+                )
             else:
                 record = PeopleImport.objects.create(
                     organization=me.organization,
@@ -195,7 +197,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
     me = access.person_of(request)
     record = access.access_people_import(me, import_id)
-    result = people_import.preview(me.organization, record.content) if record.status == PeopleImport.Status.PREVIEW else None
+    result = (
+        people_import.preview(me.organization, record.content) if record.status == PeopleImport.Status.PREVIEW else None
+    )
     return render(request, "orgs/import_preview.html", {"record": record, "preview": result})
 
 

@@ -29,9 +29,7 @@ def access_trajectory(person: Person, trajectory_id: int) -> Trajectory:
                 "assignments",
                 queryset=ParticipantAssignment.objects.select_related(
                     "version__assignment__subskill__skill"
-                ).prefetch_related(
-                    Prefetch("history", queryset=StepChange.objects.select_related("actor__user"))
-                ),
+                ).prefetch_related(Prefetch("history", queryset=StepChange.objects.select_related("actor__user"))),
             ),
         )
     )

@@ -207,7 +207,9 @@ class Assessment(OrgOwned):
     second_assessor = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("tweede beoordelaar")
     )
-    second_judgement = models.CharField(_("oordeel tweede beoordelaar"), max_length=20, choices=Judgement.choices, blank=True)
+    second_judgement = models.CharField(
+        _("oordeel tweede beoordelaar"), max_length=20, choices=Judgement.choices, blank=True
+    )
     second_note = models.TextField(_("toelichting tweede beoordelaar"), blank=True)
     second_assessed_at = models.DateTimeField(null=True, blank=True)
 

@@ -8,14 +8,14 @@ from wpo.orgs import access
 from wpo.orgs.models import Role
 
 from . import access as trajectory_access
-from .models import Trajectory
+from .models import ParticipantAssignment, Trajectory
 
 
 @access.role_required(Role.TRAINER)
 def my_participants(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
     participants = access.visible_participants(me).filter(trainer_links__trainer=me).order_by("user__first_name")
-    open_by_participant: dict[int, list] = {}
+    open_by_participant: dict[int, list[ParticipantAssignment]] = {}
     for pa in trajectory_access.open_assignments(me).filter(trajectory__participant__in=participants):
         open_by_participant.setdefault(pa.trajectory.participant_id, []).append(pa)
     now = timezone.now()

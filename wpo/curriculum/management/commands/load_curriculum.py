@@ -8,7 +8,9 @@ from wpo.curriculum.services import ContentInvalid, curriculum_from_directory, c
 
 
 class Command(BaseCommand):
-    help = "Load the curriculum from content/ (or another folder). Validates everything first; loads nothing on a problem."
+    help = (
+        "Load the curriculum from content/ (or another folder). Validates everything first; loads nothing on a problem."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("source", nargs="?", help="content folder (default: settings.CONTENT_DIR)")

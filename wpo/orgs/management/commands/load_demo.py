@@ -16,6 +16,6 @@ class Command(BaseCommand):
             )
         org = create_demo_organization()
         self.stdout.write(f"Demo-organisatie: {org.name}")
-        self.stdout.write("Demo-logins (wachtwoord voor allemaal: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo-logins (wachtwoord voor allemaal: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.role:<18} gebruikersnaam: {login.username}")
