@@ -99,3 +99,59 @@ def test_invalid_content_names_file_and_field_and_loads_nothing(
     assert "assignments/begrip-tonen/2-B.yaml: level: moet A, B of C zijn" in err
     assert "assignments/overleggen/1-C.yaml: regel 1: geen geldige YAML" in err
     assert Skill.objects.count() == 0 and AssignmentVersion.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_json_export_round_trips(tmp_path: Path) -> None:
+    import json
+
+    from wpo.curriculum.services import curriculum_export, curriculum_from_document, curriculum_load
+
+    call_command("load_curriculum", verbosity=0)
+    out = tmp_path / "curriculum.json"
+    call_command("export_curriculum", "--format", "json", "--output", str(out))
+    first = json.loads(out.read_text(encoding="utf-8"))
+    assert len(first["skills"]) == 8 and len(first["assignments"]) == 48
+    assert first["skills"][0]["pictogram_svg"].lstrip().startswith("<svg")
+    # Into an empty database, and out again: the same document.
+    AssignmentVersion.objects.all().delete()
+    Skill.objects.all().delete()
+    call_command("load_curriculum", str(out), verbosity=0)
+    assert curriculum_export() == first
+    skills, assignments = curriculum_from_document(first)
+    assert curriculum_load(skills=skills, assignments=assignments).new_versions == []
+
+
+@pytest.mark.django_db
+def test_a_broken_exchange_document_names_the_problem_and_loads_nothing(tmp_path: Path) -> None:
+    import json
+
+    from wpo.curriculum.services import curriculum_export
+
+    call_command("load_curriculum", verbosity=0)
+    doc = curriculum_export()
+    AssignmentVersion.objects.all().delete()
+    Skill.objects.all().delete()
+    doc["assignments"][5]["questions"] = doc["assignments"][5]["questions"][:2]
+    doc["skills"][1]["pictogram_svg"] = "geen plaatje"
+    path = tmp_path / "kapot.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(CommandError, match="er is niets geladen"):
+        call_command("load_curriculum", str(path))
+    assert Skill.objects.count() == 0
+    (tmp_path / "geen.json").write_text("{niet json", encoding="utf-8")
+    with pytest.raises(CommandError, match="geen geldige JSON"):
+        call_command("load_curriculum", str(tmp_path / "geen.json"))
+
+
+@pytest.mark.django_db
+def test_an_organisation_loads_skills_of_its_own(tmp_path: Path) -> None:
+    from wpo.curriculum.services import curriculum_export
+    from wpo.orgs.models import Organization
+
+    Organization.objects.create(name="Eigen", slug="eigen")
+    call_command("load_curriculum", verbosity=0)
+    call_command("load_curriculum", "--organization", "eigen", verbosity=0)
+    assert Skill.objects.filter(organization__slug="eigen").count() == 8
+    assert Skill.objects.filter(organization=None).count() == 8
+    assert curriculum_export(organization=Organization.objects.get(slug="eigen"))["skills"][0]["code"] == "overleggen"

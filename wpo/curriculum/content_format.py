@@ -113,7 +113,9 @@ def load_yaml(path: Path, checker: Checker) -> dict[str, Any] | None:
     return data
 
 
-def check_skill(data: dict[str, Any], checker: Checker, content_dir: Path) -> dict[str, Any]:
+def check_skill(data: dict[str, Any], checker: Checker, content_dir: Path | None) -> dict[str, Any]:
+    """Check one skill. From ``content/`` the pictogram is a file name; in an exchange document
+    (``content_dir`` is None) the SVG itself travels along as ``pictogram_svg``."""
     code = checker.text(data, "code")
     if code and not SLUG_RE.match(code):
         checker.add("code", "alleen kleine letters, cijfers en streepjes")
@@ -123,15 +125,20 @@ def check_skill(data: dict[str, Any], checker: Checker, content_dir: Path) -> di
         "order": data.get("order"),
         "explanation": checker.text(data, "explanation"),
         "pictogram": checker.text(data, "pictogram"),
+        "pictogram_svg": "",
     }
-    if not isinstance(skill["order"], int):
+    if not isinstance(skill["order"], int) or isinstance(skill["order"], bool):
         checker.add("order", "moet een geheel getal zijn")
-    if skill["pictogram"]:
+    if content_dir is None:
+        skill["pictogram_svg"] = checker.text(data, "pictogram_svg")
+    elif skill["pictogram"]:
         svg = content_dir / "pictograms" / skill["pictogram"]
         if not svg.is_file():
             checker.add("pictogram", f"bestand pictograms/{skill['pictogram']} bestaat niet")
-        elif "<svg" not in svg.read_text(encoding="utf-8")[:500]:
-            checker.add("pictogram", "is geen SVG-bestand")
+        else:
+            skill["pictogram_svg"] = svg.read_text(encoding="utf-8").strip()
+    if skill["pictogram_svg"] and "<svg" not in skill["pictogram_svg"][:500]:
+        checker.add("pictogram", "is geen SVG-bestand")
     card = data.get("choice_card")
     if not isinstance(card, dict):
         checker.add("choice_card", "ontbreekt (verwacht 'hard' en 'better')")
@@ -297,6 +304,73 @@ def reading_ease(text: str) -> float:
     return float(textstat.flesch_reading_ease(text))
 
 
+def missing_assignments(skills: list[dict[str, Any]], assignments: list[dict[str, Any]]) -> list[Problem]:
+    """Every skill needs an assignment for each sub-skill and level."""
+    problems: list[Problem] = []
+    present = {(a["skill"], a["subskill"], a["level"]) for a in assignments}
+    for skill in skills:
+        for sub in (1, 2):
+            for level in LEVELS:
+                if (skill["code"], sub, level) not in present:
+                    problems.append(Problem(f"assignments/{skill['code']}/{sub}-{level}.yaml", "bestand", "ontbreekt"))
+    return problems
+
+
+DOCUMENT_FORMAT = "wpo-curriculum"
+DOCUMENT_VERSION = 1
+
+
+def validate_document(doc: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Problem]]:
+    """Check an exchange document (docs/curriculum-exchange.md) with the same rules as content/."""
+    top = Checker("document")
+    if not isinstance(doc, dict):
+        top.add("document", "moet een JSON-object zijn")
+        return [], [], top.problems
+    if doc.get("format") != DOCUMENT_FORMAT:
+        top.add("format", f"moet {DOCUMENT_FORMAT!r} zijn")
+    if doc.get("version") != DOCUMENT_VERSION:
+        top.add("version", f"versie {doc.get('version')!r} wordt niet ondersteund (verwacht {DOCUMENT_VERSION})")
+    skills: list[dict[str, Any]] = []
+    assignments: list[dict[str, Any]] = []
+    problems = top.problems
+    raw_skills = doc.get("skills")
+    raw_assignments = doc.get("assignments")
+    if not isinstance(raw_skills, list) or not raw_skills:
+        problems.append(Problem("document", "skills", "verwacht een lijst met skills"))
+        raw_skills = []
+    if not isinstance(raw_assignments, list):
+        problems.append(Problem("document", "assignments", "verwacht een lijst met opdrachten"))
+        raw_assignments = []
+    for i, data in enumerate(raw_skills, start=1):
+        checker = Checker(f"skills[{i}]")
+        if isinstance(data, dict):
+            skills.append(check_skill(data, checker, None))
+        else:
+            checker.add("skill", "moet een object zijn")
+        problems += checker.problems
+    codes = [s["code"] for s in skills]
+    for code in {c for c in codes if codes.count(c) > 1}:
+        problems.append(Problem("document", "skills", f"skill {code!r} staat er meer dan één keer in"))
+    seen: set[tuple[Any, Any, Any]] = set()
+    for i, data in enumerate(raw_assignments, start=1):
+        checker = Checker(f"assignments[{i}]")
+        if not isinstance(data, dict):
+            checker.add("assignment", "moet een object zijn")
+            problems += checker.problems
+            continue
+        a = check_assignment(data, checker)
+        key = (a["skill"], a["subskill"], a["level"])
+        if a["skill"] and a["skill"] not in codes:
+            checker.add("skill", f"onbekende skill {a['skill']!r}")
+        if key in seen:
+            checker.add("assignment", f"{a['skill']}/{a['subskill']}-{a['level']} staat er meer dan één keer in")
+        seen.add(key)
+        assignments.append(a)
+        problems += checker.problems
+    problems += missing_assignments(skills, assignments)
+    return skills, assignments, problems
+
+
 def validate_tree(content_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Problem]]:
     """Read and check every file; returns skills, assignments and all problems found."""
     problems: list[Problem] = []
@@ -329,13 +403,7 @@ def validate_tree(content_dir: Path) -> tuple[list[dict[str, Any]], list[dict[st
                 checker.add("bestand", f"naam moet {expected}.yaml zijn")
             assignments.append(a)
         problems += checker.problems
-    for skill in skills:
-        for sub in (1, 2):
-            for level in LEVELS:
-                if not any(
-                    a["skill"] == skill["code"] and a["subskill"] == sub and a["level"] == level for a in assignments
-                ):
-                    problems.append(Problem(f"assignments/{skill['code']}/{sub}-{level}.yaml", "bestand", "ontbreekt"))
+    problems += missing_assignments(skills, assignments)
     return skills, assignments, problems
 
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import transaction
 
+from wpo.orgs.models import Organization
+
 from . import content_format
 from .models import Assignment, AssignmentVersion, Skill, SubSkill
 
@@ -28,22 +30,72 @@ def curriculum_from_directory(content_dir: Path) -> tuple[list[dict[str, Any]], 
     skills, assignments, problems = content_format.validate_tree(content_dir)
     if problems:
         raise ContentInvalid(problems)
-    for skill in skills:
-        skill["pictogram_svg"] = (content_dir / "pictograms" / skill["pictogram"]).read_text(encoding="utf-8")
     return skills, assignments
 
 
+def curriculum_from_document(doc: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    skills, assignments, problems = content_format.validate_document(doc)
+    if problems:
+        raise ContentInvalid(problems)
+    return skills, assignments
+
+
+def curriculum_export(*, organization: Organization | None = None) -> dict[str, Any]:
+    """The whole curriculum of the national product (or of one organisation's own skills) as one
+    exchange document; ``curriculum_load`` reads it back (docs/curriculum-exchange.md)."""
+    skills = (
+        Skill.objects.filter(organization=organization)
+        .prefetch_related("subskills__assignments__current_version")
+        .order_by("order", "code")
+    )
+    doc_skills: list[dict[str, Any]] = []
+    doc_assignments: list[dict[str, Any]] = []
+    for skill in skills:
+        subskills = sorted(skill.subskills.all(), key=lambda s: s.number)
+        doc_skills.append(
+            {
+                "code": skill.code,
+                "name": skill.name,
+                "order": skill.order,
+                "explanation": skill.explanation,
+                "pictogram": f"{skill.code}.svg",
+                "pictogram_svg": skill.pictogram_svg,
+                "choice_card": {"hard": list(skill.choice_card_hard), "better": list(skill.choice_card_better)},
+                "subskills": [
+                    {
+                        "number": sub.number,
+                        "name": sub.name,
+                        "description": sub.description,
+                        "levels": {"A": sub.level_a, "B": sub.level_b, "C": sub.level_c},
+                    }
+                    for sub in subskills
+                ],
+            }
+        )
+        for sub in subskills:
+            for assignment in sorted(sub.assignments.all(), key=lambda a: a.level):
+                if assignment.current_version is not None:
+                    doc_assignments.append(assignment.current_version.content)
+    return {
+        "format": content_format.DOCUMENT_FORMAT,
+        "version": content_format.DOCUMENT_VERSION,
+        "skills": doc_skills,
+        "assignments": doc_assignments,
+    }
+
+
 @transaction.atomic
-def curriculum_load(*, skills: list[dict[str, Any]], assignments: list[dict[str, Any]]) -> LoadReport:
+def curriculum_load(
+    *, skills: list[dict[str, Any]], assignments: list[dict[str, Any]], organization: Organization | None = None
+) -> LoadReport:
     """Create or update the national curriculum; publish a version only when the text changed.
 
     Running it twice on the same content changes nothing (idempotent).
     """
     report = LoadReport()
-    by_code: dict[str, Skill] = {}
     for data in skills:
         skill, _created = Skill.objects.update_or_create(
-            organization=None,
+            organization=organization,
             code=data["code"],
             defaults={
                 "name": data["name"],
@@ -54,7 +106,6 @@ def curriculum_load(*, skills: list[dict[str, Any]], assignments: list[dict[str,
                 "choice_card_better": data["choice_card"]["better"],
             },
         )
-        by_code[skill.code] = skill
         report.skills += 1
         for sub in data["subskills"]:
             SubSkill.objects.update_or_create(
@@ -70,7 +121,8 @@ def curriculum_load(*, skills: list[dict[str, Any]], assignments: list[dict[str,
             )
             report.subskills += 1
     subskills = {
-        (s.skill.code, s.number): s for s in SubSkill.objects.filter(skill__organization=None).select_related("skill")
+        (s.skill.code, s.number): s
+        for s in SubSkill.objects.filter(skill__organization=organization).select_related("skill")
     }
     for data in assignments:
         subskill = subskills[(data["skill"], data["subskill"])]

@@ -1,31 +1,54 @@
+import json
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from wpo.curriculum.services import ContentInvalid, curriculum_from_directory, curriculum_load
+from wpo.curriculum.services import (
+    ContentInvalid,
+    curriculum_from_directory,
+    curriculum_from_document,
+    curriculum_load,
+)
+from wpo.orgs.models import Organization
 
 
 class Command(BaseCommand):
     help = (
-        "Load the curriculum from content/ (or another folder). Validates everything first; loads nothing on a problem."
+        "Load the curriculum from content/ (or another folder), or from an exchange document (.json). "
+        "Validates everything first; loads nothing when there is a problem."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("source", nargs="?", help="content folder (default: settings.CONTENT_DIR)")
+        parser.add_argument("source", nargs="?", help="content folder or .json file (default: settings.CONTENT_DIR)")
+        parser.add_argument(
+            "--organization", help="slug of the organisation whose own skills these are (default: national)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         source = Path(options["source"] or settings.CONTENT_DIR)
-        if not source.is_dir():
-            raise CommandError(f"Map niet gevonden: {source}")
+        organization = None
+        if options["organization"]:
+            organization = Organization.objects.filter(slug=options["organization"]).first()
+            if organization is None:
+                raise CommandError(f"Organisatie niet gevonden: {options['organization']}")
         try:
-            skills, assignments = curriculum_from_directory(source)
+            if source.is_dir():
+                skills, assignments = curriculum_from_directory(source)
+            elif source.is_file():
+                try:
+                    doc = json.loads(source.read_text(encoding="utf-8"))
+                except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                    raise CommandError(f"{source}: geen geldige JSON ({exc}); er is niets geladen.") from exc
+                skills, assignments = curriculum_from_document(doc)
+            else:
+                raise CommandError(f"Map of bestand niet gevonden: {source}")
         except ContentInvalid as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem))
             raise CommandError(f"{len(exc.problems)} probleem/problemen in de inhoud; er is niets geladen.") from exc
-        report = curriculum_load(skills=skills, assignments=assignments)
+        report = curriculum_load(skills=skills, assignments=assignments, organization=organization)
         self.stdout.write(
             f"Curriculum geladen: {report.skills} skills, {report.subskills} deelskills, "
             f"{report.assignments} opdrachten, {len(report.new_versions)} nieuwe versie(s)."
