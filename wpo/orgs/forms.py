@@ -29,9 +29,11 @@ class DepartmentForm(forms.ModelForm[Department]):
 class PersonForm(forms.Form):
     first_name = forms.CharField(label=_("Voornaam"), max_length=150)
     last_name = forms.CharField(label=_("Achternaam"), max_length=150)
-    email = forms.EmailField(label=_("E-mailadres"), required=False, help_text=_("Niet verplicht."))
+    email = forms.EmailField(label=_("E-mailadres"), required=False)
     employee_number = forms.CharField(label=_("Personeelsnummer"), max_length=50, required=False)
-    department = forms.ModelChoiceField(label=_("Afdeling"), queryset=Department.objects.none(), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Afdeling"), queryset=Department.objects.none(), required=False, empty_label=_("Geen afdeling")
+    )
     roles = forms.MultipleChoiceField(
         label=_("Rollen"),
         choices=Role.choices,
@@ -64,6 +66,10 @@ class PersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organization_id = organization_id
         self.person = person
+        if person is None:
+            self.fields["password"].help_text = _(
+                "Niet nodig voor een deelnemer. Laat leeg als de persoon later zelf een wachtwoord krijgt."
+            )
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
         self.fields["trainers"].queryset = trainers  # type: ignore[attr-defined]
         self.fields["trainers"].label_from_instance = lambda p: p.name  # type: ignore[attr-defined]
