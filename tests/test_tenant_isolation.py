@@ -5,9 +5,11 @@ argument the walk does not know yet makes the test fail until someone says here 
 organisation A's objects it points at.
 """
 
+import io
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -75,10 +77,19 @@ def test_pages_without_arguments_show_nothing_of_another_organisation(
     login(client, outsider)
     response = client.get(reverse(name), follow=True)
     assert response.status_code < 500
-    body = response.content.decode()
+    body = readable_text(response)
     for person in (world.participant, world.trainer, world.coach):
         assert person.user.last_name not in body, f"{name} shows {person.user.last_name} of another organisation"
     assert world.department.name not in body
+
+
+def readable_text(response: HttpResponse) -> str:
+    """The text a person would read in the response: HTML as is, a PDF's extracted text."""
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    return response.content.decode("utf-8", errors="replace")
 
 
 def test_organisation_users_cannot_use_djangos_admin(client: Client, world: World) -> None:
