@@ -16,6 +16,7 @@ START_PAGES = {
     "coach": ("/coach/", "Overzicht WPO-trajecten"),
     "projectmanager": ("/coach/rapportage/", "Rapportage WPO"),
     "beheerder": ("/beheer/mensen/", "Mensen"),
+    "redacteur": ("/curriculum/", "WPO-opdrachten"),
 }
 
 

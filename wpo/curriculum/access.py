@@ -1,5 +1,6 @@
 """Which curriculum a person sees: the national one plus their organisation's own skills."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from wpo.orgs.access import get_in_org
@@ -17,3 +18,30 @@ def access_assignment(person: Person, assignment_id: int) -> Assignment:
         "subskill__skill", "current_version"
     )
     return get_in_org(qs, pk=assignment_id)
+
+
+NATIONAL_EDIT_PERMISSION = "curriculum.edit_national_curriculum"
+
+
+def can_edit_skill(person: Person, skill: Skill) -> bool:
+    """A content editor edits their organisation's own skills; the national curriculum needs the
+    national editorial permission as well."""
+    if not person.is_content_editor:
+        return False
+    if skill.organization_id is None:
+        return person.user.has_perm(NATIONAL_EDIT_PERMISSION)
+    return skill.organization_id == person.organization_id
+
+
+def access_skill_for_editing(person: Person, skill_id: int) -> Skill:
+    skill = get_in_org(visible_skills(person), pk=skill_id)
+    if not can_edit_skill(person, skill):
+        raise PermissionDenied
+    return skill
+
+
+def access_assignment_for_editing(person: Person, assignment_id: int) -> Assignment:
+    assignment = access_assignment(person, assignment_id)
+    if not can_edit_skill(person, assignment.subskill.skill):
+        raise PermissionDenied
+    return assignment

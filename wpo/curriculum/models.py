@@ -41,6 +41,7 @@ class Skill(models.Model):
         verbose_name = _("skill")
         verbose_name_plural = _("skills")
         ordering = ["order", "name"]
+        permissions = [("edit_national_curriculum", "Kan het landelijke curriculum bewerken")]
         constraints = [
             models.UniqueConstraint(
                 fields=["code"], condition=models.Q(organization__isnull=True), name="skill_unique_national_code"

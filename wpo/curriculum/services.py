@@ -141,3 +141,83 @@ def curriculum_load(
         assignment.save(update_fields=["current_version"])
         report.new_versions.append(f"{data['skill']}/{data['subskill']}-{data['level']}")
     return report
+
+
+class PublishRefused(Exception):
+    def __init__(self, problems: list[content_format.Problem], reading_ease: float | None = None) -> None:
+        super().__init__("the assignment cannot be published")
+        self.problems = problems
+        self.reading_ease = reading_ease
+
+
+def assignment_check(content: dict[str, Any]) -> tuple[dict[str, Any], list[content_format.Problem], float | None]:
+    """Validate edited content with the rules of content/, and measure its reading ease."""
+    checker = content_format.Checker("opdracht")
+    checked = content_format.check_assignment(content, checker)
+    score = None
+    if not checker.problems:
+        score = content_format.reading_ease(content_format.participant_text(checked))
+        if score < content_format.MIN_READING_EASE:
+            checker.add(
+                "leesgemak",
+                f"{score:.0f} is te moeilijk; minstens {content_format.MIN_READING_EASE:.0f} nodig. "
+                "Maak zinnen korter en gebruik kortere woorden.",
+            )
+    return checked, checker.problems, score
+
+
+@transaction.atomic
+def assignment_publish(*, assignment: Assignment, content: dict[str, Any], user: Any) -> AssignmentVersion:
+    """Publish edited content as a new version. Work in progress keeps the version it started with."""
+    locked = Assignment.objects.select_for_update().select_related("subskill__skill").get(pk=assignment.pk)
+    content = {
+        **content,
+        "skill": locked.subskill.skill.code,
+        "subskill": locked.subskill.number,
+        "level": locked.level,
+    }
+    checked, problems, score = assignment_check(content)
+    if problems:
+        raise PublishRefused(problems, score)
+    current = locked.current_version
+    if current is not None and current.content == checked:
+        return current
+    last = locked.versions.order_by("-number").first()
+    version = AssignmentVersion.objects.create(
+        assignment=locked,
+        number=(last.number + 1) if last else 1,
+        title=checked["title"],
+        content=checked,
+        published_by=user,
+    )
+    locked.current_version = version
+    locked.save(update_fields=["current_version"])
+    assignment.current_version = version
+    return version
+
+
+@transaction.atomic
+def skill_save(
+    *,
+    skill: Skill,
+    subskills: list[dict[str, Any]],
+) -> Skill:
+    """Create or update an organisation's own skill with its two sub-skills; a new skill gets its six
+    assignment slots, to be written and published one by one."""
+    skill.full_clean()
+    skill.save()
+    for sub in subskills:
+        subskill, _created = SubSkill.objects.update_or_create(
+            skill=skill,
+            number=sub["number"],
+            defaults={
+                "name": sub["name"],
+                "description": sub["description"],
+                "level_a": sub["level_a"],
+                "level_b": sub["level_b"],
+                "level_c": sub["level_c"],
+            },
+        )
+        for level in content_format.LEVELS:
+            Assignment.objects.get_or_create(subskill=subskill, level=level)
+    return skill

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views, views_print
+from . import views, views_edit, views_print
 
 app_name = "curriculum"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("opdrachten/<int:assignment_id>/", views.assignment_detail, name="assignment_detail"),
+    path("opdrachten/<int:assignment_id>/bewerken/", views_edit.assignment_edit, name="assignment_edit"),
     path("opdrachten/<int:assignment_id>/pdf/", views_print.assignment_pdf, name="assignment_pdf"),
+    path("skills/nieuw/", views_edit.skill_new, name="skill_new"),
+    path("skills/<int:skill_id>/bewerken/", views_edit.skill_edit, name="skill_edit"),
     path("skill-keuzekaart.pdf", views_print.choice_card_pdf, name="choice_card_pdf"),
 ]

@@ -22,15 +22,28 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             ),
         )
     )
-    return render(request, "curriculum/catalogue.html", {"skills": skills})
+    skills_list = list(skills)
+    editable = {s.pk for s in skills_list if curriculum_access.can_edit_skill(me, s)}
+    return render(
+        request,
+        "curriculum/catalogue.html",
+        {"skills": skills_list, "editable": editable, "is_editor": me.is_content_editor},
+    )
 
 
 @access.role_required(*STAFF)
 def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = curriculum_access.access_assignment(access.person_of(request), assignment_id)
+    me = access.person_of(request)
+    assignment = curriculum_access.access_assignment(me, assignment_id)
     version = assignment.current_version
     return render(
         request,
         "curriculum/assignment_detail.html",
-        {"assignment": assignment, "version": version, "parts": version.content if version else None},
+        {
+            "assignment": assignment,
+            "version": version,
+            "parts": version.content if version else None,
+            "can_edit": curriculum_access.can_edit_skill(me, assignment.subskill.skill),
+            "versions": assignment.versions.select_related("published_by").order_by("-number"),
+        },
     )

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ DEMO_LOGINS = (
     DemoLogin("coach", "coach"),
     DemoLogin("projectmanager", "projectmanager"),
     DemoLogin("beheerder", "beheerder"),
+    DemoLogin("redacteur", "inhoudsredacteur"),
 )
 
 # The road from 'klaargezet' to each step, as the method walks it.
@@ -71,6 +73,9 @@ def create_demo_organization() -> Organization:
     person("coach", "Marloes", "Verbeek", [Role.COACH], None, "1003")
     person("projectmanager", "Richard", "Hoekstra", [Role.PROJECT_MANAGER], None, "1004")
     person("beheerder", "Yvonne", "Smit", [Role.ADMINISTRATOR], None, "1005")
+    editor = person("redacteur", "Els", "Kramer", [Role.CONTENT_EDITOR], None, "1006")
+    # The demo editor may also edit the national curriculum, to show the whole editing flow.
+    editor.user.user_permissions.add(Permission.objects.get(codename="edit_national_curriculum"))
 
     participants = [
         ("deelnemer", "Sanne", "de Vries", inpak, trainer, "overleggen", Step.WORKING),

@@ -1,0 +1,200 @@
+"""Content editors edit every part of an assignment, preview it as the participant sees it, and
+publish a new version; work in progress stays on the version it started with."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from wpo.curriculum import content_format
+from wpo.curriculum.forms import AssignmentForm
+from wpo.curriculum.models import Assignment, AssignmentVersion, Skill
+from wpo.orgs.models import Role
+from wpo.trajectories.models import ParticipantAssignment
+
+from .conftest import login
+from .factories import World
+
+pytestmark = pytest.mark.django_db
+
+_, REAL_ASSIGNMENTS, _problems = content_format.validate_tree(Path(settings.CONTENT_DIR))
+SAMPLE = next(a for a in REAL_ASSIGNMENTS if (a["skill"], a["subskill"], a["level"]) == ("overleggen", 1, "A"))
+
+
+def form_data(**changes: str) -> dict[str, str]:
+    data = {k: v for k, v in AssignmentForm.initial_from(SAMPLE).items()}
+    data.update(changes)
+    return data
+
+
+def own_assignment(world: World) -> Assignment:
+    return world.pa.version.assignment
+
+
+def test_preview_shows_every_screen_and_publishes_nothing(client: Client, world: World) -> None:
+    login(client, world.content_editor)
+    assignment = own_assignment(world)
+    response = client.post(
+        reverse("curriculum:assignment_edit", args=[assignment.pk]), {**form_data(), "action": "preview"}
+    )
+    body = response.content.decode()
+    assert "Zo ziet de deelnemer het" in body and "Leesgemak (Flesch-Douma)" in body
+    for part in (SAMPLE["goal"], SAMPLE["questions"][0]["prompt"], SAMPLE["summary"][0], SAMPLE["work_task"]["what"]):
+        assert part.replace('"', "&quot;") in body or part in body
+    assert 'src="/static/illustrations/werkvloer.svg"' in body
+    assert assignment.versions.count() == 1
+
+
+def test_publishing_makes_a_new_version_and_work_in_progress_keeps_its_own(client: Client, world: World) -> None:
+    login(client, world.content_editor)
+    assignment = own_assignment(world)
+    old_version = world.pa.version
+    response = client.post(
+        reverse("curriculum:assignment_edit", args=[assignment.pk]),
+        {**form_data(title="Ik vraag om hulp, nieuw"), "action": "publish"},
+        follow=True,
+    )
+    assert "Versie 2 van ‘Ik vraag om hulp, nieuw’ is gepubliceerd" in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.current_version is not None and assignment.current_version.number == 2
+    assert assignment.current_version.content["title"] == "Ik vraag om hulp, nieuw"
+    assert assignment.current_version.content["skill"] == world.skill.code
+    assert assignment.current_version.published_by == world.content_editor.user
+    world.pa.refresh_from_db()
+    assert world.pa.version == old_version  # the participant keeps the version they started with
+    assert ParticipantAssignment.objects.filter(version=assignment.current_version).count() == 0
+
+
+def test_publishing_the_same_text_twice_makes_one_version(client: Client, world: World) -> None:
+    login(client, world.content_editor)
+    url = reverse("curriculum:assignment_edit", args=[own_assignment(world).pk])
+    client.post(url, {**form_data(), "action": "publish"})
+    client.post(url, {**form_data(), "action": "publish"})
+    assert own_assignment(world).versions.count() == 2
+
+
+def test_problems_are_shown_at_the_field_and_nothing_is_published(client: Client, world: World) -> None:
+    login(client, world.content_editor)
+    assignment = own_assignment(world)
+    url = reverse("curriculum:assignment_edit", args=[assignment.pk])
+    few = form_data(
+        questions="- kind: true_false\n  prompt: Klopt dit?\n  options:\n  - text: Waar\n    correct: true\n    feedback: Ja.\n  - text: Niet waar\n    correct: false\n    feedback: Nee.\n"
+    )
+    body = client.post(url, {**few, "action": "publish"}).content.decode()
+    assert "verwacht minstens 4 oefenvragen" in body
+    body = client.post(url, {**form_data(questions="- kind: [kapot"), "action": "publish"}).content.decode()
+    assert "De vragen zijn geen geldige YAML" in body
+    body = client.post(url, {**form_data(story="werkvloer Sanne werkt."), "action": "publish"}).content.decode()
+    assert "schrijf eerst het plaatje, dan | en dan de tekst" in body
+    assert assignment.versions.count() == 1
+
+
+def test_text_that_is_too_hard_to_read_is_not_published(client: Client, world: World) -> None:
+    login(client, world.content_editor)
+    assignment = own_assignment(world)
+    hard = (
+        "De arbeidsorganisatorische interventiemogelijkheden binnen de productieomgeving "
+        "vereisen systematische communicatievaardigheden en organisatiesensitiviteit."
+    )
+    data = form_data(explanation=hard, goal=hard, summary="\n".join([hard] * 3), look_back="\n".join([hard] * 3))
+    body = client.post(
+        reverse("curriculum:assignment_edit", args=[assignment.pk]), {**data, "action": "publish"}
+    ).content.decode()
+    assert "is te moeilijk; minstens 70 nodig" in body
+    assert assignment.versions.count() == 1
+
+
+def test_the_national_curriculum_needs_the_national_permission(client: Client, world: World) -> None:
+    call_command("load_curriculum", verbosity=0)
+    national = Assignment.objects.get(subskill__skill__code="overleggen", subskill__number=1, level="A")
+    url = reverse("curriculum:assignment_edit", args=[national.pk])
+    login(client, world.content_editor)
+    assert client.post(url, {**form_data(), "action": "publish"}).status_code == 403
+    world.content_editor.user.user_permissions.add(Permission.objects.get(codename="edit_national_curriculum"))
+    client.post(url, {**form_data(title="Ik vraag hulp"), "action": "publish"})
+    assert AssignmentVersion.objects.filter(assignment=national).count() == 2
+
+
+@pytest.mark.parametrize("role", [Role.TRAINER, Role.COACH, Role.ADMINISTRATOR, Role.PARTICIPANT])
+def test_editing_requires_the_content_editor_role(role: Role, client: Client, world: World) -> None:
+    login(client, world.by_role(role))
+    assignment = own_assignment(world)
+    assert (
+        client.post(
+            reverse("curriculum:assignment_edit", args=[assignment.pk]), {**form_data(), "action": "publish"}
+        ).status_code
+        == 403
+    )
+    assert client.post(reverse("curriculum:skill_new"), {}).status_code == 403
+    assert assignment.versions.count() == 1
+
+
+def skill_data(**changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "name": "Veilig werken",
+        "code": "veilig-werken",
+        "order": 9,
+        "explanation": "Je werkt veilig. Je let op jezelf en op anderen.",
+        "choice_card_hard_text": "Ik vind het moeilijk om op te letten.\nIk vind het moeilijk om te stoppen als het niet veilig is.",
+        "choice_card_better_text": "Ik wil beter worden in veilig werken.\nIk wil beter worden in opletten.",
+        "pictogram_file": SimpleUploadedFile(
+            "p.svg", b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><title>Veilig</title></svg>'
+        ),
+    }
+    for n in (1, 2):
+        data.update(
+            {
+                f"sub{n}-name": f"Deel {n}",
+                f"sub{n}-description": "d",
+                f"sub{n}-level_a": "a",
+                f"sub{n}-level_b": "b",
+                f"sub{n}-level_c": "c",
+            }
+        )
+    data.update(changes)
+    return data
+
+
+def test_an_organisation_adds_a_skill_of_its_own(client: Client, world: World, other_world: World) -> None:
+    login(client, world.content_editor)
+    response = client.post(reverse("curriculum:skill_new"), skill_data(), follow=True)
+    assert "Skill ‘Veilig werken’ is opgeslagen" in response.content.decode()
+    skill = Skill.objects.get(code="veilig-werken")
+    assert skill.organization == world.org and skill.subskills.count() == 2
+    assert Assignment.objects.filter(subskill__skill=skill, current_version__isnull=True).count() == 6
+    assert "Veilig werken" in response.content.decode()
+    # The other organisation does not see it.
+    client.logout()
+    login(client, other_world.coach)
+    assert "Veilig werken" not in client.get(reverse("curriculum:catalogue")).content.decode()
+
+
+def test_a_pictogram_with_a_script_is_refused(client: Client, world: World) -> None:
+    login(client, world.content_editor)
+    evil = SimpleUploadedFile("p.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>')
+    body = client.post(reverse("curriculum:skill_new"), skill_data(pictogram_file=evil)).content.decode()
+    assert "Een pictogram mag geen scripts bevatten" in body
+    assert not Skill.objects.filter(code="veilig-werken").exists()
+
+
+def test_choice_card_statements_are_checked(client: Client, world: World) -> None:
+    login(client, world.content_editor)
+    body = client.post(
+        reverse("curriculum:skill_new"), skill_data(choice_card_better_text="Beter opletten.\nVeilig werken.")
+    ).content.decode()
+    assert "Elke zin begint met ‘Ik wil beter worden in’" in body
+    assert not Skill.objects.filter(code="veilig-werken").exists()
+
+
+def test_editing_an_own_skill_keeps_its_code(client: Client, world: World) -> None:
+    login(client, world.content_editor)
+    url = reverse("curriculum:skill_edit", args=[world.skill.pk])
+    assert client.get(url).status_code == 200
+    client.post(url, skill_data(name="Nieuwe naam", code="iets-anders", pictogram_file=""))
+    world.skill.refresh_from_db()
+    assert world.skill.name == "Nieuwe naam" and world.skill.code.startswith("skill-")

@@ -1,0 +1,239 @@
+"""Forms for content editors: an assignment's every part, and an organisation's own skill."""
+
+import re
+from typing import Any
+
+import yaml
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import content_format
+from .models import Skill
+
+LINES_HELP = _("Eén punt per regel.")
+UNSAFE_SVG = re.compile(r"<script|javascript:|<foreignobject|\son[a-z]+\s*=")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class LinesField(forms.CharField):
+    """A list of short texts, edited one per line."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
+        kwargs.setdefault("help_text", LINES_HELP)
+        super().__init__(**kwargs)
+
+
+class AssignmentForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    goal = forms.CharField(label=_("Doel (1 of 2 zinnen)"), widget=forms.Textarea(attrs={"rows": 2}))
+    explanation = forms.CharField(label=_("Korte uitleg"), widget=forms.Textarea(attrs={"rows": 3}))
+    video_url = forms.URLField(
+        label=_("Video (adres)"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Leeg laten als er geen video is: dan ziet de deelnemer het verhaal met plaatjes."),
+    )
+    story = forms.CharField(
+        label=_("Verhaal (tekst van de video)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Eén scène per regel: plaatje | tekst. Plaatjes: %(names)s.")
+        % {"names": ", ".join(content_format.ILLUSTRATIONS)},
+    )
+    questions = forms.CharField(
+        label=_("Oefenvragen (YAML)"),
+        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}),
+        help_text=_(
+            "Minstens 4 vragen. Soorten: multiple_choice, true_false, order, situation. "
+            "Elk antwoord heeft eigen feedback; precies één antwoord is goed."
+        ),
+    )
+    summary = LinesField(label=_("Samenvatting (3 tot 5 punten)"))
+    work_task_what = forms.CharField(label=_("Aan de slag: wat"), widget=forms.Textarea(attrs={"rows": 2}))
+    work_task_where = forms.CharField(label=_("Aan de slag: waar"))
+    work_task_when = forms.CharField(label=_("Aan de slag: wanneer"))
+    work_task_how_often = forms.CharField(label=_("Aan de slag: hoe vaak"))
+    look_back = LinesField(label=_("Terugkijkvragen (minstens 3)"))
+    trainer_introduction = forms.CharField(
+        label=_("Voor de werkplekopleider: introductie"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    trainer_adapt_work = LinesField(label=_("Werk aanpassen op dit niveau (2 tot 6)"))
+    trainer_observe = LinesField(label=_("Gedrag om op te letten (3 tot 5)"))
+    trainer_feedback_examples = LinesField(label=_("Voorbeelden van positieve feedback (2 of 3)"))
+
+    # Where a problem reported by content_format lands in this form.
+    PROBLEM_FIELDS = {
+        "title": "title",
+        "goal": "goal",
+        "explanation": "explanation",
+        "video.url": "video_url",
+        "video.story": "story",
+        "questions": "questions",
+        "summary": "summary",
+        "work_task.what": "work_task_what",
+        "work_task.where": "work_task_where",
+        "work_task.when": "work_task_when",
+        "work_task.how_often": "work_task_how_often",
+        "look_back": "look_back",
+        "trainer.introduction": "trainer_introduction",
+        "trainer.adapt_work": "trainer_adapt_work",
+        "trainer.observe": "trainer_observe",
+        "trainer.feedback_examples": "trainer_feedback_examples",
+    }
+
+    @classmethod
+    def initial_from(cls, content: dict[str, Any]) -> dict[str, Any]:
+        video = content.get("video", {})
+        task = content.get("work_task", {})
+        trainer = content.get("trainer", {})
+        return {
+            "title": content.get("title", ""),
+            "goal": content.get("goal", ""),
+            "explanation": content.get("explanation", ""),
+            "video_url": video.get("url", ""),
+            "story": "\n".join(f"{s['picture']} | {s['text']}" for s in video.get("story", [])),
+            "questions": yaml.safe_dump(content.get("questions", []), allow_unicode=True, sort_keys=False, width=100),
+            "summary": "\n".join(content.get("summary", [])),
+            "work_task_what": task.get("what", ""),
+            "work_task_where": task.get("where", ""),
+            "work_task_when": task.get("when", ""),
+            "work_task_how_often": task.get("how_often", ""),
+            "look_back": "\n".join(content.get("look_back", [])),
+            "trainer_introduction": trainer.get("introduction", ""),
+            "trainer_adapt_work": "\n".join(trainer.get("adapt_work", [])),
+            "trainer_observe": "\n".join(trainer.get("observe", [])),
+            "trainer_feedback_examples": "\n".join(trainer.get("feedback_examples", [])),
+        }
+
+    def clean_story(self) -> list[dict[str, str]]:
+        scenes = []
+        for number, line in enumerate(_lines(self.cleaned_data["story"]), start=1):
+            picture, sep, text = line.partition("|")
+            if not sep:
+                raise forms.ValidationError(
+                    _("Regel %(n)d: schrijf eerst het plaatje, dan | en dan de tekst.") % {"n": number}
+                )
+            scenes.append({"picture": picture.strip(), "text": text.strip()})
+        return scenes
+
+    def clean_questions(self) -> Any:
+        try:
+            questions = yaml.safe_load(self.cleaned_data["questions"])
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = _("regel %(n)d") % {"n": mark.line + 1} if mark else _("de tekst")
+            raise forms.ValidationError(
+                _("De vragen zijn geen geldige YAML (%(where)s). Let op inspringen en dubbele punten.")
+                % {"where": where}
+            ) from exc
+        if not isinstance(questions, list):
+            raise forms.ValidationError(_("Schrijf de vragen als een lijst (elke vraag begint met ‘- kind:’)."))
+        return questions
+
+    def to_content(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "title": d["title"],
+            "goal": d["goal"],
+            "explanation": d["explanation"],
+            "video": {"url": d["video_url"], "story": d["story"]},
+            "questions": d["questions"],
+            "summary": _lines(d["summary"]),
+            "work_task": {
+                "what": d["work_task_what"],
+                "where": d["work_task_where"],
+                "when": d["work_task_when"],
+                "how_often": d["work_task_how_often"],
+            },
+            "look_back": _lines(d["look_back"]),
+            "trainer": {
+                "introduction": d["trainer_introduction"],
+                "adapt_work": _lines(d["trainer_adapt_work"]),
+                "observe": _lines(d["trainer_observe"]),
+                "feedback_examples": _lines(d["trainer_feedback_examples"]),
+            },
+        }
+
+    def add_problems(self, problems: list[content_format.Problem]) -> None:
+        for problem in problems:
+            field = next(
+                (f for prefix, f in self.PROBLEM_FIELDS.items() if problem.field.startswith(prefix)),
+                None,
+            )
+            message = (
+                f"{problem.field}: {problem.message}" if field in (None, "questions", "story") else problem.message
+            )
+            self.add_error(field, message)
+
+
+class SkillForm(forms.ModelForm[Skill]):
+    choice_card_hard_text = LinesField(
+        label=_("Skill-keuzekaart: ‘Ik vind het moeilijk om …’ (2 tot 4)"),
+        help_text=_("Eén zin per regel, elke zin begint met ‘Ik vind het moeilijk om’."),
+    )
+    choice_card_better_text = LinesField(
+        label=_("Skill-keuzekaart: ‘Ik wil beter worden in …’ (2 tot 4)"),
+        help_text=_("Eén zin per regel, elke zin begint met ‘Ik wil beter worden in’."),
+    )
+    pictogram_file = forms.FileField(
+        label=_("Pictogram (SVG-bestand)"), required=False, help_text=_("Leeg laten om het huidige te houden.")
+    )
+
+    class Meta:
+        model = Skill
+        fields = ["name", "code", "order", "explanation"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.subskill_prefixes = ("sub1", "sub2")
+        if self.instance.pk:
+            self.initial["choice_card_hard_text"] = "\n".join(self.instance.choice_card_hard)
+            self.initial["choice_card_better_text"] = "\n".join(self.instance.choice_card_better)
+            self.fields["code"].disabled = True
+        else:
+            self.fields["pictogram_file"].required = True
+            self.fields["pictogram_file"].help_text = ""
+
+    def _statements(self, key: str, start: str) -> list[str]:
+        items = _lines(self.cleaned_data[key])
+        if not 2 <= len(items) <= 4:
+            raise forms.ValidationError(_("Schrijf 2 tot 4 zinnen."))
+        for item in items:
+            if not item.startswith(start):
+                raise forms.ValidationError(_("Elke zin begint met ‘%(start)s’.") % {"start": start})
+        return items
+
+    def clean_choice_card_hard_text(self) -> list[str]:
+        return self._statements("choice_card_hard_text", "Ik vind het moeilijk om")
+
+    def clean_choice_card_better_text(self) -> list[str]:
+        return self._statements("choice_card_better_text", "Ik wil beter worden in")
+
+    def clean_pictogram_file(self) -> str | None:
+        upload = self.cleaned_data.get("pictogram_file")
+        if not upload:
+            return None
+        if upload.size > 50_000:
+            raise forms.ValidationError(_("Het pictogram is te groot (hoogstens 50 kB)."))
+        try:
+            text: str = upload.read().decode("utf-8").strip()
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError(_("Dit is geen SVG-bestand.")) from exc
+        lowered = text.lower()
+        if "<svg" not in lowered[:500]:
+            raise forms.ValidationError(_("Dit is geen SVG-bestand."))
+        # Pictograms are shown as <img>, where scripts never run; still, keep them out of the database.
+        if UNSAFE_SVG.search(lowered):
+            raise forms.ValidationError(_("Een pictogram mag geen scripts bevatten."))
+        return text
+
+
+class SubSkillForm(forms.Form):
+    name = forms.CharField(label=_("Naam van de deelskill"), max_length=200)
+    description = forms.CharField(label=_("Omschrijving"), widget=forms.Textarea(attrs={"rows": 2}))
+    level_a = forms.CharField(label=_("Wat niveau A betekent"), widget=forms.Textarea(attrs={"rows": 2}))
+    level_b = forms.CharField(label=_("Wat niveau B betekent"), widget=forms.Textarea(attrs={"rows": 2}))
+    level_c = forms.CharField(label=_("Wat niveau C betekent"), widget=forms.Textarea(attrs={"rows": 2}))
