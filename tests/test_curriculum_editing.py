@@ -83,7 +83,11 @@ def test_problems_are_shown_at_the_field_and_nothing_is_published(client: Client
     assignment = own_assignment(world)
     url = reverse("curriculum:assignment_edit", args=[assignment.pk])
     few = form_data(
-        questions="- kind: true_false\n  prompt: Klopt dit?\n  options:\n  - text: Waar\n    correct: true\n    feedback: Ja.\n  - text: Niet waar\n    correct: false\n    feedback: Nee.\n"
+        questions=(
+            "- kind: true_false\n  prompt: Klopt dit?\n  options:\n"
+            "  - text: Waar\n    correct: true\n    feedback: Ja.\n"
+            "  - text: Niet waar\n    correct: false\n    feedback: Nee.\n"
+        )
     )
     body = client.post(url, {**few, "action": "publish"}).content.decode()
     assert "verwacht minstens 4 oefenvragen" in body
@@ -140,7 +144,9 @@ def skill_data(**changes: object) -> dict[str, object]:
         "code": "veilig-werken",
         "order": 9,
         "explanation": "Je werkt veilig. Je let op jezelf en op anderen.",
-        "choice_card_hard_text": "Ik vind het moeilijk om op te letten.\nIk vind het moeilijk om te stoppen als het niet veilig is.",
+        "choice_card_hard_text": (
+            "Ik vind het moeilijk om op te letten.\nIk vind het moeilijk om te stoppen als het niet veilig is."
+        ),
         "choice_card_better_text": "Ik wil beter worden in veilig werken.\nIk wil beter worden in opletten.",
         "pictogram_file": SimpleUploadedFile(
             "p.svg", b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><title>Veilig</title></svg>'
