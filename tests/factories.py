@@ -3,7 +3,11 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import count
+from pathlib import Path
 
+import yaml
+
+from wpo.curriculum import content_format
 from wpo.curriculum.models import Assignment, AssignmentVersion, Skill, SubSkill
 from wpo.orgs.models import Department, Organization, Person, Role
 from wpo.orgs.services import person_create
@@ -11,6 +15,11 @@ from wpo.trajectories.models import ParticipantAssignment, Trajectory, Trajector
 from wpo.trajectories.workflow import give_assignment
 
 PASSWORD = "Werkplek-2026!"
+# Real, valid assignment text (content/assignments/overleggen/1-A.yaml) for test skills.
+SAMPLE_CONTENT = content_format.check_assignment(
+    yaml.safe_load((Path(__file__).resolve().parents[1] / "content/assignments/overleggen/1-A.yaml").read_text()),
+    content_format.Checker("sample"),
+)
 _seq = count(1)
 
 
@@ -52,12 +61,9 @@ def make_skill(org: Organization | None = None, code: str | None = None) -> Skil
         )
         for level in "ABC":
             a = Assignment.objects.create(subskill=sub, level=level)
-            v = AssignmentVersion.objects.create(
-                assignment=a,
-                number=1,
-                title=f"Opdracht {number}-{level}",
-                content={"title": f"Opdracht {number}-{level}", "goal": "Doel."},
-            )
+            title = f"Opdracht {number}-{level}"
+            content = {**SAMPLE_CONTENT, "skill": skill.code, "subskill": number, "level": level, "title": title}
+            v = AssignmentVersion.objects.create(assignment=a, number=1, title=title, content=content)
             a.current_version = v
             a.save()
     return skill

@@ -204,3 +204,59 @@ def test_editing_an_own_skill_keeps_its_code(client: Client, world: World) -> No
     client.post(url, skill_data(name="Nieuwe naam", code="iets-anders", pictogram_file=""))
     world.skill.refresh_from_db()
     assert world.skill.name == "Nieuwe naam" and world.skill.code.startswith("skill-")
+
+
+MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+
+
+def test_an_uploaded_video_is_served_with_captions_through_the_access_layer(
+    client: Client,
+    world: World,
+    other_world: World,
+    settings,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    login(client, world.content_editor)
+    assignment = own_assignment(world)
+    video = SimpleUploadedFile("film.mp4", MP4_HEAD, content_type="video/mp4")
+    client.post(
+        reverse("curriculum:assignment_edit", args=[assignment.pk]),
+        {**form_data(), "video_file": video, "action": "publish"},
+    )
+    assignment.refresh_from_db()
+    version = assignment.current_version
+    assert version is not None and version.content["video"]["file"].startswith("videos/")
+    assert not version.content["video"]["file"].endswith("film.mp4")  # never the uploaded, guessable name
+    client.logout()
+    login(client, world.participant)
+    response = client.get(reverse("curriculum:video", args=[version.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "video/mp4"
+    assert b"".join(response.streaming_content) == MP4_HEAD  # type: ignore[attr-defined]
+    vtt = client.get(reverse("curriculum:captions", args=[version.pk])).content.decode()
+    assert vtt.startswith("WEBVTT") and vtt.count(" --> ") == len(SAMPLE["video"]["story"])
+    assert SAMPLE["video"]["story"][0]["text"] in vtt
+    client.logout()
+    login(client, other_world.participant)
+    assert client.get(reverse("curriculum:video", args=[version.pk])).status_code == 404
+
+
+def test_a_file_that_is_not_a_video_is_refused(client: Client, world: World, settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    login(client, world.content_editor)
+    fake = SimpleUploadedFile("film.mp4", b"MZ\x90\x00 this is a program", content_type="video/mp4")
+    body = client.post(
+        reverse("curriculum:assignment_edit", args=[own_assignment(world).pk]),
+        {**form_data(), "video_file": fake, "action": "publish"},
+    ).content.decode()
+    assert "Dit is geen mp4- of webm-video" in body
+    assert own_assignment(world).versions.count() == 1
+    assert not list(tmp_path.rglob("*.mp4"))
+
+
+def test_captions_follow_the_story() -> None:
+    from wpo.curriculum.captions import webvtt
+
+    vtt = webvtt([{"text": "Een twee drie."}, {"text": "Vier --> vijf " + "woord " * 20}])
+    assert vtt.splitlines()[:4] == ["WEBVTT", "", "1", "00:00:00.000 --> 00:00:03.000"]
+    assert "00:00:03.000 --> 00:00:13.350" in vtt and "Vier -> vijf" in vtt

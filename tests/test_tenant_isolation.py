@@ -26,6 +26,7 @@ OBJECT_OF_ORG_A: dict[str, Callable[[World], int]] = {
     "trajectory_id": lambda w: w.trajectory.pk,
     "assignment_id": lambda w: Assignment.objects.filter(subskill__skill=w.skill).first().pk,  # type: ignore[union-attr]
     "skill_id": lambda w: w.skill.pk,
+    "version_id": lambda w: w.pa.version_id,
     "import_id": lambda w: (
         PeopleImport.objects.create(organization=w.org, created_by=w.administrator, file_name="a.csv", content="x").pk
     ),

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from wpo.orgs.access import get_in_org
 from wpo.orgs.models import Person
 
-from .models import Assignment, Skill
+from .models import Assignment, AssignmentVersion, Skill
 
 
 def visible_skills(person: Person) -> QuerySet[Skill]:
@@ -45,3 +45,8 @@ def access_assignment_for_editing(person: Person, assignment_id: int) -> Assignm
     if not can_edit_skill(person, assignment.subskill.skill):
         raise PermissionDenied
     return assignment
+
+
+def access_version(person: Person, version_id: int) -> AssignmentVersion:
+    qs = AssignmentVersion.objects.filter(assignment__subskill__skill__in=visible_skills(person))
+    return get_in_org(qs, pk=version_id)

@@ -41,6 +41,7 @@ ILLUSTRATIONS = (
 )
 MIN_READING_EASE = 70.0
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+VIDEO_NAME_RE = re.compile(r"^videos/[0-9a-f]{32}\.(mp4|webm)$")
 
 
 @dataclass
@@ -255,6 +256,12 @@ def check_assignment(data: dict[str, Any], checker: Checker) -> dict[str, Any]:
             checker.add(f"{sw}picture", f"moet een van {', '.join(ILLUSTRATIONS)} zijn")
         scenes.append({"text": checker.text(scene, "text", where=sw), "picture": picture})
     a["video"] = {"url": url, "story": scenes}
+    # An uploaded video is kept in the media storage; only its storage name travels in the content.
+    video_file = checker.optional_text(video, "file", where="video.")
+    if video_file:
+        if not VIDEO_NAME_RE.match(video_file):
+            checker.add("video.file", "onbekende bestandsnaam")
+        a["video"]["file"] = video_file
     questions = data.get("questions")
     if not isinstance(questions, list) or len(questions) < 4:
         checker.add("questions", "verwacht minstens 4 oefenvragen")

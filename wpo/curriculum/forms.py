@@ -11,6 +11,7 @@ from . import content_format
 from .models import Skill
 
 LINES_HELP = _("Eén punt per regel.")
+MAX_VIDEO_BYTES = 300 * 1024 * 1024
 UNSAFE_SVG = re.compile(r"<script|javascript:|<foreignobject|\son[a-z]+\s*=")
 
 
@@ -37,6 +38,12 @@ class AssignmentForm(forms.Form):
         assume_scheme="https",
         help_text=_("Leeg laten als er geen video is: dan ziet de deelnemer het verhaal met plaatjes."),
     )
+    video_file = forms.FileField(
+        label=_("Of: video uploaden (mp4 of webm)"),
+        required=False,
+        help_text=_("Hoogstens 300 MB. De ondertiteling wordt gemaakt uit het verhaal hieronder."),
+    )
+    remove_video = forms.BooleanField(label=_("Geüploade video weghalen"), required=False)
     story = forms.CharField(
         label=_("Verhaal (tekst van de video)"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -107,6 +114,23 @@ class AssignmentForm(forms.Form):
             "trainer_observe": "\n".join(trainer.get("observe", [])),
             "trainer_feedback_examples": "\n".join(trainer.get("feedback_examples", [])),
         }
+
+    def clean_video_file(self) -> Any:
+        upload = self.cleaned_data.get("video_file")
+        if not upload:
+            return None
+        if upload.size > MAX_VIDEO_BYTES:
+            raise forms.ValidationError(_("De video is te groot (hoogstens 300 MB)."))
+        head = upload.read(16)
+        upload.seek(0)
+        # Trust the bytes, not the file name: mp4 has 'ftyp' at offset 4, webm starts with the EBML magic.
+        if head[4:8] == b"ftyp":
+            upload.wpo_extension = "mp4"
+        elif head[:4] == b"\x1a\x45\xdf\xa3":
+            upload.wpo_extension = "webm"
+        else:
+            raise forms.ValidationError(_("Dit is geen mp4- of webm-video."))
+        return upload
 
     def clean_story(self) -> list[dict[str, str]]:
         scenes = []

@@ -166,6 +166,16 @@ def assignment_check(content: dict[str, Any]) -> tuple[dict[str, Any], list[cont
     return checked, checker.problems, score
 
 
+def store_video(upload: Any) -> str:
+    """Keep an uploaded video under an unguessable name; it is only served through the access layer."""
+    from uuid import uuid4
+
+    from django.core.files.storage import default_storage
+
+    name: str = default_storage.save(f"videos/{uuid4().hex}.{upload.wpo_extension}", upload)
+    return name
+
+
 @transaction.atomic
 def assignment_publish(*, assignment: Assignment, content: dict[str, Any], user: Any) -> AssignmentVersion:
     """Publish edited content as a new version. Work in progress keeps the version it started with."""

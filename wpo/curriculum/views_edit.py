@@ -4,6 +4,7 @@ organisations add skills of their own in the same structure."""
 from typing import Any
 
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from wpo.orgs.models import Role
 from . import access as curriculum_access
 from .forms import AssignmentForm, SkillForm, SubSkillForm
 from .models import Skill
-from .services import PublishRefused, assignment_check, assignment_publish, skill_save
+from .services import PublishRefused, assignment_check, assignment_publish, skill_save, store_video
 
 editor_only = access.role_required(Role.CONTENT_EDITOR)
 
@@ -25,12 +26,18 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = curriculum_access.access_assignment_for_editing(me, assignment_id)
     skill = assignment.subskill.skill
     current = assignment.current_version
-    context: dict[str, Any] = {"assignment": assignment, "skill": skill, "level": assignment.level, "current": current}
+    context: dict[str, Any] = {
+        "assignment": assignment,
+        "skill": skill,
+        "level": assignment.level,
+        "current": current,
+        "version": current,
+    }
     if request.method != "POST":
         form = AssignmentForm(initial=AssignmentForm.initial_from(current.content) if current else {})
         return render(request, "curriculum/assignment_edit.html", {**context, "form": form})
 
-    form = AssignmentForm(request.POST)
+    form = AssignmentForm(request.POST, request.FILES)
     if form.is_valid():
         content = {
             **form.to_content(),
@@ -38,10 +45,20 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "subskill": assignment.subskill.number,
             "level": assignment.level,
         }
+        kept_video = current.content.get("video", {}).get("file") if current else None
+        if kept_video and not form.cleaned_data["remove_video"]:
+            content["video"]["file"] = kept_video
+        upload = form.cleaned_data["video_file"]
         if request.POST.get("action") == "publish":
+            _checked, problems, _score = assignment_check(content)
+            stored = store_video(upload) if upload and not problems else None
+            if stored:
+                content["video"]["file"] = stored
             try:
                 version = assignment_publish(assignment=assignment, content=content, user=request.user)
             except PublishRefused as exc:
+                if stored:
+                    default_storage.delete(stored)
                 form.add_problems(exc.problems)
             else:
                 messages.success(

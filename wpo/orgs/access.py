@@ -12,11 +12,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
 from .models import Department, OrgOwned, PeopleImport, Person, Role
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 STAFF_OVERVIEW_ROLES = (Role.COACH, Role.PROJECT_MANAGER, Role.ADMINISTRATOR)
 
@@ -33,7 +34,7 @@ def role_required(*roles: Role) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 from django.contrib.auth.views import redirect_to_login
 
