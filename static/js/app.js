@@ -1,9 +1,67 @@
 // Small progressive enhancements; every page works without this file.
-document.addEventListener("DOMContentLoaded", () => {
-  // Confirm destructive actions that carry a data-confirm message.
-  document.querySelectorAll("form[data-confirm]").forEach((form) => {
-    form.addEventListener("submit", (event) => {
-      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+(function () {
+  "use strict";
+
+  function confirmForms() {
+    document.querySelectorAll("form[data-confirm]").forEach((form) => {
+      form.addEventListener("submit", (event) => {
+        if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+      });
     });
+  }
+
+  // Read-aloud: the browser's own speech synthesis, in a Dutch voice, reads the text of the screen.
+  function readAloud() {
+    if (!("speechSynthesis" in window)) return;
+    document.querySelectorAll("button[data-read-aloud]:not([data-bound])").forEach((button) => {
+      button.dataset.bound = "1";
+      const label = button.querySelector("span");
+      const startText = label.textContent;
+      button.hidden = false;
+      button.addEventListener("click", () => {
+        if (window.speechSynthesis.speaking) {
+          window.speechSynthesis.cancel();
+          return;
+        }
+        const region = document.querySelector(button.dataset.readAloud) || document.body;
+        const clone = region.cloneNode(true);
+        clone.querySelectorAll("[aria-hidden='true'], .read-aloud-bar, script, style, [hidden]").forEach((el) => el.remove());
+        const text = clone.innerText.replace(/\s+/g, " ").trim();
+        const utterance = new SpeechSynthesisUtterance(text);
+        utterance.lang = document.documentElement.lang === "en" ? "en-GB" : "nl-NL";
+        const voice = window.speechSynthesis.getVoices().find((v) => v.lang.toLowerCase().startsWith(utterance.lang.slice(0, 2)));
+        if (voice) utterance.voice = voice;
+        utterance.rate = 0.9;
+        utterance.onend = utterance.onerror = () => {
+          label.textContent = startText;
+          button.setAttribute("aria-pressed", "false");
+        };
+        label.textContent = button.dataset.labelStop;
+        button.setAttribute("aria-pressed", "true");
+        window.speechSynthesis.speak(utterance);
+      });
+    });
+  }
+
+  // A shared tablet logs out after a period without touches or key presses.
+  function idleLogout() {
+    const seconds = parseInt(document.body.dataset.idleLogoutSeconds || "", 10);
+    const form = document.getElementById("logout-form");
+    if (!seconds || !form) return;
+    let timer;
+    const reset = () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => form.submit(), seconds * 1000);
+    };
+    ["pointerdown", "keydown", "scroll", "touchstart"].forEach((name) => document.addEventListener(name, reset, { passive: true }));
+    reset();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    confirmForms();
+    readAloud();
+    idleLogout();
   });
-});
+  // After htmx swaps in a new screen, wire up its read-aloud button again.
+  document.addEventListener("htmx:afterSettle", readAloud);
+})();
