@@ -42,7 +42,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "wpo.lib.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "wpo.accounts.middleware.CardSessionIdleMiddleware",
     "wpo.orgs.middleware.PersonMiddleware",
 ]
 
@@ -69,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wpo.orgs.context_processors.navigation",
+                "wpo.accounts.context_processors.idle_logout",
             ],
         },
     },
@@ -100,6 +102,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# A session started with a login card (a shared tablet) ends after this many idle seconds.
+CARD_IDLE_LOGOUT_SECONDS = envint("CARD_IDLE_LOGOUT_SECONDS", 300)
 
 # The product is written in Dutch; Dutch strings are the source and English is a translation.
 LANGUAGE_CODE = "nl"

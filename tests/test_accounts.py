@@ -90,3 +90,8 @@ def test_english_is_available(client: Client, db: None) -> None:
     client.post(reverse("set_language"), {"language": "en", "next": "/accounts/inloggen/"})
     body = client.get("/accounts/inloggen/").content.decode()
     assert "Username or e-mail address" in body and "Gebruikersnaam" not in body and 'lang="en"' in body
+
+
+def test_dutch_is_the_default_even_for_an_english_browser(client: Client, db: None) -> None:
+    body = client.get("/accounts/inloggen/", headers={"Accept-Language": "en-GB,en;q=0.9"}).content.decode()
+    assert "Gebruikersnaam of e-mailadres" in body and 'lang="nl"' in body

@@ -49,9 +49,16 @@
     const form = document.getElementById("logout-form");
     if (!seconds || !form) return;
     let timer;
+    let lastPing = Date.now();
+    const keepAliveUrl = document.body.dataset.keepAliveUrl;
     const reset = () => {
       window.clearTimeout(timer);
       timer = window.setTimeout(() => form.submit(), seconds * 1000);
+      // Typing a long answer makes no request; tell the server the person is still here.
+      if (keepAliveUrl && Date.now() - lastPing > 60000) {
+        lastPing = Date.now();
+        fetch(keepAliveUrl, { credentials: "same-origin" }).catch(() => {});
+      }
     };
     ["pointerdown", "keydown", "scroll", "touchstart"].forEach((name) => document.addEventListener(name, reset, { passive: true }));
     reset();

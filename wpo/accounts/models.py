@@ -1,6 +1,10 @@
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from wpo.orgs.models import OrgOwned
 
 
 class User(AbstractUser):
@@ -14,3 +18,55 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class LoginCard(OrgOwned):
+    """A printed card with a QR code that lets a participant log in with a short PIN.
+
+    Neither secret is kept: ``token_hash`` is the SHA-256 of the random token in the QR code
+    (looked up by that hash, so a copy of the database opens no card) and ``pin_hash`` is a
+    Django password hash of the PIN. A row is never deleted or reused: reissuing revokes the
+    old card and adds a new row, so the history of who issued and revoked which card stays.
+    """
+
+    person = models.ForeignKey(
+        "orgs.Person", on_delete=models.CASCADE, related_name="login_cards", verbose_name=_("deelnemer")
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    pin_hash = models.CharField(max_length=128)
+    created_by = models.ForeignKey(
+        "orgs.Person", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("gemaakt door")
+    )
+    created_at = models.DateTimeField(_("gemaakt op"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        "orgs.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ingetrokken door"),
+    )
+    failed_attempts = models.PositiveSmallIntegerField(_("foute pogingen op rij"), default=0)
+    locked_until = models.DateTimeField(_("geblokkeerd tot"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("laatst gebruikt op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inlogkaart")
+        verbose_name_plural = _("inlogkaarten")
+        constraints = [
+            # At most one card per participant works at a time, even when two trainers issue at once.
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(revoked_at__isnull=True), name="login_card_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def is_locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now

@@ -1,11 +1,22 @@
+from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from wpo.orgs import access
 from wpo.orgs.access import redirect_home
 
-from .forms import LoginForm
+from . import access as card_access
+from . import card_print, services
+from .forms import WRONG_PIN, LoginForm, PinForm
+from .middleware import CARD_LOGIN_BACKEND, mark_card_session
+from .services import PIN_LENGTH
 
 
 class LoginView(auth_views.LoginView):
@@ -28,3 +39,111 @@ def no_organization(request: HttpRequest) -> HttpResponse:
 @login_required
 def no_role(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/no_role.html", status=403)
+
+
+# Login cards ---------------------------------------------------------------------------------
+
+
+@never_cache
+def card_login(request: HttpRequest, token: str) -> HttpResponse:
+    """The page behind a card's QR code: the participant types their PIN and is logged in.
+
+    Public by design: whoever holds the card (or a photo of it) sees this page and, with the
+    PIN, logs in as the card's participant. It shows nothing but the first name on the card.
+    """
+    card = card_access.card_for_login(token)
+    if card is None:
+        return render(request, "accounts/card_unusable.html", status=404)
+    participant = card.person
+    form = PinForm(request.POST if request.method == "POST" else None, digits=PIN_LENGTH)
+    locked = card.is_locked(timezone.now())
+    if request.method == "POST" and not locked and form.is_valid():
+        result = services.login_card_check_pin(card=card, pin=form.cleaned_data["pin"])
+        if result is services.PinCheck.OK:
+            auth.login(request, participant.user, backend=CARD_LOGIN_BACKEND)
+            mark_card_session(request)
+            return redirect("home")
+        if result is services.PinCheck.UNUSABLE:
+            return render(request, "accounts/card_unusable.html", status=404)
+        if result is services.PinCheck.WRONG:
+            form.add_error("pin", WRONG_PIN)
+        locked = result is services.PinCheck.LOCKED
+    context = {"first_name": participant.user.first_name or participant.name, "form": form, "locked": locked}
+    return render(request, "accounts/card_login.html", context, status=429 if locked else 200)
+
+
+@access.role_required(*card_access.CARD_MANAGER_ROLES)
+@never_cache
+def login_card(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A participant's card: its state, and (POST) a new card with its PIN, shown only now."""
+    me = access.person_of(request)
+    participant = card_access.access_participant_for_cards(me, person_id)
+    if request.method == "POST":
+        issued = services.login_card_issue(participant=participant, issued_by=me)
+        card_print.remember_for_printing(request.session, issued.card, issued.token)
+        # Rendered, not redirected: the PIN is in this one response and stored nowhere else.
+        return render(
+            request,
+            "accounts/login_card_issued.html",
+            {
+                "participant": participant,
+                "pin": issued.pin,
+                "print_until": timezone.now() + card_print.PRINT_WINDOW,
+            },
+        )
+    card = card_access.active_card(me, participant)
+    return render(
+        request,
+        "accounts/login_card.html",
+        {
+            "participant": participant,
+            "card": card,
+            "locked": card is not None and card.is_locked(timezone.now()),
+            "printable": card_print.token_for_printing(request.session, card) is not None,
+        },
+    )
+
+
+@access.role_required(*card_access.CARD_MANAGER_ROLES)
+@never_cache
+def login_card_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
+    me = access.person_of(request)
+    participant = card_access.access_participant_for_cards(me, person_id)
+    card = card_access.active_card(me, participant)
+    token = card_print.token_for_printing(request.session, card)
+    if card is None or token is None:
+        messages.warning(
+            request,
+            _("Deze kaart kan niet meer geprint worden. Maak een nieuwe kaart; de oude werkt dan niet meer."),
+        )
+        return redirect("accounts:login_card", person_id=participant.pk)
+    content = card_print.render_card(
+        first_name=participant.user.first_name or participant.name,
+        organization_name=participant.organization.name,
+        login_url=request.build_absolute_uri(reverse("accounts:card_login", kwargs={"token": token})),
+        issued_at=card.created_at,
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="inlogkaart.pdf"'
+    return response
+
+
+@require_POST
+@access.role_required(*card_access.CARD_MANAGER_ROLES)
+def login_card_revoke(request: HttpRequest, person_id: int) -> HttpResponse:
+    me = access.person_of(request)
+    participant = card_access.access_participant_for_cards(me, person_id)
+    card = card_access.active_card(me, participant)
+    card_print.forget_for_printing(request.session, participant.pk)
+    if card is None:
+        messages.info(request, _("%(name)s had geen werkende inlogkaart.") % {"name": participant.name})
+    else:
+        services.login_card_revoke(card=card, revoked_by=me)
+        messages.success(request, _("De inlogkaart van %(name)s werkt niet meer.") % {"name": participant.name})
+    return redirect("accounts:login_card", person_id=participant.pk)
+
+
+@login_required
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """Someone is still typing on a shared tablet: keep the card session from expiring on the server."""
+    return HttpResponse(status=204)

@@ -1,22 +1,296 @@
-"""What the participant sees."""
+"""What the participant sees: home, an assignment one screen at a time, look-back and questions.
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+Every screen works as a plain form post; with htmx only the screen itself is swapped.
+"""
 
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wpo.lib.uploads import content_type_for
 from wpo.orgs import access
-from wpo.orgs.models import Role
+from wpo.orgs.models import Person, Role
 from wpo.trajectories import access as trajectory_access
-from wpo.trajectories.models import ParticipantAssignment, Step
+from wpo.trajectories.models import (
+    CoachingConversation,
+    Observation,
+    ParticipantAssignment,
+    Step,
+    TrajectorySkill,
+)
+from wpo.trajectories.workflow import IllegalMove
+
+from . import services
+from .forms import LookBackQuestionForm, QuestionForConversationForm
+
+participant_only = access.role_required(Role.PARTICIPANT)
+LOOK_BACK_AFTER = timedelta(days=5)
 
 
-@access.role_required(Role.PARTICIPANT)
+def next_step(pa: ParticipantAssignment) -> dict[str, Any]:
+    """The one thing to do now, in plain words, with where to do it."""
+    url = reverse("learn:assignment", args=[pa.pk])
+    step = Step(pa.step)
+    if step == Step.INTRODUCED:
+        return {"text": _("Begin met je nieuwe opdracht."), "button": _("Begin"), "url": url}
+    if step == Step.PRACTISING:
+        return {"text": _("Ga verder met oefenen."), "button": _("Verder oefenen"), "url": url}
+    if step == Step.WORKING:
+        if timezone.now() - pa.step_since >= LOOK_BACK_AFTER:
+            return {
+                "text": _("Je week is om. Kijk terug: hoe ging het?"),
+                "button": _("Terugkijken"),
+                "url": reverse("learn:look_back", args=[pa.pk]),
+            }
+        return {"text": _("Doe deze week je opdracht op het werk."), "button": _("Bekijk je opdracht"), "url": url}
+    if step == Step.LOOKING_BACK:
+        return {"text": _("Praat met je werkplekopleider over hoe het ging."), "button": None, "url": url}
+    if step == Step.INDEPENDENT:
+        return {"text": _("Laat deze week zien dat je het zelf kunt."), "button": None, "url": url}
+    if step == Step.ASSESSING:
+        return {"text": _("Je werkplekopleider kijkt of je het zelf kunt."), "button": None, "url": url}
+    return {"text": "", "button": None, "url": url}
+
+
+@participant_only
 def home(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
-    mine = trajectory_access.open_assignments(me).filter(trajectory__participant=me).order_by("created_at")
-    achieved = (
+    trajectory = trajectory_access.access_own_trajectory(me)
+    mine = list(trajectory_access.open_assignments(me).filter(trajectory__participant=me).order_by("created_at"))
+    achieved = list(
         access.in_org(me, ParticipantAssignment)
         .filter(trajectory__participant=me, step=Step.ACHIEVED)
         .select_related("version__assignment__subskill__skill")
         .order_by("-achieved_at")
     )
-    return render(request, "learn/home.html", {"current": list(mine), "achieved": list(achieved)})
+    skills = (
+        list(access.in_org(me, TrajectorySkill).filter(trajectory=trajectory).select_related("skill"))
+        if trajectory
+        else []
+    )
+    conversation = (
+        access.in_org(me, CoachingConversation)
+        .filter(trajectory=trajectory, held_at__isnull=True, planned_at__gte=timezone.now())
+        .order_by("planned_at")
+        .first()
+        if trajectory
+        else None
+    )
+    shared = (
+        list(
+            access.in_org(me, Observation)
+            .filter(participant_assignment__trajectory=trajectory, shared_with_participant=True)
+            .select_related("author__user")
+            .order_by("-observed_at")[:5]
+        )
+        if trajectory
+        else []
+    )
+    return render(
+        request,
+        "learn/home.html",
+        {
+            "current": [{"pa": pa, "next": next_step(pa)} for pa in mine],
+            "achieved": achieved,
+            "skills": skills,
+            "conversation": conversation,
+            "shared": shared,
+            "trajectory": trajectory,
+            "question_form": QuestionForConversationForm(),
+        },
+    )
+
+
+def _screen_context(pa: ParticipantAssignment, feedback: services.Feedback | None = None) -> dict[str, Any]:
+    parts = pa.version.content
+    questions = parts.get("questions", [])
+    position = pa.practice_position
+    total = services.screen_count(pa)
+    context: dict[str, Any] = {
+        "pa": pa,
+        "parts": parts,
+        "skill": pa.version.assignment.subskill.skill,
+        "level": pa.version.assignment.level,
+        "version": pa.version,
+        "position": position,
+        "screens": total,
+        "progress_percent": round(100 * position / max(total - 1, 1) / 10) * 10,
+        "feedback": feedback,
+        "next": next_step(pa),
+    }
+    if pa.step == Step.PRACTISING and 1 <= position <= len(questions):
+        context.update(
+            screen="question",
+            number=position,
+            question=questions[position - 1],
+            steps_shown=services.shuffled_steps(pa, position),
+        )
+    elif pa.step == Step.PRACTISING and position == len(questions) + 1:
+        context["screen"] = "summary"
+    elif pa.step == Step.PRACTISING and position >= len(questions) + 2:
+        context["screen"] = "work_task"
+    elif pa.step in (Step.INTRODUCED, Step.PRACTISING):
+        context["screen"] = "goal"
+    elif pa.step == Step.WORKING:
+        context["screen"] = "working"
+    elif pa.step == Step.ACHIEVED:
+        context["screen"] = "achieved"
+    else:
+        context["screen"] = "waiting"
+    return context
+
+
+def _render_screen(request: HttpRequest, pa: ParticipantAssignment, **extra: Any) -> HttpResponse:
+    context = {**_screen_context(pa, extra.pop("feedback", None)), **extra}
+    template = "learn/_screen.html" if getattr(request, "htmx", False) else "learn/assignment.html"
+    return render(request, template, context, status=extra.get("status", 200))
+
+
+def _own(request: HttpRequest, pa_id: int) -> tuple[Person, ParticipantAssignment]:
+    me = access.person_of(request)
+    return me, trajectory_access.access_own_assignment(me, pa_id)
+
+
+@participant_only
+def assignment(request: HttpRequest, pa_id: int) -> HttpResponse:
+    _me, pa = _own(request, pa_id)
+    return _render_screen(request, pa)
+
+
+def _act(request: HttpRequest, pa: ParticipantAssignment, action: Any) -> HttpResponse:
+    try:
+        action()
+    except IllegalMove as exc:
+        return _render_screen(request, pa, error=str(exc))
+    if getattr(request, "htmx", False):
+        return _render_screen(request, pa)
+    return redirect("learn:assignment", pa_id=pa.pk)
+
+
+@require_POST
+@participant_only
+def start(request: HttpRequest, pa_id: int) -> HttpResponse:
+    me, pa = _own(request, pa_id)
+    return _act(request, pa, lambda: services.practice_start(pa, actor=me))
+
+
+@require_POST
+@participant_only
+def next_screen(request: HttpRequest, pa_id: int) -> HttpResponse:
+    me, pa = _own(request, pa_id)
+    return _act(request, pa, lambda: services.practice_next(pa, actor=me))
+
+
+@require_POST
+@participant_only
+def previous_screen(request: HttpRequest, pa_id: int) -> HttpResponse:
+    me, pa = _own(request, pa_id)
+    return _act(request, pa, lambda: services.practice_back(pa, actor=me))
+
+
+@require_POST
+@participant_only
+def answer(request: HttpRequest, pa_id: int, number: int) -> HttpResponse:
+    me, pa = _own(request, pa_id)
+    question = services.questions_of(pa)[number - 1] if 1 <= number <= len(services.questions_of(pa)) else None
+    if question is None:
+        raise Http404
+    raw: Any = request.POST.getlist("position") if question.get("kind") == "order" else request.POST.get("answer")
+    try:
+        feedback = services.practice_answer(pa, number, raw, actor=me)
+    except IllegalMove as exc:
+        return _render_screen(request, pa, error=str(exc))
+    return _render_screen(request, pa, feedback=feedback)
+
+
+@require_POST
+@participant_only
+def work_task_start(request: HttpRequest, pa_id: int) -> HttpResponse:
+    me, pa = _own(request, pa_id)
+    try:
+        services.work_task_start(pa, actor=me)
+    except IllegalMove as exc:
+        return _render_screen(request, pa, error=str(exc))
+    messages.success(request, _("Goed gedaan! Nu ga je deze week aan de slag op het werk."))
+    return redirect("learn:home")
+
+
+@participant_only
+def look_back(request: HttpRequest, pa_id: int) -> HttpResponse:
+    me, pa = _own(request, pa_id)
+    questions = pa.version.content.get("look_back", [])
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    forms = [LookBackQuestionForm(data, files, prefix=f"v{i}") for i in range(len(questions))]
+    error = ""
+    if request.method == "POST" and all(f.is_valid() for f in forms):
+        answers = [
+            services.LookBackInput(
+                feeling=f.cleaned_data["feeling"],
+                text=f.cleaned_data["text"],
+                photo=f.cleaned_data["photo"],
+                voice_note=f.cleaned_data["voice_note"],
+            )
+            for f in forms
+        ]
+        try:
+            services.look_back_submit(pa, answers, actor=me)
+        except IllegalMove as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request, _("Dank je! Je werkplekopleider leest je antwoorden. Jullie praten er samen over.")
+            )
+            return redirect("learn:home")
+    elif request.method == "POST":
+        error = _("Niet alles is goed gegaan. Kijk bij de vragen hieronder.")
+    return render(
+        request,
+        "learn/look_back.html",
+        {"pa": pa, "rows": list(zip(questions, forms, strict=True)), "error": error, "parts": pa.version.content},
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+@participant_only
+def ask(request: HttpRequest) -> HttpResponse:
+    me = access.person_of(request)
+    trajectory = trajectory_access.access_own_trajectory(me)
+    form = QuestionForConversationForm(request.POST, request.FILES)
+    if trajectory is None:
+        messages.error(request, _("Je hebt nu geen WPO-traject."))
+    elif form.is_valid():
+        try:
+            services.question_ask(
+                trajectory, actor=me, text=form.cleaned_data["text"], voice_note=form.cleaned_data["voice_note"]
+            )
+        except IllegalMove as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Je vraag is bewaard. Je bespreekt hem in je volgende gesprek."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("learn:home")
+
+
+@access.role_required(Role.PARTICIPANT, Role.TRAINER, Role.COACH, Role.PROJECT_MANAGER, Role.ADMINISTRATOR)
+def look_back_media(request: HttpRequest, answer_id: int, kind: str) -> FileResponse:
+    """A photo or voice note of a look-back answer, only through the access layer."""
+    answer_record = trajectory_access.access_look_back_answer(access.person_of(request), answer_id)
+    field = {"foto": answer_record.photo, "spraak": answer_record.voice_note}.get(kind)
+    name = field.name if field else None
+    if not name or not default_storage.exists(name):
+        raise Http404
+    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type_for(name))
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -5,7 +5,7 @@ from django.db.models import Prefetch, QuerySet
 from wpo.orgs.access import STAFF_OVERVIEW_ROLES, get_in_org, in_org
 from wpo.orgs.models import Person
 
-from .models import ParticipantAssignment, StepChange, Trajectory
+from .models import LookBackAnswer, ParticipantAssignment, StepChange, Trajectory
 
 
 def visible_trajectories(person: Person) -> QuerySet[Trajectory]:
@@ -42,4 +42,29 @@ def open_assignments(person: Person) -> QuerySet[ParticipantAssignment]:
         .filter(trajectory__in=visible_trajectories(person), trajectory__status=Trajectory.Status.ACTIVE)
         .exclude(step__in=["achieved", "stopped"])
         .select_related("version__assignment__subskill__skill", "trajectory__participant__user")
+    )
+
+
+def access_own_assignment(person: Person, pa_id: int) -> ParticipantAssignment:
+    """One of the participant's own assignments; nobody else's, whatever their roles."""
+    qs = in_org(person, ParticipantAssignment).filter(trajectory__participant=person)
+    return get_in_org(
+        qs.select_related("trajectory", "version__assignment__subskill__skill"),
+        pk=pa_id,
+    )
+
+
+def access_look_back_answer(person: Person, answer_id: int) -> LookBackAnswer:
+    """A look-back answer (with its photo or voice note) for the participant and the staff who follow them."""
+    qs = in_org(person, LookBackAnswer).filter(participant_assignment__trajectory__in=visible_trajectories(person))
+    return get_in_org(qs, pk=answer_id)
+
+
+def access_own_trajectory(person: Person) -> Trajectory | None:
+    """The participant's running trajectory, if any."""
+    return (
+        in_org(person, Trajectory)
+        .filter(participant=person, status=Trajectory.Status.ACTIVE)
+        .order_by("-starts_on")
+        .first()
     )

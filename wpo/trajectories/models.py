@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wpo.curriculum.models import AssignmentVersion, Level, Skill
+from wpo.lib.uploads import UnguessableName
 from wpo.orgs.models import Department, OrgOwned, Person
 
 
@@ -82,6 +83,9 @@ class ParticipantAssignment(OrgOwned):
     version = models.ForeignKey(AssignmentVersion, on_delete=models.PROTECT, related_name="+")
     step = models.CharField(_("stap"), max_length=20, choices=Step.choices, default=Step.INTRODUCED)
     step_since = models.DateTimeField(_("in deze stap sinds"))
+    # Which practice screen the participant is on (0 = goal and story, 1..n = questions, then
+    # summary and work task), so leaving and coming back resumes at the same place.
+    practice_position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     achieved_at = models.DateTimeField(_("behaald op"), null=True, blank=True)
 
@@ -127,15 +131,49 @@ class PracticeAnswer(OrgOwned):
 
 
 class LookBackAnswer(OrgOwned):
+    """An answer to a look-back question: a choice, typed text, a photo or a voice note."""
+
+    class Feeling(models.TextChoices):
+        GOOD = "good", _("Het ging goed")
+        BIT = "bit", _("Het ging een beetje")
+        NOT_YET = "not_yet", _("Het ging nog niet")
+
     participant_assignment = models.ForeignKey(
         ParticipantAssignment, on_delete=models.CASCADE, related_name="look_back_answers"
     )
     question_index = models.PositiveSmallIntegerField()
+    feeling = models.CharField(max_length=20, choices=Feeling.choices, blank=True)
     text = models.TextField(blank=True)
+    # Stored under unguessable names and only served through the access layer.
+    photo = models.FileField(upload_to=UnguessableName("lookback/photos"), blank=True)
+    voice_note = models.FileField(upload_to=UnguessableName("lookback/voice"), blank=True)
     answered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["answered_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.participant_assignment_id}/{self.question_index}"
+
+
+class ParticipantQuestion(OrgOwned):
+    """Something the participant wants to talk about in the next coaching conversation."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="participant_questions")
+    text = models.TextField(_("vraag"), blank=True)
+    voice_note = models.FileField(upload_to=UnguessableName("questions/voice"), blank=True)
+    asked_at = models.DateTimeField(auto_now_add=True)
+    discussed_in = models.ForeignKey(
+        "CoachingConversation", on_delete=models.SET_NULL, null=True, blank=True, related_name="questions"
+    )
+
+    class Meta:
+        verbose_name = _("vraag van de deelnemer")
+        verbose_name_plural = _("vragen van de deelnemer")
+        ordering = ["-asked_at"]
+
+    def __str__(self) -> str:
+        return self.text[:50]
 
 
 class Observation(OrgOwned):

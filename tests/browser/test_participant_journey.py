@@ -1,0 +1,150 @@
+"""A participant on a 360 px phone does a whole assignment: practice, work task, look-back.
+
+axe checks every screen and a screenshot of each step lands in test-output/screenshots/.
+"""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from wpo.orgs.demo import create_demo_organization
+from wpo.orgs.models import Person
+from wpo.trajectories.models import ParticipantAssignment, Step
+
+from .conftest import axe_violations, screenshot
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def check(page: Any, name: str) -> None:
+    assert axe_violations(page) == [], name
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, name
+    screenshot(page, f"deelnemer-{name}")
+
+
+@pytest.fixture
+def mohamed(transactional_db: None, settings: Any, tmp_path: Path) -> Person:
+    """Mohamed of the demo organisation has an assignment that is 'klaargezet'."""
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_curriculum", verbosity=0)
+    create_demo_organization()
+    return Person.objects.get(user__username="mohamed")
+
+
+def log_in(page: Any, base: str, person: Person) -> None:
+    from wpo.orgs.demo import DEMO_PASSWORD
+
+    page.goto(f"{base}/accounts/inloggen/")
+    page.get_by_label("Gebruikersnaam of e-mailadres").fill(person.user.username)
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state("networkidle")
+
+
+def answer_question(page: Any, question: dict[str, Any], right: bool) -> None:
+    if question["kind"] == "order":
+        selects = page.locator("select[name=position]")
+        labels = [
+            page.locator(f"label[for='{selects.nth(i).get_attribute('id')}']").inner_text()
+            for i in range(selects.count())
+        ]
+        for i, text in enumerate(labels):
+            position = question["steps"].index(text) + 1
+            if not right:
+                position = len(labels) - position + 1
+            selects.nth(i).select_option(str(position))
+    else:
+        option = next(o for o in question["options"] if o["correct"] is right)
+        page.get_by_label(option["text"], exact=True).check()
+    page.locator("#screen form button[type=submit]").first.click()
+    page.wait_for_selector(".feedback")
+
+
+def card_log_in(page: Any, base: str, person: Person) -> None:
+    """The way a participant logs in: scan the card's QR code (its URL), type the PIN."""
+    from wpo.accounts.services import login_card_issue
+
+    trainer = person.trainers.get()
+    issued = login_card_issue(participant=person, issued_by=trainer)
+    page.goto(f"{base}/accounts/kaart/{issued.token}/")
+    check(page, "00-kaart-pincode")
+    page.locator("input[name=pin]").fill(issued.pin)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_a_whole_assignment_on_a_phone(page: Any, live_server: Any, mohamed: Person, tmp_path: Path) -> None:
+    pa = ParticipantAssignment.objects.get(trajectory__participant=mohamed)
+    content = pa.version.content
+    card_log_in(page, live_server.url, mohamed)
+    assert page.url.endswith("/deelnemer/")
+    check(page, "01-home")
+
+    page.get_by_role("link", name="Begin").click()
+    assert page.get_by_role("heading", name=content["title"]).is_visible()
+    check(page, "02-doel-en-verhaal")
+    page.get_by_role("button", name="Begin met oefenen").click()
+    page.wait_for_selector("text=Vraag 1 van")
+
+    for number, question in enumerate(content["questions"], start=1):
+        if number == 1:
+            answer_question(page, question, right=False)
+            page.wait_for_selector(".feedback-try")
+            assert "Bijna! Kijk nog eens goed." in page.inner_text(".feedback")
+            check(page, "03-vraag-1-nog-niet-goed")
+        answer_question(page, question, right=True)
+        page.wait_for_selector(".feedback-right")
+        if number == 1:
+            check(page, "04-vraag-1-goed")
+        page.get_by_role("button", name="Verder").click()
+        if number < len(content["questions"]):
+            page.wait_for_selector(f"text=Vraag {number + 1} van")
+
+    page.wait_for_selector("h2:has-text('Dit is belangrijk')")
+    check(page, "05-samenvatting")
+    page.get_by_role("button", name="Verder").click()
+    page.wait_for_selector("text=Dit ga je doen")
+    check(page, "06-dit-ga-je-doen")
+    page.get_by_role("button", name="Ik ga aan de slag").click()
+    page.wait_for_load_state("networkidle")
+    assert "Nu ga je deze week aan de slag" in page.content()
+    pa.refresh_from_db()
+    assert pa.step == Step.WORKING
+
+    # After the week: look back, one answer typed, one with a photo, the rest by choosing.
+    page.goto(f"{live_server.url}/deelnemer/opdracht/{pa.pk}/terugkijken/")
+    check(page, "07-terugkijken")
+    photo = tmp_path / "foto.png"
+    photo.write_bytes(PNG)
+    n = len(content["look_back"])
+    for i in range(n):
+        page.locator(f"input[name='v{i}-feeling'][value='good']").check()
+    page.locator("textarea[name='v0-text']").fill("Ik heb twee keer om hulp gevraagd.")
+    page.locator("input[name='v1-photo']").set_input_files(str(photo))
+    page.get_by_role("button", name="Klaar, stuur naar mijn werkplekopleider").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/deelnemer/")
+    assert "Praat met je werkplekopleider over hoe het ging." in page.content()
+    check(page, "08-home-volgende-stap")
+    pa.refresh_from_db()
+    assert pa.step == Step.LOOKING_BACK
+    assert pa.look_back_answers.filter(text__startswith="Ik heb twee keer").exists()
+    assert pa.look_back_answers.exclude(photo="").count() == 1
+
+
+def test_every_step_works_without_javascript(browser: Any, live_server: Any, mohamed: Person) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, mohamed)
+        page.get_by_role("link", name="Begin").click()
+        page.get_by_role("button", name="Begin met oefenen").click()
+        pa = ParticipantAssignment.objects.get(trajectory__participant=mohamed)
+        answer_question(page, pa.version.content["questions"][0], right=True)
+        assert "Goed zo!" in page.content()
+        page.get_by_role("button", name="Verder").click()
+        assert "Vraag 2 van" in page.content()
+    finally:
+        context.close()

@@ -1,0 +1,67 @@
+"""The door to login cards, built on ``wpo.orgs.access`` like every other app's access module."""
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied
+
+from wpo.orgs.access import get_in_org, in_org, people
+from wpo.orgs.models import Person, Role, TrainerLink
+
+from .models import LoginCard
+
+CARD_MANAGER_ROLES = (Role.TRAINER, Role.ADMINISTRATOR)
+# token_urlsafe(24) gives 32 characters; anything much longer is not ours and is not hashed.
+MAX_TOKEN_LENGTH = 64
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def access_participant_for_cards(person: Person, person_id: int) -> Person:
+    """The participant whose login card ``person`` may issue, print and revoke.
+
+    An administrator manages the cards of every participant in their organisation; a
+    werkplekopleider only those of the participants they train. Every other role is refused
+    (403), and a person outside the organisation, or not a participant, does not exist (404).
+    """
+    if not person.has_role(*CARD_MANAGER_ROLES):
+        raise PermissionDenied
+    participant = get_in_org(people(person).filter(is_participant=True), pk=person_id)
+    if person.is_administrator:
+        return participant
+    if in_org(person, TrainerLink).filter(trainer=person, participant=participant).exists():
+        return participant
+    raise PermissionDenied
+
+
+def active_card(person: Person, participant: Person) -> LoginCard | None:
+    """The card that works now for ``participant``; call after ``access_participant_for_cards``."""
+    return (
+        in_org(person, LoginCard)
+        .filter(person=participant, revoked_at__isnull=True)
+        .select_related("created_by__user")
+        .first()
+    )
+
+
+def card_for_login(token: str) -> LoginCard | None:
+    """The working card behind a scanned token, or None.
+
+    This is the one lookup not scoped to an organisation, because the person scanning is not
+    logged in yet: the token itself is the bearer secret that names the card. Only the token's
+    hash is stored and compared. A card stops working with its participant: when the account
+    is switched off or the person is no longer a participant.
+    """
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    return (
+        LoginCard.objects.filter(
+            token_hash=token_hash(token),
+            revoked_at__isnull=True,
+            person__is_participant=True,
+            person__user__is_active=True,
+        )
+        .select_related("person__user")
+        .first()
+    )

@@ -1,0 +1,194 @@
+"""What a participant does in an assignment: practise, start the work task, look back, ask.
+
+Every function checks the step it may act in, writes in one transaction and leaves the
+history to ``wpo.trajectories.workflow``.
+"""
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wpo.orgs.models import Person
+from wpo.trajectories.models import (
+    LookBackAnswer,
+    ParticipantAssignment,
+    ParticipantQuestion,
+    PracticeAnswer,
+    Step,
+    Trajectory,
+)
+from wpo.trajectories.workflow import IllegalMove, move
+
+
+@dataclass(frozen=True)
+class Feedback:
+    correct: bool
+    text: str
+    chosen: Any
+
+
+def questions_of(pa: ParticipantAssignment) -> list[dict[str, Any]]:
+    return list(pa.version.content.get("questions", []))
+
+
+def screen_count(pa: ParticipantAssignment) -> int:
+    """Goal and story, each question, the summary and the work task."""
+    return len(questions_of(pa)) + 3
+
+
+def shuffled_steps(pa: ParticipantAssignment, number: int) -> list[tuple[int, str]]:
+    """The steps of an order question in a fixed shuffled order (never already right), with their true index."""
+    steps = list(enumerate(questions_of(pa)[number - 1].get("steps", [])))
+    rng = random.Random(f"{pa.pk}-{number}")
+    shuffled = steps[:]
+    for _attempt in range(10):
+        rng.shuffle(shuffled)
+        if shuffled != steps:
+            break
+    return shuffled
+
+
+def _own(pa: ParticipantAssignment, actor: Person) -> None:
+    if pa.trajectory.participant_id != actor.pk:
+        raise IllegalMove(_("Dit is niet jouw opdracht."))
+
+
+@transaction.atomic
+def practice_start(pa: ParticipantAssignment, *, actor: Person) -> None:
+    _own(pa, actor)
+    if pa.step == Step.INTRODUCED:
+        move(pa, Step.PRACTISING, actor=actor)
+    if pa.step == Step.PRACTISING and pa.practice_position == 0:
+        pa.practice_position = 1
+        pa.save(update_fields=["practice_position"])
+
+
+def _evaluate(question: dict[str, Any], raw: Any, steps_shown: list[tuple[int, str]]) -> Feedback:
+    if question.get("kind") == "order":
+        # raw: for each step as shown, the position (1..n) the participant gave it.
+        try:
+            positions = [int(p) for p in raw]
+        except (TypeError, ValueError) as exc:
+            raise IllegalMove(_("Kies bij elke stap een nummer.")) from exc
+        if len(positions) != len(steps_shown) or sorted(positions) != list(range(1, len(steps_shown) + 1)):
+            raise IllegalMove(_("Geef elke stap een ander nummer, van 1 tot %(n)d.") % {"n": len(steps_shown)})
+        order = [index for _pos, (index, _text) in sorted(zip(positions, steps_shown, strict=True))]
+        correct = order == list(range(len(steps_shown)))
+        text = question["feedback_correct"] if correct else question["feedback_wrong"]
+        return Feedback(correct, text, positions)
+    options = question.get("options", [])
+    try:
+        chosen = int(raw)
+        option = options[chosen]
+    except (TypeError, ValueError, IndexError) as exc:
+        raise IllegalMove(_("Kies eerst een antwoord.")) from exc
+    return Feedback(bool(option["correct"]), option["feedback"], chosen)
+
+
+@transaction.atomic
+def practice_answer(pa: ParticipantAssignment, number: int, raw: Any, *, actor: Person) -> Feedback:
+    """Check one answer, keep it, and give the feedback at once. Another try is always possible."""
+    _own(pa, actor)
+    if pa.step != Step.PRACTISING:
+        raise IllegalMove(_("Het oefenen van deze opdracht is klaar."))
+    questions = questions_of(pa)
+    if not 1 <= number <= len(questions):
+        raise IllegalMove(_("Deze vraag bestaat niet."))
+    feedback = _evaluate(questions[number - 1], raw, shuffled_steps(pa, number))
+    PracticeAnswer.objects.create(
+        organization_id=pa.organization_id,
+        participant_assignment=pa,
+        question_index=number - 1,
+        answer=feedback.chosen,
+        is_correct=feedback.correct,
+    )
+    if pa.practice_position != number:
+        pa.practice_position = number
+        pa.save(update_fields=["practice_position"])
+    return feedback
+
+
+@transaction.atomic
+def practice_next(pa: ParticipantAssignment, *, actor: Person) -> None:
+    _own(pa, actor)
+    if pa.step != Step.PRACTISING:
+        raise IllegalMove(_("Het oefenen van deze opdracht is klaar."))
+    pa.practice_position = min(pa.practice_position + 1, screen_count(pa) - 1)
+    pa.save(update_fields=["practice_position"])
+
+
+@transaction.atomic
+def practice_back(pa: ParticipantAssignment, *, actor: Person) -> None:
+    _own(pa, actor)
+    if pa.step == Step.PRACTISING and pa.practice_position > 0:
+        pa.practice_position -= 1
+        pa.save(update_fields=["practice_position"])
+
+
+@transaction.atomic
+def work_task_start(pa: ParticipantAssignment, *, actor: Person) -> None:
+    """From the last practice screen ("Dit ga je doen") to the work task on the shop floor."""
+    _own(pa, actor)
+    if pa.step != Step.PRACTISING or pa.practice_position < screen_count(pa) - 1:
+        raise IllegalMove(_("Maak eerst het oefendeel af."))
+    move(pa, Step.WORKING, actor=actor)
+
+
+@dataclass
+class LookBackInput:
+    feeling: str
+    text: str
+    photo: UploadedFile[Any] | None
+    voice_note: UploadedFile[Any] | None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.feeling or self.text.strip() or self.photo or self.voice_note)
+
+
+@transaction.atomic
+def look_back_submit(pa: ParticipantAssignment, answers: list[LookBackInput], *, actor: Person) -> None:
+    """Keep the look-back answers and move to 'terugkijken', for the conversation with the trainer."""
+    _own(pa, actor)
+    if pa.step != Step.WORKING:
+        raise IllegalMove(_("Terugkijken kan als je met de opdracht aan de slag bent."))
+    if len(answers) != len(pa.version.content.get("look_back", [])):
+        raise IllegalMove(_("Beantwoord alle vragen."))
+    for index, answer in enumerate(answers):
+        if answer.empty:
+            raise IllegalMove(_("Vraag %(n)d heeft nog geen antwoord.") % {"n": index + 1})
+        if answer.feeling and answer.feeling not in LookBackAnswer.Feeling.values:
+            raise IllegalMove(_("Kies een van de antwoorden."))
+    for index, answer in enumerate(answers):
+        record = LookBackAnswer(
+            organization_id=pa.organization_id,
+            participant_assignment=pa,
+            question_index=index,
+            feeling=answer.feeling,
+            text=answer.text.strip(),
+        )
+        if answer.photo:
+            record.photo.save(answer.photo.name or "foto", answer.photo, save=False)
+        if answer.voice_note:
+            record.voice_note.save(answer.voice_note.name or "spraak", answer.voice_note, save=False)
+        record.save()
+    move(pa, Step.LOOKING_BACK, actor=actor, note=_("Terugkijkvragen beantwoord."))
+
+
+@transaction.atomic
+def question_ask(
+    trajectory: Trajectory, *, actor: Person, text: str, voice_note: UploadedFile[Any] | None
+) -> ParticipantQuestion:
+    if trajectory.participant_id != actor.pk:
+        raise IllegalMove(_("Dit is niet jouw traject."))
+    if not text.strip() and not voice_note:
+        raise IllegalMove(_("Schrijf je vraag op, of neem hem op."))
+    question = ParticipantQuestion(organization_id=trajectory.organization_id, trajectory=trajectory, text=text.strip())
+    if voice_note:
+        question.voice_note.save(voice_note.name or "spraak", voice_note, save=False)
+    question.save()
+    return question
