@@ -10,7 +10,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install vendor run chromium test lint format messages clean
+.PHONY: help install run chromium test lint format messages clean
 
 help: ## Show this help
 	@echo "WPO-platform — make targets:"
@@ -30,9 +30,6 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 install: .venv/.synced node_modules/.installed ## Install Python packages (uv) and front-end files (npm)
-
-vendor: node_modules/.installed ## Copy htmx from npm into static/vendor (committed, so serving needs no npm)
-	@mkdir -p static/vendor && cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 
 run: install ## Migrate, load curriculum and demo organisation, serve on http://127.0.0.1:8000
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input -v 0

@@ -258,3 +258,56 @@ def test_another_participant_cannot_open_my_assignment(client: Client, world: Wo
     assert client.post(url("start", world)).status_code == 404
     world.pa.refresh_from_db()
     assert world.pa.step == Step.INTRODUCED
+
+
+def give_long_history(world: World, assignments: int) -> None:
+    from wpo.trajectories.workflow import give_assignment, move
+
+    version = world.pa.version
+    for _ in range(assignments):
+        old = give_assignment(world.trajectory, version, actor=world.trainer)
+        for step in (Step.PRACTISING, Step.WORKING, Step.LOOKING_BACK):
+            move(old, step, actor=world.participant)
+        for step in (Step.INDEPENDENT, Step.ASSESSING, Step.ACHIEVED):
+            move(old, step, actor=world.trainer)
+        PracticeAnswer.objects.bulk_create(
+            PracticeAnswer(
+                organization=world.org, participant_assignment=old, question_index=i % 4, answer=0, is_correct=True
+            )
+            for i in range(10)
+        )
+        Observation.objects.create(
+            organization=world.org,
+            participant_assignment=old,
+            author=world.trainer,
+            observed_at=timezone.now(),
+            note="Goed gedaan.",
+            shared_with_participant=True,
+        )
+        ParticipantQuestion.objects.create(organization=world.org, trajectory=world.trajectory, text="Vraag")
+
+
+def count_queries(client: Client, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("page", ["home", "assignment", "question", "look_back"])
+def test_participant_pages_run_at_most_10_queries_however_long_the_history(
+    page: str, client: Client, world: World
+) -> None:
+    login(client, world.participant)
+    if page == "question":
+        client.post(url("start", world))
+    if page == "look_back":
+        go_to_work(client, world)
+    path = reverse("learn:home") if page == "home" else url("look_back" if page == "look_back" else "assignment", world)
+    give_long_history(world, 2)
+    short = count_queries(client, path)
+    give_long_history(world, 25)
+    long = count_queries(client, path)
+    assert long == short <= 10, (short, long)

@@ -13,7 +13,7 @@ from wpo.orgs.demo import create_demo_organization
 from wpo.orgs.models import Person
 from wpo.trajectories.models import ParticipantAssignment, Step
 
-from .conftest import axe_violations, screenshot
+from .conftest import PHONE, axe_violations, screenshot
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -62,6 +62,19 @@ def answer_question(page: Any, question: dict[str, Any], right: bool) -> None:
     page.wait_for_selector(".feedback")
 
 
+def page_weight(page: Any, url: str) -> int:
+    """Bytes of the page and all it loads, in a new browser context (cold cache, same login)."""
+    context = page.context.browser.new_context(storage_state=page.context.storage_state(), viewport=PHONE)
+    fresh = context.new_page()
+    sizes: list[int] = []
+    fresh.on("response", lambda response: sizes.append(len(response.body())) if response.ok else None)
+    fresh.goto(url)
+    fresh.wait_for_load_state("networkidle")
+    context.close()
+    print(f"page weight {url}: {sum(sizes)} bytes in {len(sizes)} responses")
+    return sum(sizes)
+
+
 def card_log_in(page: Any, base: str, person: Person) -> None:
     """The way a participant logs in: scan the card's QR code (its URL), type the PIN."""
     from wpo.accounts.services import login_card_issue
@@ -90,7 +103,9 @@ def test_a_whole_assignment_on_a_phone(page: Any, live_server: Any, mohamed: Per
 
     for number, question in enumerate(content["questions"], start=1):
         if number == 1:
+            page.evaluate("window.wpoMarker = 1")  # gone if the page reloads instead of swapping the screen
             answer_question(page, question, right=False)
+            assert page.evaluate("window.wpoMarker") == 1
             page.wait_for_selector(".feedback-try")
             assert "Bijna! Kijk nog eens goed." in page.inner_text(".feedback")
             check(page, "03-vraag-1-nog-niet-goed")
@@ -112,6 +127,10 @@ def test_a_whole_assignment_on_a_phone(page: Any, live_server: Any, mohamed: Per
     assert "Nu ga je deze week aan de slag" in page.content()
     pa.refresh_from_db()
     assert pa.step == Step.WORKING
+
+    # Page weight of every participant page type, everything the browser fetches, cold cache.
+    for path in ("/deelnemer/", f"/deelnemer/opdracht/{pa.pk}/", f"/deelnemer/opdracht/{pa.pk}/terugkijken/"):
+        assert page_weight(page, f"{live_server.url}{path}") < 100 * 1024, path
 
     # After the week: look back, one answer typed, one with a photo, the rest by choosing.
     page.goto(f"{live_server.url}/deelnemer/opdracht/{pa.pk}/terugkijken/")

@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from wpo.orgs import access
+from wpo.orgs.access import get_in_org
 from wpo.orgs.models import Role
 
 from . import access as curriculum_access
@@ -47,3 +48,14 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "versions": assignment.versions.select_related("published_by").order_by("-number"),
         },
     )
+
+
+@access.role_required(*Role)
+def pictogram(request: HttpRequest, skill_id: int) -> HttpResponse:
+    """A skill's pictogram as a cacheable file, so pages do not carry it inline again and again."""
+    skill = get_in_org(curriculum_access.visible_skills(access.person_of(request)), pk=skill_id)
+    response = HttpResponse(skill.pictogram_svg, content_type="image/svg+xml")
+    # Opened on its own, an SVG is a document: allow it nothing but its own inline styling.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

@@ -33,6 +33,7 @@ from .forms import LookBackQuestionForm, QuestionForConversationForm
 
 participant_only = access.role_required(Role.PARTICIPANT)
 LOOK_BACK_AFTER = timedelta(days=5)
+ACHIEVEMENTS_SHOWN = 6
 
 
 def next_step(pa: ParticipantAssignment) -> dict[str, Any]:
@@ -65,12 +66,15 @@ def home(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
     trajectory = trajectory_access.access_own_trajectory(me)
     mine = list(trajectory_access.open_assignments(me).filter(trajectory__participant=me).order_by("created_at"))
-    achieved = list(
+    achieved_all = (
         access.in_org(me, ParticipantAssignment)
         .filter(trajectory__participant=me, step=Step.ACHIEVED)
-        .select_related("version__assignment__subskill__skill")
+        .select_related("version__assignment__subskill")
         .order_by("-achieved_at")
     )
+    # The newest achievements with pictures; a long history stays one line of text.
+    achieved = list(achieved_all[:ACHIEVEMENTS_SHOWN])
+    achieved_count = achieved_all.count()
     skills = (
         list(access.in_org(me, TrajectorySkill).filter(trajectory=trajectory).select_related("skill"))
         if trajectory
@@ -100,6 +104,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "current": [{"pa": pa, "next": next_step(pa)} for pa in mine],
             "achieved": achieved,
+            "achieved_more": achieved_count - len(achieved),
             "skills": skills,
             "conversation": conversation,
             "shared": shared,
