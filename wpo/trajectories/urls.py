@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,4 +6,8 @@ app_name = "trajectories"
 urlpatterns = [
     path("", views.my_participants, name="my_participants"),
     path("trajecten/<int:trajectory_id>/", views.trajectory_detail, name="trajectory_detail"),
+    # Coaching conversations, invitations and the calendar feed.
+    path("", include("wpo.trajectories.urls_conversations")),
+    # The sign-off sequence: independence week, assessment, second assessor, what next.
+    path("", include("wpo.trajectories.urls_signoff")),
 ]
