@@ -33,6 +33,11 @@ class Trajectory(OrgOwned):
     phase = models.PositiveSmallIntegerField(_("fase"), choices=Phase.choices, default=Phase.START)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     stop_reason = models.TextField(_("reden van stoppen"), blank=True)
+    # The start conversation, in the participant's own words first (eigen regie), then the trainer's.
+    wish_develop = models.TextField(_("Waarin wil jij je ontwikkelen?"), blank=True)
+    wish_learn = models.TextField(_("Wat wil je leren?"), blank=True)
+    finds_hard = models.TextField(_("Waar heb je moeite mee?"), blank=True)
+    trainer_sees = models.TextField(_("Ik zie dat …, herken je dat?"), blank=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     skills = models.ManyToManyField(Skill, through="TrajectorySkill", related_name="+")
@@ -186,6 +191,7 @@ class Observation(OrgOwned):
     note = models.TextField(_("notitie"), blank=True)
     went_well = models.BooleanField(_("ging goed"), default=False)
     shared_with_participant = models.BooleanField(_("deelnemer mag het zien"), default=False)
+    photo = models.FileField(_("foto"), upload_to=UnguessableName("observations/photos"), blank=True)
 
     class Meta:
         verbose_name = _("observatie")
