@@ -171,7 +171,8 @@ def department_remove(request: HttpRequest, department_id: int) -> HttpResponse:
 @admin_only
 def import_upload(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
-    form = PeopleImportForm(request.POST or None, request.FILES or None)
+    bound = request.method == "POST"
+    form = PeopleImportForm(request.POST if bound else None, request.FILES if bound else None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > people_import.MAX_BYTES:

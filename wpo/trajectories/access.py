@@ -1,9 +1,10 @@
 """Access to trajectories and participants' assignments, built on ``wpo.orgs.access``."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 
 from wpo.orgs.access import STAFF_OVERVIEW_ROLES, get_in_org, in_org
-from wpo.orgs.models import Person
+from wpo.orgs.models import Person, Role
 
 from .models import LookBackAnswer, ParticipantAssignment, StepChange, Trajectory
 
@@ -67,4 +68,15 @@ def access_own_trajectory(person: Person) -> Trajectory | None:
         .filter(participant=person, status=Trajectory.Status.ACTIVE)
         .order_by("-starts_on")
         .first()
+    )
+
+
+def access_assignment_for_trainer(person: Person, pa_id: int) -> ParticipantAssignment:
+    """An assignment the person may work on as werkplekopleider or coach (not only view)."""
+    if not person.has_role(Role.TRAINER, Role.COACH):
+        raise PermissionDenied
+    qs = in_org(person, ParticipantAssignment).filter(trajectory__in=visible_trajectories(person))
+    return get_in_org(
+        qs.select_related("trajectory__participant__user", "version__assignment__subskill__skill"),
+        pk=pa_id,
     )

@@ -1,0 +1,144 @@
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wpo.curriculum.models import Assignment, Skill
+from wpo.learn.forms import checked_upload
+from wpo.lib.uploads import PHOTO_MAX_BYTES, PHOTO_TYPES
+from wpo.orgs.models import Department, Person
+
+from .services import period_warning
+
+RATINGS = [("", "–"), *[(str(n), str(n)) for n in range(1, 6)]]
+
+
+class StartForm(forms.Form):
+    participant = forms.ModelChoiceField(
+        label=_("Kies de medewerker"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("Nieuwe medewerker (vul hieronder de naam in)"),
+    )
+    first_name = forms.CharField(label=_("Voornaam nieuwe medewerker"), required=False, max_length=150)
+    last_name = forms.CharField(label=_("Achternaam nieuwe medewerker"), required=False, max_length=150)
+    department = forms.ModelChoiceField(label=_("Afdeling"), queryset=Department.objects.none())
+    wish_develop = forms.CharField(
+        label=_("Waarin wil jij je ontwikkelen?"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    wish_learn = forms.CharField(label=_("Wat wil je leren?"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    finds_hard = forms.CharField(
+        label=_("Waar heb je moeite mee?"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    trainer_sees = forms.CharField(
+        label=_("Ik zie dat …, herken je dat?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Pas na de vragen van de deelnemer: wat ziet u zelf?"),
+    )
+    starts_on = forms.DateField(label=_("Startdatum"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Afgesproken einddatum"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_confirmed = forms.BooleanField(label=_("Ik weet het: toch deze periode"), required=False)
+    first_assignment = forms.ModelChoiceField(
+        label=_("Eerste WPO-opdracht"), queryset=Assignment.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args: Any, people: Any, departments: Any, skills: list[Skill], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = people  # type: ignore[attr-defined]
+        self.fields["participant"].label_from_instance = lambda p: p.name  # type: ignore[attr-defined]
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        assignments = (
+            Assignment.objects.filter(subskill__skill__in=skills, current_version__isnull=False)
+            .select_related("subskill__skill", "current_version")
+            .order_by("subskill__skill__order", "subskill__number", "level")
+        )
+        self.fields["first_assignment"].queryset = assignments  # type: ignore[attr-defined]
+        self.fields["first_assignment"].label_from_instance = lambda a: (  # type: ignore[attr-defined]
+            f"{a.subskill.skill.name} · {a.subskill.name} · {a.level}: {a.current_version.title}"
+        )
+        self.skills = skills
+        self.initial.setdefault("starts_on", date.today())
+        self.initial.setdefault("ends_on", date.today() + timedelta(days=183))
+        for skill in skills:
+            self.fields[f"skill_{skill.pk}"] = forms.BooleanField(label=skill.name, required=False)
+            self.fields[f"self_{skill.pk}"] = forms.TypedChoiceField(
+                label=_("Deelnemer: hoe goed gaat het nu? (1–5)"),
+                choices=RATINGS,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+            self.fields[f"trainer_{skill.pk}"] = forms.TypedChoiceField(
+                label=_("Werkplekopleider: hoe goed gaat het nu? (1–5)"),
+                choices=RATINGS,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+
+    def skill_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "skill": s,
+                "choose": self[f"skill_{s.pk}"],
+                "self": self[f"self_{s.pk}"],
+                "trainer": self[f"trainer_{s.pk}"],
+            }
+            for s in self.skills
+        ]
+
+    def chosen_skills(self) -> list[tuple[Skill, int | None, int | None]]:
+        return [
+            (s, self.cleaned_data.get(f"self_{s.pk}"), self.cleaned_data.get(f"trainer_{s.pk}"))
+            for s in self.skills
+            if self.cleaned_data.get(f"skill_{s.pk}")
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("participant") and not (data.get("first_name") and data.get("last_name")):
+            self.add_error("participant", _("Kies een medewerker, of vul de naam van een nieuwe medewerker in."))
+        if not any(data.get(f"skill_{s.pk}") for s in self.skills):
+            raise forms.ValidationError(_("Kies minstens één skill op de skill-keuzekaart."))
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end:
+            if end <= start:
+                self.add_error("ends_on", _("De einddatum moet na de startdatum liggen."))
+            elif (warning := period_warning(start, end)) and not data.get("period_confirmed"):
+                self.add_error("period_confirmed", warning + " " + str(_("Vink aan als het toch zo is afgesproken.")))
+        assignment = data.get("first_assignment")
+        if assignment and not data.get(f"skill_{assignment.subskill.skill_id}"):
+            self.add_error("first_assignment", _("Kies de eerste opdracht bij een van de gekozen skills."))
+        return data
+
+
+class WorkAdaptationForm(forms.Form):
+    description = forms.CharField(
+        label=_("Wat verandert er in het werk?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bijvoorbeeld: andere taken, met een andere collega, meer tijdsdruk."),
+    )
+    starts_on = forms.DateField(label=_("Vanaf"), widget=forms.DateInput(attrs={"type": "date"}), initial=date.today)
+
+
+class ObservationForm(forms.Form):
+    behaviours = forms.MultipleChoiceField(
+        label=_("Wat zag u?"), widget=forms.CheckboxSelectMultiple, required=False, choices=()
+    )
+    note = forms.CharField(label=_("Korte notitie"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    photo = forms.FileField(
+        label=_("Foto"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    went_well = forms.BooleanField(label=_("Dit ging goed"), required=False)
+    shared_with_participant = forms.BooleanField(label=_("De deelnemer mag dit zien"), required=False)
+
+    def __init__(self, *args: Any, behaviours: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["behaviours"].choices = [(b, b) for b in behaviours]  # type: ignore[attr-defined]
+
+    def clean_photo(self) -> Any:
+        return checked_upload(self.cleaned_data.get("photo"), PHOTO_TYPES, PHOTO_MAX_BYTES, str(_("foto")))

@@ -1,0 +1,182 @@
+"""The werkplekopleider's writes: start a trajectory, record a work adaptation, an observation."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wpo.curriculum.models import Assignment, Skill
+from wpo.orgs.models import Department, Person, Role, TrainerLink
+from wpo.orgs.services import person_create
+
+from .models import Observation, ParticipantAssignment, Phase, Trajectory, TrajectorySkill, WorkAdaptation
+from .workflow import STAFF, give_assignment
+
+MIN_MONTHS, MAX_MONTHS = 3, 12
+
+
+def months_between(start: date, end: date) -> float:
+    return (end - start).days / 30.44
+
+
+def period_warning(start: date, end: date) -> str:
+    """The method agrees 3 months to a year; outside that is allowed, but worth a second look."""
+    months = months_between(start, end)
+    if months < MIN_MONTHS:
+        return _("Deze periode is korter dan 3 maanden. Meestal duurt een WPO-traject 3 maanden tot een jaar.")
+    if months > MAX_MONTHS:
+        return _("Deze periode is langer dan een jaar. Meestal duurt een WPO-traject 3 maanden tot een jaar.")
+    return ""
+
+
+@dataclass(frozen=True)
+class ChosenSkill:
+    skill: Skill
+    self_rating: int | None
+    trainer_rating: int | None
+
+
+@transaction.atomic
+def participant_invite(
+    *, trainer: Person, existing: Person | None = None, first_name: str = "", last_name: str = ""
+) -> Person:
+    """Make an employee a participant of this trainer: someone already in the organisation, or new."""
+    if not trainer.has_role(Role.TRAINER):
+        raise ValidationError(_("Alleen een werkplekopleider kan iemand uitnodigen."))
+    if existing is None:
+        if not first_name.strip() or not last_name.strip():
+            raise ValidationError(_("Vul de voornaam en achternaam in, of kies iemand uit de lijst."))
+        existing = person_create(
+            organization=trainer.organization,
+            first_name=first_name,
+            last_name=last_name,
+            department=trainer.department,
+            roles=[Role.PARTICIPANT],
+        )
+    elif existing.organization_id != trainer.organization_id:
+        raise ValidationError(_("Deze persoon hoort niet bij uw organisatie."))
+    elif not existing.is_participant:
+        existing.is_participant = True
+        existing.save(update_fields=["is_participant"])
+    TrainerLink.objects.get_or_create(organization_id=trainer.organization_id, participant=existing, trainer=trainer)
+    return existing
+
+
+@transaction.atomic
+def trajectory_start(
+    *,
+    trainer: Person,
+    participant: Person,
+    department: Department,
+    starts_on: date,
+    ends_on: date,
+    skills: list[ChosenSkill],
+    first_assignment: Assignment,
+    wish_develop: str = "",
+    wish_learn: str = "",
+    finds_hard: str = "",
+    trainer_sees: str = "",
+) -> tuple[Trajectory, ParticipantAssignment]:
+    """The start conversation's outcome: a trajectory with chosen skills and the first assignment."""
+    if not trainer.has_role(*STAFF) or trainer.organization_id != participant.organization_id:
+        raise ValidationError(_("U kunt voor deze persoon geen WPO-traject starten."))
+    if department.organization_id != trainer.organization_id:
+        raise ValidationError(_("Kies een afdeling van uw organisatie."))
+    if ends_on <= starts_on:
+        raise ValidationError(_("De einddatum moet na de startdatum liggen."))
+    if not skills:
+        raise ValidationError(_("Kies minstens één skill."))
+    if Trajectory.objects.filter(participant=participant, status=Trajectory.Status.ACTIVE).exists():
+        raise ValidationError(_("Deze deelnemer heeft al een lopend WPO-traject."))
+    chosen = {c.skill.pk for c in skills}
+    if first_assignment.subskill.skill_id not in chosen:
+        raise ValidationError(_("Kies de eerste opdracht bij een van de gekozen skills."))
+    version = first_assignment.current_version
+    if version is None:
+        raise ValidationError(_("Deze opdracht is nog niet geschreven. Kies een andere."))
+    participant_invite(trainer=trainer, existing=participant)
+    trajectory = Trajectory.objects.create(
+        organization_id=trainer.organization_id,
+        participant=participant,
+        trainer=trainer,
+        department=department,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        phase=Phase.LEARN_WORK,
+        wish_develop=wish_develop.strip(),
+        wish_learn=wish_learn.strip(),
+        finds_hard=finds_hard.strip(),
+        trainer_sees=trainer_sees.strip(),
+    )
+    TrajectorySkill.objects.bulk_create(
+        TrajectorySkill(
+            organization_id=trainer.organization_id,
+            trajectory=trajectory,
+            skill=c.skill,
+            self_rating=c.self_rating,
+            trainer_rating=c.trainer_rating,
+        )
+        for c in skills
+    )
+    pa = give_assignment(trajectory, version, actor=trainer, note=_("Eerste opdracht, gekozen in het startgesprek."))
+    return trajectory, pa
+
+
+@transaction.atomic
+def work_adaptation_record(
+    *, pa: ParticipantAssignment, actor: Person, description: str, starts_on: date
+) -> WorkAdaptation:
+    if not actor.has_role(*STAFF) or actor.organization_id != pa.organization_id:
+        raise ValidationError(_("Alleen de werkplekopleider of coach kan het werk aanpassen."))
+    if not pa.is_open:
+        raise ValidationError(_("Deze opdracht is al afgerond."))
+    if not description.strip():
+        raise ValidationError(_("Schrijf op wat er verandert."))
+    return WorkAdaptation.objects.create(
+        organization_id=pa.organization_id,
+        participant_assignment=pa,
+        description=description.strip(),
+        starts_on=starts_on,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def observation_record(
+    *,
+    pa: ParticipantAssignment,
+    author: Person,
+    observed_at: Any,
+    behaviours: list[str],
+    note: str = "",
+    photo: UploadedFile[Any] | None = None,
+    went_well: bool = False,
+    shared_with_participant: bool = False,
+) -> Observation:
+    """A quick note of what the trainer saw: tapped behaviours, a few words or a photo."""
+    if not author.has_role(*STAFF) or author.organization_id != pa.organization_id:
+        raise ValidationError(_("Alleen de werkplekopleider of coach kan een observatie vastleggen."))
+    allowed = set(pa.version.content.get("trainer", {}).get("observe", []))
+    unknown = [b for b in behaviours if b not in allowed]
+    if unknown:
+        raise ValidationError(_("Kies gedrag uit de lijst van deze opdracht."))
+    if not behaviours and not note.strip() and not photo:
+        raise ValidationError(_("Tik minstens één gedrag aan, of schrijf een korte notitie."))
+    observation = Observation(
+        organization_id=pa.organization_id,
+        participant_assignment=pa,
+        author=author,
+        observed_at=observed_at,
+        behaviours=behaviours,
+        note=note.strip(),
+        went_well=went_well,
+        shared_with_participant=shared_with_participant,
+    )
+    if photo:
+        observation.photo.save(photo.name or "foto", photo, save=False)
+    observation.save()
+    return observation
