@@ -37,8 +37,12 @@ class StartForm(forms.Form):
         required=False,
         help_text=_("Pas na de vragen van de deelnemer: wat ziet u zelf?"),
     )
-    starts_on = forms.DateField(label=_("Startdatum"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Afgesproken einddatum"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=_("Startdatum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label=_("Afgesproken einddatum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     period_confirmed = forms.BooleanField(label=_("Ik weet het: toch deze periode"), required=False)
     first_assignment = forms.ModelChoiceField(
         label=_("Eerste WPO-opdracht"), queryset=Assignment.objects.none(), empty_label=None
@@ -120,7 +124,9 @@ class WorkAdaptationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Bijvoorbeeld: andere taken, met een andere collega, meer tijdsdruk."),
     )
-    starts_on = forms.DateField(label=_("Vanaf"), widget=forms.DateInput(attrs={"type": "date"}), initial=date.today)
+    starts_on = forms.DateField(
+        label=_("Vanaf"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), initial=date.today
+    )
 
 
 class ObservationForm(forms.Form):
