@@ -31,12 +31,15 @@ node_modules/.installed: package.json package-lock.json
 
 install: .venv/.synced node_modules/.installed ## Install Python packages (uv) and front-end files (npm)
 
-run: install ## Migrate, load curriculum and demo organisation, serve on http://127.0.0.1:8000
+run: install ## Migrate, load demo data, serve on http://127.0.0.1:8000 with the task worker
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input -v 0
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py load_curriculum
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo
 	@echo "Het WPO-platform draait op http://$(HOST):$(PORT)/  (stoppen: Ctrl+C)"
-	@DEBUG=$${DEBUG:-true} $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	@export DEBUG=$${DEBUG:-true}; \
+	  $(PY) manage.py db_worker --no-reload --interval 5 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

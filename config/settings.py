@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
     "wpo.lib",
     "wpo.accounts",
     "wpo.orgs",
@@ -151,6 +152,16 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "WPO-platform <noreply@localhost>")
+
+# Background tasks (the reminder the day before a conversation) use Django's tasks framework.
+# django-tasks-db keeps them in the database we already have and runs them in
+# ``manage.py db_worker``; ``make run`` starts that worker beside the web server.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 10)
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)

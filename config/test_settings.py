@@ -16,3 +16,5 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Tasks keep production's database backend: a test sees the queued rows, runs a task with
+# ``.call()``, or runs the real ``db_worker --batch`` (tests/test_conversations.py).

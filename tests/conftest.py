@@ -39,3 +39,12 @@ def as_person(client: Client):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def second_org(db: None) -> Organization:
     return Organization.objects.create(name="Leeg", slug="leeg")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_type_cache() -> None:
+    """Transactional tests flush the database and recreate content types with new ids; a cache
+    filled by an earlier test would then point permissions at rows that no longer exist."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()

@@ -7,15 +7,17 @@ organisation A's objects it points at.
 
 import io
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import pytest
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from wpo.curriculum.models import Assignment
 from wpo.orgs.models import PeopleImport, Person
-from wpo.trajectories.models import LookBackAnswer
+from wpo.trajectories.models import Assessment, CoachingConversation, LookBackAnswer, ParticipantQuestion
 
 from .conftest import login
 from .factories import World
@@ -37,6 +39,25 @@ OBJECT_OF_ORG_A: dict[str, Callable[[World], object]] = {
     "import_id": lambda w: (
         PeopleImport.objects.create(organization=w.org, created_by=w.administrator, file_name="a.csv", content="x").pk
     ),
+    "conversation_id": lambda w: (
+        CoachingConversation.objects.create(
+            organization=w.org, trajectory=w.trajectory, planned_at=timezone.now() + timedelta(days=2)
+        ).pk
+    ),
+    "question_id": lambda w: (
+        ParticipantQuestion.objects.create(organization=w.org, trajectory=w.trajectory, text="Mag ik iets vragen?").pk
+    ),
+    "assessment_id": lambda w: (
+        Assessment.objects.create(
+            organization=w.org,
+            participant_assignment=w.pa,
+            assessor=w.trainer,
+            judgement="achieved",
+            assessed_at=timezone.now(),
+            second_assessor=w.coach,
+        ).pk
+    ),
+    "chosen_skill_id": lambda w: w.trajectory.chosen_skills.get().pk,
 }
 # Namespaces that organisations never reach: Django's admin is for the service's own operators.
 NOT_ORGANISATION_URLS = {"admin"}
@@ -45,7 +66,11 @@ NOT_ORGANISATION_URLS = {"admin"}
 # any organisation: the token is the bearer secret. tests/test_login_cards.py checks what it
 # must do instead: show only the card's first name, 404 for an unknown or revoked token, and
 # give someone of another organisation nothing of organisation A.
-PUBLIC_BY_DESIGN = {"accounts:card_login"}
+# The calendar feed (``token`` too) is read by calendar apps, which cannot log in: the token in
+# the address is the bearer secret. tests/test_conversations.py checks that an unknown or revoked
+# token gets 404 and that a trainer's feed holds only their own conversations, none of another
+# organisation.
+PUBLIC_BY_DESIGN = {"accounts:card_login", "trajectories:calendar_feed_ics"}
 
 
 def walk(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:

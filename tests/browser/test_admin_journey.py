@@ -22,14 +22,14 @@ def test_import_people_with_preview_then_confirm(page: Any, live_server: Any, de
     csv = tmp_path / "export.csv"
     csv.write_text(CSV, encoding="utf-8")
     page.get_by_label("CSV-bestand").set_input_files(str(csv))
-    page.get_by_role("button", name="Voorbeeld bekijken").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Voorbeeld bekijken").click()
     assert "2 nieuwe mensen" in page.content()
     assert not Person.objects.filter(employee_number__in=["9001", "9002"]).exists()
     assert axe_violations(page) == []
     screenshot(page, "beheerder-import-preview-360")
-    page.get_by_role("button", name="Importeren").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Importeren").click()
     assert "2 mensen zijn geïmporteerd" in page.content()
     sem = Person.objects.get(employee_number="9002")
     assert [t.employee_number for t in sem.trainers.all()] == ["9001"]

@@ -21,8 +21,8 @@ def make_card(page: Any, base: str) -> tuple[str, str]:
     assert axe_violations(page) == []
     screenshot(page, "werkplekopleider-inlogkaart-360")
 
-    page.get_by_role("button", name="Maak een inlogkaart").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Maak een inlogkaart").click()
     pin = re.sub(r"\D", "", page.locator(".screen-title").inner_text())
     assert len(pin) == 5
     assert axe_violations(page) == []
@@ -55,15 +55,15 @@ def test_a_participant_logs_in_with_the_card_and_the_pin(
         screenshot(phone, "kaart-pincode-360")
 
         field.fill("00000" if pin != "00000" else "11111")
-        phone.get_by_role("button", name="Inloggen").click()
-        phone.wait_for_load_state("networkidle")
+        with phone.expect_navigation():
+            phone.get_by_role("button", name="Inloggen").click()
         assert "Deze pincode klopt niet. Probeer het nog een keer." in phone.content()
         assert axe_violations(phone) == []
         screenshot(phone, "kaart-pincode-fout-360")
 
         phone.get_by_label("Typ je pincode").fill(pin)
-        phone.get_by_role("button", name="Inloggen").click()
-        phone.wait_for_load_state("networkidle")
+        with phone.expect_navigation():
+            phone.get_by_role("button", name="Inloggen").click()
         assert phone.url == f"{live_server.url}/deelnemer/"
         assert phone.locator("body").get_attribute("data-idle-logout-seconds") == "300"
         assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -106,8 +106,8 @@ def test_a_revoked_card_shows_a_friendly_page(
     assert axe_violations(page) == []
     screenshot(page, "werkplekopleider-inlogkaart-actief-360")
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Kaart intrekken").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kaart intrekken").click()
     assert "werkt niet meer" in page.content()
     assert axe_violations(page) == []
     screenshot(page, "werkplekopleider-inlogkaart-ingetrokken-360")

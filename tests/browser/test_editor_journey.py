@@ -32,13 +32,13 @@ def test_preview_then_publish(page: Any, live_server: Any, transactional_db: Non
     assert page.url.endswith("/curriculum/")
     page.goto(f"{live_server.url}/curriculum/opdrachten/{assignment.pk}/bewerken/")
     page.get_by_label("Titel").fill("Ik vraag om hulp als ik iets niet weet")
-    page.get_by_role("button", name="Voorbeeld bekijken").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Voorbeeld bekijken").click()
     assert page.get_by_role("heading", name="Zo ziet de deelnemer het").is_visible()
     assert axe_violations(page) == []
     screenshot(page, "redacteur-voorbeeld-360")
-    page.get_by_role("button", name="Publiceren als nieuwe versie").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publiceren als nieuwe versie").click()
     assert "Versie 2 van" in page.content()
     assert axe_violations(page) == []
     assignment.refresh_from_db()

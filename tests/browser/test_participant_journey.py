@@ -39,8 +39,8 @@ def log_in(page: Any, base: str, person: Person) -> None:
     page.goto(f"{base}/accounts/inloggen/")
     page.get_by_label("Gebruikersnaam of e-mailadres").fill(person.user.username)
     page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Inloggen").click()
 
 
 def answer_question(page: Any, question: dict[str, Any], right: bool) -> None:
@@ -84,8 +84,8 @@ def card_log_in(page: Any, base: str, person: Person) -> None:
     page.goto(f"{base}/accounts/kaart/{issued.token}/")
     check(page, "00-kaart-pincode")
     page.locator("input[name=pin]").fill(issued.pin)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
 
 
 def test_a_whole_assignment_on_a_phone(page: Any, live_server: Any, mohamed: Person, tmp_path: Path) -> None:
@@ -122,8 +122,8 @@ def test_a_whole_assignment_on_a_phone(page: Any, live_server: Any, mohamed: Per
     page.get_by_role("button", name="Verder").click()
     page.wait_for_selector("text=Dit ga je doen")
     check(page, "06-dit-ga-je-doen")
-    page.get_by_role("button", name="Ik ga aan de slag").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ik ga aan de slag").click()
     assert "Nu ga je deze week aan de slag" in page.content()
     pa.refresh_from_db()
     assert pa.step == Step.WORKING
@@ -142,8 +142,8 @@ def test_a_whole_assignment_on_a_phone(page: Any, live_server: Any, mohamed: Per
         page.locator(f"input[name='v{i}-feeling'][value='good']").check()
     page.locator("textarea[name='v0-text']").fill("Ik heb twee keer om hulp gevraagd.")
     page.locator("input[name='v1-photo']").set_input_files(str(photo))
-    page.get_by_role("button", name="Klaar, stuur naar mijn werkplekopleider").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Klaar, stuur naar mijn werkplekopleider").click()
     assert page.url.endswith("/deelnemer/")
     assert "Praat met je werkplekopleider over hoe het ging." in page.content()
     check(page, "08-home-volgende-stap")

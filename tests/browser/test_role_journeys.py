@@ -30,8 +30,8 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.goto(f"{base}/")
     page.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
     page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Inloggen").click()
 
 
 def test_login_page_is_accessible(page: Any, live_server: Any, transactional_db: None) -> None:

@@ -1,12 +1,26 @@
 """Access to trajectories and participants' assignments, built on ``wpo.orgs.access``."""
 
+from datetime import datetime, timedelta
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
+from wpo.accounts.access import token_hash
 from wpo.orgs.access import STAFF_OVERVIEW_ROLES, get_in_org, in_org
-from wpo.orgs.models import Person, Role
+from wpo.orgs.models import Person, Role, TrainerLink
 
-from .models import LookBackAnswer, ParticipantAssignment, StepChange, Trajectory
+from .models import (
+    Assessment,
+    CoachingConversation,
+    LookBackAnswer,
+    ParticipantAssignment,
+    ParticipantQuestion,
+    SecondAssessorRequest,
+    StepChange,
+    TrainerCalendarFeed,
+    Trajectory,
+    TrajectorySkill,
+)
 
 
 def visible_trajectories(person: Person) -> QuerySet[Trajectory]:
@@ -20,6 +34,10 @@ def visible_trajectories(person: Person) -> QuerySet[Trajectory]:
     return qs.filter(participant=person)
 
 
+def _panel_conversations() -> QuerySet[CoachingConversation]:
+    return CoachingConversation.objects.select_related("participant_assignment__version")
+
+
 def access_trajectory(person: Person, trajectory_id: int) -> Trajectory:
     qs = (
         visible_trajectories(person)
@@ -31,6 +49,17 @@ def access_trajectory(person: Person, trajectory_id: int) -> Trajectory:
                 queryset=ParticipantAssignment.objects.select_related(
                     "version__assignment__subskill__skill"
                 ).prefetch_related(Prefetch("history", queryset=StepChange.objects.select_related("actor__user"))),
+            ),
+            # For the conversations panel at the end of the trajectory page.
+            Prefetch(
+                "conversations",
+                queryset=_panel_conversations().filter(held_at__isnull=True).order_by("planned_at"),
+                to_attr="planned_conversations",
+            ),
+            Prefetch(
+                "conversations",
+                queryset=_panel_conversations().filter(held_at__isnull=False).order_by("-held_at"),
+                to_attr="held_conversations",
             ),
         )
     )
@@ -80,3 +109,199 @@ def access_assignment_for_trainer(person: Person, pa_id: int) -> ParticipantAssi
         qs.select_related("trajectory__participant__user", "version__assignment__subskill__skill"),
         pk=pa_id,
     )
+
+
+# Coaching conversations -------------------------------------------------------------------------
+# The werkplekopleider of the participant or a coach plans and records conversations; the
+# participant sees the next one on their home page but never manages one.
+CONVERSATION_ROLES = (Role.TRAINER, Role.COACH)
+# token_urlsafe(24) gives 32 characters; anything much longer is not ours and is not hashed.
+MAX_FEED_TOKEN_LENGTH = 64
+# How far back a calendar feed reaches: recent conversations stay in the calendar once held.
+FEED_PAST = timedelta(days=90)
+
+
+def access_trajectory_for_conversations(person: Person, trajectory_id: int) -> Trajectory:
+    """A trajectory for which ``person`` may plan a conversation."""
+    if not person.has_role(*CONVERSATION_ROLES):
+        raise PermissionDenied
+    qs = visible_trajectories(person).select_related("participant__user", "trainer__user")
+    return get_in_org(qs.distinct(), pk=trajectory_id)
+
+
+def access_conversation(person: Person, conversation_id: int) -> CoachingConversation:
+    """A conversation ``person`` may see, plan, record and download as an invitation."""
+    if not person.has_role(*CONVERSATION_ROLES):
+        raise PermissionDenied
+    qs = (
+        in_org(person, CoachingConversation)
+        .filter(trajectory__in=visible_trajectories(person))
+        .select_related(
+            "trajectory__participant__user",
+            "trajectory__trainer__user",
+            "participant_assignment__version__assignment__subskill__skill",
+            "planned_by__user",
+            "recorded_by__user",
+        )
+        .prefetch_related(Prefetch("attendees", queryset=Person.objects.select_related("user")))
+    )
+    return get_in_org(qs, pk=conversation_id)
+
+
+def access_question_for_conversation(person: Person, question_id: int) -> ParticipantQuestion:
+    """A participant's question (with its voice note) for the staff who hold the conversation."""
+    if not person.has_role(*CONVERSATION_ROLES):
+        raise PermissionDenied
+    qs = in_org(person, ParticipantQuestion).filter(trajectory__in=visible_trajectories(person))
+    return get_in_org(qs, pk=question_id)
+
+
+def conversation_attendee_choices(person: Person, trajectory: Trajectory) -> QuerySet[Person]:
+    """Colleagues who can join a conversation: staff of the organisation, without the two who always do."""
+    return (
+        in_org(person, Person)
+        .filter(Q(is_trainer=True) | Q(is_coach=True) | Q(is_project_manager=True), user__is_active=True)
+        .exclude(pk__in=[trajectory.participant_id, trajectory.trainer_id])
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name")
+    )
+
+
+def active_calendar_feed(person: Person) -> TrainerCalendarFeed | None:
+    return in_org(person, TrainerCalendarFeed).filter(person=person, revoked_at__isnull=True).first()
+
+
+def calendar_feed_for_token(token: str) -> TrainerCalendarFeed | None:
+    """The working feed behind a token, or None.
+
+    Like a login card this lookup is not scoped to an organisation: the calendar app asking has
+    no login, the token is the bearer secret. Only its hash is stored and compared. A feed stops
+    working with its owner's account or when they no longer plan conversations.
+    """
+    if not token or len(token) > MAX_FEED_TOKEN_LENGTH:
+        return None
+    return (
+        TrainerCalendarFeed.objects.filter(
+            token_hash=token_hash(token), revoked_at__isnull=True, person__user__is_active=True
+        )
+        .filter(Q(person__is_trainer=True) | Q(person__is_coach=True))
+        .select_related("person__user")
+        .first()
+    )
+
+
+def calendar_feed_conversations(feed: TrainerCalendarFeed, now: datetime) -> QuerySet[CoachingConversation]:
+    """The feed owner's conversations: of trajectories they lead, that they planned, or that they join."""
+    person = feed.person
+    mine = Q(trajectory__trainer=person) | Q(planned_by=person) | Q(attendees=person)
+    ids = in_org(person, CoachingConversation).filter(mine, planned_at__gte=now - FEED_PAST).values("pk")
+    return (
+        in_org(person, CoachingConversation)
+        .filter(pk__in=ids)
+        .select_related("trajectory__participant__user", "trajectory__trainer__user", "participant_assignment__version")
+        .prefetch_related(Prefetch("attendees", queryset=Person.objects.select_related("user")))
+        .order_by("planned_at")
+    )
+
+
+# The sign-off sequence ---------------------------------------------------------------------------
+# Acting on an assignment after the look-back (assessment, second assessor, what next, closing)
+# is for the werkplekopleider of this participant and for a coach. A project manager or
+# administrator sees the trajectory page but acts on nothing; another werkplekopleider of the
+# same organisation gets 403 rather than 404, since nothing of another organisation is at stake.
+
+
+def may_act_for(person: Person, trajectory: Trajectory) -> bool:
+    if person.organization_id != trajectory.organization_id:
+        return False
+    if person.is_coach:
+        return True
+    if not person.is_trainer:
+        return False
+    if trajectory.trainer_id == person.pk:
+        return True
+    return in_org(person, TrainerLink).filter(participant_id=trajectory.participant_id, trainer=person).exists()
+
+
+def access_assignment_for_staff(person: Person, pa_id: int) -> ParticipantAssignment:
+    """An assignment ``person`` may sign off: 404 outside the organisation, 403 for anyone else."""
+    qs = in_org(person, ParticipantAssignment).select_related(
+        "trajectory__participant__user", "trajectory__trainer__user", "version__assignment__subskill__skill"
+    )
+    pa = get_in_org(qs, pk=pa_id)
+    if not may_act_for(person, pa.trajectory):
+        raise PermissionDenied
+    return pa
+
+
+def access_trajectory_for_staff(person: Person, trajectory_id: int) -> Trajectory:
+    """A trajectory ``person`` may close: 404 outside the organisation, 403 for anyone else."""
+    qs = in_org(person, Trajectory).select_related("participant__user", "trainer__user")
+    trajectory = get_in_org(qs, pk=trajectory_id)
+    if not may_act_for(person, trajectory):
+        raise PermissionDenied
+    return trajectory
+
+
+def access_chosen_skill_for_staff(person: Person, chosen_skill_id: int) -> TrajectorySkill:
+    qs = in_org(person, TrajectorySkill).select_related("trajectory", "skill")
+    chosen = get_in_org(qs, pk=chosen_skill_id)
+    if not may_act_for(person, chosen.trajectory):
+        raise PermissionDenied
+    return chosen
+
+
+def access_assessment_for_second_assessor(person: Person, assessment_id: int) -> Assessment:
+    """An assessment on which ``person`` was asked for the second judgement."""
+    qs = in_org(person, Assessment).select_related(
+        "assessor__user",
+        "second_assessor__user",
+        "participant_assignment__trajectory__participant__user",
+        "participant_assignment__version__assignment__subskill__skill",
+    )
+    assessment = get_in_org(qs, pk=assessment_id)
+    if not person.is_coach or assessment.second_assessor_id != person.pk:
+        raise PermissionDenied
+    return assessment
+
+
+def assessments_awaiting_my_judgement(person: Person) -> QuerySet[Assessment]:
+    """Assessments recorded by the first assessor on which this coach still owes the second judgement."""
+    return (
+        in_org(person, Assessment)
+        .filter(second_assessor=person, second_judgement="")
+        .select_related(
+            "assessor__user",
+            "participant_assignment__trajectory__participant__user",
+            "participant_assignment__version",
+        )
+        .order_by("assessed_at", "id")
+    )
+
+
+def second_assessor_requests_for_me(person: Person) -> QuerySet[SecondAssessorRequest]:
+    """Coming assessments this coach was asked to join, whose first judgement is not in yet."""
+    return (
+        in_org(person, SecondAssessorRequest)
+        .filter(coach=person, assessment__isnull=True, participant_assignment__step__in=["independent", "assessing"])
+        .select_related(
+            "requested_by__user",
+            "participant_assignment__trajectory__participant__user",
+            "participant_assignment__version",
+        )
+        .order_by("requested_at", "id")
+    )
+
+
+def coaches_of(trajectory: Trajectory) -> QuerySet[Person]:
+    """The coaches of the trajectory's organisation, who can be asked as second assessor."""
+    return (
+        Person.objects.filter(organization_id=trajectory.organization_id)
+        .filter(is_coach=True, user__is_active=True)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name")
+    )
+
+
+def chosen_skills_of(trajectory: Trajectory) -> QuerySet[TrajectorySkill]:
+    return TrajectorySkill.objects.filter(trajectory=trajectory).select_related("skill").order_by("skill__order")

@@ -1,11 +1,20 @@
 """Trajectories and the life of one WPO assignment for one participant."""
 
+import uuid
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
 from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wpo.curriculum.models import AssignmentVersion, Level, Skill
 from wpo.lib.uploads import UnguessableName
 from wpo.orgs.models import Department, OrgOwned, Person
+
+if TYPE_CHECKING:
+    from .signoff import SignoffPanel
 
 
 class Phase(models.IntegerChoices):
@@ -106,6 +115,17 @@ class ParticipantAssignment(OrgOwned):
     @property
     def is_open(self) -> bool:
         return self.step not in (Step.ACHIEVED, Step.STOPPED)
+
+    @cached_property
+    def signoff(self) -> "SignoffPanel":
+        """What the sign-off panel on the trajectory page shows for this assignment.
+
+        The panel is included in a page whose view only hands it ``pa``; the rules live in
+        ``wpo.trajectories.signoff``, which loads what all panels of one trajectory need at once.
+        """
+        from .signoff import signoff_panel
+
+        return signoff_panel(self)
 
 
 class StepChange(OrgOwned):
@@ -214,23 +234,76 @@ class WorkAdaptation(OrgOwned):
 
 
 class CoachingConversation(OrgOwned):
+    """A planned begeleidingsgesprek; recording it fills ``held_at`` and what was said and decided."""
+
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="conversations")
     participant_assignment = models.ForeignKey(
         ParticipantAssignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
     )
     planned_at = models.DateTimeField(_("gepland op"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duur in minuten"), default=30)
     location = models.CharField(_("ruimte"), max_length=200, blank=True)
     attendees = models.ManyToManyField(Person, blank=True, related_name="+", verbose_name=_("wie doet er mee"))
+    planned_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("gepland door")
+    )
     held_at = models.DateTimeField(_("gehouden op"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("vastgelegd door")
+    )
     done_and_learned = models.TextField(_("wat heeft de deelnemer gedaan en geleerd"), blank=True)
     trainer_saw = models.TextField(_("wat zag de werkplekopleider"), blank=True)
     agreements = models.TextField(_("afspraken"), blank=True)
     decision = models.TextField(_("besluit"), blank=True)
+    # The invitation's identity in calendar apps: the UID never changes, the sequence goes up
+    # with every new time or place so that Outlook and Google replace the old event.
+    ical_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ical_sequence = models.PositiveIntegerField(default=0, editable=False)
+    # Set by the reminder task in the same transaction as the e-mail; a moved conversation clears it.
+    reminder_sent_at = models.DateTimeField(_("herinnering verstuurd op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("begeleidingsgesprek")
         verbose_name_plural = _("begeleidingsgesprekken")
         ordering = ["planned_at"]
+
+    def __str__(self) -> str:
+        return f"{self.trajectory_id} {self.planned_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.planned_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def awaits_record(self) -> bool:
+        """The time has come, but nobody has recorded the conversation yet."""
+        return self.held_at is None and self.planned_at <= timezone.now()
+
+
+class TrainerCalendarFeed(OrgOwned):
+    """A secret address at which a calendar app reads a werkplekopleider's conversations.
+
+    Calendar apps cannot log in, so the random token in the address is the bearer secret. Only
+    its SHA-256 is kept (looked up by that hash), as for login cards: a copy of the database
+    opens no feed. Revoking keeps the row, so who made and ended which address stays known.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("gemaakt op"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda-koppeling")
+        verbose_name_plural = _("agenda-koppelingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(revoked_at__isnull=True), name="calendar_feed_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.created_at:%Y-%m-%d})"
 
 
 class Judgement(models.TextChoices):
@@ -261,3 +334,51 @@ class Assessment(OrgOwned):
         verbose_name = _("beoordeling")
         verbose_name_plural = _("beoordelingen")
         ordering = ["-assessed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.participant_assignment_id}: {self.get_judgement_display()} ({self.assessed_at:%Y-%m-%d})"
+
+    @property
+    def awaiting_second_judgement(self) -> bool:
+        return self.second_assessor_id is not None and not self.second_judgement
+
+    @property
+    def judgements_differ(self) -> bool:
+        return bool(self.second_judgement) and self.second_judgement != self.judgement
+
+
+class SecondAssessorRequest(OrgOwned):
+    """A coach asked to join the coming assessment as second assessor (tweede beoordelaar).
+
+    Asked during the independence week or the assessment, before the first judgement exists.
+    When the werkplekopleider records the assessment, the request is linked to it and the coach
+    becomes its ``second_assessor``; the coach's own judgement is then written once, beside the
+    first, in the assessment's ``second_*`` fields. An assignment has one open request at most.
+    """
+
+    participant_assignment = models.ForeignKey(
+        ParticipantAssignment, on_delete=models.CASCADE, related_name="second_assessor_requests"
+    )
+    coach = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("coach"))
+    requested_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("gevraagd door")
+    )
+    requested_at = models.DateTimeField(_("gevraagd op"))
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="second_assessor_request"
+    )
+
+    class Meta:
+        verbose_name = _("vraag aan tweede beoordelaar")
+        verbose_name_plural = _("vragen aan tweede beoordelaar")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant_assignment"],
+                condition=models.Q(assessment__isnull=True),
+                name="second_assessor_one_open_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_assignment_id} → {self.coach_id}"

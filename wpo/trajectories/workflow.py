@@ -21,6 +21,10 @@ class IllegalMove(Exception):
     """A move the method does not allow; the message is Dutch and fit to show a user."""
 
 
+class StaleStep(IllegalMove):
+    """Someone else moved the assignment after the user loaded the page they acted on."""
+
+
 @dataclass(frozen=True)
 class Move:
     to: Step
@@ -58,12 +62,24 @@ def _may_act(actor: Person, pa: ParticipantAssignment, move: Move) -> bool:
 
 @transaction.atomic
 def move(
-    pa: ParticipantAssignment, to: Step, *, actor: Person, note: str = "", at: datetime | None = None
+    pa: ParticipantAssignment,
+    to: Step,
+    *,
+    actor: Person,
+    note: str = "",
+    at: datetime | None = None,
+    expected: Step | None = None,
 ) -> StepChange:
-    """Move ``pa`` to step ``to`` or raise ``IllegalMove``; records who, when and why."""
+    """Move ``pa`` to step ``to`` or raise ``IllegalMove``; records who, when and why.
+
+    ``expected`` is the step the user saw when they decided: if the assignment has moved on
+    since, ``StaleStep`` is raised instead of applying a decision made on an old picture.
+    """
     # Lock the row so two people pressing a button at once cannot both move from the same step.
     locked = ParticipantAssignment.objects.select_for_update().select_related("trajectory").get(pk=pa.pk)
     current = Step(locked.step)
+    if expected is not None and current != expected:
+        raise StaleStep(_("Iemand anders heeft deze stap net gezet. Bekijk de nieuwe stand."))
     candidate = next((m for m in allowed_moves(current) if m.to == to), None)
     if candidate is None:
         raise IllegalMove(

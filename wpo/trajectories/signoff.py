@@ -1,0 +1,512 @@
+"""The sign-off sequence of one assignment, from the independence week on.
+
+After the look-back conversation decides the learning goal is reached (step ‘zelfstandig’), the
+werkplekopleider watches for about a week whether the participant shows the skill on their own.
+Then the assessment conversation settles it: ‘behaald’, or ‘nog niet’ and back to work (a normal
+path). A coach may be asked as second assessor. After an achievement: what next, closing a skill
+at the highest level reached, closing the trajectory.
+
+How two judgements combine. The werkplekopleider's judgement moves the step; they lead the
+participant and the method makes them the assessor. The coach, asked as second assessor before
+the assessment, gives their own judgement after the first is recorded. It is written once, beside
+the first, and never changes the step or the first judgement. When the two differ, the trajectory
+page shows both with the coach's note, so that trainer and coach talk it through; an assignment
+that turns out not to be mastered after all is picked up with a new assignment, not by rewriting
+history.
+
+Every write is one transaction and refuses with a Dutch message (``IllegalMove``). Step changes go
+through ``workflow.move``, which locks the assignment; ``expected`` is the step the user saw, so
+that of two people recording the same step at once the second is told instead of overruling.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wpo.curriculum.models import Assignment, Level
+from wpo.orgs.models import Person
+
+from . import access
+from .models import (
+    Assessment,
+    Judgement,
+    ParticipantAssignment,
+    Phase,
+    SecondAssessorRequest,
+    Step,
+    StepChange,
+    Trajectory,
+    TrajectorySkill,
+)
+from .workflow import IllegalMove, StaleStep, give_assignment, move
+
+INDEPENDENCE_WEEK_DAYS = 7
+LEVELS = [level.value for level in Level]
+
+
+def _require_staff(actor: Person, trajectory: Trajectory) -> None:
+    if not access.may_act_for(actor, trajectory):
+        raise IllegalMove(_("Alleen de werkplekopleider van deze deelnemer of een coach kan dit doen."))
+
+
+def _stale() -> StaleStep:
+    return StaleStep(_("Iemand anders heeft deze stap net gezet. Bekijk de nieuwe stand."))
+
+
+def _judgement(value: str) -> Judgement:
+    try:
+        return Judgement(value)
+    except ValueError:
+        raise IllegalMove(_("Kies ‘behaald’ of ‘nog niet’.")) from None
+
+
+def independence_days(pa: ParticipantAssignment, now: datetime | None = None) -> int:
+    """How many days the independence week has run (or ran, when the assessment has begun)."""
+    return max(((now or timezone.now()) - pa.step_since).days, 0)
+
+
+# The independence week and the assessment ---------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_start(pa: ParticipantAssignment, *, actor: Person, expected: Step | None = None) -> StepChange:
+    """The werkplekopleider ends the independence week and begins the assessment conversation.
+
+    Allowed at any time: the trainer knows when they have seen enough. The history notes how
+    many days the week ran, so a short week is visible afterwards.
+    """
+    _require_staff(actor, pa.trajectory)
+    days = independence_days(pa)
+    return move(
+        pa,
+        Step.ASSESSING,
+        actor=actor,
+        expected=expected,
+        note=_("De zelfstandigheidsweek liep %(days)s dagen.") % {"days": days},
+    )
+
+
+@transaction.atomic
+def assessment_record(
+    pa: ParticipantAssignment,
+    *,
+    assessor: Person,
+    judgement: str,
+    note: str = "",
+    expected: Step | None = None,
+) -> Assessment:
+    """The first judgement of the assessment conversation: ‘behaald’, or ‘nog niet’ and back to work."""
+    verdict = _judgement(judgement)
+    _require_staff(assessor, pa.trajectory)
+    if (expected or pa.step) != Step.ASSESSING:
+        raise IllegalMove(_("Deze opdracht wacht niet op een beoordeling."))
+    if verdict == Judgement.NOT_YET and not note.strip():
+        raise IllegalMove(_("Schrijf op wat de deelnemer nog gaat oefenen."))
+    # Lock the assignment before anything else, as ``move`` does, so that a second person
+    # recording at the same moment waits here and is then refused.
+    ParticipantAssignment.objects.select_for_update().get(pk=pa.pk)
+    request = SecondAssessorRequest.objects.filter(participant_assignment=pa, assessment__isnull=True).first()
+    if request is not None and request.coach_id == assessor.pk:
+        raise IllegalMove(_("U bent gevraagd als tweede beoordelaar. Het eerste oordeel komt van de werkplekopleider."))
+    to = Step.ACHIEVED if verdict == Judgement.ACHIEVED else Step.WORKING
+    # Always from ‘beoordelen’: a move from any other step is not an assessment.
+    change = move(pa, to, actor=assessor, expected=Step.ASSESSING, note=note.strip() or _("Beoordeeld: behaald."))
+    assessment = Assessment.objects.create(
+        organization_id=pa.organization_id,
+        participant_assignment=pa,
+        assessor=assessor,
+        judgement=verdict,
+        note=note.strip(),
+        assessed_at=change.at,
+        second_assessor_id=request.coach_id if request else None,
+    )
+    if request is not None:
+        request.assessment = assessment
+        request.save(update_fields=["assessment"])
+    return assessment
+
+
+@transaction.atomic
+def second_assessor_request(
+    pa: ParticipantAssignment, *, actor: Person, coach: Person, expected: Step | None = None
+) -> SecondAssessorRequest:
+    """Ask a coach to join the coming assessment as second assessor."""
+    _require_staff(actor, pa.trajectory)
+    if coach.organization_id != pa.organization_id or not coach.is_coach:
+        raise IllegalMove(_("Kies een coach van uw organisatie."))
+    # Lock the assignment: the request belongs to the step the user saw.
+    locked = ParticipantAssignment.objects.select_for_update().get(pk=pa.pk)
+    if expected is not None and locked.step != expected:
+        raise _stale()
+    if locked.step not in (Step.INDEPENDENT, Step.ASSESSING):
+        raise IllegalMove(_("Een tweede beoordelaar vraagt u in de zelfstandigheidsweek of bij het beoordelen."))
+    open_request = (
+        SecondAssessorRequest.objects.filter(participant_assignment=locked, assessment__isnull=True)
+        .select_related("coach__user")
+        .first()
+    )
+    if open_request is not None:
+        raise IllegalMove(_("%(name)s is al gevraagd als tweede beoordelaar.") % {"name": open_request.coach.name})
+    return SecondAssessorRequest.objects.create(
+        organization_id=pa.organization_id,
+        participant_assignment=locked,
+        coach=coach,
+        requested_by=actor,
+        requested_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def second_assessment_record(assessment: Assessment, *, coach: Person, judgement: str, note: str = "") -> Assessment:
+    """The coach's own judgement, written once beside the first; it does not move the step."""
+    verdict = _judgement(judgement)
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if coach.organization_id != locked.organization_id or locked.second_assessor_id != coach.pk:
+        raise IllegalMove(_("U bent niet gevraagd als tweede beoordelaar van deze beoordeling."))
+    if locked.assessor_id == coach.pk:
+        raise IllegalMove(_("U gaf het eerste oordeel al. Het tweede oordeel komt van iemand anders."))
+    if locked.second_judgement:
+        raise IllegalMove(_("Uw oordeel is al vastgelegd. Het blijft zoals het is."))
+    if not note.strip():
+        if verdict != locked.judgement:
+            raise IllegalMove(_("U oordeelt anders dan de werkplekopleider. Schrijf op waarom."))
+        if verdict == Judgement.NOT_YET:
+            raise IllegalMove(_("Schrijf op wat de deelnemer nog gaat oefenen."))
+    locked.second_judgement = verdict
+    locked.second_note = note.strip()
+    locked.second_assessed_at = timezone.now()
+    locked.save(update_fields=["second_judgement", "second_note", "second_assessed_at"])
+    assessment.second_judgement = locked.second_judgement
+    assessment.second_note = locked.second_note
+    assessment.second_assessed_at = locked.second_assessed_at
+    return locked
+
+
+# What next ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    assignment: Assignment
+    reason: str
+
+
+def _achieved_levels(assignments: list[ParticipantAssignment]) -> dict[int, set[str]]:
+    """Levels achieved per sub-skill id."""
+    levels: dict[int, set[str]] = {}
+    for pa in assignments:
+        if pa.step == Step.ACHIEVED:
+            levels.setdefault(pa.version.assignment.subskill_id, set()).add(pa.version.assignment.level)
+    return levels
+
+
+def next_suggestions(pa: ParticipantAssignment) -> list[Suggestion]:
+    """What could follow ``pa``, best first: the next level of the same sub-skill (A→B→C), then the
+    other sub-skill of the skill, then the sub-skills of the other chosen skills still open.
+
+    Per sub-skill the suggestion is the level after the highest one achieved (A when none is);
+    closed skills, assignments running now and assignments without text are left out.
+    """
+    trajectory = pa.trajectory
+    # .all() so that the prefetched rows of the trajectory page are used when they are there.
+    assignments = list(trajectory.assignments.all())
+    chosen = list(trajectory.chosen_skills.all())
+    closed = {ts.skill_id for ts in chosen if ts.closed_at}
+    skill = pa.version.assignment.subskill.skill
+    skill_ids = [skill.pk, *(ts.skill_id for ts in chosen if ts.skill_id != skill.pk)]
+    skill_ids = [s for s in skill_ids if s not in closed]
+    if not skill_ids:
+        return []
+    running = {a.version.assignment_id for a in assignments if a.is_open}
+    achieved = _achieved_levels(assignments)
+    curriculum = list(
+        Assignment.objects.filter(subskill__skill_id__in=skill_ids, current_version__isnull=False)
+        .select_related("subskill__skill", "current_version")
+        .order_by("subskill__skill__order", "subskill__number", "level")
+    )
+
+    def next_in(subskill_id: int) -> Assignment | None:
+        done = achieved.get(subskill_id, set())
+        above = LEVELS.index(max(done, key=LEVELS.index)) + 1 if done else 0
+        for candidate in curriculum:
+            if candidate.subskill_id == subskill_id and LEVELS.index(candidate.level) >= above:
+                return None if candidate.pk in running else candidate
+        return None
+
+    this_subskill = pa.version.assignment.subskill_id
+    ordered: list[tuple[int, str]] = []
+    if skill.pk not in closed:
+        ordered.append((this_subskill, _("Volgend niveau van deze deelskill")))
+        ordered.extend(
+            (sub_id, _("Andere deelskill van deze skill"))
+            for sub_id in dict.fromkeys(a.subskill_id for a in curriculum if a.subskill.skill_id == skill.pk)
+            if sub_id != this_subskill
+        )
+    ordered.extend(
+        (sub_id, _("Andere gekozen skill"))
+        for sub_id in dict.fromkeys(a.subskill_id for a in curriculum if a.subskill.skill_id != skill.pk)
+    )
+    suggestions = []
+    for sub_id, reason in ordered:
+        found = next_in(sub_id)
+        if found is not None:
+            suggestions.append(Suggestion(found, reason))
+    return suggestions
+
+
+@transaction.atomic
+def give_next(trajectory: Trajectory, assignment: Assignment, *, actor: Person) -> ParticipantAssignment:
+    """Hand out the next assignment on its current content version."""
+    _require_staff(actor, trajectory)
+    # Lock the trajectory so that two people giving the same next assignment make one, not two.
+    locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    fresh = Assignment.objects.select_related("subskill", "current_version").get(pk=assignment.pk)
+    chosen = TrajectorySkill.objects.filter(trajectory=locked, skill_id=fresh.subskill.skill_id).first()
+    if chosen is None:
+        raise IllegalMove(_("Kies een opdracht bij een van de gekozen skills."))
+    if chosen.closed_at:
+        raise IllegalMove(_("Deze skill is al afgerond."))
+    if fresh.current_version is None:
+        raise IllegalMove(_("Deze opdracht is nog niet geschreven. Kies een andere."))
+    running = (
+        ParticipantAssignment.objects.filter(trajectory=locked, version__assignment=fresh)
+        .exclude(step__in=[Step.ACHIEVED, Step.STOPPED])
+        .exists()
+    )
+    if running:
+        raise IllegalMove(_("Deze opdracht staat al klaar of loopt nog."))
+    return give_assignment(locked, fresh.current_version, actor=actor, note=_("Volgende opdracht."))
+
+
+# Closing ------------------------------------------------------------------------------------------
+
+
+def achieved_levels_of(chosen: TrajectorySkill) -> list[str]:
+    """The levels the participant achieved for this skill in this trajectory, lowest first."""
+    levels = set(
+        ParticipantAssignment.objects.filter(
+            trajectory_id=chosen.trajectory_id,
+            version__assignment__subskill__skill_id=chosen.skill_id,
+            step=Step.ACHIEVED,
+        ).values_list("version__assignment__level", flat=True)
+    )
+    return [level for level in LEVELS if level in levels]
+
+
+@transaction.atomic
+def skill_close(chosen: TrajectorySkill, *, actor: Person, level: str) -> TrajectorySkill:
+    """Close a chosen skill at the highest level this participant reached: one they achieved."""
+    locked = TrajectorySkill.objects.select_for_update().select_related("trajectory", "skill").get(pk=chosen.pk)
+    _require_staff(actor, locked.trajectory)
+    if locked.closed_at:
+        raise IllegalMove(_("Deze skill is al afgerond op niveau %(level)s.") % {"level": locked.highest_level})
+    if locked.trajectory.status != Trajectory.Status.ACTIVE:
+        raise IllegalMove(_("Dit WPO-traject loopt niet meer."))
+    achieved = achieved_levels_of(locked)
+    if not achieved:
+        raise IllegalMove(_("De deelnemer heeft bij deze skill nog geen opdracht gehaald."))
+    if level not in achieved:
+        raise IllegalMove(
+            _("Kies een niveau dat de deelnemer bij deze skill heeft gehaald: %(levels)s.")
+            % {"levels": ", ".join(achieved)}
+        )
+    running = (
+        ParticipantAssignment.objects.filter(
+            trajectory_id=locked.trajectory_id, version__assignment__subskill__skill_id=locked.skill_id
+        )
+        .exclude(step__in=[Step.ACHIEVED, Step.STOPPED])
+        .exists()
+    )
+    if running:
+        raise IllegalMove(_("Er loopt nog een opdracht bij deze skill. Rond die eerst af, of stop hem."))
+    locked.closed_at = timezone.now()
+    locked.highest_level = level
+    locked.save(update_fields=["closed_at", "highest_level"])
+    chosen.closed_at, chosen.highest_level = locked.closed_at, locked.highest_level
+    return locked
+
+
+@dataclass
+class ClosingCheck:
+    """Whether a trajectory may close now, and what closing would stop."""
+
+    all_skills_closed: bool
+    end_date_passed: bool
+    open_assignments: list[ParticipantAssignment]
+
+    @property
+    def may_close(self) -> bool:
+        return self.all_skills_closed or self.end_date_passed
+
+
+def closing_check(trajectory: Trajectory) -> ClosingCheck:
+    chosen = list(TrajectorySkill.objects.filter(trajectory=trajectory))
+    return ClosingCheck(
+        all_skills_closed=bool(chosen) and all(ts.closed_at for ts in chosen),
+        end_date_passed=trajectory.ends_on < timezone.localdate(),
+        open_assignments=list(
+            ParticipantAssignment.objects.filter(trajectory=trajectory)
+            .exclude(step__in=[Step.ACHIEVED, Step.STOPPED])
+            .select_related("version")
+            .order_by("created_at", "id")
+        ),
+    )
+
+
+@transaction.atomic
+def trajectory_close(
+    trajectory: Trajectory,
+    *,
+    actor: Person,
+    stop_reason: str = "",
+    expected_open: set[int] | None = None,
+) -> Trajectory:
+    """Phase 4 ‘Afsluiting’: when every chosen skill is closed, or the agreed end date has passed.
+
+    Assignments still open are not left dangling: they are stopped, through the workflow, with
+    the reason the user gives; without a reason closing is refused. ``expected_open`` is the set
+    of open assignments the user saw, so an assignment handed out meanwhile is not stopped unseen.
+    """
+    locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    _require_staff(actor, locked)
+    if locked.status != Trajectory.Status.ACTIVE:
+        raise IllegalMove(_("Dit WPO-traject is al afgesloten of gestopt."))
+    check = closing_check(locked)
+    if not check.may_close:
+        raise IllegalMove(
+            _(
+                "U kunt dit WPO-traject afsluiten als alle gekozen skills zijn afgerond, "
+                "of als de afgesproken einddatum (%(date)s) voorbij is."
+            )
+            % {"date": f"{locked.ends_on:%d-%m-%Y}"}
+        )
+    if expected_open is not None and {pa.pk for pa in check.open_assignments} != expected_open:
+        raise _stale()
+    if check.open_assignments and not stop_reason.strip():
+        raise IllegalMove(_("Er lopen nog opdrachten. Schrijf op waarom ze stoppen; dan stoppen ze met die reden."))
+    for pa in check.open_assignments:
+        move(pa, Step.STOPPED, actor=actor, note=stop_reason.strip(), expected=Step(pa.step))
+    locked.status = Trajectory.Status.CLOSED
+    locked.phase = Phase.CLOSING
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "phase", "closed_at"])
+    trajectory.status, trajectory.phase, trajectory.closed_at = locked.status, locked.phase, locked.closed_at
+    return locked
+
+
+# What the panel on the trajectory page shows -------------------------------------------------------
+
+
+class _Actors:
+    """``person in panel.actors``: may this person act on the trajectory (asked once per person)."""
+
+    def __init__(self, trajectory: Trajectory) -> None:
+        self.trajectory = trajectory
+        self._answers: dict[int, bool] = {}
+
+    def __contains__(self, person: object) -> bool:
+        if not isinstance(person, Person):
+            return False
+        if person.pk not in self._answers:
+            self._answers[person.pk] = access.may_act_for(person, self.trajectory)
+        return self._answers[person.pk]
+
+
+@dataclass
+class _TrajectoryData:
+    """What all panels of one trajectory share, loaded once for the whole page."""
+
+    assessments: dict[int, list[Assessment]]
+    open_requests: dict[int, SecondAssessorRequest]
+    actors: _Actors
+    coaches: list[Person] | None = None
+    latest_achieved_id: int | None = None
+    close_link_pa_id: int | None = None
+
+
+def _trajectory_data(trajectory: Trajectory) -> _TrajectoryData:
+    cached: _TrajectoryData | None = trajectory.__dict__.get("_signoff_data")
+    if cached is not None:
+        return cached
+    assessments: dict[int, list[Assessment]] = {}
+    for a in (
+        Assessment.objects.filter(participant_assignment__trajectory=trajectory)
+        .select_related("assessor__user", "second_assessor__user")
+        .order_by("-assessed_at", "-id")
+    ):
+        assessments.setdefault(a.participant_assignment_id, []).append(a)
+    open_requests = {
+        r.participant_assignment_id: r
+        for r in SecondAssessorRequest.objects.filter(
+            participant_assignment__trajectory=trajectory, assessment__isnull=True
+        ).select_related("coach__user", "requested_by__user")
+    }
+    assignments = list(trajectory.assignments.all())
+    achieved = [pa for pa in assignments if pa.step == Step.ACHIEVED and pa.achieved_at]
+    latest = max(achieved, key=lambda pa: (pa.achieved_at, pa.pk)).pk if achieved else None
+    data = _TrajectoryData(assessments, open_requests, _Actors(trajectory), latest_achieved_id=latest)
+    # Closing the trajectory is offered once on the page: with what next on the newest
+    # achievement, or on the newest assignment once the agreed end date has passed.
+    if trajectory.status == Trajectory.Status.ACTIVE:
+        if latest is not None:
+            data.close_link_pa_id = latest
+        elif assignments and trajectory.ends_on < timezone.localdate():
+            data.close_link_pa_id = max(assignments, key=lambda pa: (pa.created_at, pa.pk)).pk
+    trajectory.__dict__["_signoff_data"] = data
+    return data
+
+
+@dataclass
+class SignoffPanel:
+    pa: ParticipantAssignment
+    actors: _Actors
+    assessments: list[Assessment]
+    open_request: SecondAssessorRequest | None
+    days: int = 0
+    week_over: bool = False
+    coaches: list[Person] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    chosen_skill: TrajectorySkill | None = None
+    closable_levels: list[str] = field(default_factory=list)
+    show_what_next: bool = False
+    offer_close: bool = False
+
+    @property
+    def may_ask_second_assessor(self) -> bool:
+        return self.pa.step in (Step.INDEPENDENT, Step.ASSESSING) and self.open_request is None
+
+    @property
+    def highest_closable_level(self) -> str:
+        return self.closable_levels[-1] if self.closable_levels else ""
+
+
+def signoff_panel(pa: ParticipantAssignment) -> SignoffPanel:
+    trajectory = pa.trajectory
+    data = _trajectory_data(trajectory)
+    panel = SignoffPanel(
+        pa=pa,
+        actors=data.actors,
+        assessments=data.assessments.get(pa.pk, []),
+        open_request=data.open_requests.get(pa.pk),
+        offer_close=pa.pk == data.close_link_pa_id,
+    )
+    if pa.step in (Step.INDEPENDENT, Step.ASSESSING):
+        if pa.step == Step.INDEPENDENT:
+            panel.days = independence_days(pa)
+            panel.week_over = panel.days >= INDEPENDENCE_WEEK_DAYS
+        if panel.open_request is None:
+            if data.coaches is None:
+                data.coaches = list(access.coaches_of(trajectory))
+            panel.coaches = data.coaches
+    # What next and closing the skill are offered once, on the newest achievement.
+    if pa.pk == data.latest_achieved_id and trajectory.status == Trajectory.Status.ACTIVE:
+        panel.show_what_next = True
+        panel.suggestions = next_suggestions(pa)
+        skill_id = pa.version.assignment.subskill.skill_id
+        panel.chosen_skill = next((ts for ts in trajectory.chosen_skills.all() if ts.skill_id == skill_id), None)
+        if panel.chosen_skill is not None and not panel.chosen_skill.closed_at:
+            panel.closable_levels = achieved_levels_of(panel.chosen_skill)
+    return panel
