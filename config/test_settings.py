@@ -18,3 +18,8 @@ WHITENOISE_AUTOREFRESH = True
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # Tasks keep production's database backend: a test sees the queued rows, runs a task with
 # ``.call()``, or runs the real ``db_worker --batch`` (tests/test_conversations.py).
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: with an in-memory database the live server's threads share one
+    # connection, and a page that loads several images at once breaks it ("API misuse").
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "data" / "test.sqlite3")}  # noqa: F405
