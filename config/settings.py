@@ -37,6 +37,11 @@ INSTALLED_APPS = [
     "wpo.trajectories",
     "wpo.learn",
     "wpo.coaching",
+    "wpo.followup",
+    "wpo.meetings",
+    "wpo.reports",
+    "wpo.certificates",
+    "wpo.guidance",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,7 @@ START_PAGES = {
     Role.PARTICIPANT: "/deelnemer/",
     Role.TRAINER: "/opleider/",
     Role.COACH: "/coach/",
-    Role.PROJECT_MANAGER: "/coach/rapportage/",
+    Role.PROJECT_MANAGER: "/rapportage/",
     Role.ADMINISTRATOR: "/beheer/mensen/",
     Role.CONTENT_EDITOR: "/curriculum/",
 }
@@ -57,7 +57,7 @@ def test_several_roles_show_every_section_in_the_menu(client: Client, world: Wor
 
 @pytest.mark.parametrize(
     ("role", "forbidden"),
-    [(Role.PARTICIPANT, "/opleider/"), (Role.PARTICIPANT, "/beheer/mensen/"), (Role.TRAINER, "/coach/rapportage/")],
+    [(Role.PARTICIPANT, "/opleider/"), (Role.PARTICIPANT, "/beheer/mensen/"), (Role.TRAINER, "/rapportage/")],
 )
 def test_a_role_cannot_open_another_roles_pages(role: Role, forbidden: str, client: Client, world: World) -> None:
     client.login(username=world.by_role(role).user.username, password=PASSWORD)

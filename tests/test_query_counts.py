@@ -45,7 +45,7 @@ def count_queries(client: Client, url: str) -> int:
     [
         (Role.TRAINER, "/opleider/"),
         (Role.COACH, "/coach/"),
-        (Role.PROJECT_MANAGER, "/coach/rapportage/"),
+        (Role.PROJECT_MANAGER, "/rapportage/"),
         (Role.ADMINISTRATOR, "/beheer/mensen/"),
         (Role.ADMINISTRATOR, "/beheer/afdelingen/"),
         (Role.PARTICIPANT, "/deelnemer/"),

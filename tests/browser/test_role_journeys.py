@@ -14,7 +14,7 @@ START_PAGES = {
     "deelnemer": ("/deelnemer/", "Hier werk je nu aan"),
     "werkplekopleider": ("/opleider/", "Mijn deelnemers"),
     "coach": ("/coach/", "Overzicht WPO-trajecten"),
-    "projectmanager": ("/coach/rapportage/", "Rapportage WPO"),
+    "projectmanager": ("/rapportage/", "Rapportage WPO"),
     "beheerder": ("/beheer/mensen/", "Mensen"),
     "redacteur": ("/curriculum/", "WPO-opdrachten"),
 }

@@ -5,5 +5,4 @@ from . import views
 app_name = "coaching"
 urlpatterns = [
     path("", views.overview, name="overview"),
-    path("rapportage/", views.report, name="report"),
 ]

@@ -101,7 +101,7 @@ def home_url_name(person: Person | None) -> str:
     for role, name in (
         (Role.TRAINER, "trajectories:my_participants"),
         (Role.COACH, "coaching:overview"),
-        (Role.PROJECT_MANAGER, "coaching:report"),
+        (Role.PROJECT_MANAGER, "reports:report"),
         (Role.ADMINISTRATOR, "orgs:people"),
         (Role.PARTICIPANT, "learn:home"),
         (Role.CONTENT_EDITOR, "curriculum:catalogue"),

@@ -11,7 +11,7 @@ NAV: tuple[tuple[Role, str, Any], ...] = (
     (Role.TRAINER, "trajectories:my_participants", _("Mijn deelnemers")),
     (Role.COACH, "coaching:overview", _("Overzicht")),
     (Role.COACH, "trajectories:second_assessor_waiting", _("Tweede beoordelaar")),
-    (Role.PROJECT_MANAGER, "coaching:report", _("Rapportage")),
+    (Role.PROJECT_MANAGER, "reports:report", _("Rapportage")),
     (Role.ADMINISTRATOR, "orgs:people", _("Mensen")),
     (Role.ADMINISTRATOR, "orgs:departments", _("Afdelingen")),
     (Role.TRAINER, "curriculum:catalogue", _("WPO-opdrachten")),
