@@ -22,4 +22,7 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: with an in-memory database the live server's threads share one
     # connection, and a page that loads several images at once breaks it ("API misuse").
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "data" / "test.sqlite3")}  # noqa: F405
+    # WPO_TEST_SQLITE lets two test runs on one machine use separate files.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.environ.get("WPO_TEST_SQLITE", str(BASE_DIR / "data" / "test.sqlite3"))  # noqa: F405
+    }
