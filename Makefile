@@ -35,6 +35,7 @@ run: install ## Migrate, load demo data, serve on http://127.0.0.1:8000 with the
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input -v 0
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py load_curriculum
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py schedule_digest
 	@echo "Het WPO-platform draait op http://$(HOST):$(PORT)/  (stoppen: Ctrl+C)"
 	@export DEBUG=$${DEBUG:-true}; \
 	  $(PY) manage.py db_worker --no-reload --interval 5 & worker=$$!; \

@@ -158,6 +158,9 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "WPO-platform <noreply@localhost>")
 
+# The address people reach the platform on; links in e-mails sent by background tasks use it.
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Background tasks (the reminder the day before a conversation) use Django's tasks framework.
 # django-tasks-db keeps them in the database we already have and runs them in
 # ``manage.py db_worker``; ``make run`` starts that worker beside the web server.

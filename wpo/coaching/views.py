@@ -1,47 +1,211 @@
-"""What the coach and the project manager see."""
+"""What the coach sees: the overview of every trajectory, the signals, and their thresholds."""
 
+from typing import Any
+
+from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from wpo.orgs import access
-from wpo.orgs.models import Department, Role
-from wpo.trajectories.access import visible_trajectories
-from wpo.trajectories.models import ParticipantAssignment, Step, Trajectory
+from wpo.orgs.models import Department, Person, Role
+from wpo.trajectories.access import assessments_awaiting_my_judgement, visible_trajectories
+from wpo.trajectories.models import ParticipantAssignment, Phase, Step, Trajectory
+
+from . import early_signals
+from .models import SignalSettings
 
 PAGE_SIZE = 50
+
+SORTS: dict[str, tuple[str, ...]] = {
+    "afdeling": ("department__name", "trainer__user__first_name", "participant__user__first_name", "pk"),
+    "naam": ("participant__user__first_name", "participant__user__last_name", "pk"),
+    "opleider": ("trainer__user__first_name", "participant__user__first_name", "pk"),
+    "fase": ("phase", "department__name", "participant__user__first_name", "pk"),
+    # Longest in the current step first; trajectories without an open assignment last.
+    "weken": ("current_step_since", "pk"),
+}
+SORT_LABELS = {
+    "afdeling": _("Afdeling en werkplekopleider"),
+    "naam": _("Naam"),
+    "opleider": _("Werkplekopleider"),
+    "fase": _("Fase"),
+    "weken": _("Langst in dezelfde stap"),
+}
+
+
+class OverviewFilter(forms.Form):
+    q = forms.CharField(label=_("Zoek op naam"), required=False, max_length=100)
+    afdeling = forms.ModelChoiceField(label=_("Afdeling"), queryset=Department.objects.none(), required=False)
+    opleider = forms.ModelChoiceField(label=_("Werkplekopleider"), queryset=Person.objects.none(), required=False)
+    fase = forms.TypedChoiceField(
+        label=_("Fase"), choices=[("", _("Alle fasen")), *Phase.choices], coerce=int, required=False, empty_value=None
+    )
+    stap = forms.ChoiceField(
+        label=_("Stap"),
+        choices=[("", _("Alle stappen")), *[(s.value, s.label) for s in early_signals.OPEN_STEPS]],
+        required=False,
+    )
+    signaal = forms.ChoiceField(
+        label=_("Signalen"),
+        choices=[("", _("Iedereen")), ("ja", _("Alleen met een signaal"))],
+        required=False,
+    )
+    sorteer = forms.ChoiceField(label=_("Sorteer op"), choices=list(SORT_LABELS.items()), required=False)
+
+    def __init__(self, *args: Any, me: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        afdeling = self.fields["afdeling"]
+        opleider = self.fields["opleider"]
+        assert isinstance(afdeling, forms.ModelChoiceField) and isinstance(opleider, forms.ModelChoiceField)
+        afdeling.queryset = access.in_org(me, Department).order_by("name")
+        afdeling.empty_label = _("Alle afdelingen")
+        opleider.queryset = access.people(me).filter(is_trainer=True).order_by("user__first_name", "user__last_name")
+        opleider.empty_label = _("Alle werkplekopleiders")
+        opleider.label_from_instance = lambda p: p.name  # type: ignore[method-assign,assignment]
+
+
+def _with_current_assignment(trajectories: QuerySet[Trajectory]) -> Any:
+    # Any: the annotations (current_step, ...) are not known to the type checker.
+    """Annotate each trajectory with its open assignment (the newest one that is not finished)."""
+    current = ParticipantAssignment.objects.filter(
+        trajectory=OuterRef("pk"), step__in=early_signals.OPEN_STEPS
+    ).order_by("-created_at", "-pk")
+    return trajectories.annotate(
+        current_pa_id=Subquery(current.values("pk")[:1]),
+        current_title=Subquery(current.values("version__title")[:1]),
+        current_step=Subquery(current.values("step")[:1]),
+        current_step_since=Subquery(current.values("step_since")[:1]),
+    )
 
 
 @access.role_required(Role.COACH)
 def overview(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
-    active = (
-        visible_trajectories(me)
-        .filter(status=Trajectory.Status.ACTIVE)
-        .select_related("participant__user", "trainer__user", "department")
-        .order_by("department__name", "participant__user__first_name")
+    form = OverviewFilter(request.GET or None, me=me)
+    report = early_signals.signals_for(me)
+    flagged = report.by_trajectory()
+    active = visible_trajectories(me).filter(status=Trajectory.Status.ACTIVE)
+    sort = "afdeling"
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            for word in data["q"].split()[:4]:
+                active = active.filter(
+                    Q(participant__user__first_name__icontains=word) | Q(participant__user__last_name__icontains=word)
+                )
+        if data["afdeling"]:
+            active = active.filter(department=data["afdeling"])
+        if data["opleider"]:
+            active = active.filter(trainer=data["opleider"])
+        if data["fase"]:
+            active = active.filter(phase=data["fase"])
+        if data["signaal"]:
+            active = active.filter(pk__in=list(flagged))
+        sort = data["sorteer"] or sort
+    trajectories = _with_current_assignment(active)
+    if data_step := (form.cleaned_data.get("stap") if form.is_valid() else None):
+        trajectories = trajectories.filter(current_step=data_step)
+    trajectories = trajectories.select_related("participant__user", "trainer__user", "department").order_by(
+        *SORTS[sort]
     )
-    page = Paginator(active, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    trajectories = list(page.object_list)
-    current: dict[int, ParticipantAssignment] = {}
-    for pa in (
-        access.in_org(me, ParticipantAssignment)
-        .filter(trajectory__in=trajectories)
-        .exclude(step__in=[Step.ACHIEVED, Step.STOPPED])
-        .select_related("version")
-        .order_by("created_at")
-    ):
-        current[pa.trajectory_id] = pa
+    page = Paginator(trajectories, PAGE_SIZE).get_page(request.GET.get("pagina"))
     now = timezone.now()
     rows = []
-    for t in trajectories:
-        open_pa = current.get(t.pk)
+    previous_group = None
+    for t in page.object_list:
+        group = (t.department.name, t.trainer.name if t.trainer else "")
         rows.append(
-            {"trajectory": t, "pa": open_pa, "weeks": (now - open_pa.step_since).days // 7 if open_pa else None}
+            {
+                "trajectory": t,
+                "step_label": Step(t.current_step).label if t.current_step else None,
+                "weeks": (now - t.current_step_since).days // 7 if t.current_step_since else None,
+                "signals": flagged.get(t.pk, []),
+                "group": group if sort == "afdeling" and group != previous_group else None,
+            }
         )
-    capacity = access.in_org(me, Department).annotate(
-        in_wpo=Count("trajectory", filter=Q(trajectory__status=Trajectory.Status.ACTIVE))
+        previous_group = group
+    capacity = [
+        {
+            "department": d,
+            "in_wpo": d.in_wpo,
+            "agreed": d.agreed_capacity,
+            "over": d.in_wpo > d.agreed_capacity,
+            # Bar width in tens of percent of the agreed number (CSS classes: no inline style under CSP).
+            "fill": min(100, round(10 * d.in_wpo / d.agreed_capacity) * 10) if d.agreed_capacity else 100,
+        }
+        for d in access.in_org(me, Department)
+        .annotate(in_wpo=Count("trajectory", filter=Q(trajectory__status=Trajectory.Status.ACTIVE)))
+        .order_by("name")
+    ]
+    filters: dict[str, str] = {k: v for k, v in request.GET.items() if k != "pagina" and isinstance(v, str) and v}
+    return render(
+        request,
+        "coaching/overview.html",
+        {
+            "form": form,
+            "page": page,
+            "page_query": urlencode(filters),
+            "rows": rows,
+            "total": page.paginator.count,
+            "capacity": capacity,
+            "signal_counts": [(kind, n) for kind, n in report.counts() if n],
+            "signal_total": len(report),
+            "waiting_for_me": assessments_awaiting_my_judgement(me).count(),
+            "filtered": bool(filters),
+        },
     )
-    return render(request, "coaching/overview.html", {"page": page, "rows": rows, "capacity": capacity})
+
+
+@access.role_required(Role.COACH)
+def signals(request: HttpRequest) -> HttpResponse:
+    me = access.person_of(request)
+    report = early_signals.signals_for(me)
+    kind = early_signals.KIND_BY_CODE.get(request.GET.get("soort", ""))
+    shown = report.of_kind(kind) if kind else report.signals
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "coaching/signals.html",
+        {
+            "page": page,
+            "page_query": urlencode({"soort": kind.code}) if kind else "",
+            "kind": kind,
+            "counts": report.counts(),
+            "total": len(report),
+            "config": early_signals.settings_for(me.organization_id),
+        },
+    )
+
+
+class SignalSettingsForm(forms.ModelForm[SignalSettings]):
+    class Meta:
+        model = SignalSettings
+        fields = [
+            "assignment_weeks",
+            "look_back_weeks",
+            "conversation_weeks",
+            "trajectory_months",
+            "inactive_weeks",
+            "digest_enabled",
+        ]
+
+
+@access.role_required(Role.COACH, Role.ADMINISTRATOR)
+def signal_settings(request: HttpRequest) -> HttpResponse:
+    me = access.person_of(request)
+    config = early_signals.settings_for(me.organization_id)
+    form = SignalSettingsForm(request.POST or None, instance=config)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            SignalSettings.objects.select_for_update().filter(pk=config.pk).first()
+            form.save()
+        messages.success(request, _("De grenzen voor signalen zijn bewaard."))
+        return redirect("coaching:signals" if me.is_coach else "coaching:signal_settings")
+    return render(request, "coaching/signal_settings.html", {"form": form})

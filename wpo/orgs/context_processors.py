@@ -10,6 +10,7 @@ NAV: tuple[tuple[Role, str, Any], ...] = (
     (Role.PARTICIPANT, "learn:home", _("Mijn opdracht")),
     (Role.TRAINER, "trajectories:my_participants", _("Mijn deelnemers")),
     (Role.COACH, "coaching:overview", _("Overzicht")),
+    (Role.COACH, "coaching:signals", _("Signalen")),
     (Role.COACH, "trajectories:second_assessor_waiting", _("Tweede beoordelaar")),
     (Role.PROJECT_MANAGER, "reports:report", _("Rapportage")),
     (Role.ADMINISTRATOR, "orgs:people", _("Mensen")),

@@ -1,5 +1,6 @@
 """The demo organisation "Demo Werkbedrijf": people in every role and participants at different steps."""
 
+import importlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -124,4 +125,16 @@ def create_demo_organization() -> Organization:
             pa = give_assignment(trajectory, versions[0], actor=their_trainer, at=start)
             if step != Step.INTRODUCED:
                 _walk(pa, step, p, their_trainer, start)
+    populate_other_apps(org)
     return org
+
+
+# The apps that add their own demo data, in this order: history first (reports), then what
+# builds on it (visits and problems, meetings, and certificates for the closed trajectories).
+DEMO_APPS = ("wpo.reports", "wpo.followup", "wpo.meetings", "wpo.certificates")
+
+
+def populate_other_apps(org: Organization) -> None:
+    for app in DEMO_APPS:
+        module = importlib.import_module(f"{app}.demo")
+        module.populate_demo(org)
