@@ -39,7 +39,9 @@ def backdate(
         step_since=now - timedelta(weeks=step_weeks if step_weeks is not None else weeks),
     )
     StepChange.objects.filter(participant_assignment=pa).update(at=now - timedelta(weeks=weeks))
-    Trajectory.objects.filter(pk=pa.trajectory_id).update(created_at=now - timedelta(weeks=weeks))
+    Trajectory.objects.filter(pk=pa.trajectory_id).update(
+        created_at=now - timedelta(weeks=weeks), starts_on=(now - timedelta(weeks=weeks)).date()
+    )
 
 
 def kinds(world: World) -> list[str]:
@@ -165,7 +167,7 @@ def test_overview_shows_phase_assignment_step_weeks_signals_and_capacity(client:
     assert world.participant.name in html
     assert world.pa.version.title in html
     assert "Aan de slag" in html
-    assert "<td>3</td>" in html  # weeks in this step
+    assert '<td data-label="Weken in stap">3</td>' in html
     assert "Opdracht duurt lang" in html and "Aan de slag zonder terugkijken" in html
     assert "1 in WPO, afgesproken 3" in html
     assert str(Phase.START.label) in html
@@ -325,3 +327,10 @@ def test_digest_task_runs_on_the_worker_and_schedules_the_next(world: World) -> 
     assert len(mail.outbox) == 1
     waiting = DBTaskResult.objects.filter(task_path=digest.send_weekly_digests.module_path, status="READY")
     assert waiting.count() == 1 and waiting.get().run_after > timezone.now()
+
+
+def test_inactive_counts_from_the_start_when_nothing_ever_happened(world: World) -> None:
+    backdate(world.pa, weeks=7, step=Step.INTRODUCED, step_weeks=7)
+    StepChange.objects.filter(participant_assignment=world.pa).delete()
+    [signal] = early_signals.signals_for(world.coach).of_kind(early_signals.INACTIVE)
+    assert "7 weken niets gebeurd" in signal.reason

@@ -7,10 +7,10 @@ its reason in words and a link to the place where the coach (or trainer) acts on
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
@@ -111,8 +111,8 @@ class SignalReport:
 
 def settings_for(organization: Organization | int) -> SignalSettings:
     org_id = organization if isinstance(organization, int) else organization.pk
-    found, _created = SignalSettings.objects.get_or_create(organization_id=org_id)
-    return found
+    # Reading never writes: an organisation without its own settings gets the defaults.
+    return SignalSettings.objects.filter(organization_id=org_id).first() or SignalSettings(organization_id=org_id)
 
 
 def _weeks(since: datetime, now: datetime) -> int:
@@ -257,13 +257,17 @@ def inactive_trajectories(coach: Person, config: SignalSettings, now: datetime) 
         (Observation.objects.filter(**on_trajectory), "observed_at"),
         (CoachingConversation.objects.filter(trajectory=OuterRef("pk"), held_at__isnull=False), "held_at"),
     ]
-    found = in_org(coach, Trajectory).filter(status=Trajectory.Status.ACTIVE, created_at__lt=limit)
+    found = in_org(coach, Trajectory).filter(status=Trajectory.Status.ACTIVE, starts_on__lt=timezone.localdate(limit))
     for source, moment in sources:
         found = found.exclude(Exists(source.filter(**{f"{moment}__gte": limit})))
-    latest = [Coalesce(Subquery(s.order_by(f"-{m}").values(m)[:1]), "created_at") for s, m in sources]
+    # Greatest() of nothing is NULL on SQLite, so a missing source counts as "long ago".
+    long_ago = Value(datetime(2000, 1, 1, tzinfo=UTC))
+    latest = [Coalesce(Subquery(s.order_by(f"-{m}").values(m)[:1]), long_ago) for s, m in sources]
     found = found.annotate(last_activity=Greatest(*latest)).select_related("participant__user").order_by("pk")
     for trajectory in found:
         last: datetime = trajectory.last_activity
+        if last.year == 2000:  # nothing ever happened: count from the start of the trajectory
+            last = datetime.combine(trajectory.starts_on, time(0), tzinfo=now.tzinfo)
         yield Signal(
             INACTIVE,
             _("In het traject van %(name)s is %(weeks)s weken niets gebeurd: geen stap, antwoord of gesprek.")

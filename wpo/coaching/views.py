@@ -200,12 +200,18 @@ class SignalSettingsForm(forms.ModelForm[SignalSettings]):
 @access.role_required(Role.COACH, Role.ADMINISTRATOR)
 def signal_settings(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
-    config = early_signals.settings_for(me.organization_id)
-    form = SignalSettingsForm(request.POST or None, instance=config)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         with transaction.atomic():
-            SignalSettings.objects.select_for_update().filter(pk=config.pk).first()
-            form.save()
-        messages.success(request, _("De grenzen voor signalen zijn bewaard."))
-        return redirect("coaching:signals" if me.is_coach else "coaching:signal_settings")
+            config, _created = SignalSettings.objects.select_for_update().get_or_create(
+                organization_id=me.organization_id
+            )
+            form = SignalSettingsForm(request.POST, instance=config)
+            saved = form.is_valid()
+            if saved:
+                form.save()
+        if saved:
+            messages.success(request, _("De grenzen voor signalen zijn bewaard."))
+            return redirect("coaching:signals" if me.is_coach else "coaching:signal_settings")
+    else:
+        form = SignalSettingsForm(instance=early_signals.settings_for(me.organization_id))
     return render(request, "coaching/signal_settings.html", {"form": form})

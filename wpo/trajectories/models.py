@@ -100,7 +100,8 @@ class ParticipantAssignment(OrgOwned):
     # Which practice screen the participant is on (0 = goal and story, 1..n = questions, then
     # summary and work task), so leaving and coming back resumes at the same place.
     practice_position = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # When the assignment was given (klaargezet); set from the moment the trainer gave it.
+    created_at = models.DateTimeField(default=timezone.now)
     achieved_at = models.DateTimeField(_("behaald op"), null=True, blank=True)
 
     class Meta:

@@ -126,6 +126,7 @@ def give_assignment(
         version=version,
         step=Step.INTRODUCED,
         step_since=when,
+        created_at=when,
     )
     StepChange.objects.create(
         organization_id=trajectory.organization_id,
