@@ -125,6 +125,18 @@ def test_a_department_with_people_is_not_deleted(client: Client, world: World) -
     assert Department.objects.filter(pk=world.department.pk).exists()
 
 
+def test_a_department_with_a_visit_on_record_is_not_deleted(client: Client, world: World) -> None:
+    from .factories import make_visit
+
+    empty = Department.objects.create(organization=world.org, name="Wasserij")
+    make_visit(world.org, world.coach, empty, days_from_now=-3, held=True)
+    login(client, world.administrator)
+    response = client.post(reverse("orgs:department_remove", args=[empty.pk]), follow=True)
+    assert response.status_code == 200
+    assert "afdelingsbezoeken" in response.content.decode()
+    assert Department.objects.filter(pk=empty.pk).exists()
+
+
 def test_delete_rejects_get(client: Client, world: World) -> None:
     login(client, world.administrator)
     assert client.get(reverse("orgs:department_remove", args=[world.department.pk])).status_code == 405

@@ -45,7 +45,8 @@ def backdate(
 
 
 def kinds(world: World) -> list[str]:
-    return [s.kind.code for s in early_signals.signals_for(world.coach).signals]
+    """The signals about trajectories and departments (not the organisation-wide intervision reminder)."""
+    return [s.kind.code for s in early_signals.signals_for(world.coach).signals if s.kind.code != "intervisie"]
 
 
 def test_a_fresh_trajectory_raises_no_signal(world: World) -> None:

@@ -136,7 +136,7 @@ def test_start_to_achieved_with_a_second_assessor(browser: Any, live_server: Any
 
     # The coach records an own judgement beside the trainer's.
     log_in(coach, base, "coach")
-    click_and_wait(coach, coach.get_by_role("link", name="Tweede beoordelaar"))
+    click_and_wait(coach, coach.get_by_role("link", name="Tweede beoordelaar", exact=True))
     check(coach, "06-coach-wachtrij")
     click_and_wait(coach, coach.get_by_role("link", name="Geef uw oordeel").first)
     coach.locator("input[name=judgement][value=achieved]").check()

@@ -12,12 +12,22 @@ NAV: tuple[tuple[Role, str, Any], ...] = (
     (Role.COACH, "coaching:overview", _("Overzicht")),
     (Role.COACH, "coaching:signals", _("Signalen")),
     (Role.COACH, "trajectories:second_assessor_waiting", _("Tweede beoordelaar")),
+    (Role.COACH, "meetings:list", _("Bijeenkomsten")),
+    (Role.COACH, "followup:visits", _("Bezoeken")),
+    (Role.COACH, "followup:problems", _("Problemen")),
     (Role.PROJECT_MANAGER, "reports:report", _("Rapportage")),
+    (Role.PROJECT_MANAGER, "meetings:list", _("Bijeenkomsten")),
+    (Role.PROJECT_MANAGER, "followup:problems", _("Problemen")),
     (Role.ADMINISTRATOR, "orgs:people", _("Mensen")),
     (Role.ADMINISTRATOR, "orgs:departments", _("Afdelingen")),
     (Role.TRAINER, "curriculum:catalogue", _("WPO-opdrachten")),
     (Role.COACH, "curriculum:catalogue", _("WPO-opdrachten")),
     (Role.CONTENT_EDITOR, "curriculum:catalogue", _("WPO-opdrachten")),
+    (Role.TRAINER, "meetings:mine", _("Mijn bijeenkomsten")),
+    (Role.TRAINER, "followup:problems", _("Problemen")),
+    (Role.PARTICIPANT, "meetings:mine", _("Mijn bijeenkomsten")),
+    # Help is for everyone; the dedup below keeps one entry.
+    *((role, "guidance:index", _("Hulp")) for role in Role),
 )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from wpo.accounts.models import User
@@ -42,7 +43,17 @@ def department_delete(*, department: Department) -> None:
         raise ValidationError(_("Er werken nog mensen op deze afdeling. Verplaats hen eerst."))
     if department.trajectory_set.exists():
         raise ValidationError(_("Deze afdeling heeft WPO-trajecten. Die blijven bewaard, dus de afdeling ook."))
-    department.delete()
+    try:
+        with transaction.atomic():
+            department.delete()
+    except ProtectedError as error:
+        # Visits and other records that must stay keep the department too.
+        raise ValidationError(
+            _(
+                "Deze afdeling staat nog in afdelingsbezoeken of andere verslagen. "
+                "Die blijven bewaard, dus de afdeling ook."
+            )
+        ) from error
 
 
 def _set_roles(person: Person, roles: Iterable[Role]) -> None:
