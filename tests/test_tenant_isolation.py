@@ -6,6 +6,7 @@ organisation A's objects it points at.
 """
 
 import io
+import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
@@ -20,7 +21,7 @@ from wpo.orgs.models import PeopleImport, Person
 from wpo.trajectories.models import Assessment, CoachingConversation, LookBackAnswer, ParticipantQuestion
 
 from .conftest import login
-from .factories import World
+from .factories import World, make_certificate, make_certificate_batch, make_meeting, make_problem, make_visit
 
 # URL argument name -> which object of organisation A it names.
 OBJECT_OF_ORG_A: dict[str, Callable[[World], object]] = {
@@ -58,6 +59,18 @@ OBJECT_OF_ORG_A: dict[str, Callable[[World], object]] = {
         ).pk
     ),
     "chosen_skill_id": lambda w: w.trajectory.chosen_skills.get().pk,
+    "meeting_id": lambda w: make_meeting(w.org, w.coach, [w.trainer, w.participant]).pk,
+    "visit_id": lambda w: make_visit(w.org, w.coach, w.department, trainers=[w.trainer]).pk,
+    "action_id": lambda w: (
+        make_visit(w.org, w.coach, w.department, days_from_now=-1, held=True)
+        .actions.create(
+            organization=w.org, description="x", owner=w.trainer, due_on=timezone.localdate(), created_by=w.coach
+        )
+        .pk
+    ),
+    "problem_id": lambda w: make_problem(w.trainer, trajectory=w.trajectory).pk,
+    "certificate_id": lambda w: make_certificate(w).pk,
+    "batch_id": lambda w: make_certificate_batch(w).pk,
 }
 # Namespaces that organisations never reach: Django's admin is for the service's own operators.
 NOT_ORGANISATION_URLS = {"admin"}
@@ -70,7 +83,11 @@ NOT_ORGANISATION_URLS = {"admin"}
 # the address is the bearer secret. tests/test_conversations.py checks that an unknown or revoked
 # token gets 404 and that a trainer's feed holds only their own conversations, none of another
 # organisation.
-PUBLIC_BY_DESIGN = {"accounts:card_login", "trajectories:calendar_feed_ics"}
+# A certificate's check page (``code``) is opened by whoever holds the paper, by its QR code, without
+# logging in: the 60-bit code is the bearer secret. tests/test_certificates.py checks that it shows only
+# name, achievements, issuer and date (not the trainer, coach or period), says when a certificate was
+# revoked (without the reason), and gives 404 for an unknown code.
+PUBLIC_BY_DESIGN = {"accounts:card_login", "trajectories:calendar_feed_ics", "certificates:verify"}
 
 
 def walk(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -122,7 +139,9 @@ def test_pages_without_arguments_show_nothing_of_another_organisation(
     assert response.status_code < 500
     body = readable_text(response)
     for person in (world.participant, world.trainer, world.coach):
-        assert person.user.last_name not in body, f"{name} shows {person.user.last_name} of another organisation"
+        # Whole words: "Achternaam1" must not match the outsider's own "Achternaam1X".
+        shown = re.search(rf"\b{re.escape(person.user.last_name)}\b", body)
+        assert shown is None, f"{name} shows {person.user.last_name} of another organisation"
     assert world.department.name not in body
 
 

@@ -102,3 +102,24 @@ class PeopleImportForm(forms.Form):
         label=_("CSV-bestand"),
         help_text=_("Een export uit het personeelssysteem, met kolomnamen op de eerste regel."),
     )
+
+
+class LogoForm(forms.Form):
+    logo = forms.FileField(
+        label=_("Logo"),
+        help_text=_("Een PNG- of JPEG-plaatje van hoogstens 1 MB. Het logo staat op de certificaten."),
+        error_messages={"required": _("Kies een bestand met het logo."), "empty": _("Dit bestand is leeg.")},
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+
+    def clean_logo(self) -> Any:
+        from django.core.exceptions import ValidationError
+
+        from .logo import check_logo
+
+        upload = self.cleaned_data["logo"]
+        try:
+            check_logo(upload)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from None
+        return upload

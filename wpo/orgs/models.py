@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wpo.lib.uploads import UnguessableName
+
 
 class Role(models.TextChoices):
     PARTICIPANT = "participant", _("Deelnemer")
@@ -18,6 +20,9 @@ class Organization(models.Model):
     name = models.CharField(_("naam"), max_length=200)
     slug = models.SlugField(_("korte naam"), unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Printed on certificates (issue 6). PNG or JPEG only, checked by its bytes (wpo/orgs/logo.py),
+    # stored under an unguessable name and served only through an access-checked view or inside a PDF.
+    logo = models.FileField(_("logo"), upload_to=UnguessableName("orgs/logos"), blank=True)
 
     class Meta:
         verbose_name = _("organisatie")

@@ -14,4 +14,7 @@ urlpatterns = [
     path("import/", views.import_upload, name="import_upload"),
     path("import/<int:import_id>/", views.import_preview, name="import_preview"),
     path("import/<int:import_id>/bevestigen/", views.import_confirm, name="import_confirm"),
+    path("organisatie/", views.organization, name="organization"),
+    path("organisatie/logo/", views.organization_logo, name="organization_logo"),
+    path("organisatie/logo/weghalen/", views.organization_logo_delete, name="organization_logo_delete"),
 ]

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import access, people_import
-from .forms import DepartmentForm, PeopleImportForm, PersonForm
+from .forms import DepartmentForm, LogoForm, PeopleImportForm, PersonForm
+from .logo import logo_content_type, organization_logo_remove, organization_logo_set
 from .models import Department, PeopleImport, Person, Role
 from .services import department_delete, department_save, person_create, person_update
 
@@ -216,3 +217,48 @@ def import_confirm(request: HttpRequest, import_id: int) -> HttpResponse:
         return redirect("orgs:import_preview", import_id=record.pk)
     messages.success(request, _("%(count)d mensen zijn geïmporteerd.") % {"count": count})
     return redirect("orgs:people")
+
+
+# The organisation: its logo on the certificates (issue 6). The page always shows the
+# administrator's own organisation, so another organisation's logo cannot even be named.
+
+
+@admin_only
+def organization(request: HttpRequest) -> HttpResponse:
+    me = access.person_of(request)
+    org = me.organization
+    bound = request.method == "POST"
+    form = LogoForm(request.POST if bound else None, request.FILES if bound else None)
+    if bound and form.is_valid():
+        try:
+            organization_logo_set(organization=org, upload=form.cleaned_data["logo"])
+        except ValidationError as exc:
+            form.add_error("logo", exc)
+        else:
+            messages.success(request, _("Het logo is opgeslagen. Het staat vanaf nu op nieuwe en oude certificaten."))
+            return redirect("orgs:organization")
+    return render(request, "orgs/organization.html", {"form": form, "organization": org}, status=400 if bound else 200)
+
+
+@admin_only
+def organization_logo(request: HttpRequest) -> FileResponse:
+    org = access.person_of(request).organization
+    if not org.logo:
+        raise Http404
+    try:
+        content_type = logo_content_type(org)
+        response = FileResponse(org.logo.open("rb"), content_type=content_type)
+    except OSError:
+        raise Http404 from None
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@admin_only
+def organization_logo_delete(request: HttpRequest) -> HttpResponse:
+    org = access.person_of(request).organization
+    if organization_logo_remove(organization=org):
+        messages.success(request, _("Het logo is weggehaald. Op de certificaten staat nu de naam van de organisatie."))
+    return redirect("orgs:organization")

@@ -1,49 +1,68 @@
-"""The project manager's report."""
+"""The project manager's report: the page, and the same figures as Excel, CSV and PDF."""
 
-from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
 
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from wpo.orgs import access
-from wpo.orgs.models import Department, Role
-from wpo.trajectories.models import ParticipantAssignment, Step, Trajectory
+from wpo.orgs.access import View
+
+from . import charts, exports, figures
+from .access import report_scope, report_view
+from .forms import ReportFilterForm, filter_form
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+}
 
 
-@access.role_required(Role.PROJECT_MANAGER)
+@report_view
 def report(request: HttpRequest) -> HttpResponse:
-    me = access.person_of(request)
-    per_department = (
-        access.in_org(me, Department)
-        .annotate(
-            total=Count("trajectory"),
-            active=Count("trajectory", filter=Q(trajectory__status=Trajectory.Status.ACTIVE)),
-            closed=Count("trajectory", filter=Q(trajectory__status=Trajectory.Status.CLOSED)),
-            stopped=Count("trajectory", filter=Q(trajectory__status=Trajectory.Status.STOPPED)),
+    scope = report_scope(access.person_of(request))
+    form = filter_form(request.GET, scope)
+    context: dict[str, object] = {"form": form, "organization": scope.organization}
+    if form.result is not None:
+        result = figures.compute(scope, form.result, page=request.GET.get("pagina") or 1)
+        query = form.query()
+        context.update(
+            report=result,
+            query=query,
+            page=result.department_page,
+            page_query=query,
+            tables={table.key: table for table in exports.tables(result)},
+            department_charts=charts.department_charts(result),
+            levels_chart=charts.levels_chart(result),
+            trend_chart=charts.trend_chart(result),
+            definitions=figures.DEFINITIONS,
+            department_label=exports.department_label(result),
         )
-        .order_by("name")
-    )
-    achieved_rows = (
-        access.in_org(me, ParticipantAssignment)
-        .filter(step=Step.ACHIEVED)
-        .values("version__assignment__subskill__skill__name", "version__assignment__level")
-        .annotate(n=Count("id"))
-    )
-    by_skill: dict[str, dict[str, int]] = defaultdict(lambda: {"A": 0, "B": 0, "C": 0})
-    for row in achieved_rows:
-        by_skill[row["version__assignment__subskill__skill__name"]][row["version__assignment__level"]] += row["n"]
-    largest = max((sum(v.values()) for v in by_skill.values()), default=0)
-    skills: list[dict[str, Any]] = [
-        {
-            "name": name,
-            "levels": levels,
-            "total": sum(levels.values()),
-            # Bar widths in percent of the largest skill, drawn with CSS classes (no inline style under CSP).
-            "width": round(10 * sum(levels.values()) / largest) * 10 if largest else 0,
-        }
-        for name, levels in sorted(by_skill.items())
-    ]
-    totals = {key: sum(getattr(d, key) for d in per_department) for key in ("total", "active", "closed", "stopped")}
-    return render(request, "reports/report.html", {"departments": per_department, "skills": skills, "totals": totals})
+    return render(request, "reports/report.html", context)
+
+
+def _bad_filter(request: HttpRequest, form: ReportFilterForm) -> HttpResponse:
+    return render(request, "reports/bad_filter.html", {"form": form}, status=400)
+
+
+def _export(extension: str, build: Callable[[figures.Report], bytes]) -> View:
+    @report_view
+    def view(request: HttpRequest) -> HttpResponse:
+        scope = report_scope(access.person_of(request))
+        form = filter_form(request.GET, scope)
+        if form.result is None:
+            return _bad_filter(request, form)
+        result = figures.compute(scope, form.result)
+        response = HttpResponse(build(result), content_type=CONTENT_TYPES[extension])
+        response["Content-Disposition"] = f'attachment; filename="{exports.filename(result, extension)}"'
+        return response
+
+    view.__name__ = view.__qualname__ = f"export_{extension}"
+    view.__doc__ = f"The report as .{extension}, for the filter in the query string; 400 for a bad filter."
+    return view
+
+
+export_xlsx = _export("xlsx", exports.to_xlsx)
+export_csv = _export("csv", exports.to_csv)
+export_pdf = _export("pdf", exports.to_pdf)

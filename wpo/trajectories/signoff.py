@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wpo.certificates import services as certificates  # issue 6: certificates on closing
 from wpo.curriculum.models import Assignment, Level
 from wpo.orgs.models import Person
 
@@ -326,6 +327,8 @@ def skill_close(chosen: TrajectorySkill, *, actor: Person, level: str) -> Trajec
     locked.highest_level = level
     locked.save(update_fields=["closed_at", "highest_level"])
     chosen.closed_at, chosen.highest_level = locked.closed_at, locked.highest_level
+    # Issue 6 (certificates): the skill certificate is issued in this same transaction.
+    certificates.issue_skill_certificate(locked, actor=actor)
     return locked
 
 
@@ -394,6 +397,8 @@ def trajectory_close(
     locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "phase", "closed_at"])
     trajectory.status, trajectory.phase, trajectory.closed_at = locked.status, locked.phase, locked.closed_at
+    # Issue 6 (certificates): the trajectory certificate is issued in this same transaction.
+    certificates.issue_trajectory_certificate(locked, actor=actor)
     return locked
 
 

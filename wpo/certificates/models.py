@@ -1,0 +1,141 @@
+"""Certificates: what a participant achieved, frozen at the moment it was issued.
+
+A certificate is issued when a skill is closed or a trajectory ends (``wpo.trajectories.signoff``
+calls ``services`` in the same transaction). Everything it prints lives in ``snapshot``, so a later
+change of a name, a skill text or a level description never changes an issued certificate. Anyone
+holding the paper can check it on a public page with its verification code; a revoked certificate
+stays, with who revoked it, when and why, and its page says so.
+"""
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wpo.lib.uploads import UnguessableName
+from wpo.orgs.models import OrgOwned, Person
+from wpo.trajectories.models import Trajectory, TrajectorySkill
+
+# 32 symbols: digits and capitals without 0/O and 1/I, which are easily mixed up when read aloud
+# or typed. 12 symbols × 5 bits = 60 bits from ``secrets``: with a million certificates issued, one
+# guess hits one of them with a chance of about 1 in 10¹².
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
+CODE_PREFIX = "WPO"
+
+
+def format_code(code: str) -> str:
+    """``WPO-XXXX-XXXX-XXXX``: the stored 12 symbols in groups of four, as printed and read aloud."""
+    return "-".join([CODE_PREFIX, code[0:4], code[4:8], code[8:12]])
+
+
+class Certificate(OrgOwned):
+    class Kind(models.TextChoices):
+        SKILL = "skill", _("Skill afgerond")
+        TRAJECTORY = "trajectory", _("WPO-traject afgerond")
+
+    participant = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("deelnemer")
+    )
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("WPO-traject")
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    # Set for a skill certificate only: the chosen skill that was closed.
+    trajectory_skill = models.ForeignKey(
+        TrajectorySkill, on_delete=models.PROTECT, null=True, blank=True, related_name="certificates"
+    )
+    # The 12 symbols without prefix or dashes, upper case; ``format_code`` shows them.
+    code = models.CharField(_("controlecode"), max_length=CODE_LENGTH, unique=True)
+    # The participant's name as printed, kept as a column to search and sort the list on.
+    participant_name = models.CharField(_("naam op het certificaat"), max_length=300)
+    snapshot = models.JSONField(_("wat op het certificaat staat"))
+    issued_at = models.DateTimeField(_("uitgereikt op"))
+    issued_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("uitgereikt door")
+    )
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("ingetrokken door")
+    )
+    revoke_reason = models.TextField(_("reden van intrekken"), blank=True)
+
+    class Meta:
+        verbose_name = _("certificaat")
+        verbose_name_plural = _("certificaten")
+        ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["organization", "-issued_at"], name="certificate_org_issued_idx")]
+        constraints = [
+            # One valid certificate per closed skill and per ended trajectory.
+            models.UniqueConstraint(
+                fields=["organization", "trajectory_skill"],
+                condition=models.Q(kind="skill", revoked_at__isnull=True),
+                name="certificate_one_valid_per_skill",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "trajectory"],
+                condition=models.Q(kind="trajectory", revoked_at__isnull=True),
+                name="certificate_one_valid_per_trajectory",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="trajectory", trajectory_skill__isnull=True)
+                | models.Q(kind="skill", trajectory_skill__isnull=False),
+                name="certificate_skill_only_for_skill_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_name} ({self.display_code})"
+
+    @property
+    def display_code(self) -> str:
+        return format_code(self.code)
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def skills(self) -> list[dict[str, Any]]:
+        return list(self.snapshot.get("skills", []))
+
+    @property
+    def title(self) -> str:
+        """What the certificate is for, in a few words: the skill's name, or ‘WPO-traject’."""
+        if self.kind == self.Kind.SKILL and self.skills:
+            return str(self.skills[0]["name"])
+        return str(_("WPO-traject"))
+
+
+class CertificateBatch(OrgOwned):
+    """The certificates of one closing ceremony, rendered by a background task into one PDF."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Wacht op zijn beurt")
+        RUNNING = "running", _("Bezig")
+        DONE = "done", _("Klaar")
+        FAILED = "failed", _("Mislukt")
+
+    created_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    certificates = models.ManyToManyField(Certificate, related_name="batches")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to=UnguessableName("certificates/batches"), blank=True)
+    # The address the platform was reached on when the batch was made: the QR codes point there.
+    base_url = models.CharField(max_length=300)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("printopdracht certificaten")
+        verbose_name_plural = _("printopdrachten certificaten")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d} ({self.total})"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

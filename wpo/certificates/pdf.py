@@ -1,0 +1,162 @@
+"""The certificate as an A4 PDF, rendered with WeasyPrint.
+
+As for the curriculum PDFs (``wpo.curriculum.pdf``), every picture travels inside the HTML as a
+``data:`` URI — the organisation's logo and the QR code — and the URL fetcher refuses every other
+protocol, so rendering never reaches the network or any other file. Everything printed comes from
+the certificate's frozen snapshot.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import math
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from wpo.curriculum.pdf import svg_data_uri, url_fetcher
+from wpo.lib.uploads import PHOTO_TYPES, sniff
+from wpo.orgs.models import Organization
+
+from .models import Certificate
+
+logger = logging.getLogger(__name__)
+
+PRINT_CSS = Path(__file__).resolve().parent / "static" / "certificates" / "print.css"
+LOGO_TYPES = tuple(t for t in PHOTO_TYPES if t[1] in ("png", "jpg"))
+
+
+def _seal_svg() -> str:
+    """A seal between the signatures: the platform's mark (mountain and sun) in an amber rosette."""
+    centres = [(50 + 43 * math.cos(i * math.pi / 12), 50 + 43 * math.sin(i * math.pi / 12)) for i in range(24)]
+    petals = "".join(f'<circle cx="{x:.2f}" cy="{y:.2f}" r="6.5"/>' for x, y in centres)
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">'
+        f'<g fill="#f2a900">{petals}<circle cx="50" cy="50" r="43"/></g>'
+        '<circle cx="50" cy="50" r="38" fill="none" stroke="#fff" stroke-width="1.6" stroke-dasharray="2.5 2.5"/>'
+        '<circle cx="50" cy="50" r="33" fill="#1d4e89"/>'
+        '<path d="M27 62 39 41l9 13 7-9 18 17z" fill="#f2a900"/>'
+        '<circle cx="63" cy="37" r="5" fill="#fff"/>'
+        "</svg>"
+    )
+
+
+SEAL = svg_data_uri(_seal_svg())
+
+
+def verification_path(certificate: Certificate) -> str:
+    return reverse("certificates:verify", args=[certificate.display_code])
+
+
+def verification_url(base_url: str, certificate: Certificate) -> str:
+    """The absolute address of the public page that confirms this certificate (what the QR code holds)."""
+    return base_url.rstrip("/") + verification_path(certificate)
+
+
+def qr_data_uri(url: str) -> str:
+    """The QR code as a PNG ``data:`` URI; sharp enough at 10 px per module for any printer."""
+    return str(segno.make(url, error="m").png_data_uri(scale=10, border=4, dark="#0b2f5b"))
+
+
+def logo_data_uri(organization: Organization) -> str:
+    """The organisation's logo as a ``data:`` URI, or "" when there is none or it cannot be read."""
+    if not organization.logo:
+        return ""
+    try:
+        with organization.logo.open("rb") as handle:
+            raw = handle.read()
+    except OSError:
+        logger.warning("Logo of organisation %s could not be read", organization.pk)
+        return ""
+    found = sniff(raw[:16], LOGO_TYPES)
+    if found is None:
+        return ""
+    return f"data:{found[1]};base64," + base64.b64encode(raw).decode("ascii")
+
+
+def _density(skills: list[dict[str, Any]]) -> str:
+    """How tightly the list of what was learned is set, so that a certificate stays one page."""
+    rows = sum(len(skill["subskills"]) for skill in skills)
+    if len(skills) <= 1 and rows <= 2:
+        return "roomy"
+    if len(skills) <= 2 and rows <= 4:
+        return "compact"
+    if len(skills) <= 4 and rows <= 8:
+        return "tight"
+    return "list"
+
+
+def page_context(certificate: Certificate, base_url: str, logo: str) -> dict[str, Any]:
+    snapshot = certificate.snapshot
+    url = verification_url(base_url, certificate)
+    issued = timezone.localtime(certificate.issued_at, timezone.get_default_timezone())
+    return {
+        "certificate": certificate,
+        "snapshot": snapshot,
+        "skills": snapshot["skills"],
+        "density": _density(snapshot["skills"]),
+        "period_start": date.fromisoformat(snapshot["period_start"]),
+        "period_end": date.fromisoformat(snapshot["period_end"]),
+        "issued_on": issued.date(),
+        "logo": logo,
+        "seal": SEAL,
+        "qr": qr_data_uri(url),
+        "verify_url": url,
+        "verify_form_url": base_url.rstrip("/") + reverse("certificates:verify_form"),
+    }
+
+
+def _html(certificates: list[Certificate], base_url: str, logos: dict[int, str]) -> str:
+    pages = [page_context(c, base_url, logos.get(c.organization_id, "")) for c in certificates]
+    return render_to_string("certificates/print/certificates.html", {"pages": pages})
+
+
+def _logos(certificates: Iterable[Certificate]) -> dict[int, str]:
+    logos: dict[int, str] = {}
+    for certificate in certificates:
+        if certificate.organization_id not in logos:
+            logos[certificate.organization_id] = logo_data_uri(certificate.organization)
+    return logos
+
+
+def _document(html: str) -> Any:
+    from weasyprint import CSS, HTML
+
+    fetcher = url_fetcher()
+    stylesheet = CSS(string=PRINT_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher)
+    return HTML(string=html, url_fetcher=fetcher).render(stylesheets=[stylesheet])
+
+
+def render_certificates(
+    certificates: list[Certificate], base_url: str, progress: Callable[[int], None] | None = None
+) -> bytes:
+    """One PDF with every certificate, one A4 page each, in the order given.
+
+    Each certificate is laid out on its own, so ``progress`` hears after every one how many are
+    done; the pages are then joined into a single document.
+    """
+    logos = _logos(certificates)
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(timezone.get_default_timezone()):
+        documents = []
+        for number, certificate in enumerate(certificates, start=1):
+            documents.append(_document(_html([certificate], base_url, logos)))
+            if progress is not None:
+                progress(number)
+    if not documents:
+        raise ValueError("no certificates to render")
+    pages = [page for document in documents for page in document.pages]
+    return bytes(documents[0].copy(pages).write_pdf())
+
+
+def filename(certificate: Certificate) -> str:
+    from django.utils.text import slugify
+
+    return f"certificaat-{slugify(certificate.participant_name) or 'wpo'}-{certificate.display_code}.pdf"
