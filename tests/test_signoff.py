@@ -271,6 +271,7 @@ def staff_posts(world: World) -> list[tuple[str, dict[str, object]]]:
         (url("give_next", world.pa.pk), {"assignment": assignment(world, 1, "B").pk}),
         (url("skill_close", chosen.pk), {"level": "A"}),
         (url("trajectory_close", world.trajectory.pk), {"stop_reason": "x"}),
+        (url("trajectory_stop", world.trajectory.pk), {"reason": "Ander werk"}),
     ]
 
 
@@ -601,3 +602,45 @@ def test_staff_actions_are_refused_to_the_participant_in_the_service_too(world: 
         signoff.assessment_start(world.pa, actor=world.participant)
     with pytest.raises(IllegalMove):
         signoff.second_assessor_request(world.pa, actor=world.participant, coach=world.coach)
+
+
+def test_a_trajectory_stops_early_with_a_reason(client: Client, world: World) -> None:
+    login(client, world.trainer)
+    page = body(client.get(url("trajectory_close", world.trajectory.pk)))
+    assert "Stopt de deelnemer eerder met WPO?" in page
+    response = client.post(url("trajectory_stop", world.trajectory.pk), {"reason": "  "}, follow=True)
+    assert "Schrijf op waarom het WPO-traject stopt." in body(response)
+    world.trajectory.refresh_from_db()
+    assert world.trajectory.status == Trajectory.Status.ACTIVE
+    # A stale page (an assignment handed out meanwhile) stops nothing.
+    stale = client.post(
+        url("trajectory_stop", world.trajectory.pk), {"reason": "Verhuisd", "expected_open": ""}, follow=True
+    )
+    assert "net veranderd" in body(stale) or "iemand anders" in body(stale).lower()
+    world.trajectory.refresh_from_db()
+    assert world.trajectory.status == Trajectory.Status.ACTIVE
+    response = client.post(
+        url("trajectory_stop", world.trajectory.pk),
+        {"reason": "Verhuisd naar een andere stad", "expected_open": str(world.pa.pk)},
+        follow=True,
+    )
+    assert "is gestopt" in body(response)
+    world.trajectory.refresh_from_db()
+    world.pa.refresh_from_db()
+    assert world.trajectory.status == Trajectory.Status.STOPPED
+    assert world.trajectory.stop_reason == "Verhuisd naar een andere stad" and world.trajectory.closed_at
+    assert world.pa.step == Step.STOPPED
+    assert world.pa.history.last().note == "Verhuisd naar een andere stad"  # type: ignore[union-attr]
+    from wpo.certificates.models import Certificate
+
+    assert not Certificate.objects.filter(trajectory=world.trajectory).exists()
+    again = client.post(url("trajectory_stop", world.trajectory.pk), {"reason": "x", "expected_open": ""}, follow=True)
+    assert "al afgesloten of gestopt" in body(again)
+
+
+def test_another_organisation_cannot_stop_a_trajectory(client: Client, world: World, outsider: Person) -> None:
+    login(client, outsider)
+    response = client.post(url("trajectory_stop", world.trajectory.pk), {"reason": "x"})
+    assert response.status_code == 404
+    world.trajectory.refresh_from_db()
+    assert world.trajectory.status == Trajectory.Status.ACTIVE

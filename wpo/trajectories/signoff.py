@@ -402,6 +402,38 @@ def trajectory_close(
     return locked
 
 
+@transaction.atomic
+def trajectory_stop(
+    trajectory: Trajectory, *, actor: Person, reason: str, expected_open: set[int] | None = None
+) -> Trajectory:
+    """The participant stops before the end (other work, illness, moving away).
+
+    Open assignments stop with the same reason, through the workflow; what was achieved stays.
+    A stopped trajectory gets no certificate and counts as ‘gestopt’ in the report.
+    """
+    locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    _require_staff(actor, locked)
+    if locked.status != Trajectory.Status.ACTIVE:
+        raise IllegalMove(_("Dit WPO-traject is al afgesloten of gestopt."))
+    if not reason.strip():
+        raise IllegalMove(_("Schrijf op waarom het WPO-traject stopt."))
+    open_assignments = list(locked.assignments.exclude(step__in=[Step.ACHIEVED, Step.STOPPED]).order_by("pk"))
+    if expected_open is not None and {pa.pk for pa in open_assignments} != expected_open:
+        raise _stale()
+    for pa in open_assignments:
+        move(pa, Step.STOPPED, actor=actor, note=reason.strip(), expected=Step(pa.step))
+    locked.status = Trajectory.Status.STOPPED
+    locked.stop_reason = reason.strip()
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "stop_reason", "closed_at"])
+    trajectory.status, trajectory.stop_reason, trajectory.closed_at = (
+        locked.status,
+        locked.stop_reason,
+        locked.closed_at,
+    )
+    return locked
+
+
 # What the panel on the trajectory page shows -------------------------------------------------------
 
 

@@ -17,4 +17,5 @@ urlpatterns: list[URLPattern] = [
     path("opdrachten/<int:pa_id>/volgende/", views.give_next, name="give_next"),
     path("gekozen-skills/<int:chosen_skill_id>/afronden/", views.skill_close, name="skill_close"),
     path("trajecten/<int:trajectory_id>/afsluiten/", views.trajectory_close, name="trajectory_close"),
+    path("trajecten/<int:trajectory_id>/stoppen/", views.trajectory_stop, name="trajectory_stop"),
 ]

@@ -66,6 +66,15 @@ class CloseTrajectoryForm(forms.Form):
         self.fields["stop_reason"].required = needs_reason
 
 
+class StopTrajectoryForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Waarom stopt het WPO-traject?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": gettext_lazy("Schrijf op waarom het WPO-traject stopt.")},
+    )
+
+
 def _back(pa: ParticipantAssignment) -> HttpResponse:
     return redirect(reverse("trajectories:trajectory_detail", args=[pa.trajectory_id]) + f"#opdracht-{pa.pk}")
 
@@ -266,5 +275,32 @@ def trajectory_close(request: HttpRequest, trajectory_id: int) -> HttpResponse:
             "form": form,
             "expected_open": ",".join(str(pa.pk) for pa in check.open_assignments),
             "chosen_skills": trajectory_access.chosen_skills_of(trajectory),
+            "stop_form": StopTrajectoryForm(),
         },
     )
+
+
+@require_POST
+@staff
+def trajectory_stop(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    """The participant stops early: the trajectory ends as ‘gestopt’ with the reason written down."""
+    me = access.person_of(request)
+    trajectory: Trajectory = trajectory_access.access_trajectory_for_staff(me, trajectory_id)
+    form = StopTrajectoryForm(request.POST)
+    if form.is_valid():
+        raw = request.POST.get("expected_open", "")
+        expected_open = {int(part) for part in raw.split(",") if part.isdigit()}
+        try:
+            signoff.trajectory_stop(
+                trajectory, actor=me, reason=form.cleaned_data["reason"], expected_open=expected_open
+            )
+        except (IllegalMove, StaleStep) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("Het WPO-traject van %(name)s is gestopt.") % {"name": trajectory.participant.name}
+            )
+            return redirect("trajectories:trajectory_detail", trajectory_id=trajectory.pk)
+    else:
+        messages.error(request, _("Schrijf op waarom het WPO-traject stopt."))
+    return redirect("trajectories:trajectory_close", trajectory_id=trajectory.pk)
