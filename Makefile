@@ -10,7 +10,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run chromium test lint format messages clean
+.PHONY: help install run chromium test lint format messages clean backup restore
 
 help: ## Show this help
 	@echo "WPO-platform — make targets:"
@@ -66,6 +66,14 @@ format: install ## Format the code with ruff
 messages: install ## Update the English translation catalogue and compile it
 	@DEBUG=true $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules
 	@DEBUG=true $(PY) manage.py compilemessages -l en --ignore=.venv
+
+backup: install ## Back up the database and uploaded files to backups/
+	@if [ -z "$${SECRET_KEY:-}" ]; then export DEBUG=$${DEBUG:-true}; fi; $(PY) manage.py backup
+
+restore: install ## Restore a backup: make restore FILE=backups/...tar.gz
+	@test -n "$(FILE)" || { echo "Geef het archief op: make restore FILE=backups/wpo-backup-....tar.gz"; exit 2; }
+	@if [ -z "$${SECRET_KEY:-}" ]; then export DEBUG=$${DEBUG:-true}; fi; \
+	  $(PY) manage.py restore "$(FILE)" $(if $(YES),--yes)
 
 clean: ## Remove the virtualenv, node_modules and the local SQLite database
 	rm -rf .venv .tools node_modules data/wpo.sqlite3* test-output

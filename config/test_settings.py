@@ -26,3 +26,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.environ.get("WPO_TEST_SQLITE", str(BASE_DIR / "data" / "test.sqlite3"))  # noqa: F405
     }
+
+# The test client and the live server speak plain http; tests/test_hardening.py checks the
+# production redirect to https with the real production settings.
+SECURE_SSL_REDIRECT = False

@@ -402,7 +402,7 @@ def test_the_server_logs_out_an_idle_card_session(client: Client, world: World) 
     type_pin(client, token, pin)
     _age_session(client, 200)
     assert client.get("/deelnemer/").status_code == 200, "still within the idle time"
-    assert time_left(client) >= 299, "every request counts as activity"
+    assert time_left(client) >= 290, "every request counts as activity (without it: about 100)"
 
     _age_session(client, 301)
     response = client.get("/deelnemer/")

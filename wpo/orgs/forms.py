@@ -2,7 +2,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from wpo.accounts.models import User
 
 from .models import Department, Person, Role
 
@@ -24,6 +27,19 @@ class DepartmentForm(forms.ModelForm[Department]):
         if clash.exists():
             raise forms.ValidationError(_("Er is al een afdeling met deze naam."))
         return name
+
+
+def _in_dutch(error: ValidationError) -> ValidationError:
+    """Django's Dutch translation lacks the message of the minimum length (its English text
+    changed); the other validators' messages are translated by Django itself."""
+    if error.code == "password_too_short":
+        min_length = (error.params or {}).get("min_length", 10)
+        return ValidationError(
+            _("Dit wachtwoord is te kort. Gebruik minstens %(min_length)d tekens."),
+            code=error.code,
+            params={"min_length": min_length},
+        )
+    return error
 
 
 class PersonForm(forms.Form):
@@ -87,8 +103,24 @@ class PersonForm(forms.Form):
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
         if password:
-            password_validation.validate_password(password, self.person.user if self.person else None)
+            # AUTH_PASSWORD_VALIDATORS (length, common, only digits, too like the name or e-mail).
+            try:
+                password_validation.validate_password(password, self._account_as_saved())
+            except ValidationError as exc:
+                raise forms.ValidationError([_in_dutch(error) for error in exc.error_list]) from None
         return password
+
+    def _account_as_saved(self) -> User:
+        """The account with the names and e-mail from this form (not saved), so that a password
+        like the person's own name is refused for a new person and after a change of name too."""
+        current = self.person.user if self.person is not None else None
+        data = self.cleaned_data
+        return User(
+            username=current.username if current is not None else "",
+            first_name=data.get("first_name", current.first_name if current is not None else ""),
+            last_name=data.get("last_name", current.last_name if current is not None else ""),
+            email=data.get("email", current.email if current is not None else ""),
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
