@@ -180,6 +180,23 @@ TASKS = {
     }
 }
 
+# Cache and sessions. Without REDIS_URL (development, tests) Django's defaults stay: a local-memory
+# cache per process and sessions in the database. With REDIS_URL (production) every gunicorn worker and
+# the task worker share one cache in Redis, and sessions use "cached_db": read from Redis, written to
+# Redis *and* the database. Pure cache sessions would log everyone out whenever Redis restarts or evicts
+# keys; with cached_db the database copy is the truth and Redis only saves the query on each request.
+# Short socket timeouts make an unreachable Redis fail fast instead of tying up web workers.
+REDIS_URL = envstr("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 10)
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

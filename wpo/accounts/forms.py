@@ -2,7 +2,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import lockout
 
 
 class LoginForm(AuthenticationForm):
@@ -18,6 +22,35 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("Dit account is uitgeschakeld. Vraag de beheerder van uw organisatie om hulp."),
     }
+    locked = False
+
+    def clean(self) -> dict[str, Any]:
+        """Check the password only when neither the name nor the address is locked (see ``lockout``)."""
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is None or not password:
+            return super().clean()
+        attempt = lockout.begin(login_name=username, client=lockout.client_ip(self.request))
+        if attempt.refused:
+            self.locked = True
+            minutes = attempt.minutes_left()
+            # The same text for a locked name and a locked address, known account or not.
+            raise ValidationError(
+                ngettext(
+                    "Er is te vaak een verkeerd wachtwoord ingevuld. Inloggen kan nu even niet. "
+                    "Wacht ongeveer %(minutes)d minuut en probeer het dan opnieuw, "
+                    "of vraag de beheerder van uw organisatie om hulp.",
+                    "Er is te vaak een verkeerd wachtwoord ingevuld. Inloggen kan nu even niet. "
+                    "Wacht ongeveer %(minutes)d minuten en probeer het dan opnieuw, "
+                    "of vraag de beheerder van uw organisatie om hulp.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code="locked",
+            )
+        cleaned = super().clean()  # a wrong password raises here; the failure row stays
+        lockout.succeeded(attempt, login_name=username)
+        return cleaned
 
 
 WRONG_PIN = _("Deze pincode klopt niet. Probeer het nog een keer.")

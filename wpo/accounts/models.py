@@ -70,3 +70,29 @@ class LoginCard(OrgOwned):
 
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now
+
+
+class LoginFailure(models.Model):
+    """One password login that was tried and not (yet) successful, for the lockout in ``lockout.py``.
+
+    Not owned by an organisation: it is written before anyone is known, for whatever name was
+    typed, so an unknown name is counted exactly like a real one. ``login_name`` is that name
+    lower-cased; ``client`` is the client's IP address (for IPv6 its /64 network). Rows older than
+    a day are deleted when a new one is written.
+    """
+
+    login_name = models.CharField(_("ingevulde naam"), max_length=254)
+    client = models.CharField(_("IP-adres"), max_length=64)
+    at = models.DateTimeField(_("tijdstip"))
+
+    class Meta:
+        verbose_name = _("mislukte inlogpoging")
+        verbose_name_plural = _("mislukte inlogpogingen")
+        indexes = [
+            models.Index(fields=["login_name", "at"], name="login_failure_name_at"),
+            models.Index(fields=["client", "at"], name="login_failure_client_at"),
+            models.Index(fields=["at"], name="login_failure_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.login_name} {self.client} {self.at:%Y-%m-%d %H:%M}"

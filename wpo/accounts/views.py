@@ -24,6 +24,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_invalid(form)
+        if form.locked:
+            response.status_code = 429  # Too Many Requests
+        return response
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
