@@ -57,7 +57,7 @@ lint: install ## ruff, mypy and the migrations check
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
 	@$(PY) -m mypy
-	@DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	@$(PY) manage.py makemigrations --check --dry-run
 
 format: install ## Format the code with ruff
 	@$(PY) -m ruff check --fix .
@@ -68,12 +68,11 @@ messages: install ## Update the English translation catalogue and compile it
 	@DEBUG=true $(PY) manage.py compilemessages -l en --ignore=.venv
 
 backup: install ## Back up the database and uploaded files to backups/
-	@if [ -z "$${SECRET_KEY:-}" ]; then export DEBUG=$${DEBUG:-true}; fi; $(PY) manage.py backup
+	@$(PY) manage.py backup
 
 restore: install ## Restore a backup: make restore FILE=backups/...tar.gz
 	@test -n "$(FILE)" || { echo "Geef het archief op: make restore FILE=backups/wpo-backup-....tar.gz"; exit 2; }
-	@if [ -z "$${SECRET_KEY:-}" ]; then export DEBUG=$${DEBUG:-true}; fi; \
-	  $(PY) manage.py restore "$(FILE)" $(if $(YES),--yes)
+	@$(PY) manage.py restore "$(FILE)" $(if $(YES),--yes)
 
 clean: ## Remove the virtualenv, node_modules and the local SQLite database
 	rm -rf .venv .tools node_modules data/wpo.sqlite3* test-output

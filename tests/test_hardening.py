@@ -191,6 +191,17 @@ def test_check_deploy_catches_a_weakened_setting(tmp_path: Path) -> None:
     assert "security.W004" in result.stdout + result.stderr
 
 
+def test_without_a_secret_key_commands_run_but_nothing_gets_signed(tmp_path: Path) -> None:
+    """The migrations check needs no secret; anything that signs does, and says so."""
+    env = production_env(tmp_path, SECRET_KEY="")
+    migrations = run(["manage.py", "makemigrations", "--check", "--dry-run"], env)
+    assert migrations.returncode == 0, migrations.stdout + migrations.stderr
+    signing = run(["-c", "import django; django.setup(); from django.core import signing; signing.dumps(1)"], env)
+    assert signing.returncode != 0 and "SECRET_KEY setting must not be empty" in signing.stderr
+    deploy = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    assert deploy.returncode != 0
+
+
 # Runs in a fresh interpreter with the production environment: the login page over http and https.
 HEADER_PROBE = """
 import json
