@@ -12,11 +12,13 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from wpo.followup.access import problems_waiting_for
+from wpo.meetings import access as meetings_access
 from wpo.orgs.access import in_org
 from wpo.orgs.models import Department, Organization, Person
 from wpo.trajectories.models import (
@@ -119,10 +121,6 @@ def _weeks(since: datetime, now: datetime) -> int:
     return max(0, (now - since).days // 7)
 
 
-def _first_name(person: Person) -> str:
-    return person.user.first_name or person.name
-
-
 def _trajectory_url(trajectory_id: int) -> str:
     return reverse("trajectories:trajectory_detail", args=[trajectory_id])
 
@@ -142,7 +140,7 @@ def long_assignments(coach: Person, config: SignalSettings, now: datetime) -> It
             LONG_ASSIGNMENT,
             _("%(name)s werkt al %(weeks)s weken aan ‘%(title)s’. De grens is %(limit)s weken.")
             % {
-                "name": _first_name(pa.trajectory.participant),
+                "name": pa.trajectory.participant.first_name,
                 "weeks": _weeks(pa.created_at, now),
                 "title": pa.version.title,
                 "limit": config.assignment_weeks,
@@ -161,7 +159,7 @@ def work_without_look_back(coach: Person, config: SignalSettings, now: datetime)
             NO_LOOK_BACK,
             _("%(name)s is al %(weeks)s weken aan de slag met ‘%(title)s’, zonder terugkijkgesprek.")
             % {
-                "name": _first_name(pa.trajectory.participant),
+                "name": pa.trajectory.participant.first_name,
                 "weeks": _weeks(pa.step_since, now),
                 "title": pa.version.title,
             },
@@ -198,12 +196,12 @@ def no_conversation(coach: Person, config: SignalSettings, now: datetime) -> Ite
     for trajectory in found:
         if trajectory.last_held is None:
             reason = _("Met %(name)s is nog geen begeleidingsgesprek gehouden, en er is er geen gepland.") % {
-                "name": _first_name(trajectory.participant)
+                "name": trajectory.participant.first_name
             }
         else:
             reason = _(
                 "Het laatste begeleidingsgesprek met %(name)s was %(weeks)s weken geleden. Er is geen nieuw gepland."
-            ) % {"name": _first_name(trajectory.participant), "weeks": _weeks(trajectory.last_held, now)}
+            ) % {"name": trajectory.participant.first_name, "weeks": _weeks(trajectory.last_held, now)}
         yield Signal(
             NO_CONVERSATION,
             reason,
@@ -225,7 +223,7 @@ def overdue_trajectories(coach: Person, config: SignalSettings, now: datetime) -
         .order_by("starts_on", "pk")
     )
     for trajectory in found:
-        name = _first_name(trajectory.participant)
+        name = trajectory.participant.first_name
         if trajectory.ends_on < today:
             reason = _("Het traject van %(name)s had op %(date)s klaar moeten zijn.") % {
                 "name": name,
@@ -271,7 +269,7 @@ def inactive_trajectories(coach: Person, config: SignalSettings, now: datetime) 
         yield Signal(
             INACTIVE,
             _("In het traject van %(name)s is %(weeks)s weken niets gebeurd: geen stap, antwoord of gesprek.")
-            % {"name": _first_name(trajectory.participant), "weeks": _weeks(last, now)},
+            % {"name": trajectory.participant.first_name, "weeks": _weeks(last, now)},
             _trajectory_url(trajectory.pk),
             str(INACTIVE.action),
             trajectory_id=trajectory.pk,
@@ -297,7 +295,7 @@ def waiting_for_second_assessor(coach: Person, config: SignalSettings, now: date
         mine = second.pk == coach.pk
         reason = _("De beoordeling van ‘%(title)s’ van %(name)s wacht sinds %(date)s op het oordeel van %(coach)s.") % {
             "title": pa.version.title,
-            "name": _first_name(pa.trajectory.participant),
+            "name": pa.trajectory.participant.first_name,
             "date": formats.date_format(timezone.localtime(assessment.assessed_at), "j F"),
             "coach": _("jou") if mine else second.name,
         }
@@ -335,40 +333,24 @@ def departments_over_capacity(coach: Person, config: SignalSettings, now: dateti
             )
 
 
-def _reverse_or_none(name: str, *args: Any) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 def problems_waiting(coach: Person, config: SignalSettings, now: datetime) -> Iterable[Signal]:
     """Problems raised by trainers or answered by the project manager, waiting for the coach."""
-    try:
-        from wpo.followup.access import problems_waiting_for  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return
     for problem in problems_waiting_for(coach).order_by("pk")[:200]:
-        url = _reverse_or_none("followup:problem_detail", problem.pk) or ""
         yield Signal(
             PROBLEM_WAITING,
             _("Probleem ‘%(title)s’ wacht op jou (%(status)s).")
             % {"title": problem.title, "status": problem.get_status_display()},
-            url,
+            reverse("followup:problem_detail", args=[problem.pk]),
             str(PROBLEM_WAITING.action),
         )
 
 
 def intervision_due(coach: Person, config: SignalSettings, now: datetime) -> Iterable[Signal]:
-    try:
-        from wpo.meetings.access import intervision_due as due  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return
-    if due(coach):
+    if meetings_access.intervision_due(coach):
         yield Signal(
             INTERVISION_DUE,
             str(_("Er is dit kwartaal nog geen intervisie voor de werkplekopleiders gepland.")),
-            _reverse_or_none("meetings:list") or "",
+            reverse("meetings:list"),
             str(INTERVISION_DUE.action),
         )
 

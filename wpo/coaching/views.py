@@ -110,8 +110,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             active = active.filter(pk__in=list(flagged))
         sort = data["sorteer"] or sort
     trajectories = _with_current_assignment(active)
-    if data_step := (form.cleaned_data.get("stap") if form.is_valid() else None):
-        trajectories = trajectories.filter(current_step=data_step)
+    if form.is_valid() and form.cleaned_data["stap"]:
+        trajectories = trajectories.filter(current_step=form.cleaned_data["stap"])
     trajectories = trajectories.select_related("participant__user", "trainer__user", "department").order_by(
         *SORTS[sort]
     )

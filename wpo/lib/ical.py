@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 CRLF = "\r\n"
 MAX_OCTETS = 75
-PRODID = "-//WPO-platform//Begeleidingsgesprekken//NL"
+PRODID = "-//WPO-platform//WPO-platform//NL"
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Event:
     organizer: Attendee | None = None
     attendees: tuple[Attendee, ...] = field(default=())
     url: str = ""
+    cancelled: bool = False
 
 
 def utc(moment: datetime) -> str:
@@ -96,13 +97,16 @@ def event_lines(event: Event) -> list[str]:
     lines.extend(
         _person("ATTENDEE", a, ";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE") for a in event.attendees
     )
-    lines += ["STATUS:CONFIRMED", "TRANSP:OPAQUE", "END:VEVENT"]
+    lines += [f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}", "TRANSP:OPAQUE", "END:VEVENT"]
     return lines
 
 
-def calendar(events: Iterable[Event], *, name: str = "", refresh_minutes: int | None = None) -> str:
-    """A whole VCALENDAR. ``name`` and ``refresh_minutes`` are for a subscribed feed."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+def calendar(
+    events: Iterable[Event], *, name: str = "", refresh_minutes: int | None = None, method: str = "PUBLISH"
+) -> str:
+    """A whole VCALENDAR. ``name`` and ``refresh_minutes`` are for a subscribed feed; ``method`` is
+    PUBLISH for a download or feed, REQUEST for an e-mailed invitation, CANCEL for a cancellation."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", f"METHOD:{method}"]
     if name:
         lines += [f"NAME:{escape_text(name)}", f"X-WR-CALNAME:{escape_text(name)}"]
     if refresh_minutes:

@@ -27,7 +27,6 @@ from .models import Meeting, MeetingAttendance
 
 logger = logging.getLogger(__name__)
 
-PRODID = "-//WPO-platform//Bijeenkomsten//NL"
 PUBLISH, REQUEST, CANCEL = "PUBLISH", "REQUEST", "CANCEL"
 
 
@@ -60,7 +59,9 @@ def when_text(meeting: Meeting) -> str:
     }
 
 
-def event(meeting: Meeting, *, url: str = "", attendees: list[Person] | None = None) -> ical.Event:
+def event(
+    meeting: Meeting, *, url: str = "", attendees: list[Person] | None = None, cancelled: bool = False
+) -> ical.Event:
     people = invitees_of(meeting) if attendees is None else attendees
     lines = [meeting.agenda] if meeting.agenda else []
     if meeting.organiser is not None:
@@ -77,20 +78,14 @@ def event(meeting: Meeting, *, url: str = "", attendees: list[Person] | None = N
         organizer=_organizer(meeting),
         attendees=tuple(a for a in (_attendee(p) for p in people) if a is not None),
         url=url,
+        cancelled=cancelled,
     )
 
 
 def calendar_text(meeting: Meeting, method: str, *, url: str = "", attendees: list[Person] | None = None) -> str:
-    """One VCALENDAR with this meeting. ``wpo.lib.ical`` writes the event; the method and, for a
-    cancellation, the event's status are set here."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", f"METHOD:{method}"]
-    status = "STATUS:CANCELLED" if method == CANCEL or meeting.is_cancelled else "STATUS:CONFIRMED"
-    lines += [
-        status if line == "STATUS:CONFIRMED" else line
-        for line in ical.event_lines(event(meeting, url=url, attendees=attendees))
-    ]
-    lines.append("END:VCALENDAR")
-    return "".join(ical.fold(line) + ical.CRLF for line in lines)
+    """One VCALENDAR with this meeting; a cancellation (or a cancelled meeting) is STATUS:CANCELLED."""
+    cancelled = method == CANCEL or meeting.is_cancelled
+    return ical.calendar([event(meeting, url=url, attendees=attendees, cancelled=cancelled)], method=method)
 
 
 def filename(meeting: Meeting) -> str:
@@ -110,17 +105,13 @@ def _attachment(meeting: Meeting, method: str, *, url: str, attendees: list[Pers
     return part
 
 
-def _first_name(person: Person) -> str:
-    return person.user.first_name or person.name
-
-
 def message(meeting: Meeting, person: Person, method: str, *, changed: bool = False) -> EmailMessage:
     """The e-mail to one invitee: a new invitation, a change, or a cancellation."""
     url = settings.SITE_URL + reverse("meetings:mine")
     when = when_text(meeting)
     organiser = meeting.organiser
     place = meeting.location or _("dat hoor je nog")
-    body = [_("Hallo %(name)s,") % {"name": _first_name(person)}, ""]
+    body = [_("Hallo %(name)s,") % {"name": person.first_name}, ""]
     attendees: list[Person] | None = None
     if method == CANCEL:
         subject = _("Gaat niet door: %(title)s") % {"title": meeting.title}
@@ -145,7 +136,7 @@ def message(meeting: Meeting, person: Person, method: str, *, changed: bool = Fa
             body += ["", _("Agenda:"), meeting.agenda]
         body += ["", _("In de bijlage staat de afspraak voor je agenda.")]
         if organiser is not None:
-            body.append(_("Kun je niet komen? Laat het %(name)s weten.") % {"name": _first_name(organiser)})
+            body.append(_("Kun je niet komen? Laat het %(name)s weten.") % {"name": organiser.first_name})
     body += ["", _("Je bijeenkomsten staan ook op %(url)s") % {"url": url}, "", _("Groet van het WPO-platform")]
     mail = EmailMessage(
         subject=f"{subject}, {formats.date_format(timezone.localtime(meeting.starts_at), 'j F')}",

@@ -110,6 +110,11 @@ class Person(OrgOwned):
         return self.user.get_full_name() or self.user.username
 
     @property
+    def first_name(self) -> str:
+        """How messages address or mention someone: the first name, else the full name."""
+        return self.user.first_name or self.name
+
+    @property
     def roles(self) -> list[Role]:
         return [role for role in Role if getattr(self, ROLE_FIELDS[role])]
 

@@ -322,10 +322,6 @@ def conversation_agenda(conversation: CoachingConversation) -> Agenda:
 # The invitation ----------------------------------------------------------------------------
 
 
-def _first_name(person: Person) -> str:
-    return person.user.first_name or person.name
-
-
 def _attendee(person: Person | None) -> ical.Attendee | None:
     if person is None or not person.user.email:
         return None
@@ -366,7 +362,7 @@ def invitation_event(conversation: CoachingConversation, *, url: str = "") -> ic
         start=conversation.planned_at,
         end=conversation.ends_at,
         stamp=timezone.now(),
-        summary=_("Begeleidingsgesprek %(name)s") % {"name": _first_name(participant)},
+        summary=_("Begeleidingsgesprek %(name)s") % {"name": participant.first_name},
         location=conversation.location,
         description="\n".join(lines),
         sequence=conversation.ical_sequence,
@@ -417,7 +413,7 @@ def reminder_message(conversation: CoachingConversation) -> EmailMessage:
     body = [
         _("Hallo,"),
         "",
-        _("Dit is een herinnering aan het begeleidingsgesprek van %(name)s.") % {"name": _first_name(participant)},
+        _("Dit is een herinnering aan het begeleidingsgesprek van %(name)s.") % {"name": participant.first_name},
         "",
         _("Wanneer: %(when)s (%(minutes)s minuten)") % {"when": when, "minutes": conversation.duration_minutes},
         _("Waar: %(place)s") % {"place": conversation.location or _("dat hoor je van je werkplekopleider")},
@@ -434,7 +430,7 @@ def reminder_message(conversation: CoachingConversation) -> EmailMessage:
     ]
     message = EmailMessage(
         subject=_("Herinnering: begeleidingsgesprek %(name)s, %(when)s")
-        % {"name": _first_name(participant), "when": when},
+        % {"name": participant.first_name, "when": when},
         body="\n".join(body) + "\n",
         to=sorted({p.user.email for p in people if p.user.email}),
     )
