@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "wpo.lib",
     "wpo.accounts",
     "wpo.orgs",
@@ -43,6 +46,8 @@ INSTALLED_APPS = [
     "wpo.reports",
     "wpo.certificates",
     "wpo.guidance",
+    "wpo.audit",
+    "wpo.privacy",
 ]
 
 MIDDLEWARE = [
@@ -53,12 +58,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wpo.accounts.middleware.CardSessionIdleMiddleware",
     "wpo.orgs.middleware.PersonMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
