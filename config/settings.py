@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "wpo.guidance",
     "wpo.audit",
     "wpo.privacy",
+    "wpo.bench",
 ]
 
 MIDDLEWARE = [
