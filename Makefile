@@ -9,8 +9,10 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SOAK_SECONDS ?= 300
+SOAK_USERS ?= 100
 
-.PHONY: help install run chromium test lint format messages clean backup restore
+.PHONY: help install run chromium test lint format messages clean backup restore soak bench
 
 help: ## Show this help
 	@echo "WPO-platform — make targets:"
@@ -36,6 +38,7 @@ run: install ## Migrate, load demo data, serve on http://127.0.0.1:8000 with the
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py load_curriculum
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py schedule_digest
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py schedule_retention
 	@echo "Het WPO-platform draait op http://$(HOST):$(PORT)/  (stoppen: Ctrl+C)"
 	@export DEBUG=$${DEBUG:-true}; \
 	  $(PY) manage.py db_worker --no-reload --interval 5 & worker=$$!; \
@@ -52,6 +55,10 @@ chromium:
 
 test: install chromium ## Install what is needed and run every test
 	@$(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: fuzz
+fuzz: install ## Property tests with at least 5,000 generated inputs per form and upload (slow)
+	@HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/property -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install ## ruff, mypy and the migrations check
 	@$(PY) -m ruff check .
@@ -73,6 +80,21 @@ backup: install ## Back up the database and uploaded files to backups/
 restore: install ## Restore a backup: make restore FILE=backups/...tar.gz
 	@test -n "$(FILE)" || { echo "Geef het archief op: make restore FILE=backups/wpo-backup-....tar.gz"; exit 2; }
 	@$(PY) manage.py restore "$(FILE)" $(if $(YES),--yes)
+
+# The benchmark's own database, wiped on every run; BENCH_DB=sqlite uses data/bench.sqlite3.
+BENCH_DATABASE_URL ?= $(if $(filter sqlite,$(BENCH_DB)),sqlite:///data/bench.sqlite3,postgresql://postgres@127.0.0.1:5432/wpo_bench)
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+SCALE ?= 1
+bench: install ## Benchmark at national scale (SCALE=0.01, BENCH_DB=sqlite, REUSE=1); see docs/performance.md
+	@export DJANGO_SETTINGS_MODULE=wpo.bench.settings DEBUG=false DATABASE_URL="$(BENCH_DATABASE_URL)" \
+	  REDIS_URL="$(BENCH_REDIS_URL)" CONN_MAX_AGE=$${CONN_MAX_AGE:-60}; \
+	  $(if $(REUSE),,$(PY) -m wpo.bench.database "$$DATABASE_URL" &&) \
+	  $(PY) manage.py migrate --no-input -v 0 && \
+	  $(if $(REUSE),,$(PY) manage.py bench_generate --scale $(SCALE) $(if $(SEED),--seed $(SEED)) &&) \
+	  $(PY) manage.py bench_measure --write-docs $(BENCH_ARGS)
+
+soak: install ## Load and fault test on gunicorn + a throwaway PostgreSQL (SOAK_SECONDS=300 SOAK_USERS=100)
+	@$(PY) -m wpo.lib.soak --seconds $(SOAK_SECONDS) --users $(SOAK_USERS)
 
 clean: ## Remove the virtualenv, node_modules and the local SQLite database
 	rm -rf .venv .tools node_modules data/wpo.sqlite3* test-output

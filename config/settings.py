@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "wpo.lib",
     "wpo.accounts",
     "wpo.orgs",
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "wpo.accounts.middleware.CardSessionIdleMiddleware",
     "wpo.orgs.middleware.PersonMiddleware",
+    "wpo.accounts.middleware.StaffSessionMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -96,8 +98,23 @@ DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", f"sqlite:///{BASE_DIR / 'data' / 'wpo.sqlite3'}"),
         conn_max_age=envint("CONN_MAX_AGE", 0),
+        # With persistent connections, check a kept connection before a request uses it, so the
+        # app recovers by itself after a database restart (measured by `make soak`).
+        conn_health_checks=envbool("CONN_HEALTH_CHECKS", True),
     )
 }
+# An optional read replica (PostgreSQL streaming replication) for the report and its exports:
+# wpo.lib.db_router sends only their reads there (docs/scaling.md). READ_REPLICA switches it off
+# without removing the alias.
+DATABASE_REPLICA_URL = envstr("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=envint("CONN_MAX_AGE", 0),
+        conn_health_checks=envbool("CONN_HEALTH_CHECKS", True),
+    )
+READ_REPLICA = envbool("READ_REPLICA", bool(DATABASE_REPLICA_URL))
+DATABASE_ROUTERS = ["wpo.lib.db_router.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the tasks worker and the web server use the same file without "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -128,6 +145,13 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # A session started with a login card (a shared tablet) ends after this many idle seconds.
 CARD_IDLE_LOGOUT_SECONDS = envint("CARD_IDLE_LOGOUT_SECONDS", 300)
+# A staff session (password or single sign-on) ends after this many seconds without a request.
+STAFF_IDLE_LOGOUT_SECONDS = envint("STAFF_IDLE_LOGOUT_SECONDS", 60 * 60 * 2)
+# Wrong two-factor codes are limited by wpo/accounts/two_factor.py (5 in 15 minutes lock the
+# account's second step for 15 minutes); django-otp's own growing delay is off so that one rule holds.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_TOTP_ISSUER = "WPO-platform"
 
 # The product is written in Dutch; Dutch strings are the source and English is a translation.
 LANGUAGE_CODE = "nl"

@@ -30,3 +30,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # The test client and the live server speak plain http; tests/test_hardening.py checks the
 # production redirect to https with the real production settings.
 SECURE_SSL_REDIRECT = False
+
+# The read replica as Django's test mirror of default: the same database under the alias "replica".
+# Off unless a test switches READ_REPLICA on (tests/test_scale_out.py); such a test also lists
+# "replica" in its databases and commits (transaction=True), so the mirror connection sees the rows.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+READ_REPLICA = False

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from wpo.accounts.views import home
+from wpo.lib.views import healthz
 
 # Django's admin is for the people who run the service (superusers), not for organisations:
 # everything an organisation does happens in the app itself, through the access layer.
@@ -9,6 +10,7 @@ admin.site.has_permission = lambda request: bool(request.user.is_active and requ
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("wpo.accounts.urls")),
     path("deelnemer/", include("wpo.learn.urls")),
     path("opleider/", include("wpo.trajectories.urls")),

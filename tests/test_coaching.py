@@ -39,8 +39,11 @@ def backdate(
         step_since=now - timedelta(weeks=step_weeks if step_weeks is not None else weeks),
     )
     StepChange.objects.filter(participant_assignment=pa).update(at=now - timedelta(weeks=weeks))
+    # A rewrite of history with update() bypasses wpo.trajectories.activity: set the last activity too.
     Trajectory.objects.filter(pk=pa.trajectory_id).update(
-        created_at=now - timedelta(weeks=weeks), starts_on=(now - timedelta(weeks=weeks)).date()
+        created_at=now - timedelta(weeks=weeks),
+        starts_on=(now - timedelta(weeks=weeks)).date(),
+        last_activity_at=now - timedelta(weeks=weeks),
     )
 
 
@@ -333,5 +336,6 @@ def test_digest_task_runs_on_the_worker_and_schedules_the_next(world: World) -> 
 def test_inactive_counts_from_the_start_when_nothing_ever_happened(world: World) -> None:
     backdate(world.pa, weeks=7, step=Step.INTRODUCED, step_weeks=7)
     StepChange.objects.filter(participant_assignment=world.pa).delete()
+    Trajectory.objects.filter(pk=world.trajectory.pk).update(last_activity_at=None)
     [signal] = early_signals.signals_for(world.coach).of_kind(early_signals.INACTIVE)
     assert "7 weken niets gebeurd" in signal.reason

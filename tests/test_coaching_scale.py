@@ -99,6 +99,10 @@ def generate(world: World, n: int, seed: int = 7) -> None:
             for pa in pas
         ]
     )
+    # bulk_create sends no signals: keep the denormalised last activity as the services would.
+    for t, pa in zip(trajectories, pas, strict=True):
+        t.last_activity_at = pa.step_since
+    Trajectory.objects.bulk_update(trajectories, ["last_activity_at"])
     Assessment.objects.bulk_create(
         [
             Assessment(
@@ -133,7 +137,12 @@ def test_coach_pages_run_the_same_queries_for_20_and_2000_participants(client: C
     small, _html = queries(client, url)
     generate(world, 1980, seed=8)
     large, html = queries(client, url)
-    assert large == small, f"{url}: {small} queries with 21 participants, {large} with 2001"
+    if url.startswith("/coach/signalen/"):
+        # The signals page fetches one slice per kind of signal on the page shown: at most one query
+        # per kind, whatever the size; a small organisation's first page may span more kinds.
+        assert large <= small, f"{url}: {small} queries with 21 participants, {large} with 2001"
+    else:
+        assert large == small, f"{url}: {small} queries with 21 participants, {large} with 2001"
     assert "Pagina " in html and " van " in html  # paginated, not one endless table
     if url == "/coach/":
         assert "2001 trajecten" in html

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -23,6 +25,48 @@ from wpo.trajectories.models import Assessment, CoachingConversation, LookBackAn
 from .conftest import login
 from .factories import World, make_certificate, make_certificate_batch, make_meeting, make_problem, make_visit
 
+# Media behind the URLs hold a real file, so a 404 below is the access layer's, not a missing file's.
+JPEG = b"\xff\xd8\xff" + b"0" * 20
+WEBM = b"\x1aE\xdf\xa3" + b"0" * 20
+MP4 = b"\x00\x00\x00\x18ftypmp42" + b"0" * 20
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def look_back_answer_with_media(w: World) -> LookBackAnswer:
+    answer = LookBackAnswer(organization=w.org, participant_assignment=w.pa, question_index=0, text="x")
+    answer.photo.save("foto.jpg", ContentFile(JPEG), save=False)
+    answer.voice_note.save("spraak.webm", ContentFile(WEBM))
+    return answer
+
+
+def question_with_voice_note(w: World) -> ParticipantQuestion:
+    question = ParticipantQuestion(organization=w.org, trajectory=w.trajectory, text="Mag ik iets vragen?")
+    question.voice_note.save("vraag.webm", ContentFile(WEBM))
+    return question
+
+
+def version_with_video(w: World) -> int:
+    version = w.pa.version
+    version.content.setdefault("video", {})["file"] = default_storage.save("videos/film.mp4", ContentFile(MP4))
+    version.save(update_fields=["content"])
+    return version.pk
+
+
+def finished_batch(w: World) -> int:
+    from wpo.certificates.models import CertificateBatch
+
+    batch = make_certificate_batch(w)
+    batch.file.save("certificaten.pdf", ContentFile(PDF), save=False)
+    batch.status = CertificateBatch.Status.DONE
+    batch.save()
+    return batch.pk
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+
+
 # URL argument name -> which object of organisation A it names.
 OBJECT_OF_ORG_A: dict[str, Callable[[World], object]] = {
     "person_id": lambda w: w.participant.pk,
@@ -30,12 +74,10 @@ OBJECT_OF_ORG_A: dict[str, Callable[[World], object]] = {
     "trajectory_id": lambda w: w.trajectory.pk,
     "assignment_id": lambda w: Assignment.objects.filter(subskill__skill=w.skill).first().pk,  # type: ignore[union-attr]
     "skill_id": lambda w: w.skill.pk,
-    "version_id": lambda w: w.pa.version_id,
+    "version_id": version_with_video,
     "pa_id": lambda w: w.pa.pk,
     "number": lambda w: 1,  # a question's number within organisation A's assignment above
-    "answer_id": lambda w: (
-        LookBackAnswer.objects.create(organization=w.org, participant_assignment=w.pa, question_index=0, text="x").pk
-    ),
+    "answer_id": lambda w: look_back_answer_with_media(w).pk,
     "kind": lambda w: "foto",
     "import_id": lambda w: (
         PeopleImport.objects.create(organization=w.org, created_by=w.administrator, file_name="a.csv", content="x").pk
@@ -45,9 +87,7 @@ OBJECT_OF_ORG_A: dict[str, Callable[[World], object]] = {
             organization=w.org, trajectory=w.trajectory, planned_at=timezone.now() + timedelta(days=2)
         ).pk
     ),
-    "question_id": lambda w: (
-        ParticipantQuestion.objects.create(organization=w.org, trajectory=w.trajectory, text="Mag ik iets vragen?").pk
-    ),
+    "question_id": lambda w: question_with_voice_note(w).pk,
     "assessment_id": lambda w: (
         Assessment.objects.create(
             organization=w.org,
@@ -70,7 +110,7 @@ OBJECT_OF_ORG_A: dict[str, Callable[[World], object]] = {
     ),
     "problem_id": lambda w: make_problem(w.trainer, trajectory=w.trajectory).pk,
     "certificate_id": lambda w: make_certificate(w).pk,
-    "batch_id": lambda w: make_certificate_batch(w).pk,
+    "batch_id": finished_batch,
 }
 # Namespaces that organisations never reach: Django's admin is for the service's own operators.
 NOT_ORGANISATION_URLS = {"admin"}
@@ -87,7 +127,17 @@ NOT_ORGANISATION_URLS = {"admin"}
 # logging in: the 60-bit code is the bearer secret. tests/test_certificates.py checks that it shows only
 # name, achievements, issuer and date (not the trainer, coach or period), says when a certificate was
 # revoked (without the reason), and gives 404 for an unknown code.
-PUBLIC_BY_DESIGN = {"accounts:card_login", "trajectories:calendar_feed_ics", "certificates:verify"}
+# The single sign-on callback (``org_slug``) is where an organisation's identity provider sends the
+# browser back, before anyone is logged in. It logs in only the person named by a verified ID token
+# of the login this browser started, in that organisation. tests/test_sso.py checks that it answers
+# the same (400, no name) with or without a provider and for an unknown address, and that a person of
+# another organisation is never logged in.
+PUBLIC_BY_DESIGN = {
+    "accounts:card_login",
+    "trajectories:calendar_feed_ics",
+    "certificates:verify",
+    "accounts:sso_callback",
+}
 
 
 def walk(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -151,6 +201,12 @@ def readable_text(response: HttpResponse) -> str:
         from pypdf import PdfReader
 
         return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    if "spreadsheetml" in response.get("Content-Type", ""):
+        # A workbook is a zip: its bytes say nothing, its cells do.
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(response.content), read_only=True)
+        return "\n".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v)
     return response.content.decode("utf-8", errors="replace")
 
 
@@ -158,3 +214,10 @@ def test_organisation_users_cannot_use_djangos_admin(client: Client, world: Worl
     login(client, world.administrator)
     response = client.get("/django-admin/")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("name", ["reports:export_xlsx", "reports:export_csv", "reports:export_pdf"])
+def test_the_export_check_reads_what_it_checks(name: str, client: Client, world: World) -> None:
+    """The check above is only worth something if it can see organisation A's department in A's own export."""
+    login(client, world.project_manager)
+    assert world.department.name in readable_text(client.get(reverse(name)))  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from wpo.orgs.access import get_in_org, in_org, people
 from wpo.orgs.models import Person, Role, TrainerLink
 
-from .models import LoginCard
+from .models import LoginCard, OidcProvider
 
 CARD_MANAGER_ROLES = (Role.TRAINER, Role.ADMINISTRATOR)
 # token_urlsafe(24) gives 32 characters; anything much longer is not ours and is not hashed.
@@ -65,3 +65,22 @@ def card_for_login(token: str) -> LoginCard | None:
         .select_related("person__user")
         .first()
     )
+
+
+def person_for_sso(provider: OidcProvider, value: str) -> Person | None:
+    """The one active person of the provider's own organisation named by the ID token, or None.
+
+    Like ``card_for_login`` this runs before anyone is logged in, so it scopes by the provider's
+    organisation itself. Never anyone of another organisation, even with the same e-mail address;
+    two matches (a shared mailbox) are no match.
+    """
+    candidates = Person.objects.filter(organization_id=provider.organization_id, user__is_active=True)
+    match provider.match_field:
+        case OidcProvider.MatchField.EMAIL:
+            candidates = candidates.filter(user__email__iexact=value)
+        case OidcProvider.MatchField.EMPLOYEE_NUMBER:
+            candidates = candidates.filter(employee_number=value)
+        case _:
+            candidates = candidates.filter(user__username__iexact=value)
+    found = list(candidates.select_related("user", "organization")[:2])
+    return found[0] if len(found) == 1 else None

@@ -1,12 +1,14 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import lockout
+from .models import OidcProvider
 
 
 class LoginForm(AuthenticationForm):
@@ -81,3 +83,74 @@ class PinForm(forms.Form):
 
     def clean_pin(self) -> str:
         return "".join(str(self.cleaned_data["pin"]).split())
+
+
+class CodeForm(forms.Form):
+    """A six-digit code from the authenticator app, or one of the backup codes."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("De 6 cijfers uit de app op uw telefoon. Telefoon kwijt? Typ dan een van uw reservecodes."),
+        error_messages={"required": _("Typ de code uit de app.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return "".join(str(self.cleaned_data["code"]).split())
+
+
+class SecurityPolicyForm(forms.Form):
+    two_factor_required = forms.BooleanField(
+        label=_("Tweestapsverificatie verplicht voor coach, projectmanager en beheerder"),
+        required=False,
+        help_text=_(
+            "Aan: wie coach, projectmanager of beheerder is, moet bij het inloggen ook een code uit een app "
+            "op de telefoon typen. Wie dat nog niet heeft ingesteld, doet dat eerst."
+        ),
+    )
+
+
+class OidcProviderForm(forms.ModelForm[OidcProvider]):
+    client_secret = forms.CharField(
+        label=_("client-secret"),
+        required=False,
+        max_length=500,
+        strip=True,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("Laat leeg om het opgeslagen geheim te houden."),
+    )
+
+    class Meta:
+        model = OidcProvider
+        fields = ["display_name", "issuer", "client_id", "client_secret", "claim", "match_field", "email_domains"]
+        fields += ["enabled"]
+
+    def clean_issuer(self) -> str:
+        issuer = str(self.cleaned_data["issuer"]).rstrip("/")
+        if not issuer.startswith("https://") and not settings.DEBUG:
+            raise ValidationError(_("Het adres moet met https:// beginnen."))
+        return issuer
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        stored = self.instance.pk is not None and bool(self.instance.client_secret_encrypted)
+        if cleaned.get("enabled") and not cleaned.get("client_secret") and not stored:
+            self.add_error("client_secret", _("Vul het client-secret in om inloggen via de organisatie aan te zetten."))
+        return cleaned
+
+
+class SsoStartForm(forms.Form):
+    organization = forms.CharField(
+        label=_("Je organisatie of je e-mailadres van het werk"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "organization", "autocapitalize": "none"}),
+        error_messages={"required": _("Typ de naam van je organisatie of je e-mailadres van het werk.")},
+    )

@@ -16,6 +16,14 @@ race one more may be refused than strictly needed, never one more allowed. This 
 lock and works the same on PostgreSQL and SQLite. The row stays as the failure record (kept even
 when the request fails later), is deleted when the password was right, and is deleted when the
 attempt was refused (a refused attempt checked no password and does not make the lock longer).
+
+Login cards have a limit per card (``services.login_card_check_pin``) and, here, one per address
+across cards: ``CARD_CLIENT_LIMIT`` (30) wrong PINs from one address within ``WINDOW`` lock that
+address for card logins for ``LOCK_DURATION``. Someone walking a stack of found cards, or guessing
+a few PINs on each of many cards to stay under every card's own limit, is stopped after 30 tries
+from their address. The failures share the ``LoginFailure`` table, claimed and counted the same
+way, under a client key of their own (``card:`` and the address) and an empty login name, which the
+password form never sends: card failures never lock a password login, nor the other way round.
 """
 
 import ipaddress
@@ -32,6 +40,8 @@ from .models import LoginFailure
 
 NAME_LIMIT = 5
 CLIENT_LIMIT = 30
+CARD_CLIENT_LIMIT = 30
+CARD_LOGIN_NAME = ""
 WINDOW = timedelta(minutes=15)
 LOCK_DURATION = timedelta(minutes=15)
 KEEP = timedelta(days=1)
@@ -85,9 +95,16 @@ def _locked_until(times: list[datetime], limit: int) -> datetime | None:
 
 
 def _lock_end(*, login_name: str, client: str, now: datetime, exclude_pk: int | None = None) -> datetime | None:
+    checks = (("login_name", login_name, NAME_LIMIT), ("client", client, CLIENT_LIMIT))
+    return _lock_end_of(checks, now=now, exclude_pk=exclude_pk)
+
+
+def _lock_end_of(
+    checks: tuple[tuple[str, str, int], ...], *, now: datetime, exclude_pk: int | None = None
+) -> datetime | None:
     since = now - _LOOK_BACK
     ends = []
-    for field, value, limit in (("login_name", login_name, NAME_LIMIT), ("client", client, CLIENT_LIMIT)):
+    for field, value, limit in checks:
         rows = LoginFailure.objects.filter(**{field: value}, at__gte=since)
         if exclude_pk is not None:
             rows = rows.exclude(pk=exclude_pk)
@@ -145,3 +162,56 @@ def succeeded(attempt: Attempt, *, login_name: str) -> None:
     if attempt.failure_pk is None:
         return
     LoginFailure.objects.filter(login_name=normalise(login_name), pk__lte=attempt.failure_pk).delete()
+
+
+def name_locked_until(login_names: list[str], now: datetime | None = None) -> datetime | None:
+    """When the lock on any of these login names ends (None: none is locked); addresses left out."""
+    now = now or timezone.now()
+    checks = tuple(("login_name", normalise(name), NAME_LIMIT) for name in login_names if name.strip())
+    return _lock_end_of(checks, now=now)
+
+
+def forget_names(login_names: list[str]) -> int:
+    """Delete the failures of these login names, which lifts their lock; how many rows went."""
+    names = {normalise(name) for name in login_names if name.strip()}
+    deleted, _ = LoginFailure.objects.filter(login_name__in=names).delete()
+    return deleted
+
+
+# Login cards: one limit per address across all cards --------------------------------------------
+
+
+def card_client_key(client: str) -> str:
+    return f"card:{client}"
+
+
+def _card_lock_end(key: str, now: datetime, exclude_pk: int | None = None) -> datetime | None:
+    return _lock_end_of((("client", key, CARD_CLIENT_LIMIT),), now=now, exclude_pk=exclude_pk)
+
+
+def card_begin(*, client: str, now: datetime | None = None) -> Attempt:
+    """Before a card's PIN is checked: refuse when the address is locked, otherwise claim a failure row."""
+    now = now or timezone.now()
+    key = card_client_key(client)
+    end = _card_lock_end(key, now)
+    if end is not None:
+        return Attempt(failure_pk=None, locked_until=end, now=now)
+    with transaction.atomic():
+        LoginFailure.objects.filter(at__lt=now - KEEP).delete()
+        failure = LoginFailure.objects.create(login_name=CARD_LOGIN_NAME, client=key, at=now)
+    with transaction.atomic():
+        end = _card_lock_end(key, now, exclude_pk=failure.pk)
+        if end is not None:
+            LoginFailure.objects.filter(pk=failure.pk).delete()
+            return Attempt(failure_pk=None, locked_until=end, now=now)
+    return Attempt(failure_pk=failure.pk, locked_until=None, now=now)
+
+
+def card_not_a_guess(attempt: Attempt) -> None:
+    """The PIN was right, or was not compared at all (the card turned out unusable): drop the claim.
+
+    Only this attempt's row goes: a right PIN for one card says nothing about the wrong ones
+    typed for other cards from the same address.
+    """
+    if attempt.failure_pk is not None:
+        LoginFailure.objects.filter(pk=attempt.failure_pk).delete()

@@ -96,3 +96,126 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.login_name} {self.client} {self.at:%Y-%m-%d %H:%M}"
+
+
+class SecurityPolicy(OrgOwned):
+    """An organisation's own security choices, set by its administrator. No row means the defaults."""
+
+    # One row per organisation; the reverse accessor lets PersonMiddleware load it in its one query.
+    organization = models.OneToOneField(
+        "orgs.Organization",
+        on_delete=models.CASCADE,
+        related_name="security_policy",
+        verbose_name=_("organisatie"),
+    )
+    two_factor_required = models.BooleanField(
+        _("Tweestapsverificatie verplicht voor coach, projectmanager en beheerder"), default=False
+    )
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("beveiligingsinstelling")
+        verbose_name_plural = _("beveiligingsinstellingen")
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+
+class TwoFactorFailure(models.Model):
+    """One wrong code typed at the second login step, for the per-account limit in ``two_factor.py``."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    client = models.CharField(_("IP-adres"), max_length=64)
+    at = models.DateTimeField(_("tijdstip"))
+
+    class Meta:
+        verbose_name = _("verkeerde inlogcode")
+        verbose_name_plural = _("verkeerde inlogcodes")
+        indexes = [models.Index(fields=["user", "at"], name="two_factor_failure_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.client} {self.at:%Y-%m-%d %H:%M}"
+
+
+class SecurityEvent(OrgOwned):
+    """A change to how a person logs in: two-factor switched on or off, reset by the administrator."""
+
+    class Kind(models.TextChoices):
+        TWO_FACTOR_ON = "two_factor_on", _("tweestapsverificatie aangezet")
+        TWO_FACTOR_OFF = "two_factor_off", _("tweestapsverificatie uitgezet")
+        TWO_FACTOR_RESET = "two_factor_reset", _("tweestapsverificatie hersteld door beheerder")
+        BACKUP_CODES = "backup_codes", _("nieuwe reservecodes gemaakt")
+        POLICY_CHANGED = "policy_changed", _("beveiligingsinstelling gewijzigd")
+        SSO_PROVIDER_CHANGED = "sso_provider_changed", _("inloggen via de organisatie gewijzigd")
+
+    person = models.ForeignKey(
+        "orgs.Person", on_delete=models.CASCADE, related_name="security_events", verbose_name=_("persoon")
+    )
+    actor = models.ForeignKey(
+        "orgs.Person", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("door")
+    )
+    kind = models.CharField(_("wat"), max_length=40, choices=Kind.choices)
+    at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("beveiligingsgebeurtenis")
+        verbose_name_plural = _("beveiligingsgebeurtenissen")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class OidcProvider(OrgOwned):
+    """Single sign-on for one organisation through its own OpenID Connect identity provider.
+
+    ``client_secret_encrypted`` holds the client secret encrypted with a key derived from
+    SECRET_KEY (see ``sso.encrypt_secret``): a copy of the database alone does not reveal it.
+    """
+
+    class MatchField(models.TextChoices):
+        EMAIL = "email", _("e-mailadres")
+        EMPLOYEE_NUMBER = "employee_number", _("personeelsnummer")
+        USERNAME = "username", _("gebruikersnaam")
+
+    organization = models.OneToOneField(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="oidc_provider", verbose_name=_("organisatie")
+    )
+    display_name = models.CharField(_("naam op de knop"), max_length=100)
+    issuer = models.URLField(
+        _("issuer"),
+        max_length=500,
+        help_text=_(
+            "Het adres van de identity provider, zonder /.well-known/openid-configuration. "
+            "Voor Microsoft Entra ID: https://login.microsoftonline.com/<tenant-id>/v2.0"
+        ),
+    )
+    client_id = models.CharField(_("client-ID"), max_length=255)
+    client_secret_encrypted = models.TextField(blank=True)
+    claim = models.CharField(
+        _("claim in het ID-token"),
+        max_length=100,
+        default="email",
+        help_text=_("Bijvoorbeeld email, preferred_username of employeeid."),
+    )
+    match_field = models.CharField(
+        _("vergelijken met"), max_length=20, choices=MatchField.choices, default=MatchField.EMAIL
+    )
+    email_domains = models.CharField(
+        _("e-maildomeinen"),
+        max_length=500,
+        blank=True,
+        help_text=_("Gescheiden door komma's, bijvoorbeeld werkbedrijf.nl. Zo vinden medewerkers hun organisatie."),
+    )
+    enabled = models.BooleanField(_("aan"), default=False)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("inloggen via de organisatie")
+        verbose_name_plural = _("inloggen via de organisatie")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def domains(self) -> list[str]:
+        return [d.strip().lower().lstrip("@") for d in self.email_domains.split(",") if d.strip()]

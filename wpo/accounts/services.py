@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from wpo.orgs.models import Person
 
+from . import lockout
 from .access import token_hash
 from .models import LoginCard
 
@@ -20,9 +21,10 @@ from .models import LoginCard
 # working login. Five digits: ten times the guessing work of a bank card's four, still a short
 # number to remember. With the lock below someone holding a lost card gets at most 480 tries a
 # day, so guessing takes months, while a trainer revokes a lost card the same day.
-# Guessing tokens instead is hopeless (192 random bits), so the limit per card is the limit.
-# Left for the security issue: throttling per IP address across cards, an alert or a lasting
-# block after repeated locks, and keeping card URLs out of proxy access logs.
+# Guessing tokens instead is hopeless (192 random bits). Someone guessing a few PINs on each of
+# many cards meets the limit per address across cards (``lockout.card_begin``).
+# Not done: an alert or a lasting block after repeated locks, and keeping card URLs out of proxy
+# access logs.
 PIN_LENGTH = 5
 MAX_FAILED_ATTEMPTS = 5
 LOCK_DURATION = timedelta(minutes=15)
@@ -113,3 +115,25 @@ def login_card_check_pin(*, card: LoginCard, pin: str, now: datetime | None = No
         result = PinCheck.LOCKED
     locked.save(update_fields=["failed_attempts", "locked_until"])
     return result
+
+
+# Password lockout, lifted by the administrator ----------------------------------------------------
+
+
+def login_names(person: Person) -> list[str]:
+    """The names someone can type on the login page: the username and the e-mail address."""
+    return [name for name in (person.user.username, person.user.email) if name]
+
+
+def login_locked_until(person: Person) -> datetime | None:
+    return lockout.name_locked_until(login_names(person))
+
+
+@transaction.atomic
+def login_unlock(*, person: Person) -> int:
+    """Lift a password lockout on the person's names (see ``lockout``); the address limit stays.
+
+    The failures of the person's username and e-mail address are deleted, locked or not, so the
+    person gets all five tries again. How many failures were deleted.
+    """
+    return lockout.forget_names(login_names(person))

@@ -1,11 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import security_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("inloggen/", views.LoginView.as_view(), name="login"),
+    path("inloggen/code/", security_views.two_factor_code, name="two_factor_code"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("geen-organisatie/", views.no_organization, name="no_organization"),
     path("geen-rol/", views.no_role, name="no_role"),
@@ -14,4 +15,10 @@ urlpatterns = [
     path("inlogkaarten/<int:person_id>/", views.login_card, name="login_card"),
     path("inlogkaarten/<int:person_id>/pdf/", views.login_card_pdf, name="login_card_pdf"),
     path("inlogkaarten/<int:person_id>/intrekken/", views.login_card_revoke, name="login_card_revoke"),
+    path("tweestaps/", security_views.two_factor_page, name="two_factor"),
+    path("tweestaps/<int:person_id>/herstellen/", security_views.two_factor_reset, name="two_factor_reset"),
+    path("beveiliging/", security_views.security_settings, name="security_settings"),
+    path("beveiliging/sso/", security_views.sso_settings, name="sso_settings"),
+    path("sso/", security_views.sso_start, name="sso_start"),
+    path("sso/<slug:org_slug>/terug/", security_views.sso_callback, name="sso_callback"),
 ]

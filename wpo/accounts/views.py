@@ -13,9 +13,10 @@ from wpo.orgs import access
 from wpo.orgs.access import redirect_home
 
 from . import access as card_access
-from . import card_print, services
+from . import card_print, lockout, services, two_factor
 from .forms import WRONG_PIN, LoginForm, PinForm
 from .middleware import CARD_LOGIN_BACKEND, mark_card_session
+from .security_views import begin_two_factor_login
 from .services import PIN_LENGTH
 
 
@@ -23,6 +24,13 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        user = form.get_user()
+        if two_factor.has_two_factor(user):
+            # Not logged in yet: the second step (security_views.two_factor_code) does that.
+            return begin_two_factor_login(self.request, user, self.get_success_url())
+        return super().form_valid(form)
 
     def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_invalid(form)
@@ -63,19 +71,33 @@ def card_login(request: HttpRequest, token: str) -> HttpResponse:
     participant = card.person
     form = PinForm(request.POST if request.method == "POST" else None, digits=PIN_LENGTH)
     locked = card.is_locked(timezone.now())
+    address_locked_minutes = 0
     if request.method == "POST" and not locked and form.is_valid():
-        result = services.login_card_check_pin(card=card, pin=form.cleaned_data["pin"])
-        if result is services.PinCheck.OK:
-            auth.login(request, participant.user, backend=CARD_LOGIN_BACKEND)
-            mark_card_session(request)
-            return redirect("home")
-        if result is services.PinCheck.UNUSABLE:
-            return render(request, "accounts/card_unusable.html", status=404)
-        if result is services.PinCheck.WRONG:
-            form.add_error("pin", WRONG_PIN)
-        locked = result is services.PinCheck.LOCKED
-    context = {"first_name": participant.user.first_name or participant.name, "form": form, "locked": locked}
-    return render(request, "accounts/card_login.html", context, status=429 if locked else 200)
+        # The address's limit across all cards first, then the card's own (see lockout.py).
+        attempt = lockout.card_begin(client=lockout.client_ip(request))
+        if attempt.refused:
+            address_locked_minutes = attempt.minutes_left()
+        else:
+            result = services.login_card_check_pin(card=card, pin=form.cleaned_data["pin"])
+            # A wrong PIN stays counted, also the one that locks the card.
+            if result in (services.PinCheck.OK, services.PinCheck.UNUSABLE):
+                lockout.card_not_a_guess(attempt)
+            if result is services.PinCheck.OK:
+                auth.login(request, participant.user, backend=CARD_LOGIN_BACKEND)
+                mark_card_session(request)
+                return redirect("home")
+            if result is services.PinCheck.UNUSABLE:
+                return render(request, "accounts/card_unusable.html", status=404)
+            if result is services.PinCheck.WRONG:
+                form.add_error("pin", WRONG_PIN)
+            locked = result is services.PinCheck.LOCKED
+    context = {
+        "first_name": participant.user.first_name or participant.name,
+        "form": form,
+        "locked": locked,
+        "address_locked_minutes": address_locked_minutes,
+    }
+    return render(request, "accounts/card_login.html", context, status=429 if locked or address_locked_minutes else 200)
 
 
 @access.role_required(*card_access.CARD_MANAGER_ROLES)

@@ -4,6 +4,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from wpo.lib import ids
+
 from .models import Certificate
 from .services import MAX_BATCH, normalize_code
 
@@ -63,7 +65,7 @@ class ListFilterForm(forms.Form):
 
 
 class BatchForm(forms.Form):
-    certificaten = forms.ModelMultipleChoiceField(
+    certificaten = ids.ModelMultipleChoiceField(
         label=_("Certificaten"),
         queryset=Certificate.objects.none(),
         widget=forms.CheckboxSelectMultiple,

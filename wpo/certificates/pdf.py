@@ -9,6 +9,8 @@ the certificate's frozen snapshot.
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 import logging
 import math
 from collections.abc import Callable, Iterable
@@ -18,6 +20,7 @@ from typing import Any
 
 import segno
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -154,6 +157,48 @@ def render_certificates(
         raise ValueError("no certificates to render")
     pages = [page for document in documents for page in document.pages]
     return bytes(documents[0].copy(pages).write_pdf())
+
+
+# The rendered PDF of one certificate is cached (Redis in production): WeasyPrint takes about a
+# quarter of a second, and a certificate never changes once issued — everything printed comes from
+# its frozen snapshot. The key holds a digest of everything that goes into the page: the snapshot,
+# name, code and date, whether it is still valid (a revoked one is printed "Ingetrokken"), the
+# organisation's logo file, the address in the QR code, and the print CSS and template, so a
+# revocation, a new logo or a new layout renders afresh.
+PDF_CACHE_SECONDS = 30 * 24 * 3600
+
+
+def _layout_digest() -> str:
+    template = Path(__file__).resolve().parent / "templates" / "certificates" / "print" / "certificates.html"
+    parts = [PRINT_CSS.read_bytes(), template.read_bytes() if template.exists() else b""]
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()[:16]
+
+
+def pdf_cache_key(certificate: Certificate, base_url: str) -> str:
+    printed = {
+        "snapshot": certificate.snapshot,
+        "name": certificate.participant_name,
+        "code": certificate.display_code,
+        "issued_at": certificate.issued_at.isoformat(),
+        "valid": certificate.is_valid,
+        "logo": certificate.organization.logo.name if certificate.organization.logo else "",
+        "base_url": base_url,
+        "layout": _layout_digest(),
+        "language": settings.LANGUAGE_CODE,
+    }
+    digest = hashlib.sha256(json.dumps(printed, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    return f"certificate-pdf:{certificate.pk}:{digest}"
+
+
+def certificate_pdf(certificate: Certificate, base_url: str) -> bytes:
+    """The PDF of one certificate, from the cache when it was rendered before."""
+    key = pdf_cache_key(certificate, base_url)
+    cached = cache.get(key)
+    if isinstance(cached, bytes):
+        return cached
+    pdf = render_certificates([certificate], base_url)
+    cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf
 
 
 def filename(certificate: Certificate) -> str:

@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from wpo.lib import ids
 from wpo.orgs import access as org_access
 
-from . import access
+from . import access, throttle
 from .forms import BatchForm, ListFilterForm, RevokeForm, VerifyForm
 from .models import Certificate, CertificateBatch
-from .pdf import filename, render_certificates, verification_path
+from .pdf import certificate_pdf as cached_certificate_pdf
+from .pdf import filename, verification_path
 from .services import MAX_BATCH, batch_create, certificate_revoke
 
 staff_only = org_access.role_required(*access.STAFF_ROLES)
@@ -118,7 +120,7 @@ def certificate_revoke_view(request: HttpRequest, certificate_id: int) -> HttpRe
 @org_access.role_required(*access.DOWNLOAD_ROLES)
 def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
     certificate = access.access_certificate_download(org_access.person_of(request), certificate_id)
-    pdf = render_certificates([certificate], _base_url(request))
+    pdf = cached_certificate_pdf(certificate, _base_url(request))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename(certificate)}"'
     response["Cache-Control"] = "private, no-store"
@@ -130,7 +132,7 @@ def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
 
 def _people_ids(raw: str) -> list[int]:
     """``?personen=1,2,3`` as ids; anything else in the list is ignored."""
-    return [int(part) for part in raw.split(",")[:MAX_BATCH] if part.strip().isdigit()]
+    return [number for part in raw.split(",")[:MAX_BATCH] if (number := ids.parse_id(part)) is not None]
 
 
 @staff_only
@@ -138,7 +140,8 @@ def batch_new(request: HttpRequest) -> HttpResponse:
     me = org_access.person_of(request)
     valid = access.visible_certificates(me).filter(revoked_at__isnull=True)
     weeks = request.GET.get("weken", "")
-    weeks_shown = int(weeks) if weeks.isdigit() and int(weeks) in BATCH_WEEKS else DEFAULT_BATCH_WEEKS
+    parsed_weeks = ids.parse_id(weeks)
+    weeks_shown = parsed_weeks if parsed_weeks in BATCH_WEEKS else DEFAULT_BATCH_WEEKS
     people = _people_ids(request.GET.get("personen", ""))
     # Each named participant's latest valid certificate (one query, the first per person wins).
     preselected: dict[int, int] = {}
@@ -159,7 +162,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("certificates:batch_detail", batch_id=batch.pk)
     if request.method == "POST":
-        checked = {int(v) for v in request.POST.getlist("certificaten") if v.isdigit()}
+        checked = set(ids.parse_ids(",".join(request.POST.getlist("certificaten"))))
     elif people:
         checked = set(preselected.values())
     else:
@@ -247,9 +250,15 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _too_many_lookups(request: HttpRequest) -> HttpResponse:
+    return _public(render(request, "certificates/verify_limited.html", status=429))
+
+
 @never_cache
 def verify_form(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.GET if "code" in request.GET else None)
+    if form.is_bound and not throttle.lookup_allowed(request):
+        return _too_many_lookups(request)
     if form.is_bound and form.is_valid():
         certificate = access.certificate_for_code(form.cleaned_data["code"])
         if certificate is not None:
@@ -260,6 +269,8 @@ def verify_form(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def verify(request: HttpRequest, code: str) -> HttpResponse:
+    if not throttle.lookup_allowed(request):
+        return _too_many_lookups(request)
     certificate = access.certificate_for_code(code)
     if certificate is None:
         raise Http404

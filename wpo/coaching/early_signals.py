@@ -5,15 +5,16 @@ so the number of queries does not grow with the number of participants. Every si
 its reason in words and a link to the place where the coach (or trainer) acts on it.
 """
 
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, overload
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -24,22 +25,21 @@ from wpo.orgs.models import Department, Organization, Person
 from wpo.trajectories.models import (
     Assessment,
     CoachingConversation,
-    LookBackAnswer,
-    Observation,
     ParticipantAssignment,
-    PracticeAnswer,
     Step,
-    StepChange,
     Trajectory,
 )
 
 from .models import SignalSettings
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 OPEN_STEPS = [Step.INTRODUCED, Step.PRACTISING, Step.WORKING, Step.LOOKING_BACK, Step.INDEPENDENT, Step.ASSESSING]
 STARTED_STEPS = [Step.PRACTISING, Step.WORKING, Step.LOOKING_BACK, Step.INDEPENDENT, Step.ASSESSING]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # the kinds are singletons: compared by identity, not by (lazy) label
 class Kind:
     code: str
     label: Any
@@ -91,7 +91,8 @@ class SignalReport:
         return [s for s in self.signals if s.kind == kind]
 
     def counts(self) -> list[tuple[Kind, int]]:
-        return [(kind, len(self.of_kind(kind))) for kind in KINDS]
+        found = Counter(s.kind for s in self.signals)
+        return [(kind, found[kind]) for kind in KINDS]
 
     def by_trajectory(self) -> dict[int, list[Signal]]:
         found: dict[int, list[Signal]] = {}
@@ -121,63 +122,131 @@ def _weeks(since: datetime, now: datetime) -> int:
     return max(0, (now - since).days // 7)
 
 
+# A coach's organisation can have thousands of signals, but a page shows fifty. Reasons and links
+# are therefore lazy: formatted (and reversed) only when a page or an e-mail actually shows them.
+def _format(template: "str | _StrPromise", params: dict[str, Any]) -> str:
+    return str(template) % params
+
+
+def _reverse(name: str, pk: int) -> str:
+    return reverse(name, args=[pk])
+
+
+_lazy_format: Callable[["str | _StrPromise", dict[str, Any]], str] = lazy(_format, str)
+_lazy_reverse: Callable[[str, int], str] = lazy(_reverse, str)
+
+
 def _trajectory_url(trajectory_id: int) -> str:
-    return reverse("trajectories:trajectory_detail", args=[trajectory_id])
+    return _lazy_reverse("trajectories:trajectory_detail", trajectory_id)
+
+
+def _first_name(row: dict[str, Any], prefix: str) -> str:
+    """Person.first_name from a values() row: the first name, else the full name, else the username."""
+    first = row[f"{prefix}user__first_name"]
+    if first:
+        return str(first)
+    full = f"{row[f'{prefix}user__first_name']} {row[f'{prefix}user__last_name']}".strip()
+    return full or str(row[f"{prefix}user__username"])
+
+
+PARTICIPANT = "trajectory__participant__"
+NAME_FIELDS = [f"{PARTICIPANT}user__{f}" for f in ("first_name", "last_name", "username")]
+TRAJECTORY_NAME_FIELDS = [f.removeprefix("trajectory__") for f in NAME_FIELDS]
 
 
 def _open_assignments(coach: Person) -> QuerySet[ParticipantAssignment]:
-    return (
-        in_org(coach, ParticipantAssignment)
-        .filter(trajectory__status=Trajectory.Status.ACTIVE)
-        .select_related("trajectory__participant__user", "version")
-    )
+    return in_org(coach, ParticipantAssignment).filter(trajectory__status=Trajectory.Status.ACTIVE)
 
 
-def long_assignments(coach: Person, config: SignalSettings, now: datetime) -> Iterable[Signal]:
+def _window(found: QuerySet[Any], window: tuple[int, int] | None) -> QuerySet[Any]:
+    """One slice of a source's rows in its own order (one page of the signals list)."""
+    return found if window is None else found[window[0] : window[1]]
+
+
+def _only(found: QuerySet[Any], only: Collection[int] | None, key: str) -> QuerySet[Any]:
+    """Restrict a source's query to some trajectories (those on one page of the overview)."""
+    return found if only is None else found.filter(**{f"{key}__in": list(only)})
+
+
+def _long_assignments(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
     limit = now - timedelta(weeks=config.assignment_weeks)
-    for pa in _open_assignments(coach).filter(step__in=OPEN_STEPS, created_at__lt=limit).order_by("created_at"):
+    return _open_assignments(coach).filter(step__in=OPEN_STEPS, created_at__lt=limit)
+
+
+def long_assignments(
+    coach: Person,
+    config: SignalSettings,
+    now: datetime,
+    only: Collection[int] | None = None,
+    window: tuple[int, int] | None = None,
+) -> Iterable[Signal]:
+    found = (
+        _only(_long_assignments(coach, config, now), only, "trajectory_id")
+        .order_by("created_at", "pk")  # pk: a stable order, so that pages never overlap
+        .values("trajectory_id", "created_at", "version__title", *NAME_FIELDS)
+    )
+    template = _("%(name)s werkt al %(weeks)s weken aan ‘%(title)s’. De grens is %(limit)s weken.")
+    action = str(LONG_ASSIGNMENT.action)  # translated once, not once per signal
+    for pa in _window(found, window):
         yield Signal(
             LONG_ASSIGNMENT,
-            _("%(name)s werkt al %(weeks)s weken aan ‘%(title)s’. De grens is %(limit)s weken.")
-            % {
-                "name": pa.trajectory.participant.first_name,
-                "weeks": _weeks(pa.created_at, now),
-                "title": pa.version.title,
-                "limit": config.assignment_weeks,
-            },
-            _trajectory_url(pa.trajectory_id),
-            str(LONG_ASSIGNMENT.action),
-            trajectory_id=pa.trajectory_id,
-            since=pa.created_at,
+            _lazy_format(
+                template,
+                {
+                    "name": _first_name(pa, PARTICIPANT),
+                    "weeks": _weeks(pa["created_at"], now),
+                    "title": pa["version__title"],
+                    "limit": config.assignment_weeks,
+                },
+            ),
+            _trajectory_url(pa["trajectory_id"]),
+            action,
+            trajectory_id=pa["trajectory_id"],
+            since=pa["created_at"],
         )
 
 
-def work_without_look_back(coach: Person, config: SignalSettings, now: datetime) -> Iterable[Signal]:
+def _work_without_look_back(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
     limit = now - timedelta(weeks=config.look_back_weeks)
-    for pa in _open_assignments(coach).filter(step=Step.WORKING, step_since__lt=limit).order_by("step_since"):
+    return _open_assignments(coach).filter(step=Step.WORKING, step_since__lt=limit)
+
+
+def work_without_look_back(
+    coach: Person,
+    config: SignalSettings,
+    now: datetime,
+    only: Collection[int] | None = None,
+    window: tuple[int, int] | None = None,
+) -> Iterable[Signal]:
+    found = (
+        _only(_work_without_look_back(coach, config, now), only, "trajectory_id")
+        .order_by("step_since", "pk")
+        .values("trajectory_id", "step_since", "version__title", *NAME_FIELDS)
+    )
+    template = _("%(name)s is al %(weeks)s weken aan de slag met ‘%(title)s’, zonder terugkijkgesprek.")
+    action = str(NO_LOOK_BACK.action)  # translated once, not once per signal
+    for pa in _window(found, window):
         yield Signal(
             NO_LOOK_BACK,
-            _("%(name)s is al %(weeks)s weken aan de slag met ‘%(title)s’, zonder terugkijkgesprek.")
-            % {
-                "name": pa.trajectory.participant.first_name,
-                "weeks": _weeks(pa.step_since, now),
-                "title": pa.version.title,
-            },
-            reverse("trajectories:conversation_plan", args=[pa.trajectory_id]),
-            str(NO_LOOK_BACK.action),
-            trajectory_id=pa.trajectory_id,
-            since=pa.step_since,
+            _lazy_format(
+                template,
+                {
+                    "name": _first_name(pa, PARTICIPANT),
+                    "weeks": _weeks(pa["step_since"], now),
+                    "title": pa["version__title"],
+                },
+            ),
+            _lazy_reverse("trajectories:conversation_plan", pa["trajectory_id"]),
+            action,
+            trajectory_id=pa["trajectory_id"],
+            since=pa["step_since"],
         )
 
 
-def no_conversation(coach: Person, config: SignalSettings, now: datetime) -> Iterable[Signal]:
-    """An assignment has run for weeks, no conversation was held in those weeks and none is planned."""
+def _no_conversation(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
     limit = now - timedelta(weeks=config.conversation_weeks)
     conversations = CoachingConversation.objects.filter(trajectory=OuterRef("pk"))
-    last_held = Subquery(
-        conversations.filter(held_at__isnull=False).order_by("-held_at").values("held_at")[:1],
-    )
-    found = (
+    return (
         in_org(coach, Trajectory)
         .filter(status=Trajectory.Status.ACTIVE)
         .filter(
@@ -189,98 +258,153 @@ def no_conversation(coach: Person, config: SignalSettings, now: datetime) -> Ite
         )
         .exclude(Exists(conversations.filter(held_at__gte=limit)))
         .exclude(Exists(conversations.filter(held_at__isnull=True, planned_at__gte=now)))
-        .annotate(last_held=last_held)
-        .select_related("participant__user")
-        .order_by("pk")
     )
-    for trajectory in found:
-        if trajectory.last_held is None:
-            reason = _("Met %(name)s is nog geen begeleidingsgesprek gehouden, en er is er geen gepland.") % {
-                "name": trajectory.participant.first_name
-            }
+
+
+def no_conversation(
+    coach: Person,
+    config: SignalSettings,
+    now: datetime,
+    only: Collection[int] | None = None,
+    window: tuple[int, int] | None = None,
+) -> Iterable[Signal]:
+    """An assignment has run for weeks, no conversation was held in those weeks and none is planned."""
+    last_held = Subquery(
+        CoachingConversation.objects.filter(trajectory=OuterRef("pk"), held_at__isnull=False)
+        .order_by("-held_at")
+        .values("held_at")[:1],
+    )
+    found = (
+        _only(_no_conversation(coach, config, now), only, "pk")
+        .annotate(last_held=last_held)
+        .order_by("pk")
+        .values("pk", "last_held", *TRAJECTORY_NAME_FIELDS)
+    )
+    never = _("Met %(name)s is nog geen begeleidingsgesprek gehouden, en er is er geen gepland.")
+    earlier = _("Het laatste begeleidingsgesprek met %(name)s was %(weeks)s weken geleden. Er is geen nieuw gepland.")
+    action = str(NO_CONVERSATION.action)  # translated once, not once per signal
+    for trajectory in _window(found, window):
+        name = _first_name(trajectory, "participant__")
+        if trajectory["last_held"] is None:
+            reason = _lazy_format(never, {"name": name})
         else:
-            reason = _(
-                "Het laatste begeleidingsgesprek met %(name)s was %(weeks)s weken geleden. Er is geen nieuw gepland."
-            ) % {"name": trajectory.participant.first_name, "weeks": _weeks(trajectory.last_held, now)}
+            reason = _lazy_format(earlier, {"name": name, "weeks": _weeks(trajectory["last_held"], now)})
         yield Signal(
             NO_CONVERSATION,
             reason,
-            reverse("trajectories:conversation_plan", args=[trajectory.pk]),
-            str(NO_CONVERSATION.action),
-            trajectory_id=trajectory.pk,
-            since=trajectory.last_held,
+            _lazy_reverse("trajectories:conversation_plan", trajectory["pk"]),
+            action,
+            trajectory_id=trajectory["pk"],
+            since=trajectory["last_held"],
         )
 
 
-def overdue_trajectories(coach: Person, config: SignalSettings, now: datetime) -> Iterable[Signal]:
+def _long_date(day: date) -> str:
+    return formats.date_format(day, "j F Y")
+
+
+_lazy_long_date: Callable[[date], str] = lazy(_long_date, str)
+
+
+def _overdue_trajectories(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
     today = timezone.localdate(now)
     year_ago = today - timedelta(days=round(config.trajectory_months * 30.44))
-    found = (
+    return (
         in_org(coach, Trajectory)
         .filter(status=Trajectory.Status.ACTIVE)
         .filter(Q(ends_on__lt=today) | Q(starts_on__lt=year_ago))
-        .select_related("participant__user")
-        .order_by("starts_on", "pk")
     )
-    for trajectory in found:
-        name = trajectory.participant.first_name
-        if trajectory.ends_on < today:
-            reason = _("Het traject van %(name)s had op %(date)s klaar moeten zijn.") % {
-                "name": name,
-                "date": formats.date_format(trajectory.ends_on, "j F Y"),
-            }
+
+
+def overdue_trajectories(
+    coach: Person,
+    config: SignalSettings,
+    now: datetime,
+    only: Collection[int] | None = None,
+    window: tuple[int, int] | None = None,
+) -> Iterable[Signal]:
+    today = timezone.localdate(now)
+    found = (
+        _only(_overdue_trajectories(coach, config, now), only, "pk")
+        .order_by("starts_on", "pk")
+        .values("pk", "starts_on", "ends_on", *TRAJECTORY_NAME_FIELDS)
+    )
+    late = _("Het traject van %(name)s had op %(date)s klaar moeten zijn.")
+    long = _("Het traject van %(name)s loopt al sinds %(date)s: langer dan %(months)s maanden.")
+    action = str(OVERDUE.action)  # translated once, not once per signal
+    for trajectory in _window(found, window):
+        name = _first_name(trajectory, "participant__")
+        if trajectory["ends_on"] < today:
+            reason = _lazy_format(late, {"name": name, "date": _lazy_long_date(trajectory["ends_on"])})
         else:
-            reason = _("Het traject van %(name)s loopt al sinds %(date)s: langer dan %(months)s maanden.") % {
-                "name": name,
-                "date": formats.date_format(trajectory.starts_on, "j F Y"),
-                "months": config.trajectory_months,
-            }
+            reason = _lazy_format(
+                long,
+                {"name": name, "date": _lazy_long_date(trajectory["starts_on"]), "months": config.trajectory_months},
+            )
         yield Signal(
             OVERDUE,
             reason,
-            _trajectory_url(trajectory.pk),
-            str(OVERDUE.action),
-            trajectory_id=trajectory.pk,
+            _trajectory_url(trajectory["pk"]),
+            action,
+            trajectory_id=trajectory["pk"],
         )
 
 
-def inactive_trajectories(coach: Person, config: SignalSettings, now: datetime) -> Iterable[Signal]:
-    """Nothing happened: no step, answer, look-back, observation or conversation for weeks."""
+def _inactive_trajectories(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
     limit = now - timedelta(weeks=config.inactive_weeks)
-    on_trajectory = {"participant_assignment__trajectory": OuterRef("pk")}
-    sources: list[tuple[QuerySet[Any], str]] = [
-        (StepChange.objects.filter(**on_trajectory), "at"),
-        (PracticeAnswer.objects.filter(**on_trajectory), "answered_at"),
-        (LookBackAnswer.objects.filter(**on_trajectory), "answered_at"),
-        (Observation.objects.filter(**on_trajectory), "observed_at"),
-        (CoachingConversation.objects.filter(trajectory=OuterRef("pk"), held_at__isnull=False), "held_at"),
-    ]
-    found = in_org(coach, Trajectory).filter(status=Trajectory.Status.ACTIVE, starts_on__lt=timezone.localdate(limit))
-    for source, moment in sources:
-        found = found.exclude(Exists(source.filter(**{f"{moment}__gte": limit})))
-    # Greatest() of nothing is NULL on SQLite, so a missing source counts as "long ago".
-    long_ago = Value(datetime(2000, 1, 1, tzinfo=UTC))
-    latest = [Coalesce(Subquery(s.order_by(f"-{m}").values(m)[:1]), long_ago) for s, m in sources]
-    found = found.annotate(last_activity=Greatest(*latest)).select_related("participant__user").order_by("pk")
-    for trajectory in found:
-        last: datetime = trajectory.last_activity
-        if last.year == 2000:  # nothing ever happened: count from the start of the trajectory
-            last = datetime.combine(trajectory.starts_on, time(0), tzinfo=now.tzinfo)
+    return (
+        in_org(coach, Trajectory)
+        .filter(status=Trajectory.Status.ACTIVE, starts_on__lt=timezone.localdate(limit))
+        .filter(Q(last_activity_at__lt=limit) | Q(last_activity_at__isnull=True))
+    )
+
+
+def inactive_trajectories(
+    coach: Person,
+    config: SignalSettings,
+    now: datetime,
+    only: Collection[int] | None = None,
+    window: tuple[int, int] | None = None,
+) -> Iterable[Signal]:
+    """Nothing happened: no step, answer, look-back, observation or held conversation for weeks.
+
+    ``Trajectory.last_activity_at`` holds the newest of those moments (wpo.trajectories.activity), so
+    this is one indexed filter instead of a search through five tables per trajectory.
+    """
+    found = (
+        _only(_inactive_trajectories(coach, config, now), only, "pk")
+        .order_by("pk")
+        .values("pk", "starts_on", "last_activity_at", *TRAJECTORY_NAME_FIELDS)
+    )
+    template = _("In het traject van %(name)s is %(weeks)s weken niets gebeurd: geen stap, antwoord of gesprek.")
+    action = str(INACTIVE.action)  # translated once, not once per signal
+    for trajectory in _window(found, window):
+        last: datetime | None = trajectory["last_activity_at"]
+        if last is None:  # nothing ever happened: count from the start of the trajectory
+            last = datetime.combine(trajectory["starts_on"], time(0), tzinfo=now.tzinfo)
         yield Signal(
             INACTIVE,
-            _("In het traject van %(name)s is %(weeks)s weken niets gebeurd: geen stap, antwoord of gesprek.")
-            % {"name": trajectory.participant.first_name, "weeks": _weeks(last, now)},
-            _trajectory_url(trajectory.pk),
-            str(INACTIVE.action),
-            trajectory_id=trajectory.pk,
+            _lazy_format(template, {"name": _first_name(trajectory, "participant__"), "weeks": _weeks(last, now)}),
+            _trajectory_url(trajectory["pk"]),
+            action,
+            trajectory_id=trajectory["pk"],
             since=last,
         )
 
 
-def waiting_for_second_assessor(coach: Person, config: SignalSettings, now: datetime) -> Iterable[Signal]:
+def _waiting_for_second_assessor(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
+    return in_org(coach, Assessment).filter(second_assessor__isnull=False, second_judgement="")
+
+
+def waiting_for_second_assessor(
+    coach: Person,
+    config: SignalSettings,
+    now: datetime,
+    only: Collection[int] | None = None,
+    window: tuple[int, int] | None = None,
+) -> Iterable[Signal]:
     found = (
-        in_org(coach, Assessment)
-        .filter(second_assessor__isnull=False, second_judgement="")
+        _only(_waiting_for_second_assessor(coach, config, now), only, "participant_assignment__trajectory_id")
         .select_related(
             "second_assessor__user",
             "participant_assignment__trajectory__participant__user",
@@ -288,7 +412,7 @@ def waiting_for_second_assessor(coach: Person, config: SignalSettings, now: date
         )
         .order_by("assessed_at", "pk")
     )
-    for assessment in found:
+    for assessment in _window(found, window):
         pa = assessment.participant_assignment
         second = assessment.second_assessor
         assert second is not None
@@ -355,7 +479,28 @@ def intervision_due(coach: Person, config: SignalSettings, now: datetime) -> Ite
         )
 
 
-SOURCES: tuple[Callable[[Person, SignalSettings, datetime], Iterable[Signal]], ...] = (
+Source = Callable[[Person, SignalSettings, datetime], Iterable[Signal]]
+Query = Callable[[Person, SignalSettings, datetime], QuerySet[Any]]
+
+# The signals about one trajectory: their kind, the query that finds them, the key to the trajectory,
+# and the source that turns the rows into signals (restricted to some trajectories with ``only``).
+TRAJECTORY_SOURCES: tuple[tuple[Kind, Query, str, Callable[..., Iterable[Signal]]], ...] = (
+    (
+        SECOND_ASSESSOR,
+        _waiting_for_second_assessor,
+        "participant_assignment__trajectory_id",
+        waiting_for_second_assessor,
+    ),
+    (NO_LOOK_BACK, _work_without_look_back, "trajectory_id", work_without_look_back),
+    (NO_CONVERSATION, _no_conversation, "pk", no_conversation),
+    (LONG_ASSIGNMENT, _long_assignments, "trajectory_id", long_assignments),
+    (INACTIVE, _inactive_trajectories, "pk", inactive_trajectories),
+    (OVERDUE, _overdue_trajectories, "pk", overdue_trajectories),
+)
+# The signals about the organisation or a department: few, always listed in full.
+ORGANISATION_SOURCES: tuple[Source, ...] = (problems_waiting, departments_over_capacity, intervision_due)
+
+SOURCES: tuple[Source, ...] = (
     waiting_for_second_assessor,
     problems_waiting,
     work_without_look_back,
@@ -368,11 +513,133 @@ SOURCES: tuple[Callable[[Person, SignalSettings, datetime], Iterable[Signal]], .
 )
 
 
-def signals_for(coach: Person, now: datetime | None = None) -> SignalReport:
-    """Every signal in the coach's organisation, the longest-standing first within a kind."""
+def signals_for(coach: Person, now: datetime | None = None, only: Collection[int] | None = None) -> SignalReport:
+    """Every signal in the coach's organisation, the longest-standing first within a kind.
+
+    With ``only`` (trajectory ids, e.g. one page of the overview): just the signals about those
+    trajectories, so the work follows the page and not the size of the organisation.
+    """
     now = now or timezone.now()
     config = settings_for(coach.organization_id)
     report = SignalReport()
-    for source in SOURCES:
-        report.signals.extend(source(coach, config, now))
+    if only is not None:
+        for _kind, _query, _key, source in TRAJECTORY_SOURCES:
+            report.signals.extend(source(coach, config, now, only))
+        return report
+    for full in SOURCES:
+        report.signals.extend(full(coach, config, now))
     return report
+
+
+@dataclass(frozen=True)
+class _Part:
+    kind: Kind
+    count: int
+    fetch: Callable[[int, int], list[Signal]]
+
+
+class SignalList(Sequence[Signal]):
+    """The signals of one organisation in the order of ``SOURCES``, fetched one page at a time.
+
+    Its length comes from one COUNT per kind; a slice fetches only the rows it covers, kind by kind,
+    with LIMIT and OFFSET in the order each source sorts in. So the signals page does as much work
+    for an organisation of 2,000 participants as for one of 20.
+    """
+
+    def __init__(self, parts: list[_Part]) -> None:
+        self.parts = parts
+
+    def __len__(self) -> int:
+        return sum(part.count for part in self.parts)
+
+    @overload
+    def __getitem__(self, index: int) -> Signal: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Signal]: ...
+    def __getitem__(self, index: int | slice) -> Signal | list[Signal]:
+        if isinstance(index, int):
+            found = self[index : index + 1]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop, _step = index.indices(len(self))
+        result: list[Signal] = []
+        offset = 0
+        for part in self.parts:
+            a, b = max(start - offset, 0), min(stop - offset, part.count)
+            if a < b:
+                result.extend(part.fetch(a, b))
+            offset += part.count
+        return result
+
+
+def _slicer(signals: list[Signal]) -> Callable[[int, int], list[Signal]]:
+    def fetch(a: int, b: int) -> list[Signal]:
+        return signals[a:b]
+
+    return fetch
+
+
+def _parts(coach: Person, now: datetime) -> tuple[list[_Part], Q]:
+    """Per kind: how many signals, and how to fetch a slice of them; and which trajectories have one."""
+    config = settings_for(coach.organization_id)
+    by_kind: dict[Kind, _Part] = {}
+    flagged = Q(pk__in=[])
+    for kind, query, key, source in TRAJECTORY_SOURCES:
+        rows = query(coach, config, now)
+        flagged |= Q(pk__in=rows.values(key))
+
+        def fetch(a: int, b: int, source: Callable[..., Iterable[Signal]] = source) -> list[Signal]:
+            return list(source(coach, config, now, None, (a, b)))
+
+        by_kind[kind] = _Part(kind, rows.count(), fetch)
+    for organisation_source in ORGANISATION_SOURCES:
+        listed = list(organisation_source(coach, config, now))
+        for kind in {signal.kind for signal in listed}:
+            of_kind = [signal for signal in listed if signal.kind is kind]
+            by_kind[kind] = _Part(kind, len(of_kind), _slicer(of_kind))
+    order = [kind for kind in SOURCE_KINDS if kind in by_kind]
+    return [by_kind[kind] for kind in order], flagged
+
+
+# The order of the kinds in the full list: the order of SOURCES.
+SOURCE_KINDS: tuple[Kind, ...] = (
+    SECOND_ASSESSOR,
+    PROBLEM_WAITING,
+    NO_LOOK_BACK,
+    NO_CONVERSATION,
+    LONG_ASSIGNMENT,
+    INACTIVE,
+    OVERDUE,
+    OVER_CAPACITY,
+    INTERVISION_DUE,
+)
+
+
+def signal_list(
+    coach: Person, kind: Kind | None = None, now: datetime | None = None
+) -> tuple[SignalList, list[tuple[Kind, int]]]:
+    """The signals (of one kind, or all) as a list fetched a page at a time, and the count of each kind."""
+    parts, _flagged = _parts(coach, now or timezone.now())
+    found = {part.kind: part.count for part in parts}
+    shown = [part for part in parts if kind is None or part.kind is kind]
+    return SignalList(shown), [(k, found.get(k, 0)) for k in KINDS]
+
+
+@dataclass(frozen=True)
+class SignalSummary:
+    """How many signals of each kind, counted in the database, and which trajectories have one."""
+
+    counts: list[tuple[Kind, int]]
+    flagged: Q  # a condition on Trajectory: has at least one signal
+
+    @property
+    def total(self) -> int:
+        return sum(n for _kind, n in self.counts)
+
+
+def summary_for(coach: Person, now: datetime | None = None) -> SignalSummary:
+    """The counts for the overview with one COUNT per kind, without building thousands of signals."""
+    parts, flagged = _parts(coach, now or timezone.now())
+    found = {part.kind: part.count for part in parts}
+    return SignalSummary(counts=[(kind, found.get(kind, 0)) for kind in KINDS], flagged=flagged)

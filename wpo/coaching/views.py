@@ -89,8 +89,8 @@ def _with_current_assignment(trajectories: QuerySet[Trajectory]) -> Any:
 def overview(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
     form = OverviewFilter(request.GET or None, me=me)
-    report = early_signals.signals_for(me)
-    flagged = report.by_trajectory()
+    # Counted in the database; the signals themselves are built only for the trajectories on this page.
+    summary = early_signals.summary_for(me)
     active = visible_trajectories(me).filter(status=Trajectory.Status.ACTIVE)
     sort = "afdeling"
     if form.is_valid():
@@ -107,7 +107,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         if data["fase"]:
             active = active.filter(phase=data["fase"])
         if data["signaal"]:
-            active = active.filter(pk__in=list(flagged))
+            active = active.filter(summary.flagged)
         sort = data["sorteer"] or sort
     trajectories = _with_current_assignment(active)
     if form.is_valid() and form.cleaned_data["stap"]:
@@ -116,10 +116,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         *SORTS[sort]
     )
     page = Paginator(trajectories, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    shown = list(page.object_list)
+    flagged = early_signals.signals_for(me, only=[t.pk for t in shown]).by_trajectory()
     now = timezone.now()
     rows = []
     previous_group = None
-    for t in page.object_list:
+    for t in shown:
         group = (t.department.name, t.trainer.name if t.trainer else "")
         rows.append(
             {
@@ -155,8 +157,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "total": page.paginator.count,
             "capacity": capacity,
-            "signal_counts": [(kind, n) for kind, n in report.counts() if n],
-            "signal_total": len(report),
+            "signal_counts": [(kind, n) for kind, n in summary.counts if n],
+            "signal_total": summary.total,
             "waiting_for_me": assessments_awaiting_my_judgement(me).count(),
             "filtered": bool(filters),
         },
@@ -166,9 +168,9 @@ def overview(request: HttpRequest) -> HttpResponse:
 @access.role_required(Role.COACH)
 def signals(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
-    report = early_signals.signals_for(me)
     kind = early_signals.KIND_BY_CODE.get(request.GET.get("soort", ""))
-    shown = report.of_kind(kind) if kind else report.signals
+    # Counted in the database; only the signals on this page are fetched.
+    shown, counts = early_signals.signal_list(me, kind)
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(
         request,
@@ -177,8 +179,8 @@ def signals(request: HttpRequest) -> HttpResponse:
             "page": page,
             "page_query": urlencode({"soort": kind.code}) if kind else "",
             "kind": kind,
-            "counts": report.counts(),
-            "total": len(report),
+            "counts": counts,
+            "total": sum(n for _kind, n in counts),
             "config": early_signals.settings_for(me.organization_id),
         },
     )
@@ -209,6 +211,8 @@ def signal_settings(request: HttpRequest) -> HttpResponse:
             saved = form.is_valid()
             if saved:
                 form.save()
+            else:
+                transaction.set_rollback(True)  # a refused form leaves no default row behind
         if saved:
             messages.success(request, _("De grenzen voor signalen zijn bewaard."))
             return redirect("coaching:signals" if me.is_coach else "coaching:signal_settings")

@@ -233,10 +233,14 @@ def check_assignment(data: dict[str, Any], checker: Checker) -> dict[str, Any]:
         "goal": checker.text(data, "goal"),
         "explanation": checker.text(data, "explanation"),
     }
-    if a["subskill"] not in (1, 2):
+    # A wrong value becomes None: the identity (skill, subskill, level) is put in sets further on,
+    # and a list or object there broke the whole check with a TypeError (tests/property).
+    if not isinstance(a["subskill"], int) or a["subskill"] not in (1, 2):
         checker.add("subskill", "moet 1 of 2 zijn")
-    if a["level"] not in LEVELS:
+        a["subskill"] = None
+    if not isinstance(a["level"], str) or a["level"] not in LEVELS:
         checker.add("level", "moet A, B of C zijn")
+        a["level"] = None
     video = data.get("video")
     if not isinstance(video, dict):
         checker.add("video", "ontbreekt (verwacht url en story)")

@@ -146,7 +146,8 @@ class AssignmentForm(forms.Form):
     def clean_questions(self) -> Any:
         try:
             questions = yaml.safe_load(self.cleaned_data["questions"])
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError, RecursionError) as exc:
+            # ValueError: a number of more than 4300 digits; RecursionError: lists nested thousands deep.
             mark = getattr(exc, "problem_mark", None)
             where = _("regel %(n)d") % {"n": mark.line + 1} if mark else _("de tekst")
             raise forms.ValidationError(

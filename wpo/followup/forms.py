@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wpo.lib import ids
 from wpo.orgs.models import Department, Person
 from wpo.trajectories.models import Trajectory
 
@@ -79,7 +80,7 @@ class VisitForm(forms.Form):
         help_text=gettext_lazy("Dit zien de werkplekopleiders van de afdeling ook."),
         error_messages={"required": gettext_lazy("Schrijf kort op waarom je langskomt.")},
     )
-    trainers = forms.ModelMultipleChoiceField(
+    trainers = ids.ModelMultipleChoiceField(
         label=gettext_lazy("Welke werkplekopleiders wil je spreken?"),
         queryset=Person.objects.none(),
         required=False,

@@ -47,13 +47,15 @@ class DepartmentVisit(OrgOwned):
     cancelled_at = models.DateTimeField(_("afgezegd op"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # The invitation's identity in calendar apps; the sequence goes up when the time or length changes.
-    ical_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ical_uid = models.UUIDField(default=uuid.uuid4, editable=False)
     ical_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("afdelingsbezoek")
         verbose_name_plural = _("afdelingsbezoeken")
         ordering = ["planned_at", "pk"]
+        # Unique constraints of tenant tables include the organisation (docs/scaling.md).
+        constraints = [models.UniqueConstraint(fields=["organization", "ical_uid"], name="visit_unique_uid_per_org")]
         indexes = [
             models.Index(fields=["organization", "status", "planned_at"]),
             models.Index(fields=["organization", "department", "status", "held_on"]),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from wpo.lib import ids
 from wpo.orgs import access
 from wpo.orgs.models import Person
 
@@ -114,9 +115,10 @@ def problem_raise(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"urgency": Urgency.NORMAL.value}
     chosen = request.GET.get("traject", "")
     if chosen:
-        if not chosen.isdigit():
+        trajectory_id = ids.parse_id(chosen)
+        if trajectory_id is None:
             raise Http404
-        trajectory = access.get_in_org(trajectories, pk=int(chosen))
+        trajectory = access.get_in_org(trajectories, pk=trajectory_id)
         initial.update(trajectory=trajectory.pk, department=trajectory.department_id)
     elif me.department_id is not None and departments.filter(pk=me.department_id).exists():
         initial["department"] = me.department_id

@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from wpo.lib import ids
 from wpo.orgs import access
 from wpo.orgs.models import Department, Person, Role
 
@@ -136,9 +137,10 @@ def visit_plan(request: HttpRequest) -> HttpResponse:
     if not department_id:
         choose = ChooseDepartmentForm(departments=access.in_org(me, Department).order_by("name"))
         return render(request, "followup/visit_choose_department.html", {"form": choose})
-    if not department_id.isdigit():
+    parsed_id = ids.parse_id(department_id)
+    if parsed_id is None:
         raise Http404
-    department = followup_access.access_department_for_visit(me, int(department_id))
+    department = followup_access.access_department_for_visit(me, parsed_id)
     initial = {"date": _next_workday_in_a_week(timezone.localdate()), "time": "10:00", "duration_minutes": 60}
     form = VisitForm(
         request.POST if request.method == "POST" else None,

@@ -287,7 +287,10 @@ def ask(request: HttpRequest) -> HttpResponse:
     return redirect("learn:home")
 
 
-@access.role_required(Role.PARTICIPANT, Role.TRAINER, Role.COACH, Role.PROJECT_MANAGER, Role.ADMINISTRATOR)
+# Not the project manager or the administrator: they follow trajectories but never hold the
+# conversation where these are played, and a participant's voice is personal data (the
+# administrator's AVG export holds the files when a participant asks for them).
+@access.role_required(Role.PARTICIPANT, Role.TRAINER, Role.COACH)
 def look_back_media(request: HttpRequest, answer_id: int, kind: str) -> FileResponse:
     """A photo or voice note of a look-back answer, only through the access layer."""
     answer_record = trajectory_access.access_look_back_answer(access.person_of(request), answer_id)

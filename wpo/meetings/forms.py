@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from wpo.lib import ids
 from wpo.orgs.models import Department, Person
 
 from . import access, services
@@ -24,7 +25,7 @@ def _person_label(person: Person) -> str:
 
 
 def _people_field(label: StrOrPromise) -> forms.ModelMultipleChoiceField[Person]:
-    return forms.ModelMultipleChoiceField(
+    return ids.ModelMultipleChoiceField(
         label=label, queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -72,7 +73,7 @@ class MeetingForm(forms.Form):
         help_text=_("Pas de agenda aan als je wilt. De genodigden zien hem in de uitnodiging."),
     )
     all_trainers = forms.BooleanField(label=_("Alle werkplekopleiders"), required=False)
-    departments = forms.ModelMultipleChoiceField(
+    departments = ids.ModelMultipleChoiceField(
         label=_("De deelnemers van een afdeling, met hun werkplekopleiders"),
         queryset=Department.objects.none(),
         required=False,

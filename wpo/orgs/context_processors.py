@@ -24,6 +24,7 @@ NAV: tuple[tuple[Role, str, Any], ...] = (
     (Role.ADMINISTRATOR, "orgs:people", _("Mensen")),
     (Role.ADMINISTRATOR, "orgs:departments", _("Afdelingen")),
     (Role.ADMINISTRATOR, "orgs:organization", _("Organisatie")),
+    (Role.ADMINISTRATOR, "audit:log", _("Logboek")),
     (Role.TRAINER, "curriculum:catalogue", _("WPO-opdrachten")),
     (Role.COACH, "curriculum:catalogue", _("WPO-opdrachten")),
     (Role.CONTENT_EDITOR, "curriculum:catalogue", _("WPO-opdrachten")),

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wpo.accounts.models import User
+from wpo.lib import ids
 
 from .models import Department, Person, Role
 
@@ -56,7 +57,7 @@ class PersonForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Iemand kan meer rollen hebben."),
     )
-    trainers = forms.ModelMultipleChoiceField(
+    trainers = ids.ModelMultipleChoiceField(
         label=_("Werkplekopleider(s)"),
         queryset=Person.objects.none(),
         required=False,

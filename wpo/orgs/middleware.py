@@ -8,7 +8,9 @@ from .models import Person
 def _person_for(request: HttpRequest) -> Person | None:
     if not request.user.is_authenticated:
         return None
-    return Person.objects.select_related("organization", "user", "department").filter(user=request.user).first()
+    # The organisation's security policy rides along (wpo/accounts/middleware.py reads it).
+    related = ("organization", "organization__security_policy", "user", "department")
+    return Person.objects.select_related(*related).filter(user=request.user).first()
 
 
 class PersonMiddleware:

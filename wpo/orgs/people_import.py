@@ -96,13 +96,20 @@ def _reader(text: str) -> csv.DictReader[str]:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
     except csv.Error:
         dialect = csv.excel
-    return csv.DictReader(io.StringIO(text), dialect=dialect)
+    # newline="": the csv module reads line ends itself, so a lone "\r" (old Mac export) is one.
+    return csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
 
 
 def preview(organization: Organization, text: str) -> Preview:
     result = Preview()
     reader = _reader(text)
-    headers = {(h or "").strip().lower(): h for h in (reader.fieldnames or [])}
+    try:
+        fieldnames = reader.fieldnames or []
+        raw_rows = list(reader)
+    except csv.Error:
+        result.errors.append(_("Dit bestand kan niet als CSV gelezen worden. Sla het in Excel op als CSV."))
+        return result
+    headers = {(h or "").strip().lower(): h for h in fieldnames}
     mapping: dict[str, str] = {}
     for key, names in COLUMNS.items():
         found = next((headers[n] for n in names if n in headers), None)
@@ -123,7 +130,6 @@ def preview(organization: Organization, text: str) -> Preview:
     }
     org_trainers = {p.employee_number for p in existing.values() if p.is_trainer}
     seen: dict[str, int] = {}
-    raw_rows = list(reader)
     if len(raw_rows) > MAX_ROWS:
         result.errors.append(_("Het bestand heeft meer dan %(max)d regels. Splits het op.") % {"max": MAX_ROWS})
         return result

@@ -10,6 +10,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from wpo.accounts.models import User
+from wpo.audit.history import record_created
 
 from .models import ROLE_FIELDS, Department, Organization, Person, Role, TrainerLink
 
@@ -69,11 +70,12 @@ def _set_trainers(person: Person, trainers: Iterable[Person]) -> None:
             raise ValidationError(_("Kies als werkplekopleider iemand met die rol in deze organisatie."))
     TrainerLink.objects.filter(participant=person).exclude(trainer_id__in=wanted).delete()
     existing = set(TrainerLink.objects.filter(participant=person).values_list("trainer_id", flat=True))
-    TrainerLink.objects.bulk_create(
+    links = TrainerLink.objects.bulk_create(
         TrainerLink(organization_id=person.organization_id, participant=person, trainer=t)
         for pk, t in wanted.items()
         if pk not in existing
     )
+    record_created(links)
 
 
 @transaction.atomic

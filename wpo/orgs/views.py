@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wpo.accounts.services import login_locked_until, login_unlock
+
 from . import access, people_import
 from .forms import DepartmentForm, LogoForm, PeopleImportForm, PersonForm
 from .logo import logo_content_type, organization_logo_remove, organization_logo_set
@@ -120,7 +122,18 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("De gegevens van %(name)s zijn opgeslagen.") % {"name": person.name})
                 return redirect("orgs:people")
-    return render(request, "orgs/person_form.html", {"form": form, "person": person})
+    context = {"form": form, "person": person, "login_locked": login_locked_until(person) is not None}
+    return render(request, "orgs/person_form.html", context)
+
+
+@require_POST
+@admin_only
+def person_unlock(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Lift the password lockout of someone of the administrator's organisation."""
+    person = access.access_person_for_admin(access.person_of(request), person_id)
+    login_unlock(person=person)
+    messages.success(request, _("%(name)s kan weer inloggen met gebruikersnaam en wachtwoord.") % {"name": person.name})
+    return redirect("orgs:person_edit", person_id=person.pk)
 
 
 @admin_only

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
+from wpo.lib.db_router import reads_from_replica
 from wpo.orgs.access import View, in_org, role_required
 from wpo.orgs.models import Department, Organization, Person, Role
 from wpo.trajectories.models import ParticipantAssignment, Trajectory, TrajectorySkill
@@ -23,8 +24,8 @@ def may_read_report(person: Person) -> bool:
 
 
 def report_view(view: View) -> View:
-    """Decorator for every report view (page and exports)."""
-    return role_required(*REPORT_ROLES)(view)
+    """Decorator for every report view (page and exports); their reads go to the replica, if any."""
+    return role_required(*REPORT_ROLES)(reads_from_replica(view))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,13 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from wpo.audit.history import (
+    AuditHistoricalRecords,
+    Kind,
+    about_assignment_participant,
+    about_participant,
+    about_trajectory_participant,
+)
 from wpo.curriculum.models import AssignmentVersion, Level, Skill
 from wpo.lib.uploads import UnguessableName
 from wpo.orgs.models import Department, OrgOwned, Person
@@ -49,13 +56,28 @@ class Trajectory(OrgOwned):
     trainer_sees = models.TextField(_("Ik zie dat …, herken je dat?"), blank=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Denormalised for the coach's "nothing happened for N weeks" signal: the newest step change,
+    # practice or look-back answer, observation or held conversation. Kept up to date in the same
+    # transaction as each of those writes (wpo.trajectories.activity); NULL while nothing happened.
+    last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
     skills = models.ManyToManyField(Skill, through="TrajectorySkill", related_name="+")
+
+    # The start conversation is the participant's own words, not an administrative change.
+    history = AuditHistoricalRecords(
+        kind=Kind.TRAJECTORY,
+        subject=about_participant,
+        excluded_fields=["wish_develop", "wish_learn", "finds_hard", "trainer_sees", "created_at", "last_activity_at"],
+    )
 
     class Meta:
         verbose_name = _("WPO-traject")
         verbose_name_plural = _("WPO-trajecten")
         ordering = ["-starts_on"]
-        indexes = [models.Index(fields=["organization", "status"]), models.Index(fields=["organization", "trainer"])]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            models.Index(fields=["organization", "trainer"]),
+            models.Index(fields=["organization", "status", "last_activity_at"], name="trajectory_org_activity"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant} ({self.starts_on:%d-%m-%Y})"
@@ -71,10 +93,15 @@ class TrajectorySkill(OrgOwned):
     closed_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)
     highest_level = models.CharField(_("hoogst behaalde niveau"), max_length=1, choices=Level.choices, blank=True)
 
+    history = AuditHistoricalRecords(kind=Kind.TRAJECTORY, subject=about_trajectory_participant)
+
     class Meta:
         verbose_name = _("gekozen skill")
         verbose_name_plural = _("gekozen skills")
-        constraints = [models.UniqueConstraint(fields=["trajectory", "skill"], name="trajectory_skill_unique")]
+        # Every unique constraint of a tenant table starts with the organisation (docs/scaling.md).
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "trajectory", "skill"], name="trajectory_skill_unique")
+        ]
 
 
 class Step(models.TextChoices):
@@ -258,7 +285,7 @@ class CoachingConversation(OrgOwned):
     decision = models.TextField(_("besluit"), blank=True)
     # The invitation's identity in calendar apps: the UID never changes, the sequence goes up
     # with every new time or place so that Outlook and Google replace the old event.
-    ical_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ical_uid = models.UUIDField(default=uuid.uuid4, editable=False)
     ical_sequence = models.PositiveIntegerField(default=0, editable=False)
     # Set by the reminder task in the same transaction as the e-mail; a moved conversation clears it.
     reminder_sent_at = models.DateTimeField(_("herinnering verstuurd op"), null=True, blank=True)
@@ -267,6 +294,9 @@ class CoachingConversation(OrgOwned):
         verbose_name = _("begeleidingsgesprek")
         verbose_name_plural = _("begeleidingsgesprekken")
         ordering = ["planned_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "ical_uid"], name="conversation_unique_uid_per_org")
+        ]
 
     def __str__(self) -> str:
         return f"{self.trajectory_id} {self.planned_at:%Y-%m-%d %H:%M}"
@@ -299,7 +329,9 @@ class TrainerCalendarFeed(OrgOwned):
         verbose_name_plural = _("agenda-koppelingen")
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=models.Q(revoked_at__isnull=True), name="calendar_feed_one_active"
+                fields=["organization", "person"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="calendar_feed_one_active",
             ),
         ]
 
@@ -330,6 +362,8 @@ class Assessment(OrgOwned):
     )
     second_note = models.TextField(_("toelichting tweede beoordelaar"), blank=True)
     second_assessed_at = models.DateTimeField(null=True, blank=True)
+
+    history = AuditHistoricalRecords(kind=Kind.ASSESSMENT, subject=about_assignment_participant)
 
     class Meta:
         verbose_name = _("beoordeling")
@@ -365,8 +399,10 @@ class SecondAssessorRequest(OrgOwned):
         Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("gevraagd door")
     )
     requested_at = models.DateTimeField(_("gevraagd op"))
-    assessment = models.OneToOneField(
-        Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="second_assessor_request"
+    # One request per assessment: a foreign key with a unique constraint that includes the organisation
+    # (a OneToOneField's own unique index would not, see docs/scaling.md).
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="second_assessor_requests"
     )
 
     class Meta:
@@ -375,10 +411,11 @@ class SecondAssessorRequest(OrgOwned):
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["participant_assignment"],
+                fields=["organization", "participant_assignment"],
                 condition=models.Q(assessment__isnull=True),
                 name="second_assessor_one_open_request",
             ),
+            models.UniqueConstraint(fields=["organization", "assessment"], name="second_assessor_one_per_assessment"),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wpo.audit.history import record_created
 from wpo.curriculum.models import Assignment, Skill
 from wpo.orgs.models import Department, Person, Role, TrainerLink
 from wpo.orgs.services import person_create
@@ -112,7 +113,7 @@ def trajectory_start(
         finds_hard=finds_hard.strip(),
         trainer_sees=trainer_sees.strip(),
     )
-    TrajectorySkill.objects.bulk_create(
+    chosen_skills = TrajectorySkill.objects.bulk_create(
         TrajectorySkill(
             organization_id=trainer.organization_id,
             trajectory=trajectory,
@@ -122,6 +123,7 @@ def trajectory_start(
         )
         for c in skills
     )
+    record_created(chosen_skills)
     pa = give_assignment(trajectory, version, actor=trainer, note=_("Eerste opdracht, gekozen in het startgesprek."))
     return trajectory, pa
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wpo.curriculum.access import visible_skills
+from wpo.lib import ids
 from wpo.orgs import access
 from wpo.orgs.models import Department, Role
 
@@ -109,8 +110,8 @@ def start(request: HttpRequest) -> HttpResponse:
     skills = list(visible_skills(me))
     initial = {"department": me.department_id}
     chosen_id = request.GET.get("deelnemer", "")
-    if chosen_id.isdigit():
-        initial["participant"] = int(chosen_id)
+    if (chosen_pk := ids.parse_id(chosen_id)) is not None:
+        initial["participant"] = chosen_pk
     form = StartForm(
         request.POST if request.method == "POST" else None,
         initial=initial,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from wpo.lib import ids
 from wpo.lib.uploads import content_type_for
 from wpo.orgs import access
 from wpo.orgs.models import Person
@@ -59,7 +60,7 @@ class ConversationForm(forms.Form):
         required=False,
         empty_label=gettext_lazy("Geen opdracht in het bijzonder"),
     )
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = ids.ModelMultipleChoiceField(
         label=gettext_lazy("Wie doet er nog mee?"),
         queryset=Person.objects.none(),
         required=False,
@@ -161,7 +162,7 @@ def conversation_plan(request: HttpRequest, trajectory_id: int) -> HttpResponse:
         "date": date.today() + timedelta(days=7),
         "time": "10:00",
         "duration_minutes": 30,
-        "participant_assignment": int(chosen) if chosen.isdigit() else (open_ones[0] if open_ones else None),
+        "participant_assignment": ids.parse_id(chosen) or (open_ones[0] if open_ones else None),
     }
     form = _conversation_form(request, me, trajectory, initial=initial)
     if request.method == "POST" and form.is_valid():

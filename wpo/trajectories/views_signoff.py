@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from wpo.curriculum.access import visible_skills
 from wpo.curriculum.models import Assignment, Level
+from wpo.lib import ids
 from wpo.orgs import access
 from wpo.orgs.models import Role
 
@@ -143,7 +144,8 @@ def second_assessor_request(request: HttpRequest, pa_id: int) -> HttpResponse:
     me = access.person_of(request)
     pa = trajectory_access.access_assignment_for_staff(me, pa_id)
     coach_id = request.POST.get("coach", "")
-    coach = trajectory_access.coaches_of(pa.trajectory).filter(pk=coach_id).first() if coach_id.isdigit() else None
+    coach_pk = ids.parse_id(coach_id)
+    coach = trajectory_access.coaches_of(pa.trajectory).filter(pk=coach_pk).first() if coach_pk is not None else None
     if coach is None:
         messages.error(request, _("Kies een coach als tweede beoordelaar."))
         return _back(pa)
@@ -199,7 +201,8 @@ def give_next(request: HttpRequest, pa_id: int) -> HttpResponse:
     pa = trajectory_access.access_assignment_for_staff(me, pa_id)
     raw = request.POST.get("assignment", "")
     curriculum = Assignment.objects.filter(subskill__skill__in=visible_skills(me))
-    assignment = curriculum.filter(pk=raw).first() if raw.isdigit() else None
+    assignment_pk = ids.parse_id(raw)
+    assignment = curriculum.filter(pk=assignment_pk).first() if assignment_pk is not None else None
     if assignment is None:
         messages.error(request, _("Kies de volgende opdracht."))
         return _back(pa)
@@ -249,7 +252,7 @@ def trajectory_close(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         raw = request.POST.get("expected_open", "")
-        expected_open = {int(part) for part in raw.split(",") if part.isdigit()}
+        expected_open = set(ids.parse_ids(raw))
         try:
             signoff.trajectory_close(
                 trajectory, actor=me, stop_reason=form.cleaned_data["stop_reason"], expected_open=expected_open
@@ -289,7 +292,7 @@ def trajectory_stop(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     form = StopTrajectoryForm(request.POST)
     if form.is_valid():
         raw = request.POST.get("expected_open", "")
-        expected_open = {int(part) for part in raw.split(",") if part.isdigit()}
+        expected_open = set(ids.parse_ids(raw))
         try:
             signoff.trajectory_stop(
                 trajectory, actor=me, reason=form.cleaned_data["reason"], expected_open=expected_open

@@ -1,0 +1,87 @@
+"""The benchmark's instrument at a tiny scale: sane generated data, and key pages whose number of
+queries does not grow with the data (the timings belong to ``make bench``, never to a test)."""
+
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from wpo.bench.generate import generate, plan
+from wpo.bench.measure import query_count
+from wpo.bench.pages import key_pages
+from wpo.certificates.models import Certificate
+from wpo.orgs.models import Organization, Person
+from wpo.trajectories.models import (
+    Assessment,
+    ParticipantAssignment,
+    PracticeAnswer,
+    Step,
+    StepChange,
+    Trajectory,
+    TrajectorySkill,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_generated_data_is_sane_and_key_pages_run_the_same_queries_at_two_sizes() -> None:
+    call_command("load_curriculum", verbosity=0)
+    null = open("/dev/null", "w")  # noqa: SIM115 - the progress bar, not wanted in test output
+    p = plan(0, seed=1, organizations=2, participants=120)
+    result = generate(0, seed=1, organizations=2, participants=120, stream=null)
+    connection.check_constraints()  # every foreign key points at a row that exists
+
+    assert Organization.objects.count() == 2
+    participants = Person.objects.filter(is_participant=True)
+    assert participants.count() == p.participants == 120
+    assert result.rows["orgs_person"] > 120  # and staff: trainers, coaches, a PM and an admin per organisation
+    for flag in ("is_trainer", "is_coach", "is_project_manager", "is_administrator"):
+        assert Person.objects.filter(**{flag: True}).values("organization").distinct().count() == 2, flag
+
+    # Everyone has a trajectory, about one in ten an earlier one too.
+    per_person = Counter(Trajectory.objects.values_list("participant_id", flat=True))
+    assert set(per_person) == set(participants.values_list("pk", flat=True))
+    assert 0 < sum(1 for n in per_person.values() if n == 2) < 40
+    running = Trajectory.objects.filter(status=Trajectory.Status.ACTIVE)
+    assert running.filter(organization_id=result.big_organization_id).count() == p.running[0]
+
+    # Most trajectories have 1–3 skills; some a long history.
+    skills = Counter(TrajectorySkill.objects.values("trajectory").annotate(n=Count("pk")).values_list("n", flat=True))
+    few = sum(v for n, v in skills.items() if n <= 3)
+    assert few / sum(skills.values()) > 0.75 and any(n > 3 for n in skills)
+
+    # Each assignment has its history; achieved ones their assessment; answers and certificates exist.
+    assert StepChange.objects.count() > 3 * ParticipantAssignment.objects.count()
+    achieved = ParticipantAssignment.objects.filter(step=Step.ACHIEVED)
+    assert achieved.exists() and not achieved.filter(assessments__isnull=True).exists()
+    assert not achieved.filter(history__isnull=True).exists()
+    assert PracticeAnswer.objects.exists() and Assessment.objects.exists()
+    assert Certificate.objects.filter(trajectory__status=Trajectory.Status.CLOSED).exists()
+    assert not Certificate.objects.exclude(trajectory__status=Trajectory.Status.CLOSED).exists()
+    # The newest activity is kept on the trajectory, as the app's own writes keep it.
+    assert not running.filter(assignments__history__isnull=False, last_activity_at__isnull=True).exists()
+
+    # The same pages at four times the size: the same number of queries.
+    small = result
+    at_small = {page.key: query_count(page) for page in key_pages(small.big_organization_id)}
+    large = generate(0, seed=2, organizations=2, participants=480, stream=null)
+    big = large.big_organization_id
+    assert (
+        Trajectory.objects.filter(organization_id=big, status="active").count()
+        == 4 * Trajectory.objects.filter(organization_id=small.big_organization_id, status="active").count()
+    )
+    at_large = {page.key: query_count(page) for page in key_pages(big)}
+    assert at_large == at_small
+
+
+def test_healthz_answers_ok_without_the_database(client: Client) -> None:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok"
+    assert response["Content-Type"].startswith("text/plain")
+    assert len(ctx.captured_queries) == 0
+    assert client.post("/healthz").status_code == 405

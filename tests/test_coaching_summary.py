@@ -1,0 +1,47 @@
+"""The coach overview counts signals in the database and builds them only for the page shown:
+the counts, the "only with a signal" filter and the badges agree with the full list of signals."""
+
+import pytest
+from django.test import Client
+
+from wpo.coaching import early_signals
+from wpo.trajectories.models import Trajectory
+
+from .conftest import login
+from .factories import World
+from .test_coaching_scale import generate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_summary_and_page_signals_agree_with_the_full_report(client: Client, world: World) -> None:
+    generate(world, 120)
+    full = early_signals.signals_for(world.coach)
+    summary = early_signals.summary_for(world.coach)
+    assert summary.counts == full.counts() and summary.total == len(full) > 0
+    flagged = set(Trajectory.objects.filter(summary.flagged).values_list("pk", flat=True))
+    assert flagged == set(full.by_trajectory())
+    some = sorted(flagged)[:7]
+    page = early_signals.signals_for(world.coach, only=some).by_trajectory()
+    assert {pk: [s.kind for s in found] for pk, found in page.items()} == {
+        pk: [s.kind for s in full.by_trajectory()[pk]] for pk in some
+    }
+    login(client, world.coach)
+    html = client.get("/coach/?signaal=ja").content.decode()
+    assert f"{len(flagged)} trajecten" in html
+
+
+def test_the_signal_list_fetched_page_by_page_is_the_full_list_in_order(world: World) -> None:
+    generate(world, 150)
+    full = early_signals.signals_for(world.coach)
+
+    def key(s: early_signals.Signal) -> tuple[str, int | None, str, str]:
+        return (s.kind.code, s.trajectory_id, str(s.reason), str(s.url))
+
+    shown, counts = early_signals.signal_list(world.coach)
+    assert counts == full.counts() and len(shown) == len(full)
+    pages = [signal for start in range(0, len(shown), 37) for signal in shown[start : start + 37]]
+    assert [key(s) for s in pages] == [key(s) for s in full.signals]
+    assert key(shown[5]) == key(full.signals[5])
+    only, _counts = early_signals.signal_list(world.coach, early_signals.INACTIVE)
+    assert [key(s) for s in only[0:1000]] == [key(s) for s in full.of_kind(early_signals.INACTIVE)]

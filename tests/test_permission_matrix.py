@@ -1,0 +1,272 @@
+"""Who may do what: docs/permissions.md holds the table, and this module tries every cell through HTTP.
+
+The table is the single source. Each row is one action (a URL name and an HTTP method); each
+column is one role. For every cell this module logs in as someone who holds exactly that one
+role in organisation A, with the links a real person in that role would have (the werkplekopleider
+trains the participant, is invited to the meeting, raised the problem), and asks for the URL:
+
+- ``✓``  allowed: the view runs (2xx, a redirect somewhere other than the login page, or a form
+  shown again for a POST without data).
+- ``◐``  only their own or linked objects: allowed as above for the linked person, refused for a
+  second person of the same role and organisation without those links.
+- ``✗``  refused: 403 or 404, or for someone not logged in a redirect to the login page.
+
+A URL of the project that is missing from the table fails the test by name, so the table cannot
+fall behind the code; a method the table leaves out for a URL must be refused for everyone.
+"""
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+
+from wpo.orgs.models import Person, Role
+
+from .factories import World, make_certificate, make_person
+from .test_tenant_isolation import JPEG, OBJECT_OF_ORG_A, _media_in_tmp, walk  # noqa: F401 (a fixture)
+
+TABLE = Path(__file__).resolve().parents[1] / "docs" / "permissions.md"
+ANONYMOUS = "anoniem"
+# Column heading -> the role a person in that column holds (None: not logged in).
+COLUMNS: dict[str, Role | None] = {
+    ANONYMOUS: None,
+    "deelnemer": Role.PARTICIPANT,
+    "werkplekopleider": Role.TRAINER,
+    "coach": Role.COACH,
+    "projectmanager": Role.PROJECT_MANAGER,
+    "beheerder": Role.ADMINISTRATOR,
+    "redacteur": Role.CONTENT_EDITOR,
+}
+ALLOWED, OWN, DENIED = "✓", "◐", "✗"
+MARKS = {ALLOWED, OWN, DENIED}
+METHODS = ("GET", "POST")
+
+
+# The table ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    method: str
+    cells: dict[str, str]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.name}"
+
+
+def parse_table(text: str) -> list[Row]:
+    """The rows of the first Markdown table whose heading starts with ``| URL-naam | methode |``."""
+    rows: list[Row] = []
+    header: list[str] | None = None
+    for line in text.splitlines():
+        if not line.startswith("|"):
+            if header is not None and rows:
+                break
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if header is None:
+            if cells[:2] == ["URL-naam", "methode"]:
+                header = cells
+                assert set(header[3:]) == set(COLUMNS), f"columns {header[3:]} are not {list(COLUMNS)}"
+            continue
+        if set(cells[0]) <= {"-", ":"}:
+            continue
+        name = cells[0].strip("`")
+        method = cells[1].upper()
+        marks = dict(zip(header[3:], cells[3:], strict=True))
+        assert method in METHODS, f"{name}: unknown method {method!r}"
+        assert set(marks.values()) <= MARKS, f"{method} {name}: a cell is not one of {sorted(MARKS)}"
+        assert marks[ANONYMOUS] != OWN, f"{method} {name}: someone not logged in owns nothing"
+        rows.append(Row(name, method, marks))
+    assert header is not None, f"no permission table in {TABLE}"
+    return rows
+
+
+def table_rows() -> list[Row]:
+    return parse_table(TABLE.read_text(encoding="utf-8"))
+
+
+def project_urls() -> dict[str, list[str]]:
+    """Every named URL of the project (Django's admin left out, as in the tenant test) -> its arguments."""
+    return {name: sorted(p.pattern.converters) for name, p in walk()}
+
+
+# The world each cell is tried in ------------------------------------------------------------------
+
+# URL arguments whose meaning depends on the URL: the bearer token of a login card or a calendar feed.
+TOKEN_OF: dict[str, Callable[[World], str]] = {
+    "accounts:card_login": lambda w: _card_token(w),
+    "trajectories:calendar_feed_ics": lambda w: _feed_token(w),
+}
+EXTRA_OBJECTS: dict[str, Callable[[World], object]] = {
+    "code": lambda w: make_certificate(w).display_code,
+    "org_slug": lambda w: w.org.slug,
+}
+
+
+def _card_token(w: World) -> str:
+    from wpo.accounts.services import login_card_issue
+
+    return login_card_issue(participant=w.participant, issued_by=w.administrator).token
+
+
+def _feed_token(w: World) -> str:
+    from wpo.trajectories.conversations import calendar_feed_create
+
+    return calendar_feed_create(person=w.trainer).token
+
+
+def _org_logo(w: World) -> None:
+    from django.core.files.base import ContentFile
+
+    w.org.logo.save("logo.jpg", ContentFile(JPEG))
+
+
+# What a URL without arguments needs to exist before it can answer with more than 404.
+PREPARE: dict[str, Callable[[World], None]] = {"orgs:organization_logo": _org_logo}
+# Where leaving is the point: the login page is the right place to end up.
+ENDS_AT_LOGIN = {"accounts:logout"}
+
+
+def url_for(name: str, args: list[str], world: World) -> str:
+    if name in PREPARE:
+        PREPARE[name](world)
+    kwargs: dict[str, Any] = {}
+    for arg in args:
+        if arg == "token":
+            kwargs[arg] = TOKEN_OF[name](world)
+        elif arg in OBJECT_OF_ORG_A:
+            kwargs[arg] = OBJECT_OF_ORG_A[arg](world)
+        else:
+            kwargs[arg] = EXTRA_OBJECTS[arg](world)
+    return reverse(name, kwargs=kwargs)
+
+
+def unlinked(world: World, role: Role) -> Person:
+    """Someone of organisation A with the role but none of the links: no department, no trainees,
+    invited to nothing, raised nothing."""
+    return make_person(world.org, [role])
+
+
+def outcome(response: HttpResponse, anonymous: bool, name: str = "") -> str:
+    """``allowed``, ``denied``, or what went wrong."""
+    status = response.status_code
+    if status >= 500:
+        return f"server error {status}"
+    if status == 405:
+        return "method not allowed"
+    if status in (403, 404):
+        return "denied"
+    if 300 <= status < 400:
+        to_login = reverse("accounts:login") in response.get("Location", "")
+        if to_login and name not in ENDS_AT_LOGIN:
+            return "denied" if anonymous else "redirect to login while logged in"
+        return "allowed"
+    return "allowed"
+
+
+def request(client: Client, method: str, url: str) -> HttpResponse:
+    if method == "GET":
+        return client.get(url)  # type: ignore[return-value]
+    return client.post(url, {})  # type: ignore[return-value]
+
+
+def try_cell(name: str, args: list[str], method: str, world: World, person: Person | None) -> str:
+    """What happens when ``person`` (None: not logged in) does ``method`` on the URL; nothing it
+    changes outlives the call."""
+    with transaction.atomic():
+        url = url_for(name, args, world)
+        client = Client()
+        if person is not None:
+            client.force_login(person.user)
+        result = outcome(request(client, method, url), anonymous=person is None, name=name)
+        transaction.set_rollback(True)
+    return result
+
+
+def cell_failures(row: Row, args: list[str], world: World) -> Iterator[str]:
+    for column, mark in row.cells.items():
+        role = COLUMNS[column]
+        person = None if role is None else world.by_role(role)
+        got = try_cell(row.name, args, row.method, world, person)
+        want = "denied" if mark == DENIED else "allowed"
+        if got != want:
+            yield f"{row} as {column}: table says {mark}, got {got}"
+        if mark == OWN and role is not None:
+            got = try_cell(row.name, args, row.method, world, unlinked(world, role))
+            if got != "denied":
+                yield f"{row} as {column} without links: table says {OWN}, got {got}"
+
+
+# The tests ----------------------------------------------------------------------------------------
+
+
+def test_the_table_names_every_url_of_the_project() -> None:
+    named = {row.name for row in table_rows()}
+    missing = sorted(set(project_urls()) - named)
+    assert not missing, f"add these URL names to {TABLE.name}: {', '.join(missing)}"
+
+
+def test_the_table_names_only_urls_that_exist() -> None:
+    gone = sorted({row.name for row in table_rows()} - set(project_urls()))
+    assert not gone, f"{TABLE.name} names URLs that no longer exist: {', '.join(gone)}"
+
+
+def test_each_action_is_in_the_table_once() -> None:
+    seen = [(row.name, row.method) for row in table_rows()]
+    twice = sorted({f"{m} {n}" for n, m in seen if seen.count((n, m)) > 1})
+    assert not twice, f"in {TABLE.name} more than once: {twice}"
+
+
+def _rows_by_name() -> dict[str, list[Row]]:
+    by_name: dict[str, list[Row]] = {}
+    for row in table_rows():
+        by_name.setdefault(row.name, []).append(row)
+    return by_name
+
+
+@pytest.mark.parametrize("name", _rows_by_name())
+def test_the_code_does_what_the_table_says(name: str, world: World) -> None:
+    args = project_urls().get(name)
+    if args is None:
+        pytest.skip("the URL no longer exists (the test above says so)")
+    rows = _rows_by_name()[name]
+    failures = [f for row in rows for f in cell_failures(row, args, world)]
+    # A method the table leaves out must be refused for everyone, so a view cannot start taking
+    # a POST (or a GET) without the table saying who may.
+    for method in set(METHODS) - {row.method for row in rows}:
+        for column, role in COLUMNS.items():
+            got = try_cell(name, args, method, world, None if role is None else world.by_role(role))
+            if got == "allowed" or got.startswith("server error"):
+                failures.append(f"{method} {name} as {column}: not in the table, got {got}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.skipif(not os.environ.get("WPO_PERMISSION_PROBE"), reason="a helper for filling the table, not a check")
+def test_print_rows_for_urls_missing_from_the_table(world: World) -> None:
+    """``WPO_PERMISSION_PROBE=1 pytest tests/test_permission_matrix.py -k missing -s`` prints a row of
+    what the code does today for every URL the table lacks. Read each row before you paste it: the
+    table must say what should happen, and a surprise in it is a question for the code."""
+    named = {row.name for row in table_rows()}
+    for name, args in sorted(project_urls().items()):
+        if name in named:
+            continue
+        for method in METHODS:
+            marks = []
+            for role in COLUMNS.values():
+                linked = try_cell(name, args, method, world, None if role is None else world.by_role(role))
+                if role is None or linked != "allowed":
+                    marks.append({"allowed": ALLOWED, "denied": DENIED}.get(linked, f"?{linked}"))
+                    continue
+                alone = try_cell(name, args, method, world, unlinked(world, role))
+                marks.append(ALLOWED if alone == "allowed" else OWN)
+            if any(m != "?method not allowed" for m in marks):
+                print(f"| `{name}` | {method} | ? | " + " | ".join(marks) + " |")

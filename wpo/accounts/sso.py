@@ -1,0 +1,259 @@
+"""Single sign-on per organisation through OpenID Connect (for example Microsoft Entra ID).
+
+The authorization code flow with PKCE (S256), ``state`` and ``nonce``, through authlib's requests
+client; the ID token is checked with joserfc: signature against the provider's published keys
+(JWKS), ``iss``, ``aud``, ``exp``, ``iat``, ``nonce``. The person logged in is an existing, active
+person of the provider's own organisation whose e-mail address, employee number or username
+equals the configured claim; nobody is created. The identity provider is trusted to have done
+its own second factor, so a session started this way counts as two-factor verified.
+"""
+
+import base64
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import requests
+from authlib.integrations.requests_client import OAuth2Session
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.urls import reverse
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from wpo.orgs.models import Person
+
+from .models import OidcProvider
+
+DISCOVERY_PATH = "/.well-known/openid-configuration"
+HTTP_TIMEOUT = 10
+CACHE_SECONDS = 60 * 60
+PENDING_KEY = "sso_pending"
+PENDING_MAX_AGE = 10 * 60
+CLOCK_LEEWAY = 60
+ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256"]
+SCOPE = "openid email profile"
+
+
+class SsoError(Exception):
+    """Single sign-on did not work. ``reason`` is for the log and the tests, never shown as such."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# The client secret, encrypted at rest -------------------------------------------------------
+
+
+def _fernet(secret_key: str) -> Fernet:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"wpo oidc client secret")
+    return Fernet(base64.urlsafe_b64encode(hkdf.derive(secret_key.encode("utf-8"))))
+
+
+def encrypt_secret(value: str) -> str:
+    return _fernet(settings.SECRET_KEY).encrypt(value.encode("utf-8")).decode("ascii") if value else ""
+
+
+def decrypt_secret(value: str) -> str:
+    """The client secret; after a SECRET_KEY rotation the old key in SECRET_KEY_FALLBACKS still opens it."""
+    if not value:
+        return ""
+    for key in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:
+        try:
+            return _fernet(key).decrypt(value.encode("ascii")).decode("utf-8")
+        except InvalidToken:
+            continue
+    raise SsoError("client secret cannot be decrypted (SECRET_KEY changed?)")
+
+
+# Finding the provider -----------------------------------------------------------------------
+
+
+def provider_for_login(typed: str) -> OidcProvider | None:
+    """The enabled provider of the organisation someone typed: its short name, its name, or an
+    e-mail address (or bare domain) of one of its e-mail domains. Public: nobody is logged in yet."""
+    text = typed.strip().lower()
+    if not text or len(text) > 254:
+        return None
+    enabled = OidcProvider.objects.filter(enabled=True).select_related("organization")
+    by_name = [p for p in enabled if text in (p.organization.slug.lower(), p.organization.name.lower())]
+    if by_name:
+        return by_name[0]
+    domain = text.rsplit("@", 1)[-1]
+    by_domain = [p for p in enabled if domain in p.domains()]
+    return by_domain[0] if len(by_domain) == 1 else None
+
+
+def provider_for_callback(org_slug: str) -> OidcProvider | None:
+    return OidcProvider.objects.filter(enabled=True, organization__slug=org_slug).select_related("organization").first()
+
+
+# Talking to the identity provider ------------------------------------------------------------
+
+
+def _cache_key(kind: str, url: str) -> str:
+    return f"wpo-oidc-{kind}-{hashlib.sha256(url.encode('utf-8')).hexdigest()}"
+
+
+def _get_json(url: str) -> dict[str, Any]:
+    if urlparse(url).scheme not in ("https", "http"):
+        raise SsoError(f"not a web address: {url}")
+    try:
+        response = requests.get(url, timeout=HTTP_TIMEOUT)
+        response.raise_for_status()
+        data = response.json()
+    except (requests.RequestException, ValueError) as exc:
+        raise SsoError(f"cannot read {url}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise SsoError(f"not a JSON object: {url}")
+    return data
+
+
+def discovery(provider: OidcProvider, *, refresh: bool = False) -> dict[str, Any]:
+    issuer = provider.issuer.rstrip("/")
+    key = _cache_key("meta", issuer)
+    meta: dict[str, Any] | None = None if refresh else cache.get(key)
+    if meta is None:
+        meta = _get_json(issuer + DISCOVERY_PATH)
+        if str(meta.get("issuer", "")).rstrip("/") != issuer:
+            raise SsoError("the discovery document names another issuer")
+        for field in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
+            if not isinstance(meta.get(field), str):
+                raise SsoError(f"discovery document without {field}")
+        cache.set(key, meta, CACHE_SECONDS)
+    return meta
+
+
+def _key_set(meta: dict[str, Any], *, refresh: bool) -> KeySet:
+    key = _cache_key("jwks", meta["jwks_uri"])
+    jwks: dict[str, Any] | None = None if refresh else cache.get(key)
+    if jwks is None:
+        jwks = _get_json(meta["jwks_uri"])
+        cache.set(key, jwks, CACHE_SECONDS)
+    try:
+        return KeySet.import_key_set(jwks)  # type: ignore[arg-type]
+    except (JoseError, ValueError, KeyError, TypeError) as exc:
+        raise SsoError(f"unusable JWKS: {exc}") from exc
+
+
+def redirect_uri(provider: OidcProvider) -> str:
+    """The callback address to register at the identity provider (SITE_URL, so it never depends on proxies)."""
+    return settings.SITE_URL + reverse("accounts:sso_callback", kwargs={"org_slug": provider.organization.slug})
+
+
+def start(request: HttpRequest, provider: OidcProvider, *, next_url: str = "") -> str:
+    """Remember state, nonce and the PKCE verifier in the session; the address of the provider's login page."""
+    meta = discovery(provider)
+    state, nonce, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(32), secrets.token_urlsafe(48)
+    client = OAuth2Session(
+        provider.client_id, scope=SCOPE, redirect_uri=redirect_uri(provider), code_challenge_method="S256"
+    )
+    url, _state = client.create_authorization_url(
+        meta["authorization_endpoint"], state=state, code_verifier=verifier, nonce=nonce
+    )
+    request.session[PENDING_KEY] = {
+        "provider": provider.pk,
+        "state": state,
+        "nonce": nonce,
+        "verifier": verifier,
+        "since": int(time.time()),
+        "next": next_url,
+    }
+    return str(url)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    person: Person | None
+    next_url: str
+    claims: dict[str, Any]
+
+
+def validate_id_token(id_token: str, *, provider: OidcProvider, meta: dict[str, Any], nonce: str) -> dict[str, Any]:
+    """The ID token's claims after checking signature, issuer, audience, expiry and nonce."""
+    token = None
+    for refresh in (False, True):  # a key the cache does not know yet: the provider may have rotated keys
+        try:
+            token = jwt.decode(id_token, _key_set(meta, refresh=refresh), algorithms=ALGORITHMS)
+            break
+        except JoseError as exc:
+            if refresh:
+                raise SsoError(f"ID token signature: {exc}") from exc
+        except ValueError as exc:
+            raise SsoError(f"ID token unreadable: {exc}") from exc
+    assert token is not None
+    registry = jwt.JWTClaimsRegistry(
+        leeway=CLOCK_LEEWAY,
+        iss={"essential": True, "value": meta["issuer"]},
+        aud={"essential": True, "value": provider.client_id},
+        exp={"essential": True},
+        iat={"essential": True},
+        sub={"essential": True},
+        nonce={"essential": True, "value": nonce},
+    )
+    try:
+        registry.validate(token.claims)
+    except JoseError as exc:
+        raise SsoError(f"ID token claims: {exc}") from exc
+    audience = token.claims.get("aud")
+    if isinstance(audience, list) and len(audience) > 1 and token.claims.get("azp") != provider.client_id:
+        raise SsoError("ID token for several audiences without our azp")
+    return dict(token.claims)
+
+
+def finish(request: HttpRequest, provider: OidcProvider) -> Outcome:
+    """Check the provider's answer and find the person it names. Raises ``SsoError`` on anything wrong."""
+    pending = request.session.pop(PENDING_KEY, None)
+    if not isinstance(pending, dict) or pending.get("provider") != provider.pk:
+        raise SsoError("no login started for this organisation in this browser")
+    if int(time.time()) - int(pending.get("since", 0)) > PENDING_MAX_AGE:
+        raise SsoError("login started too long ago")
+    if not secrets.compare_digest(str(request.GET.get("state", "")), str(pending["state"])):
+        raise SsoError("state does not match")
+    if request.GET.get("error"):
+        raise SsoError(f"provider says: {request.GET.get('error')}")
+    code = request.GET.get("code", "")
+    if not code:
+        raise SsoError("no code")
+    meta = discovery(provider)
+    client = OAuth2Session(
+        provider.client_id,
+        decrypt_secret(provider.client_secret_encrypted),
+        redirect_uri=redirect_uri(provider),
+        code_challenge_method="S256",
+    )
+    try:
+        tokens = client.fetch_token(
+            meta["token_endpoint"],
+            grant_type="authorization_code",
+            code=code,
+            code_verifier=pending["verifier"],
+            timeout=HTTP_TIMEOUT,
+        )
+    except Exception as exc:  # authlib raises its own errors and requests' ones
+        raise SsoError(f"token endpoint: {exc}") from exc
+    id_token = tokens.get("id_token")
+    if not isinstance(id_token, str):
+        raise SsoError("no ID token")
+    claims = validate_id_token(id_token, provider=provider, meta=meta, nonce=str(pending["nonce"]))
+    return Outcome(person=_match(provider, claims), next_url=str(pending.get("next", "")), claims=claims)
+
+
+def _match(provider: OidcProvider, claims: dict[str, Any]) -> Person | None:
+    from .access import person_for_sso
+
+    value = claims.get(provider.claim)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if provider.claim == "email" and claims.get("email_verified") is False:
+        return None
+    return person_for_sso(provider, value.strip())

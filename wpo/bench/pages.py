@@ -1,0 +1,127 @@
+"""The key pages the benchmark measures, and who opens them, chosen from the generated data.
+
+Everything is picked in the big organisation (the one with ~2,000 running trajectories at full
+scale), always by the same rule, so that two runs at different sizes measure the same pages.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q
+
+from wpo.certificates.models import Certificate
+from wpo.orgs.models import Person
+from wpo.trajectories.models import CoachingConversation, ParticipantAssignment, Step, Trajectory
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    title: str
+    person: Person
+    path: str
+    # A POST sends this form; a GET sends nothing.
+    data: dict[str, Any] | None
+    target_ms: float
+    group: str
+    # PDF and xlsx are slow by nature: fewer iterations.
+    heavy: bool = False
+    # Timed requests go to these paths in turn (each a first request), not to ``path`` again.
+    variants: tuple[str, ...] = ()
+
+
+def key_pages(organization_id: int, variants: int = 30) -> list[Page]:
+    participant, pa, number = _practising_participant(organization_id)
+    trainer = (
+        Person.objects.filter(organization_id=organization_id, is_trainer=True)
+        .annotate(n=Count("trained_trajectories", filter=Q(trained_trajectories__status=Trajectory.Status.ACTIVE)))
+        .order_by("-n", "pk")
+        .first()
+    )
+    coach = Person.objects.filter(organization_id=organization_id, is_coach=True).order_by("pk").first()
+    pm = Person.objects.filter(organization_id=organization_id, is_project_manager=True).order_by("pk").first()
+    assert trainer and coach and pm, "the generated organisation lacks a trainer, coach or project manager"
+    conversation = (
+        CoachingConversation.objects.filter(
+            organization_id=organization_id, trajectory__trainer=trainer, held_at__isnull=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    assert conversation, "the trainer has no planned conversation"
+    certificates = list(
+        Certificate.objects.filter(organization_id=organization_id, kind=Certificate.Kind.TRAJECTORY)
+        .order_by("pk")
+        .values_list("pk", flat=True)[: variants + 1]
+    )
+    assert certificates, "the organisation has no certificate"
+    certificate_path = f"/certificaten/{certificates[0]}/pdf/"
+    return [
+        Page("participant_home", "Deelnemer: start", participant, "/deelnemer/", None, 20, "participant"),
+        Page(
+            "practice_answer",
+            "Deelnemer: oefenvraag beantwoorden (POST)",
+            participant,
+            f"/deelnemer/opdracht/{pa.pk}/vraag/{number}/",
+            {"answer": "0"},
+            20,
+            "participant",
+        ),
+        Page("trainer_list", "Werkplekopleider: mijn deelnemers", trainer, "/opleider/", None, 50, "trainer"),
+        Page(
+            "conversation",
+            "Werkplekopleider: begeleidingsgesprek",
+            trainer,
+            f"/opleider/gesprekken/{conversation.pk}/",
+            None,
+            50,
+            "trainer",
+        ),
+        Page("coach_overview", "Coach: overzicht", coach, "/coach/", None, 50, "coach"),
+        Page("report", "Projectmanager: rapportage", pm, "/rapportage/", None, 200, "report"),
+        # A certificate's PDF is rendered once and then cached: the first download of each of
+        # ``variants`` certificates is timed, and repeated downloads of one separately.
+        Page(
+            "certificate_pdf",
+            "Certificaat (PDF, eerste keer)",
+            pm,
+            certificate_path,
+            None,
+            150,
+            "pdf",
+            heavy=True,
+            variants=tuple(f"/certificaten/{pk}/pdf/" for pk in certificates[1:]),
+        ),
+        Page("certificate_pdf_again", "Certificaat (PDF, opnieuw)", pm, certificate_path, None, 150, "pdf", heavy=True),
+        Page(
+            "report_xlsx",
+            "Rapportage-export (xlsx, alles)",
+            pm,
+            "/rapportage/rapportage.xlsx?periode=alles",
+            None,
+            0,
+            "export",
+            heavy=True,
+        ),
+    ]
+
+
+def _practising_participant(organization_id: int) -> tuple[Person, ParticipantAssignment, int]:
+    """A participant of a running trajectory with an assignment in the practice step.
+
+    The question answered is the first that is not an ordering question (that one takes a list).
+    """
+    candidates = (
+        ParticipantAssignment.objects.filter(
+            organization_id=organization_id,
+            step=Step.PRACTISING,
+            trajectory__status=Trajectory.Status.ACTIVE,
+        )
+        .select_related("trajectory__participant__user", "version")
+        .order_by("pk")
+    )
+    for pa in candidates[:50]:
+        for number, question in enumerate(pa.version.content.get("questions", []), start=1):
+            if question.get("kind") != "order" and question.get("options"):
+                return pa.trajectory.participant, pa, number
+    raise AssertionError("no participant in the practice step")

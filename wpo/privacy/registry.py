@@ -1,0 +1,91 @@
+"""Every reference to a person (or to a trajectory or assignment of a person), and what privacy does with it.
+
+``tests/test_privacy.py`` compares these tables with the models Django knows: a new foreign key
+to ``Person``, ``User``, ``Trajectory`` or ``ParticipantAssignment`` fails that test until it is
+listed here, so the export (right of access) and the anonymisation cannot silently miss a new
+kind of data.
+
+``ABOUT_THE_PERSON`` names the section of the export (``wpo.privacy.export``) that holds the rows;
+the anonymisation (``wpo.privacy.services``) handles the same rows. ``DONE_BY_THE_PERSON`` are rows
+where the person acted on someone else's record (a trainer's observation, an administrator's
+import): the export counts them per kind under the Dutch description given here, the
+anonymisation leaves them (the actor's name comes from the anonymised account). The history
+tables of django-simple-history are handled by ``wpo.audit.services.scrub_person_history`` and
+exported in the ``audit`` section.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+ABOUT_THE_PERSON: dict[str, str] = {
+    # The person and their account.
+    "orgs.Person.user": "account",
+    "accounts.SecurityEvent.person": "security_events",
+    "accounts.TwoFactorFailure.user": "two_factor",
+    "otp_totp.TOTPDevice.user": "two_factor",
+    "otp_static.StaticDevice.user": "two_factor",
+    "orgs.Person.trainers": "trainers",
+    "orgs.TrainerLink.participant": "trainers",
+    "orgs.TrainerLink.trainer": "trainees",
+    "accounts.LoginCard.person": "login_cards",
+    "trajectories.TrainerCalendarFeed.person": "calendar_feeds",
+    "meetings.MeetingAttendance.person": "meetings",
+    "meetings.Meeting.invitees": "meetings",
+    "privacy.Anonymisation.person": "anonymisation",
+    # Trajectories and everything in them.
+    "trajectories.Trajectory.participant": "trajectories",
+    "trajectories.TrajectorySkill.trajectory": "trajectories.skills",
+    "trajectories.ParticipantAssignment.trajectory": "trajectories.assignments",
+    "trajectories.ParticipantQuestion.trajectory": "trajectories.questions",
+    "trajectories.CoachingConversation.trajectory": "trajectories.conversations",
+    "trajectories.CoachingConversation.participant_assignment": "trajectories.conversations",
+    "certificates.Certificate.participant": "trajectories.certificates",
+    "certificates.Certificate.trajectory": "trajectories.certificates",
+    "followup.Problem.trajectory": "trajectories.problems",
+    "trajectories.StepChange.participant_assignment": "trajectories.assignments.history",
+    "trajectories.PracticeAnswer.participant_assignment": "trajectories.assignments.practice_answers",
+    "trajectories.LookBackAnswer.participant_assignment": "trajectories.assignments.look_back_answers",
+    "trajectories.Observation.participant_assignment": "trajectories.assignments.observations",
+    "trajectories.WorkAdaptation.participant_assignment": "trajectories.assignments.work_adaptations",
+    "trajectories.Assessment.participant_assignment": "trajectories.assignments.assessments",
+    "trajectories.SecondAssessorRequest.participant_assignment": "trajectories.assignments.second_assessor_requests",
+}
+
+DONE_BY_THE_PERSON: dict[str, Any] = {
+    "accounts.SecurityEvent.actor": _("Beveiliging van iemand anders aangepast"),
+    "admin.LogEntry.user": _("Wijzigingen in het technische beheer"),
+    "curriculum.AssignmentVersion.published_by": _("Versies van opdrachten gepubliceerd"),
+    "accounts.LoginCard.created_by": _("Inlogkaarten gemaakt"),
+    "accounts.LoginCard.revoked_by": _("Inlogkaarten ingetrokken"),
+    "certificates.Certificate.issued_by": _("Certificaten uitgereikt"),
+    "certificates.Certificate.revoked_by": _("Certificaten ingetrokken"),
+    "certificates.CertificateBatch.created_by": _("Printopdrachten voor certificaten"),
+    "coaching.DigestSent.coach": _("Weekmails met signalen ontvangen"),
+    "followup.DepartmentVisit.coach": _("Afdelingsbezoeken als coach"),
+    "followup.DepartmentVisit.trainers": _("Afdelingsbezoeken als werkplekopleider"),
+    "followup.DepartmentVisit.recorded_by": _("Afdelingsbezoeken vastgelegd"),
+    "followup.DepartmentVisit.cancelled_by": _("Afdelingsbezoeken afgezegd"),
+    "followup.VisitAction.owner": _("Vervolgacties om te doen"),
+    "followup.VisitAction.done_by": _("Vervolgacties afgevinkt"),
+    "followup.VisitAction.created_by": _("Vervolgacties gemaakt"),
+    "followup.Problem.raised_by": _("Problemen gemeld"),
+    "followup.Problem.handled_by": _("Problemen behandeld"),
+    "followup.ProblemEvent.actor": _("Reacties en wijzigingen bij problemen"),
+    "meetings.Meeting.organiser": _("Bijeenkomsten georganiseerd"),
+    "meetings.Meeting.cancelled_by": _("Bijeenkomsten afgezegd"),
+    "meetings.Meeting.recorded_by": _("Aanwezigheid bij bijeenkomsten vastgelegd"),
+    "orgs.PeopleImport.created_by": _("Lijsten met mensen geïmporteerd"),
+    "privacy.Anonymisation.by": _("Gegevens van deelnemers verwijderd"),
+    "trajectories.Trajectory.trainer": _("WPO-trajecten als werkplekopleider"),
+    "trajectories.StepChange.actor": _("Stappen in opdrachten gezet"),
+    "trajectories.Observation.author": _("Observaties geschreven"),
+    "trajectories.WorkAdaptation.created_by": _("Aanpassingen in het werk vastgelegd"),
+    "trajectories.CoachingConversation.attendees": _("Begeleidingsgesprekken meegedaan"),
+    "trajectories.CoachingConversation.planned_by": _("Begeleidingsgesprekken gepland"),
+    "trajectories.CoachingConversation.recorded_by": _("Begeleidingsgesprekken vastgelegd"),
+    "trajectories.Assessment.assessor": _("Beoordelingen gedaan"),
+    "trajectories.Assessment.second_assessor": _("Beoordelingen als tweede beoordelaar"),
+    "trajectories.SecondAssessorRequest.coach": _("Gevraagd als tweede beoordelaar"),
+    "trajectories.SecondAssessorRequest.requested_by": _("Tweede beoordelaar gevraagd"),
+}

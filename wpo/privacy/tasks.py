@@ -1,0 +1,48 @@
+"""The daily retention run: participants whose data is past the retention period are anonymised.
+
+Like the coaches' weekly digest (``wpo.coaching.digest``) it runs on the database-backed worker
+and queues its own next run, every night at 03:00 (Europe/Amsterdam); ``manage.py schedule_retention``
+(run by ``make run`` and at every deploy) starts the chain when no run is waiting. A run that is
+lost or fails is harmless: the next one finds the same participants, and an anonymised person is
+never picked again.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.tasks import task
+from django.utils import timezone
+
+from . import services
+
+RUN_TIME = time(3, 0)
+
+
+def next_run(now: datetime) -> datetime:
+    """The next 03:00 local time strictly after ``now``."""
+    local = timezone.localtime(now)
+    candidate = datetime.combine(local.date(), RUN_TIME, tzinfo=local.tzinfo)
+    if candidate <= local:
+        candidate = datetime.combine(local.date() + timedelta(days=1), RUN_TIME, tzinfo=local.tzinfo)
+    return candidate
+
+
+@task
+def anonymise_expired_participants() -> str:
+    run = services.anonymise_expired()
+    schedule(timezone.now())
+    return f"{run.anonymised} anonymised, {run.failed} failed"
+
+
+def schedule(now: datetime | None = None) -> datetime | None:
+    """Queue the next daily run unless one is already waiting. Returns its time when it queued one."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    waiting = DBTaskResult.objects.filter(
+        task_path=anonymise_expired_participants.module_path, status="READY", run_after__gt=now
+    ).exists()
+    if waiting:
+        return None
+    when = next_run(now)
+    anonymise_expired_participants.using(run_after=when).enqueue()
+    return when
