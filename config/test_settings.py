@@ -36,3 +36,8 @@ SECURE_SSL_REDIRECT = False
 # "replica" in its databases and commits (transaction=True), so the mirror connection sees the rows.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 READ_REPLICA = False
+
+# The coach overview's signal counts are cached for a minute in production (wpo/coaching/signal_cache.py).
+# The local-memory cache outlives a test and ids repeat between tests, so tests count afresh;
+# tests/test_signal_counts_cache.py switches the cache on.
+SIGNAL_COUNTS_CACHE_SECONDS = 0

@@ -133,3 +133,17 @@ def test_practice_questions_with_a_number_of_100000_digits_are_refused_in_dutch(
         response = client.post(url, {"title": "x", "questions": questions})
         assert response.status_code == 200
         assert "geen geldige YAML" in response.content.decode()
+
+
+def test_a_csv_with_a_nul_byte_after_the_first_4_kb_is_refused(client: Client, world: World) -> None:
+    """Found by reading the upload check: only the first 4 kB were searched for NUL bytes, and
+    PostgreSQL cannot store a NUL in the import's text column (a server error there)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wpo.orgs.models import PeopleImport
+
+    raw = b"personeelsnummer;voornaam;achternaam;afdeling;rollen\n" + b"\n" * 5000 + b"\x00"
+    login(client, world.administrator)
+    response = client.post(reverse("orgs:import_upload"), {"file": SimpleUploadedFile("m.csv", raw, "text/csv")})
+    assert response.status_code == 200 and "geen CSV-bestand" in response.content.decode()
+    assert not PeopleImport.objects.exists()

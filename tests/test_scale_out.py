@@ -33,12 +33,10 @@ GLOBAL_MODELS = {
 # Unique constraints on tenant tables that do not include the organisation, with the reason and plan.
 UNIQUE_EXCEPTIONS = {
     ("accounts.LoginCard", "token_hash"): "bearer secret looked up by its hash before login; lookup table by hash",
-    ("accounts.LoginCard", "login_card_one_active"): "to gain organization in the accounts app's next migration",
     ("trajectories.TrainerCalendarFeed", "token_hash"): "bearer secret of a calendar app that cannot log in",
     ("certificates.Certificate", "code"): "the public check code on the paper, verified without login",
     ("orgs.Person", "user"): "one person per login; the user table is a reference table, see docs/scaling.md",
     ("curriculum.Skill", "skill_unique_national_code"): "national skills (organization NULL) are curriculum",
-    ("privacy.Anonymisation", "person"): "one anonymisation per person; to become ForeignKey + (organization, person)",
 }
 
 # Many-to-many tables Django creates itself carry no organisation; they become explicit through

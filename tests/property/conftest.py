@@ -9,7 +9,9 @@ example found on someone's laptop.
 """
 
 import os
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -18,7 +20,7 @@ FUZZ_PER_TARGET = 5_000
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 # CI: the HTTP targets share CI_HTTP_TOTAL (a request through the whole stack costs ~20-40 ms);
 # the checks behind the uploads and imports are cheap and get most of the 5,000+ inputs.
-CI_HTTP_TOTAL = 1_300
+CI_HTTP_TOTAL = 1_600
 CI_EXAMPLES = {
     "upload_check": 2_000,
     "logo_check": 800,
@@ -48,3 +50,20 @@ settings.register_profile("fuzz", parent=settings.get_profile("ci"))
 def _media_in_tmp(settings: object, tmp_path: Path) -> None:
     """Uploaded test files go to a folder that disappears, not to data/media."""
     settings.MEDIA_ROOT = str(tmp_path / "media")  # type: ignore[attr-defined]
+
+
+# Inputs actually run, per property; printed at the end of the run (hypothesis may stop early when
+# a strategy has fewer distinct inputs than asked for).
+EXAMPLES_RUN: Counter[str] = Counter()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if EXAMPLES_RUN:
+        fewest = min(EXAMPLES_RUN, key=lambda name: EXAMPLES_RUN[name])
+        terminalreporter.write_line(
+            f"property tests: {sum(EXAMPLES_RUN.values())} generated inputs in {len(EXAMPLES_RUN)} properties "
+            f"(profile {PROFILE}); fewest: {EXAMPLES_RUN[fewest]} ({fewest})"
+        )
+        if os.environ.get("PROPERTY_REPORT"):
+            for name, count in sorted(EXAMPLES_RUN.items()):
+                terminalreporter.write_line(f"  {count:6d}  {name}")

@@ -295,5 +295,6 @@ def people_csv(draw: st.DrawFn, departments: list[str] | None = None) -> bytes:
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"]))
     raw = text.encode(encoding, errors="replace")
     if draw(st.booleans()):
-        raw = raw + draw(st.sampled_from([b"", b"\x00", b"\x00" * 5000, b"\xff\xfe\xfd", b'"unterminated']))
+        tail = [b"", b"\x00", b"\x00" * 5000, b"\xff\xfe\xfd", b'"unterminated', b"\n" * 5000 + b"\x00"]
+        raw = raw + draw(st.sampled_from(tail))
     return raw

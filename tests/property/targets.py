@@ -324,7 +324,7 @@ TARGETS: list[Target] = [
         None,
         (accounts_forms.LoginForm,),
         prepare=_login,
-        writes_when_refused=frozenset({"accounts_loginattempt", "accounts_loginfailure"}),
+        writes_when_refused=frozenset({"accounts_loginfailure"}),
     ),
     Target(
         "accounts:card_login",

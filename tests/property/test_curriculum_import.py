@@ -22,7 +22,7 @@ from wpo.curriculum.models import AssignmentVersion, Skill
 from wpo.curriculum.services import ContentInvalid, curriculum_from_directory, curriculum_from_document
 
 from . import strategies as s
-from .conftest import examples
+from .conftest import EXAMPLES_RUN, examples
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | s.ANY_TEXT,
@@ -70,6 +70,7 @@ def test_any_document_is_loaded_or_refused_with_problems(exported: dict[str, Any
     @settings(settings.get_profile("ci"), max_examples=examples("curriculum_document"))
     @given(doc=st.one_of(mutated(exported), JSON))
     def run(doc: Any) -> None:
+        EXAMPLES_RUN["curriculum document"] += 1
         try:
             curriculum_from_document(doc)
         except ContentInvalid as exc:
@@ -88,6 +89,7 @@ def test_any_file_loads_or_stops_with_a_message_and_loads_nothing(
     @settings(settings.get_profile("ci"), max_examples=examples("curriculum_command"))
     @given(raw=st.one_of(as_text, s.file_bytes()))
     def run(raw: bytes) -> None:
+        EXAMPLES_RUN["curriculum command"] += 1
         path.write_bytes(raw)
         with transaction.atomic():
             try:

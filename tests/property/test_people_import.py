@@ -18,7 +18,7 @@ from wpo.orgs import people_import
 from wpo.orgs.models import Department, PeopleImport, Person
 
 from . import strategies as s
-from .conftest import examples
+from .conftest import EXAMPLES_RUN, examples
 from .invariants import check_consistent
 
 
@@ -36,6 +36,7 @@ def test_upload_preview_confirm_is_all_or_nothing(db: None) -> None:
     @settings(settings.get_profile("ci"), max_examples=examples("people_round_trip"))
     @given(raw=s.people_csv(departments=[world.department.name, other.department.name]))
     def run(raw: bytes) -> None:
+        EXAMPLES_RUN["people import round trip"] += 1
         with transaction.atomic():
             people_before = Person.objects.count()
             response = client.post(upload_url, {"file": SimpleUploadedFile("mensen.csv", raw, "text/csv")})
@@ -79,6 +80,7 @@ def test_the_preview_reads_any_csv_without_breaking(db: None) -> None:
     @settings(settings.get_profile("ci"), max_examples=examples("people_preview"))
     @given(raw=st.one_of(s.people_csv(departments=[world.department.name]), s.file_bytes()))
     def run(raw: bytes) -> None:
+        EXAMPLES_RUN["people import preview"] += 1
         result = people_import.preview(world.org, people_import.decode_upload(raw))
         # What the confirm would write is exactly the rows without errors, and only when all are clean.
         assert result.ok == (not result.errors and not result.row_errors and bool(result.rows))

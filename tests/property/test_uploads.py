@@ -25,7 +25,7 @@ from wpo.trajectories.models import LookBackAnswer, Observation, ParticipantQues
 from wpo.trajectories.workflow import move
 
 from . import strategies as s
-from .conftest import examples
+from .conftest import EXAMPLES_RUN, examples
 
 LIMIT = 4096
 
@@ -33,6 +33,7 @@ LIMIT = 4096
 @settings(settings.get_profile("ci"), max_examples=examples("upload_check"))
 @given(upload=s.upload(max_bytes=LIMIT))
 def test_a_photo_or_voice_note_is_accepted_only_for_its_bytes(upload: tuple[str, bytes, str]) -> None:
+    EXAMPLES_RUN["upload check (photo, voice note)"] += 1
     name, content, content_type = upload
     for types in (PHOTO_TYPES, VOICE_TYPES):
         file = s.upload_file(name, content, content_type)
@@ -52,6 +53,7 @@ def test_a_photo_or_voice_note_is_accepted_only_for_its_bytes(upload: tuple[str,
 @settings(settings.get_profile("ci"), max_examples=examples("logo_check"))
 @given(upload=s.upload(max_bytes=LIMIT))
 def test_a_logo_is_a_png_or_jpeg_that_pillow_can_read(upload: tuple[str, bytes, str]) -> None:
+    EXAMPLES_RUN["logo check"] += 1
     name, content, content_type = upload
     try:
         raw, extension = check_logo(s.upload_file(name, content, content_type))

@@ -57,7 +57,9 @@ class LoginCard(OrgOwned):
         constraints = [
             # At most one card per participant works at a time, even when two trainers issue at once.
             models.UniqueConstraint(
-                fields=["person"], condition=models.Q(revoked_at__isnull=True), name="login_card_one_active"
+                fields=["organization", "person"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="login_card_one_active",
             ),
         ]
 

@@ -6,3 +6,8 @@ class CoachingConfig(AppConfig):
     name = "wpo.coaching"
     label = "coaching"
     verbose_name = _("Coach en projectmanager")
+
+    def ready(self) -> None:
+        from . import signal_cache
+
+        signal_cache.connect()

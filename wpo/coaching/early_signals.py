@@ -155,7 +155,10 @@ TRAJECTORY_NAME_FIELDS = [f.removeprefix("trajectory__") for f in NAME_FIELDS]
 
 
 def _open_assignments(coach: Person) -> QuerySet[ParticipantAssignment]:
-    return in_org(coach, ParticipantAssignment).filter(trajectory__status=Trajectory.Status.ACTIVE)
+    # ``IN`` the organisation's running trajectories rather than a join on the status alone: joined,
+    # PostgreSQL scanned the running trajectories of every organisation (80 ms at national scale).
+    running = in_org(coach, Trajectory).filter(status=Trajectory.Status.ACTIVE).values("pk")
+    return in_org(coach, ParticipantAssignment).filter(trajectory__in=running)
 
 
 def _window(found: QuerySet[Any], window: tuple[int, int] | None) -> QuerySet[Any]:

@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from wpo.lib.widgets import QuickSelect
 from wpo.orgs import access
 from wpo.orgs.models import Department, Person, Role
 from wpo.trajectories.access import assessments_awaiting_my_judgement, visible_trajectories
 from wpo.trajectories.models import ParticipantAssignment, Phase, Step, Trajectory
 
-from . import early_signals
+from . import early_signals, signal_cache
 from .models import SignalSettings
 
 PAGE_SIZE = 50
@@ -42,8 +43,13 @@ SORT_LABELS = {
 
 class OverviewFilter(forms.Form):
     q = forms.CharField(label=_("Zoek op naam"), required=False, max_length=100)
-    afdeling = forms.ModelChoiceField(label=_("Afdeling"), queryset=Department.objects.none(), required=False)
-    opleider = forms.ModelChoiceField(label=_("Werkplekopleider"), queryset=Person.objects.none(), required=False)
+    # QuickSelect: an organisation has up to 200 werkplekopleiders, one template include each was slow.
+    afdeling = forms.ModelChoiceField(
+        label=_("Afdeling"), queryset=Department.objects.none(), required=False, widget=QuickSelect
+    )
+    opleider = forms.ModelChoiceField(
+        label=_("Werkplekopleider"), queryset=Person.objects.none(), required=False, widget=QuickSelect
+    )
     fase = forms.TypedChoiceField(
         label=_("Fase"), choices=[("", _("Alle fasen")), *Phase.choices], coerce=int, required=False, empty_value=None
     )
@@ -66,7 +72,15 @@ class OverviewFilter(forms.Form):
         assert isinstance(afdeling, forms.ModelChoiceField) and isinstance(opleider, forms.ModelChoiceField)
         afdeling.queryset = access.in_org(me, Department).order_by("name")
         afdeling.empty_label = _("Alle afdelingen")
-        opleider.queryset = access.people(me).filter(is_trainer=True).order_by("user__first_name", "user__last_name")
+        # Only what the option labels print: up to 200 trainers are listed on every visit.
+        opleider.queryset = (
+            access.people(me)
+            .filter(is_trainer=True)
+            .select_related(None)
+            .select_related("user")
+            .only("pk", "user__first_name", "user__last_name", "user__username")
+            .order_by("user__first_name", "user__last_name")
+        )
         opleider.empty_label = _("Alle werkplekopleiders")
         opleider.label_from_instance = lambda p: p.name  # type: ignore[method-assign,assignment]
 
@@ -90,8 +104,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
     form = OverviewFilter(request.GET or None, me=me)
     # Counted in the database; the signals themselves are built only for the trajectories on this page.
-    summary = early_signals.summary_for(me)
-    active = visible_trajectories(me).filter(status=Trajectory.Status.ACTIVE)
+    summary = signal_cache.summary_for(me)
+    # The participants as rows of the organisation too: the sort joins their names, and without this
+    # PostgreSQL read every person of every organisation to find the 2,000 it needs.
+    active = visible_trajectories(me).filter(status=Trajectory.Status.ACTIVE, participant__in=access.people(me))
     sort = "afdeling"
     if form.is_valid():
         data = form.cleaned_data

@@ -193,7 +193,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", _("Het bestand is te groot (hoogstens 2 MB)."))
         else:
             raw = upload.read()
-            if b"\x00" in raw[:4096]:
+            # Anywhere, not only at the start: PostgreSQL cannot store a NUL in a text column.
+            if b"\x00" in raw:
                 form.add_error(
                     "file", _("Dit is geen CSV-bestand. Sla het in Excel op als ‘CSV (puntkomma gescheiden)’.")
                 )

@@ -44,7 +44,9 @@ class Anonymisation(OrgOwned):
         REQUEST = "request", _("Op verzoek")
         RETENTION = "retention", _("Bewaartermijn verstreken")
 
-    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="anonymisation")
+    # A ForeignKey with a unique (organization, person) instead of a OneToOne: every unique constraint on
+    # a tenant table includes the organisation, so the table can be distributed by it (docs/scaling.md).
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="anonymisation")
     number = models.PositiveIntegerField()
     reason = models.CharField(_("reden"), max_length=20, choices=Reason.choices)
     at = models.DateTimeField(_("anoniem gemaakt op"))
@@ -56,7 +58,10 @@ class Anonymisation(OrgOwned):
     class Meta:
         verbose_name = _("anonimisering")
         verbose_name_plural = _("anonimiseringen")
-        constraints = [models.UniqueConstraint(fields=["organization", "number"], name="anonymisation_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "number"], name="anonymisation_unique_number"),
+            models.UniqueConstraint(fields=["organization", "person"], name="anonymisation_one_per_person"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization_id}/{self.number}"

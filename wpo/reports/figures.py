@@ -420,8 +420,11 @@ def _skills(scope: ReportScope, flt: ReportFilter) -> list[SkillRow]:
             skills[skill_id] = SkillRow(skill_id, item[f"{prefix}name"], item[f"{prefix}order"])
         return skills[skill_id]
 
+    # The running trajectories as ``IN`` the organisation's own: filtered through the join instead,
+    # PostgreSQL scanned the trajectories of every organisation (about 45 ms at national scale).
+    running = trajectories_of(scope, flt).filter(Conditions(flt).active()).values("pk")
     chosen = (
-        scope.chosen_skills.filter(by_department, cond.active())
+        scope.chosen_skills.filter(trajectory__in=running)
         .values("skill__id", "skill__name", "skill__order")
         .annotate(n=Count("trajectory_id", distinct=True))
         .order_by()

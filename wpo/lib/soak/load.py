@@ -256,6 +256,8 @@ class SimulatedUser(threading.Thread):
                 self.client.write("POST next screen", f"/deelnemer/opdracht/{pa}/verder/", {}, [])
                 self.position += 1
                 self.think(0.3)
+            if self.position < last_screen:
+                return  # the run ended half-way through the screens
             self.client.write("POST start work task", f"/deelnemer/opdracht/{pa}/aan-de-slag/", {}, [])
             self.step = "working"
         elif self.step == "working":

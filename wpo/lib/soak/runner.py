@@ -225,7 +225,9 @@ def figures(
     duration: float,
     verified: dict[str, Any],
     context: dict[str, Any],
+    t0: float = 0.0,
 ) -> dict[str, Any]:
+    """The report. Times in it are seconds after the load started (``t0``, monotonic clock)."""
     outside = [s for s in recorder.samples if in_window(s, faults) is None]
     during = [s for s in recorder.samples if in_window(s, faults) is not None]
     errors = [s for s in outside if not s.ok]
@@ -243,9 +245,14 @@ def figures(
     fault_rows = []
     for f in faults:
         hit = [s for s in failed_during if in_window(s, [f]) is f]
-        fault_rows.append({**asdict(f), "failed_requests": len(hit), "window_start": None, "window_end": None})
-        fault_rows[-1]["window_seconds"] = round(f.window_end - f.window_start, 2)
-        del fault_rows[-1]["window_start"], fault_rows[-1]["window_end"]
+        fault_rows.append(
+            {
+                **asdict(f),
+                "window_start": round(f.window_start - t0, 2),
+                "window_end": round(f.window_end - t0, 2),
+                "failed_requests": len(hit),
+            }
+        )
     promises = {
         "zero errors outside the fault windows": not errors,
         "every acknowledged write is in the database": not writes["lost"],
@@ -280,7 +287,9 @@ def figures(
             "mean": round(statistics.fmean(latencies), 1) if latencies else 0,
         },
         "errors_outside_faults": len(errors),
-        "error_examples": [asdict(s) for s in errors[:10]],
+        "error_examples": [
+            {**asdict(s), "start": round(s.start - t0, 2), "end": round(s.end - t0, 2)} for s in errors[:10]
+        ],
         "failed_during_faults": len(failed_during),
         "failed_during_faults_by_status": dict(sorted(statuses.items())),
         "faults": fault_rows,
@@ -320,7 +329,7 @@ def report_text(result: dict[str, Any]) -> str:
     lines.append(f"Invariant violations: {len(result['invariant_violations'])}")
     lines.extend(f"  {v}" for v in result["invariant_violations"][:10])
     for example in result["error_examples"][:5]:
-        lines.append(f"  error: {example['kind']}: {example['error'] or example['status']}")
+        lines.append(f"  error at {example['start']:.1f} s: {example['kind']}: {example['error'] or example['status']}")
     for promise, kept in result["promises"].items():
         lines.append(f"[{'ok' if kept else 'BROKEN'}] {promise}")
     lines.append(f"Load average after: {result['load_after']}")
@@ -361,6 +370,7 @@ def run(
         ramp = min(30.0, seconds / 6)
         load_before = os.getloadavg()
         t0 = time.monotonic()
+        started_at = datetime.now(UTC).isoformat(timespec="seconds")
         people = [
             SimulatedUser(
                 user, base=server.base, password=password, recorder=recorder, stop=stop, think=think,
@@ -393,12 +403,13 @@ def run(
         for user in plan["users"]:
             roles[user["role"]] += 1
         result = figures(
+            t0=t0,
             recorder=recorder,
             faults=faults,
             duration=duration,
             verified=verified,
             context={
-                "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "started_at": started_at,
                 "users": users,
                 "roles": dict(roles),
                 "think_seconds": think,

@@ -1,0 +1,116 @@
+"""The coach overview's signal counts, kept in the cache for a minute.
+
+Counting the signals of a big organisation takes eight queries (tens of milliseconds at national
+scale, more on a busy database) on every visit of the overview, while the counts change only when
+someone records something. So the counts are cached per coach, and thrown away as soon as a row that
+a signal is made of changes: every save or delete of those models moves the organisation's
+generation number on, and the key holds that number. What no write announces — time passing a
+threshold, a participant's activity moving ``last_activity_at`` — shows within
+``SIGNAL_COUNTS_CACHE_SECONDS`` (60 by default; 0 turns the cache off). So does the rare case of
+another coach's request counting between a write and its commit (the number moves on at the save,
+not at the commit: an ``on_commit`` hook would add a callback to every write of those models).
+
+Only the counts are cached. The rows of the overview, their signal badges and the "only with a
+signal" filter are read from the database on every request.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Model, Q
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from wpo.orgs.models import Person
+
+from . import early_signals
+from .early_signals import KINDS, SignalSummary
+
+DEFAULT_SECONDS = 60
+
+
+def _seconds() -> int:
+    return int(getattr(settings, "SIGNAL_COUNTS_CACHE_SECONDS", DEFAULT_SECONDS))
+
+
+def _generation_key(organization_id: int) -> str:
+    return f"coaching:signal-generation:{organization_id}"
+
+
+def _counts_key(coach: Person, generation: int) -> str:
+    # Per coach, not per organisation: which problems wait depends on the person's roles.
+    return f"coaching:signal-counts:{coach.organization_id}:{generation}:{coach.pk}"
+
+
+def bump(organization_id: int) -> None:
+    """Forget the cached counts of an organisation (they are counted again on the next visit)."""
+    key = _generation_key(organization_id)
+    try:
+        cache.incr(key)
+    except ValueError:  # no generation yet: nothing of this organisation is cached under it
+        cache.add(key, 1, timeout=None)
+
+
+def _flagged(coach: Person) -> Q:
+    """Which trajectories have a signal, as a condition; builds querysets, runs none."""
+    now = timezone.now()
+    config = early_signals.settings_for(coach.organization_id)
+    flagged = Q(pk__in=[])
+    for _kind, query, key, _source in early_signals.TRAJECTORY_SOURCES:
+        flagged |= Q(pk__in=query(coach, config, now).values(key))
+    return flagged
+
+
+def summary_for(coach: Person) -> SignalSummary:
+    """``early_signals.summary_for``, with the counts from the cache when they are still current."""
+    seconds = _seconds()
+    if seconds <= 0:
+        return early_signals.summary_for(coach)
+    generation = cache.get(_generation_key(coach.organization_id), 0)
+    key = _counts_key(coach, generation)
+    numbers = cache.get(key)
+    if isinstance(numbers, list) and len(numbers) == len(KINDS):
+        return SignalSummary(counts=list(zip(KINDS, numbers, strict=True)), flagged=_flagged(coach))
+    summary = early_signals.summary_for(coach)
+    cache.set(key, [n for _kind, n in summary.counts], timeout=seconds)
+    return summary
+
+
+# Saves of only these fields change no signal; a practice answer moves ``practice_position`` on every
+# question, and would otherwise throw the counts away for the whole organisation each time.
+IGNORED_FIELDS = frozenset({"practice_position"})
+
+
+def _changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    organization_id = getattr(instance, "organization_id", None)
+    update_fields = kwargs.get("update_fields")
+    if organization_id is None or (update_fields and set(update_fields) <= IGNORED_FIELDS):
+        return
+    bump(organization_id)
+
+
+def connect() -> None:
+    """Watch every model a signal is counted from (``CoachingConfig.ready``)."""
+    from wpo.followup.models import Problem
+    from wpo.meetings.models import Meeting
+    from wpo.orgs.models import Department
+    from wpo.trajectories.models import Assessment, CoachingConversation, ParticipantAssignment, Trajectory
+
+    from .models import SignalSettings
+
+    watched = (
+        Assessment,
+        CoachingConversation,
+        Department,
+        Meeting,
+        ParticipantAssignment,
+        Person,
+        Problem,
+        SignalSettings,
+        Trajectory,
+    )
+    for model in watched:
+        uid = f"wpo.coaching.signal_cache.{model.__name__}"
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}.delete")
