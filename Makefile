@@ -9,6 +9,8 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist); TEST_WORKERS=0 runs the tests in one process.
+TEST_WORKERS ?= 2
 SOAK_SECONDS ?= 300
 SOAK_USERS ?= 100
 
@@ -54,7 +56,7 @@ chromium:
 	  else echo "Chromium ontbreekt en apt-get is niet bruikbaar: browsertests worden overgeslagen."; fi; }
 
 test: install chromium ## Install what is needed and run every test
-	@$(PY) -m pytest $(PYTEST_ARGS)
+	@$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 .PHONY: fuzz
 fuzz: install ## Property tests with at least 5,000 generated inputs per form and upload (slow)

@@ -1,5 +1,6 @@
 """What the coach sees: the overview of every trajectory, the signals, and their thresholds."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
@@ -7,12 +8,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from wpo.lib.urls import PkUrl
 from wpo.lib.widgets import QuickSelect
 from wpo.orgs import access
 from wpo.orgs.models import Department, Person, Role
@@ -39,6 +42,30 @@ SORT_LABELS = {
     "fase": _("Fase"),
     "weken": _("Langst in dezelfde stap"),
 }
+
+
+class _DepartmentChoices(ModelChoiceIterator):
+    """The options from one ``values_list`` query: no model instance per option on every visit.
+
+    Only the options are built this way; a chosen value is still checked against the queryset.
+    """
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", "name")
+
+
+class _TrainerChoices(ModelChoiceIterator):
+    """As ``_DepartmentChoices``, for up to 200 werkplekopleiders; the label is ``Person.name``."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, first, last, username in self.queryset.values_list(
+            "pk", "user__first_name", "user__last_name", "user__username"
+        ):
+            yield (pk, f"{first} {last}".strip() or username)
 
 
 class OverviewFilter(forms.Form):
@@ -70,6 +97,9 @@ class OverviewFilter(forms.Form):
         afdeling = self.fields["afdeling"]
         opleider = self.fields["opleider"]
         assert isinstance(afdeling, forms.ModelChoiceField) and isinstance(opleider, forms.ModelChoiceField)
+        # Before the querysets: setting a queryset hands the widget its choices from ``iterator``.
+        afdeling.iterator = _DepartmentChoices
+        opleider.iterator = _TrainerChoices
         afdeling.queryset = access.in_org(me, Department).order_by("name")
         afdeling.empty_label = _("Alle afdelingen")
         # Only what the option labels print: up to 200 trainers are listed on every visit.
@@ -135,6 +165,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     shown = list(page.object_list)
     flagged = early_signals.signals_for(me, only=[t.pk for t in shown]).by_trajectory()
     now = timezone.now()
+    detail_url = PkUrl("trajectories:trajectory_detail")
     rows = []
     previous_group = None
     for t in shown:
@@ -142,6 +173,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "trajectory": t,
+                "url": detail_url(t.pk),
                 "step_label": Step(t.current_step).label if t.current_step else None,
                 "weeks": (now - t.current_step_since).days // 7 if t.current_step_since else None,
                 "signals": flagged.get(t.pk, []),

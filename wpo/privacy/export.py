@@ -3,7 +3,7 @@
 The ZIP holds ``gegevens.json`` and, under ``bestanden/``, every photo and voice note of the
 person; the JSON points at them by their path in the ZIP (files stay files: a base64 blob in JSON
 is unreadable for people and triples nothing but size). The structure is documented in
-``docs/parts/privacy.md``; ``FORMAT_VERSION`` goes up when it changes. Never exported: password
+``docs/security.md`` (Privacy); ``FORMAT_VERSION`` goes up when it changes. Never exported: password
 hashes, login-card tokens or PIN hashes, calendar-feed tokens.
 
 Which tables are read is fixed by ``wpo.privacy.registry``; a test keeps it complete.

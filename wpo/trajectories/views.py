@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from wpo.curriculum.access import visible_skills
 from wpo.lib import ids
+from wpo.lib.urls import PkUrl
 from wpo.orgs import access
 from wpo.orgs.models import Department, Role
 
@@ -26,11 +27,24 @@ INDEPENDENCE_WEEK = timedelta(days=7)
 trainer_or_coach = access.role_required(Role.TRAINER, Role.COACH)
 
 
-def needs_me(pa: ParticipantAssignment | None, trajectory: Trajectory | None, planned: bool) -> dict[str, Any]:
+class RowUrls:
+    """The links of the trainer's list, each pattern reversed once per request (PkUrl)."""
+
+    def __init__(self) -> None:
+        self.detail = PkUrl("trajectories:trajectory_detail")
+        self.introduce = PkUrl("trajectories:introduce")
+        self.observe = PkUrl("trajectories:observe")
+        self.login_card = PkUrl("accounts:login_card")
+
+
+def needs_me(
+    pa: ParticipantAssignment | None, trajectory: Trajectory | None, planned: bool, urls: RowUrls | None = None
+) -> dict[str, Any]:
     """What this participant needs from the trainer now; lower urgency comes first."""
     if trajectory is None:
         return {"urgency": 5, "text": _("Nog geen WPO-traject."), "action": _("Traject starten"), "url": None}
-    detail = reverse("trajectories:trajectory_detail", args=[trajectory.pk])
+    urls = urls or RowUrls()
+    detail = urls.detail(trajectory.pk)
     if pa is None:
         return {"urgency": 2, "text": _("Geen lopende opdracht."), "action": _("Nieuwe opdracht geven"), "url": detail}
     anchor = f"{detail}#opdracht-{pa.pk}"
@@ -42,7 +56,7 @@ def needs_me(pa: ParticipantAssignment | None, trajectory: Trajectory | None, pl
     if pa.step == Step.INDEPENDENT and waited >= INDEPENDENCE_WEEK:
         return {"urgency": 1, "text": _("De zelfstandigheidsweek is om."), "action": _("Beoordelen"), "url": anchor}
     if pa.step == Step.INTRODUCED:
-        url = reverse("trajectories:introduce", args=[pa.pk])
+        url = urls.introduce(pa.pk)
         return {"urgency": 2, "text": _("Opdracht uitleggen."), "action": _("Introduceren"), "url": url}
     if pa.step == Step.WORKING and not planned:
         return {"urgency": 3, "text": _("Nog geen gesprek gepland."), "action": _("Gesprek plannen"), "url": detail}
@@ -68,13 +82,15 @@ def my_participants(request: HttpRequest) -> HttpResponse:
         .values_list("trajectory_id", flat=True)
     )
     now = timezone.now()
+    urls = RowUrls()
+    start_url = reverse("trajectories:start")
     rows: list[dict[str, Any]] = []
     for p in participants:
         trajectory = trajectories.get(p.pk)
         pa = open_pa.get(p.pk)
-        need = needs_me(pa, trajectory, bool(trajectory and trajectory.pk in planned))
+        need = needs_me(pa, trajectory, bool(trajectory and trajectory.pk in planned), urls)
         if need["url"] is None:
-            need["url"] = reverse("trajectories:start") + f"?deelnemer={p.pk}"
+            need["url"] = f"{start_url}?deelnemer={p.pk}"
         rows.append(
             {
                 "person": p,
@@ -82,6 +98,10 @@ def my_participants(request: HttpRequest) -> HttpResponse:
                 "pa": pa,
                 "weeks": (now - pa.step_since).days // 7 if pa else None,
                 "need": need,
+                # Built here rather than with {% url %} per row: one reverse per pattern, not per row.
+                "detail_url": urls.detail(trajectory.pk) if trajectory else None,
+                "observe_url": urls.observe(pa.pk) if pa else None,
+                "card_url": urls.login_card(p.pk),
             }
         )
     rows.sort(key=lambda r: (int(r["need"]["urgency"]), str(r["person"].name)))

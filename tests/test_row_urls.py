@@ -1,0 +1,63 @@
+"""Links built once per page (wpo.lib.urls.PkUrl) and filter options built without model objects."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from wpo.lib.urls import PkUrl
+from wpo.orgs.models import Role
+
+from .conftest import login
+from .factories import World, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["trajectories:trajectory_detail", "trajectories:observe", "trajectories:introduce", "accounts:login_card"],
+)
+def test_pk_url_is_what_reverse_gives(name: str) -> None:
+    url = PkUrl(name)
+    for pk in (1, 7, 123456):
+        assert url(pk) == reverse(name, args=[pk])
+
+
+def test_pk_url_refuses_a_pattern_without_one_id() -> None:
+    with pytest.raises(NoReverseMatch):
+        PkUrl("coaching:overview")
+
+
+def test_trainer_list_links_every_row(client: Client, world: World) -> None:
+    login(client, world.trainer)
+    body = client.get(reverse("trajectories:my_participants")).content.decode()
+    assert f'href="{reverse("trajectories:trajectory_detail", args=[world.trajectory.pk])}"' in body
+    assert f'href="{reverse("accounts:login_card", args=[world.participant.pk])}"' in body
+
+
+def test_coach_filter_options_show_names_and_keep_the_choice(client: Client, world: World) -> None:
+    nameless = make_person(world.org, [Role.TRAINER], world.department, first_name="", last_name="")
+    login(client, world.coach)
+    body = client.get(f"/coach/?opleider={world.trainer.pk}&afdeling={world.department.pk}").content.decode()
+    trainer_select = re.search(r'<select name="opleider".*?</select>', body, re.S)
+    assert trainer_select
+    options = trainer_select.group(0)
+    assert f'<option value="{world.trainer.pk}" selected>{world.trainer.name}</option>' in options
+    # Without a name the option shows the username, as Person.name does.
+    assert f'<option value="{nameless.pk}">{nameless.user.username}</option>' in options
+    department_select = re.search(r'<select name="afdeling".*?</select>', body, re.S)
+    assert department_select
+    assert f'<option value="{world.department.pk}" selected>{world.department.name}</option>' in department_select.group(0)
+    # Each row links to its trajectory.
+    assert f'<a href="{reverse("trajectories:trajectory_detail", args=[world.trajectory.pk])}">' in body
+
+
+def test_coach_filter_offers_no_trainer_of_another_organisation(
+    client: Client, world: World, other_world: World
+) -> None:
+    login(client, world.coach)
+    body = client.get(f"/coach/?opleider={other_world.trainer.pk}").content.decode()
+    assert f'value="{other_world.trainer.pk}"' not in body
+    assert world.participant.name in body  # an invalid choice filters nothing
