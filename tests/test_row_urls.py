@@ -25,7 +25,7 @@ def test_pk_url_is_what_reverse_gives(name: str) -> None:
         assert url(pk) == reverse(name, args=[pk])
 
 
-def test_pk_url_refuses_a_pattern_without_one_id() -> None:
+def test_pk_url_needs_a_pattern_with_an_id() -> None:
     with pytest.raises(NoReverseMatch):
         PkUrl("coaching:overview")
 
@@ -49,7 +49,9 @@ def test_coach_filter_options_show_names_and_keep_the_choice(client: Client, wor
     assert f'<option value="{nameless.pk}">{nameless.user.username}</option>' in options
     department_select = re.search(r'<select name="afdeling".*?</select>', body, re.S)
     assert department_select
-    assert f'<option value="{world.department.pk}" selected>{world.department.name}</option>' in department_select.group(0)
+    assert (
+        f'<option value="{world.department.pk}" selected>{world.department.name}</option>' in department_select.group(0)
+    )
     # Each row links to its trajectory.
     assert f'<a href="{reverse("trajectories:trajectory_detail", args=[world.trajectory.pk])}">' in body
 

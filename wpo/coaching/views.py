@@ -44,7 +44,7 @@ SORT_LABELS = {
 }
 
 
-class _DepartmentChoices(ModelChoiceIterator):
+class _DepartmentChoices(ModelChoiceIterator[Department]):
     """The options from one ``values_list`` query: no model instance per option on every visit.
 
     Only the options are built this way; a chosen value is still checked against the queryset.
@@ -56,7 +56,7 @@ class _DepartmentChoices(ModelChoiceIterator):
         yield from self.queryset.values_list("pk", "name")
 
 
-class _TrainerChoices(ModelChoiceIterator):
+class _TrainerChoices(ModelChoiceIterator[Person]):
     """As ``_DepartmentChoices``, for up to 200 werkplekopleiders; the label is ``Person.name``."""
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
