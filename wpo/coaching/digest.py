@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from wpo.lib.tasks import schedule_once
 from wpo.orgs.models import Person
 
 from . import early_signals
@@ -131,14 +132,4 @@ def send_weekly_digests() -> str:
 
 def schedule(now: datetime | None = None) -> datetime | None:
     """Queue the next weekly run unless one is already waiting. Returns its time when it queued one."""
-    from django_tasks_db.models import DBTaskResult
-
-    now = now or timezone.now()
-    waiting = DBTaskResult.objects.filter(
-        task_path=send_weekly_digests.module_path, status="READY", run_after__gt=now
-    ).exists()
-    if waiting:
-        return None
-    when = next_run(now)
-    send_weekly_digests.using(run_after=when).enqueue()
-    return when
+    return schedule_once(send_weekly_digests, next_run, now)

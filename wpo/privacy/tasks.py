@@ -12,6 +12,8 @@ from datetime import datetime, time, timedelta
 from django.tasks import task
 from django.utils import timezone
 
+from wpo.lib.tasks import schedule_once
+
 from . import services
 
 RUN_TIME = time(3, 0)
@@ -35,14 +37,4 @@ def anonymise_expired_participants() -> str:
 
 def schedule(now: datetime | None = None) -> datetime | None:
     """Queue the next daily run unless one is already waiting. Returns its time when it queued one."""
-    from django_tasks_db.models import DBTaskResult
-
-    now = now or timezone.now()
-    waiting = DBTaskResult.objects.filter(
-        task_path=anonymise_expired_participants.module_path, status="READY", run_after__gt=now
-    ).exists()
-    if waiting:
-        return None
-    when = next_run(now)
-    anonymise_expired_participants.using(run_after=when).enqueue()
-    return when
+    return schedule_once(anonymise_expired_participants, next_run, now)
