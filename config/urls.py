@@ -8,6 +8,10 @@ from wpo.lib.views import healthz
 # everything an organisation does happens in the app itself, through the access layer.
 admin.site.has_permission = lambda request: bool(request.user.is_active and request.user.is_superuser)  # type: ignore[method-assign]
 
+# A lost database answers 503 with what was typed, not 500 (wpo/lib/errors.py).
+handler400 = "wpo.lib.errors.bad_request"
+handler500 = "wpo.lib.errors.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),

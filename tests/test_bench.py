@@ -25,7 +25,7 @@ from wpo.trajectories.models import (
     TrajectorySkill,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_generated_data_is_sane_and_key_pages_run_the_same_queries_at_two_sizes() -> None:

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from tests.factories import World
 from wpo.learn import services as learn
-from wpo.lib.soak.load import Sample, Write
-from wpo.lib.soak.runner import Fault, in_window, percentile
+from wpo.lib.soak.load import Recorder, Sample, Write
+from wpo.lib.soak.runner import Fault, figures, in_window, percentile
 from wpo.lib.soak.verify import check_writes, invariant_violations
 from wpo.trajectories import conversations
 from wpo.trajectories.models import (
@@ -190,6 +190,19 @@ def test_a_request_counts_as_during_a_fault_when_it_overlaps_the_window() -> Non
     assert in_window(Sample("GET", 104.9, 106.0, False, 500), [fault]) is fault
     assert in_window(Sample("GET", 98.0, 99.9, True, 200), [fault]) is None
     assert in_window(Sample("GET", 105.1, 105.2, True, 200), [fault]) is None
+
+
+def test_a_500_breaks_a_promise_even_during_a_fault_and_a_503_does_not() -> None:
+    fault = Fault("PostgreSQL restart", at=10, window_start=100.0, window_end=105.0, detail="not restarted")
+    verified = {"writes": check_writes([]).as_dict() | {"acknowledged_total": 1}, "invariant_violations": []}
+
+    def promises(*samples: Sample) -> dict[str, bool]:
+        recorder = Recorder(samples=[Sample("GET", 1.0, 1.1, True, 200), *samples])
+        result = figures(recorder=recorder, faults=[fault], duration=200, verified=verified, context={})
+        return dict(result["promises"])
+
+    assert promises(Sample("POST", 101.0, 101.2, False, 503))["no response with status 500, also during the faults"]
+    assert not promises(Sample("POST", 101.0, 101.2, False, 500))["no response with status 500, also during the faults"]
 
 
 def test_percentiles() -> None:

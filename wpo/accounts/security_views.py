@@ -1,7 +1,6 @@
 """Two-factor authentication, the organisation's security settings and single sign-on (issue 7)."""
 
 import logging
-import time
 from typing import Any
 
 import django_otp
@@ -18,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from wpo.lib import clock
 from wpo.orgs import access
 from wpo.orgs.access import home_url_name
 from wpo.orgs.models import Role
@@ -60,7 +60,7 @@ def begin_two_factor_login(request: HttpRequest, user: User, next_url: str) -> H
         "user": user.pk,
         "backend": getattr(user, "backend", CARD_LOGIN_BACKEND),
         "hash": user.get_session_auth_hash(),
-        "since": int(time.time()),
+        "since": clock.epoch_seconds(),
         "next": next_url,
     }
     return redirect("accounts:two_factor_code")
@@ -68,7 +68,7 @@ def begin_two_factor_login(request: HttpRequest, user: User, next_url: str) -> H
 
 def _pending_user(request: HttpRequest) -> tuple[User | None, dict[str, Any]]:
     pending = request.session.get(PENDING_KEY)
-    if not isinstance(pending, dict) or int(time.time()) - int(pending.get("since", 0)) > PENDING_MAX_AGE:
+    if not isinstance(pending, dict) or clock.epoch_seconds() - int(pending.get("since", 0)) > PENDING_MAX_AGE:
         return None, {}
     user_id = pending.get("user")
     if not isinstance(user_id, int):

@@ -11,7 +11,6 @@ its own second factor, so a session started this way counts as two-factor verifi
 import base64
 import hashlib
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -29,6 +28,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from wpo.lib import clock
 from wpo.orgs.models import Person
 
 from .models import OidcProvider
@@ -165,7 +165,7 @@ def start(request: HttpRequest, provider: OidcProvider, *, next_url: str = "") -
         "state": state,
         "nonce": nonce,
         "verifier": verifier,
-        "since": int(time.time()),
+        "since": clock.epoch_seconds(),
         "next": next_url,
     }
     return str(url)
@@ -215,7 +215,7 @@ def finish(request: HttpRequest, provider: OidcProvider) -> Outcome:
     pending = request.session.pop(PENDING_KEY, None)
     if not isinstance(pending, dict) or pending.get("provider") != provider.pk:
         raise SsoError("no login started for this organisation in this browser")
-    if int(time.time()) - int(pending.get("since", 0)) > PENDING_MAX_AGE:
+    if clock.epoch_seconds() - int(pending.get("since", 0)) > PENDING_MAX_AGE:
         raise SsoError("login started too long ago")
     if not secrets.compare_digest(str(request.GET.get("state", "")), str(pending["state"])):
         raise SsoError("state does not match")

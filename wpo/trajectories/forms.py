@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wpo.curriculum.models import Assignment, Skill
 from wpo.learn.forms import checked_upload
+from wpo.lib import clock
 from wpo.lib.uploads import PHOTO_MAX_BYTES, PHOTO_TYPES
 from wpo.orgs.models import Department, Person
 
@@ -63,8 +64,8 @@ class StartForm(forms.Form):
             f"{a.subskill.skill.name} · {a.subskill.name} · {a.level}: {a.current_version.title}"
         )
         self.skills = skills
-        self.initial.setdefault("starts_on", date.today())
-        self.initial.setdefault("ends_on", date.today() + timedelta(days=183))
+        self.initial.setdefault("starts_on", clock.today())
+        self.initial.setdefault("ends_on", clock.today() + timedelta(days=183))
         for skill in skills:
             self.fields[f"skill_{skill.pk}"] = forms.BooleanField(label=skill.name, required=False)
             self.fields[f"self_{skill.pk}"] = forms.TypedChoiceField(
@@ -125,7 +126,7 @@ class WorkAdaptationForm(forms.Form):
         help_text=_("Bijvoorbeeld: andere taken, met een andere collega, meer tijdsdruk."),
     )
     starts_on = forms.DateField(
-        label=_("Vanaf"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), initial=date.today
+        label=_("Vanaf"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), initial=clock.today
     )
 
 

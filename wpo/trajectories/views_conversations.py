@@ -1,7 +1,7 @@
 """Coaching conversations for the werkplekopleider and coach: plan one, prepare and record it
 on its agenda screen, download the invitation, and subscribe to a calendar feed of them."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from wpo.lib import ids
+from wpo.lib import clock, ids
 from wpo.lib.uploads import content_type_for
 from wpo.orgs import access
 from wpo.orgs.models import Person
@@ -159,7 +159,7 @@ def conversation_plan(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     chosen = request.GET.get("opdracht", "")
     initial: dict[str, Any] = {
         # A week from now: one round of the work task, then looking back together.
-        "date": date.today() + timedelta(days=7),
+        "date": clock.today() + timedelta(days=7),
         "time": "10:00",
         "duration_minutes": 30,
         "participant_assignment": ids.parse_id(chosen) or (open_ones[0] if open_ones else None),

@@ -10,13 +10,13 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import timezone
 
 from wpo.lib.management import archive
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="Pad van het archief (standaard backups/wpo-backup-<tijd>.tar.gz).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        now = datetime.now(UTC)
+        now = timezone.now()
         output = Path(
             options["output"] or Path(settings.BASE_DIR) / "backups" / f"wpo-backup-{now:%Y%m%dT%H%M%SZ}.tar.gz"
         )
