@@ -248,6 +248,11 @@ _proxy_ssl_header = envstr("SECURE_PROXY_SSL_HEADER", "").strip()
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
 )
+# How many proxies in front of the app append to X-Forwarded-For (nginx: 1). The login lock-outs and
+# the certificate-check limit count the address the last of them saw; with 0 every client behind a
+# proxy would be the proxy's own address, so one client could lock out everyone. `check --deploy`
+# refuses 0 when SECURE_PROXY_SSL_HEADER says a proxy is there (wpo/accounts/checks.py).
+WPO_TRUSTED_PROXY_COUNT = envint("WPO_TRUSTED_PROXY_COUNT", 0)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 # Preloading binds the whole domain (and all its subdomains) to HTTPS in browsers for a long
