@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from wpo.accounts.models import LoginCard, LoginFailure, TwoFactorFailure
 from wpo.certificates.models import Certificate
 from wpo.followup.models import Problem, ProblemEvent
-from wpo.orgs.models import Organization, Person
+from wpo.orgs.models import ROLE_FIELDS, Organization, Person, Role
 from wpo.trajectories.models import (
     Assessment,
     CoachingConversation,
@@ -49,10 +50,27 @@ def anonymous_name(number: int) -> str:
     return f"{ANONYMOUS_FIRST_NAME} {ANONYMOUS_LAST_NAME.format(number=number)}"
 
 
-def anonymise_refusal(person: Person) -> str | None:
+def holds_more_than_participant(person: Person) -> bool:
+    """Another role in the organisation, or rights beyond it (Django staff, superuser, a permission
+    or a group such as the national curriculum's editors)."""
+    user = person.user
+    return (
+        any(person.has_role(role) for role in Role if role != Role.PARTICIPANT)
+        or user.is_staff
+        or user.is_superuser
+        or user.user_permissions.exists()
+        or user.groups.exists()
+    )
+
+
+def anonymise_refusal(person: Person, reason: str = Anonymisation.Reason.REQUEST) -> str | None:
     """Why this person's data cannot be anonymised now, in Dutch; None when it can."""
     if not person.is_participant:
         return _("Alleen de gegevens van een deelnemer kunnen anoniem gemaakt worden.")
+    # The retention period is about participants; it never takes the account of someone who works
+    # here in another role (an administrator who once was a participant).
+    if reason == Anonymisation.Reason.RETENTION and holds_more_than_participant(person):
+        return _("Deze persoon heeft nog een andere rol en wordt niet vanzelf anoniem gemaakt.")
     if Anonymisation.objects.filter(person=person).exists():
         return _("De gegevens van deze deelnemer zijn al anoniem gemaakt.")
     # A running trajectory first ends through its own workflow (stopped, with its open
@@ -68,7 +86,7 @@ def person_anonymise(*, person: Person, actor: Person | None, reason: str = Anon
     with transaction.atomic():
         # Lock the person so that two requests (or the task and a request) cannot both go ahead.
         person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
-        refusal = anonymise_refusal(person)
+        refusal = anonymise_refusal(person, reason)
         if refusal is not None:
             raise ValidationError(refusal)
         now = timezone.now()
@@ -195,12 +213,7 @@ def months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def expired_participants(organization: Organization, today: date | None = None) -> models.QuerySet[Person]:
-    """Participants whose trajectories have all ended, the last one longer ago than the retention period.
-
-    A trajectory ends on the day it was closed or stopped; without that date, on its agreed end.
-    Participants without any trajectory are not touched by the task (the administrator decides).
-    """
+def _ended_participants(organization: Organization, today: date | None) -> models.QuerySet[Person]:
     today = today or timezone.localdate()
     cutoff = months_before(today, retention_months(organization))
     ended = Coalesce(TruncDate("trajectories__closed_at"), "trajectories__ends_on")
@@ -213,16 +226,61 @@ def expired_participants(organization: Organization, today: date | None = None) 
     )
 
 
+def _only_participant() -> models.Q:
+    """No role but participant and no rights beyond the organisation (see ``holds_more_than_participant``)."""
+    User = get_user_model()
+    q = models.Q(user__is_staff=False, user__is_superuser=False)
+    for role, field in ROLE_FIELDS.items():
+        if role != Role.PARTICIPANT:
+            q &= models.Q(**{field: False})
+    extra_rights = User.user_permissions.through.objects.filter(user_id=models.OuterRef("user_id"))
+    groups = User.groups.through.objects.filter(user_id=models.OuterRef("user_id"))
+    return q & ~models.Exists(extra_rights) & ~models.Exists(groups)
+
+
+def expired_participants(organization: Organization, today: date | None = None) -> models.QuerySet[Person]:
+    """Participants whose trajectories have all ended, the last one longer ago than the retention period.
+
+    A trajectory ends on the day it was closed or stopped; without that date, on its agreed end.
+    Participants without any trajectory are not touched by the task (the administrator decides).
+    Only people who are nothing but a participant: see ``expired_but_staff``.
+    """
+    return _ended_participants(organization, today).filter(_only_participant())
+
+
+def expired_but_staff(organization: Organization, today: date | None = None) -> models.QuerySet[Person]:
+    """Former participants past the retention period who now hold another role or extra rights.
+
+    The task leaves them alone and names them (by number, never by name) in its log. Anonymising
+    would take the account of someone who works here; erasing only their old participant data is
+    an administrator's decision on request (``person_anonymise``), because the person, and the
+    organisation's own file on an employee, are still there: the texts would be gone but the
+    trajectory would still carry their name, so little privacy is won for a lot that is lost.
+    """
+    return _ended_participants(organization, today).exclude(_only_participant())
+
+
 @dataclass
 class RetentionRun:
     anonymised: int = 0
     failed: int = 0
+    left_alone: int = 0  # past the period, but holding another role (``expired_but_staff``)
 
 
 def anonymise_expired(*, batch_size: int = 100, today: date | None = None) -> RetentionRun:
     """Anonymise every expired participant of every organisation, each in a transaction of their own."""
     run = RetentionRun()
     for organization in Organization.objects.order_by("pk"):
+        staff = list(expired_but_staff(organization, today).values_list("pk", flat=True))
+        if staff:
+            run.left_alone += len(staff)
+            log.warning(
+                "privacy: organisation %s: %s former participants past the retention period hold another role "
+                "and were left alone: persons %s",
+                organization.pk,
+                len(staff),
+                ", ".join(map(str, staff)),
+            )
         seen: set[int] = set()
         while True:
             batch = list(expired_participants(organization, today).exclude(pk__in=seen)[:batch_size])
@@ -238,5 +296,10 @@ def anonymise_expired(*, batch_size: int = 100, today: date | None = None) -> Re
                     run.failed += 1
                 else:
                     run.anonymised += 1
-    log.info("privacy: retention run anonymised %s participants, %s failed", run.anonymised, run.failed)
+    log.info(
+        "privacy: retention run anonymised %s participants, %s failed, %s left alone (another role)",
+        run.anonymised,
+        run.failed,
+        run.left_alone,
+    )
     return run

@@ -32,7 +32,8 @@ def next_run(now: datetime) -> datetime:
 def anonymise_expired_participants() -> str:
     run = services.anonymise_expired()
     schedule(timezone.now())
-    return f"{run.anonymised} anonymised, {run.failed} failed"
+    left = f", {run.left_alone} left alone (another role)" if run.left_alone else ""
+    return f"{run.anonymised} anonymised, {run.failed} failed{left}"
 
 
 def schedule(now: datetime | None = None) -> datetime | None:
