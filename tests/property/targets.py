@@ -131,6 +131,19 @@ def _skill(ctx: Context) -> Prepared:
     )
 
 
+# Questions that must be refused with a message, cheaply (tests/attacks/test_yaml_bomb.py): aliases that
+# multiply ("billion laughs"), an anchor alone, a merge key, nesting, too long, too many questions.
+HOSTILE_YAML = [
+    '- &a "lol"\n- &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n'
+    "- &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n- [*c, *c, *c]\n",
+    "- &q {kind: order, prompt: x, steps: [a, b, c]}\n" + "- *q\n" * 50,
+    "- {<<: *q}\n",
+    "- " + "[" * 200 + "]" * 200 + "\n",
+    "- kind: order\n  prompt: " + "x" * 31_000 + "\n",
+    "".join(f"- {{kind: order, prompt: v{i}, steps: [a, b, c]}}\n" for i in range(40)),
+]
+
+
 def _assignment(ctx: Context) -> Prepared:
     from wpo.curriculum.forms import AssignmentForm
     from wpo.curriculum.models import Assignment
@@ -140,7 +153,9 @@ def _assignment(ctx: Context) -> Prepared:
     initial = AssignmentForm.initial_from(assignment.current_version.content)
     keys = {k: st.sampled_from([str(v), str(v) + "\n" + str(v)]) for k, v in initial.items()}
     keys["action"] = st.sampled_from(["publish", "preview", ""])
-    keys["questions"] = st.sampled_from([initial["questions"], "- kind: order\n  steps: [a]", "{", "[]", "- 1"])
+    keys["questions"] = st.sampled_from(
+        [initial["questions"], "- kind: order\n  steps: [a]", "{", "[]", "- 1", *HOSTILE_YAML]
+    )
     return Prepared({"assignment_id": assignment.pk}, keys=keys)
 
 

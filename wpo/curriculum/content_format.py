@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from . import safe_yaml
 
 LEVELS = ("A", "B", "C")
 QUESTION_KINDS = ("multiple_choice", "true_false", "order", "situation")
@@ -42,6 +42,15 @@ ILLUSTRATIONS = (
 MIN_READING_EASE = 70.0
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 VIDEO_NAME_RE = re.compile(r"^videos/[0-9a-f]{32}\.(mp4|webm)$")
+# Caps on one assignment, far above what content needs (5 questions, 3 answers, 5 steps, texts under
+# 350 characters), so that text from the editor or an import never makes the checks, the database
+# row or the participant's page large.
+MAX_QUESTIONS = 12
+MAX_OPTIONS = 6
+MAX_STEPS = 6
+MAX_SCENES = 12
+MAX_LIST_ITEMS = 10
+MAX_TEXT = 1_000
 
 
 @dataclass
@@ -64,12 +73,14 @@ class Checker:
     def add(self, field_name: str, message: str) -> None:
         self.problems.append(Problem(self.path, field_name, message))
 
-    def text(self, data: Any, key: str, where: str = "") -> str:
+    def text(self, data: Any, key: str, where: str = "", max_length: int | None = None) -> str:
         name = f"{where}{key}"
         value = data.get(key) if isinstance(data, dict) else None
         if not isinstance(value, str) or not value.strip():
             self.add(name, "ontbreekt of is leeg (verwacht tekst)")
             return ""
+        if max_length is not None and len(value.strip()) > max_length:
+            self.add(name, f"is te lang: hoogstens {max_length} tekens")
         return value.strip()
 
     def optional_text(self, data: Any, key: str, where: str = "") -> str:
@@ -81,7 +92,15 @@ class Checker:
             return ""
         return value.strip()
 
-    def text_list(self, data: Any, key: str, minimum: int, maximum: int | None = None, where: str = "") -> list[str]:
+    def text_list(
+        self,
+        data: Any,
+        key: str,
+        minimum: int,
+        maximum: int | None = None,
+        where: str = "",
+        max_length: int | None = None,
+    ) -> list[str]:
         name = f"{where}{key}"
         value = data.get(key) if isinstance(data, dict) else None
         if not isinstance(value, list):
@@ -90,6 +109,8 @@ class Checker:
         items = [v.strip() for v in value if isinstance(v, str) and v.strip()]
         if len(items) != len(value):
             self.add(name, "elk punt moet een niet-lege tekst zijn")
+        if max_length is not None and any(len(item) > max_length for item in items):
+            self.add(name, f"een punt is te lang: hoogstens {max_length} tekens")
         if len(items) < minimum:
             self.add(name, f"heeft {len(items)} punten, minstens {minimum} nodig")
         if maximum is not None and len(items) > maximum:
@@ -98,12 +119,15 @@ class Checker:
 
 
 def load_yaml(path: Path, checker: Checker) -> dict[str, Any] | None:
+    """One content file, read without anchors or aliases and within a size cap (``safe_yaml``)."""
+    # Four bytes per character at most: a file this large is refused before it is read.
+    if path.stat().st_size > 4 * safe_yaml.MAX_FILE_CHARS:
+        checker.add("bestand", f"is te groot: hoogstens {safe_yaml.MAX_FILE_CHARS} tekens")
+        return None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"regel {mark.line + 1}" if mark else "bestand"
-        checker.add(where, f"geen geldige YAML ({getattr(exc, 'problem', exc)})")
+        data = safe_yaml.load(path.read_text(encoding="utf-8"))
+    except safe_yaml.YamlRefused as exc:
+        checker.add(f"regel {exc.line}" if exc.line else "bestand", exc.dutch())
         return None
     except UnicodeDecodeError:
         checker.add("bestand", "is geen UTF-8-tekst")
@@ -184,6 +208,9 @@ def _check_options(question: dict[str, Any], checker: Checker, where: str) -> li
     if not isinstance(options, list) or len(options) < 2:
         checker.add(f"{where}options", "verwacht minstens 2 antwoorden")
         return []
+    if len(options) > MAX_OPTIONS:
+        checker.add(f"{where}options", f"heeft {len(options)} antwoorden, hoogstens {MAX_OPTIONS} toegestaan")
+        options = options[:MAX_OPTIONS]
     result = []
     for j, opt in enumerate(options, start=1):
         ow = f"{where}options[{j}]."
@@ -193,9 +220,9 @@ def _check_options(question: dict[str, Any], checker: Checker, where: str) -> li
             correct = False
         result.append(
             {
-                "text": checker.text(opt, "text", where=ow),
+                "text": checker.text(opt, "text", where=ow, max_length=MAX_TEXT),
                 "correct": correct,
-                "feedback": checker.text(opt, "feedback", where=ow),
+                "feedback": checker.text(opt, "feedback", where=ow, max_length=MAX_TEXT),
             }
         )
     if sum(1 for o in result if o["correct"]) != 1:
@@ -210,11 +237,14 @@ def check_question(question: Any, checker: Checker, where: str) -> dict[str, Any
     kind = question.get("kind")
     if kind not in QUESTION_KINDS:
         checker.add(f"{where}kind", f"moet een van {', '.join(QUESTION_KINDS)} zijn")
-    result: dict[str, Any] = {"kind": kind, "prompt": checker.text(question, "prompt", where=where)}
+    result: dict[str, Any] = {
+        "kind": kind,
+        "prompt": checker.text(question, "prompt", where=where, max_length=MAX_TEXT),
+    }
     if kind == "order":
-        result["steps"] = checker.text_list(question, "steps", 3, 6, where=where)
-        result["feedback_correct"] = checker.text(question, "feedback_correct", where=where)
-        result["feedback_wrong"] = checker.text(question, "feedback_wrong", where=where)
+        result["steps"] = checker.text_list(question, "steps", 3, MAX_STEPS, where=where, max_length=MAX_TEXT)
+        result["feedback_correct"] = checker.text(question, "feedback_correct", where=where, max_length=MAX_TEXT)
+        result["feedback_wrong"] = checker.text(question, "feedback_wrong", where=where, max_length=MAX_TEXT)
     else:
         result["options"] = _check_options(question, checker, where)
         if kind == "true_false":
@@ -229,9 +259,9 @@ def check_assignment(data: dict[str, Any], checker: Checker) -> dict[str, Any]:
         "skill": checker.text(data, "skill"),
         "subskill": data.get("subskill"),
         "level": data.get("level"),
-        "title": checker.text(data, "title"),
-        "goal": checker.text(data, "goal"),
-        "explanation": checker.text(data, "explanation"),
+        "title": checker.text(data, "title", max_length=200),
+        "goal": checker.text(data, "goal", max_length=MAX_TEXT),
+        "explanation": checker.text(data, "explanation", max_length=MAX_TEXT),
     }
     # A wrong value becomes None: the identity (skill, subskill, level) is put in sets further on,
     # and a list or object there broke the whole check with a TypeError (tests/property).
@@ -253,12 +283,15 @@ def check_assignment(data: dict[str, Any], checker: Checker) -> dict[str, Any]:
     if not isinstance(story, list) or len(story) < 3:
         checker.add("video.story", "verwacht minstens 3 scènes (tekst en plaatje)")
         story = story if isinstance(story, list) else []
+    if len(story) > MAX_SCENES:
+        checker.add("video.story", f"heeft {len(story)} scènes, hoogstens {MAX_SCENES} toegestaan")
+        story = story[:MAX_SCENES]
     for k, scene in enumerate(story, start=1):
         sw = f"video.story[{k}]."
         picture = scene.get("picture") if isinstance(scene, dict) else None
         if picture not in ILLUSTRATIONS:
             checker.add(f"{sw}picture", f"moet een van {', '.join(ILLUSTRATIONS)} zijn")
-        scenes.append({"text": checker.text(scene, "text", where=sw), "picture": picture})
+        scenes.append({"text": checker.text(scene, "text", where=sw, max_length=MAX_TEXT), "picture": picture})
     a["video"] = {"url": url, "story": scenes}
     # An uploaded video is kept in the media storage; only its storage name travels in the content.
     video_file = checker.optional_text(video, "file", where="video.")
@@ -270,23 +303,31 @@ def check_assignment(data: dict[str, Any], checker: Checker) -> dict[str, Any]:
     if not isinstance(questions, list) or len(questions) < 4:
         checker.add("questions", "verwacht minstens 4 oefenvragen")
         questions = questions if isinstance(questions, list) else []
+    if len(questions) > MAX_QUESTIONS:
+        checker.add("questions", f"heeft {len(questions)} oefenvragen, hoogstens {MAX_QUESTIONS} toegestaan")
+        questions = questions[:MAX_QUESTIONS]
     a["questions"] = [check_question(q, checker, f"questions[{i}].") for i, q in enumerate(questions, 1)]
-    a["summary"] = checker.text_list(data, "summary", 3, 5)
+    a["summary"] = checker.text_list(data, "summary", 3, 5, max_length=MAX_TEXT)
     task = data.get("work_task")
     if not isinstance(task, dict):
         checker.add("work_task", "ontbreekt (verwacht what, where, when, how_often)")
         task = {}
-    a["work_task"] = {k: checker.text(task, k, where="work_task.") for k in ("what", "where", "when", "how_often")}
-    a["look_back"] = checker.text_list(data, "look_back", 3)
+    a["work_task"] = {
+        k: checker.text(task, k, where="work_task.", max_length=MAX_TEXT)
+        for k in ("what", "where", "when", "how_often")
+    }
+    a["look_back"] = checker.text_list(data, "look_back", 3, MAX_LIST_ITEMS, max_length=MAX_TEXT)
     trainer = data.get("trainer")
     if not isinstance(trainer, dict):
         checker.add("trainer", "ontbreekt (verwacht adapt_work, observe, feedback_examples)")
         trainer = {}
     a["trainer"] = {
-        "introduction": checker.text(trainer, "introduction", where="trainer."),
-        "adapt_work": checker.text_list(trainer, "adapt_work", 2, 6, where="trainer."),
-        "observe": checker.text_list(trainer, "observe", 3, 5, where="trainer."),
-        "feedback_examples": checker.text_list(trainer, "feedback_examples", 2, 3, where="trainer."),
+        "introduction": checker.text(trainer, "introduction", where="trainer.", max_length=MAX_TEXT),
+        "adapt_work": checker.text_list(trainer, "adapt_work", 2, 6, where="trainer.", max_length=MAX_TEXT),
+        "observe": checker.text_list(trainer, "observe", 3, 5, where="trainer.", max_length=MAX_TEXT),
+        "feedback_examples": checker.text_list(
+            trainer, "feedback_examples", 2, 3, where="trainer.", max_length=MAX_TEXT
+        ),
     }
     return a
 
