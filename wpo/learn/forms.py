@@ -1,10 +1,11 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from wpo.lib.uploads import PHOTO_MAX_BYTES, PHOTO_TYPES, VOICE_MAX_BYTES, VOICE_TYPES, sniff
+from wpo.lib.uploads import PHOTO_MAX_BYTES, PHOTO_TYPES, VOICE_MAX_BYTES, VOICE_TYPES, sniff, stripped_photo
 from wpo.trajectories.models import LookBackAnswer
 
 
@@ -22,6 +23,12 @@ def checked_upload(upload: UploadedFile[Any] | None, types: Any, max_bytes: int,
     if found is None:
         raise forms.ValidationError(_("Dit is geen %(kind)s. Probeer het nog een keer.") % {"kind": kind})
     extension, _content_type = found
+    if types is PHOTO_TYPES:
+        # Every photo loses its metadata (GPS position, time, phone) before it is stored.
+        try:
+            return stripped_photo(upload, extension)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from None
     upload.name = f"upload.{extension}"
     return upload
 

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from wpo.lib.uploads import PHOTO_TYPES, sniff
+from wpo.lib.uploads import PHOTO_TYPES, photo_without_metadata, sniff
 
 from .models import Organization
 
@@ -57,6 +57,7 @@ def _delete_file_after_commit(organization: Organization, name: str | None) -> N
 @transaction.atomic
 def organization_logo_set(*, organization: Organization, upload: UploadedFile[bytes]) -> Organization:
     raw, extension = check_logo(upload)
+    raw, extension = photo_without_metadata(raw, extension)
     locked = Organization.objects.select_for_update().get(pk=organization.pk)
     old = locked.logo.name
     locked.logo.save(f"logo.{extension}", ContentFile(raw), save=False)

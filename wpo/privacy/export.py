@@ -81,13 +81,24 @@ class _Files:
         return path
 
 
-def person_data(person: Person) -> dict[str, Any]:
+def shared_only(person: Person, viewer: Person | None) -> bool:
+    """Whether the export leaves out what the trainers did not share with the person.
+
+    The participant's own download (‘Mijn gegevens’) shows what the app shows them: observations only
+    when the trainer shared them. The export an administrator makes on a request for access
+    (``viewer`` someone else, or None for a caller without a viewer) stays complete. Asked by the
+    person themself it is always the shared part, whatever other role they hold.
+    """
+    return viewer is not None and viewer.pk == person.pk
+
+
+def person_data(person: Person, *, viewer: Person | None = None) -> dict[str, Any]:
     """The whole export as plain data; ``files`` says which storage file sits at which ZIP path."""
-    data, _files = _collect(person)
+    data, _files = _collect(person, shared_only=shared_only(person, viewer))
     return data
 
 
-def _collect(person: Person) -> tuple[dict[str, Any], _Files]:
+def _collect(person: Person, *, shared_only: bool) -> tuple[dict[str, Any], _Files]:
     files = _Files()
     person = Person.objects.select_related("user", "department", "organization").get(pk=person.pk)
     user = person.user
@@ -144,7 +155,7 @@ def _collect(person: Person) -> tuple[dict[str, Any], _Files]:
             for feed in TrainerCalendarFeed.objects.filter(person=person).order_by("created_at", "pk")
         ],
         "trajectories": [
-            _trajectory(t, files)
+            _trajectory(t, files, shared_only=shared_only)
             for t in Trajectory.objects.filter(participant=person)
             .select_related("trainer__user", "department")
             .order_by("starts_on", "pk")
@@ -177,7 +188,8 @@ def _collect(person: Person) -> tuple[dict[str, Any], _Files]:
     return data, files
 
 
-def _trajectory(t: Trajectory, files: _Files) -> dict[str, Any]:
+def _trajectory(t: Trajectory, files: _Files, *, shared_only: bool) -> dict[str, Any]:
+    parts = _SHARED_ASSIGNMENT_PARTS if shared_only else _ASSIGNMENT_PARTS
     return {
         "id": t.pk,
         "department": t.department.name,
@@ -206,7 +218,7 @@ def _trajectory(t: Trajectory, files: _Files) -> dict[str, Any]:
             _assignment(pa, files)
             for pa in ParticipantAssignment.objects.filter(trajectory=t)
             .select_related("version__assignment__subskill__skill")
-            .prefetch_related(*_ASSIGNMENT_PARTS)
+            .prefetch_related(*parts)
             .order_by("created_at", "pk")
         ],
         "questions": [
@@ -279,6 +291,19 @@ _ASSIGNMENT_PARTS = (
         "second_assessor_requests",
         SecondAssessorRequest.objects.select_related("coach__user").order_by("requested_at", "pk"),
     ),
+)
+
+
+_SHARED_ASSIGNMENT_PARTS = tuple(
+    Prefetch(
+        "observations",
+        Observation.objects.filter(shared_with_participant=True)
+        .select_related("author__user")
+        .order_by("observed_at", "pk"),
+    )
+    if part.prefetch_to == "observations"
+    else part
+    for part in _ASSIGNMENT_PARTS
 )
 
 
@@ -417,9 +442,9 @@ def _audit(person: Person) -> list[dict[str, Any]]:
     ]
 
 
-def export_zip(person: Person) -> bytes:
-    """``gegevens.json`` and the person's files in one ZIP."""
-    data, files = _collect(person)
+def export_zip(person: Person, *, viewer: Person | None = None) -> bytes:
+    """``gegevens.json`` and the person's files in one ZIP (see ``shared_only`` for ``viewer``)."""
+    data, files = _collect(person, shared_only=shared_only(person, viewer))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(JSON_NAME, json.dumps(data, ensure_ascii=False, indent=2, default=str))
@@ -433,13 +458,13 @@ def export_zip(person: Person) -> bytes:
     return buffer.getvalue()
 
 
-def export_pdf(person: Person) -> bytes:
+def export_pdf(person: Person, *, viewer: Person | None = None) -> bytes:
     """The same data as a readable A4 document in plain Dutch, grouped per trajectory."""
     from weasyprint import CSS, HTML
 
     from wpo.curriculum.pdf import url_fetcher
 
-    data, _files = _collect(person)
+    data, _files = _collect(person, shared_only=shared_only(person, viewer))
     fetcher = url_fetcher()
     html = render_to_string("privacy/export_pdf.html", {"data": data})
     stylesheet = CSS(string=PRINT_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher)

@@ -51,9 +51,10 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
 @require_safe
 @anyone_logged_in
 def export_zip(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = access.access_person_data(org_access.person_of(request), person_id)
+    me = org_access.person_of(request)
+    person = access.access_person_data(me, person_id)
     started = time.perf_counter()
-    content = export.export_zip(person)
+    content = export.export_zip(person, viewer=me)
     log.info("privacy: export zip of %s, %d bytes in %.2fs", person.pk, len(content), time.perf_counter() - started)
     return _download(content, "application/zip", export.file_name(person, "zip"))
 
@@ -61,8 +62,9 @@ def export_zip(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_safe
 @anyone_logged_in
 def export_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = access.access_person_data(org_access.person_of(request), person_id)
-    return _download(export.export_pdf(person), "application/pdf", export.file_name(person, "pdf"))
+    me = org_access.person_of(request)
+    person = access.access_person_data(me, person_id)
+    return _download(export.export_pdf(person, viewer=me), "application/pdf", export.file_name(person, "pdf"))
 
 
 @admin_only
