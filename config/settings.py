@@ -152,6 +152,12 @@ STAFF_IDLE_LOGOUT_SECONDS = envint("STAFF_IDLE_LOGOUT_SECONDS", 60 * 60 * 2)
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 OTP_TOTP_ISSUER = "WPO-platform"
+# The server's requests to an organisation's identity provider (wpo/accounts/sso_fetch.py): https to
+# public addresses only, at most this many seconds and bytes per request. SSO_ALLOWED_TEST_HOSTS
+# ("host:port") may be plain http on any address: only the tests' in-process provider, never production.
+SSO_FETCH_TIMEOUT_SECONDS = 5.0
+SSO_FETCH_MAX_BYTES = 256 * 1024
+SSO_ALLOWED_TEST_HOSTS: list[str] = []
 
 # The product is written in Dutch; Dutch strings are the source and English is a translation.
 LANGUAGE_CODE = "nl"

@@ -137,8 +137,11 @@ def idp_server() -> Iterator[FakeIdP]:
 
 
 @pytest.fixture
-def idp(idp_server: FakeIdP, monkeypatch: pytest.MonkeyPatch) -> FakeIdP:
+def idp(idp_server: FakeIdP, monkeypatch: pytest.MonkeyPatch, settings: Any) -> FakeIdP:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    # The server fetches only https from public addresses (wpo/accounts/sso_fetch.py); this one
+    # in-process provider on 127.0.0.1 is let through, nothing else (tests/attacks/test_sso_fetch.py).
+    settings.SSO_ALLOWED_TEST_HOSTS = [urlsplit(idp_server.base).netloc]
     idp_server.claims = {}
     idp_server.sign_key = idp_server.key
     cache.clear()

@@ -109,6 +109,28 @@ def _login(ctx: Context) -> Prepared:
     return Prepared(keys={"username": st.sampled_from(names), "password": st.just(PASSWORD)})
 
 
+# Issuers the server must never fetch (tests/attacks/test_sso_fetch.py), next to good ones.
+SSO_ISSUERS = [
+    "https://login.microsoftonline.com/tenant-id/v2.0",
+    "https://idp.example.org/",
+    "http://idp.example.org",
+    "https://127.0.0.1:8000",
+    "https://10.0.0.1",
+    "https://169.254.169.254/latest/meta-data",
+    "https://[::1]",
+    "https://[::ffff:127.0.0.1]",
+    "https://localhost",
+    "https://user:pw@idp.example.org",
+    "https://idp.example.org:99999",
+    "file:///etc/passwd",
+    "javascript:alert(1)",
+]
+
+
+def _sso_settings(ctx: Context) -> Prepared:
+    return Prepared(keys={"issuer": st.sampled_from(SSO_ISSUERS), "enabled": st.sampled_from(["on", ""])})
+
+
 def _certificate(ctx: Context) -> Prepared:
     return Prepared({"certificate_id": make_certificate(ctx.a).pk})
 
@@ -356,7 +378,7 @@ TARGETS: list[Target] = [
         answers_in_place=True,  # "start" shows a new, unconfirmed device on the same page
     ),
     Target("accounts:security_settings", Role.ADMINISTRATOR, (accounts_forms.SecurityPolicyForm,)),
-    Target("accounts:sso_settings", Role.ADMINISTRATOR, (accounts_forms.OidcProviderForm,)),
+    Target("accounts:sso_settings", Role.ADMINISTRATOR, (accounts_forms.OidcProviderForm,), prepare=_sso_settings),
     Target("accounts:sso_start", None, (accounts_forms.SsoStartForm,)),
     # audit and privacy
     Target("audit:log", Role.ADMINISTRATOR, (audit_forms.LogFilterForm,), method="get"),

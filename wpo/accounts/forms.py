@@ -1,13 +1,13 @@
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import lockout
+from . import lockout, sso_fetch
 from .models import OidcProvider
 
 
@@ -134,9 +134,22 @@ class OidcProviderForm(forms.ModelForm[OidcProvider]):
         fields += ["enabled"]
 
     def clean_issuer(self) -> str:
+        """The server fetches this address (sso_fetch): only https, and not an address inside our own
+        network. A host name is resolved and checked again at every fetch."""
         issuer = str(self.cleaned_data["issuer"]).rstrip("/")
-        if not issuer.startswith("https://") and not settings.DEBUG:
-            raise ValidationError(_("Het adres moet met https:// beginnen."))
+        try:
+            sso_fetch.check_named_address(issuer)
+        except sso_fetch.FetchRefused as exc:
+            if not issuer.lower().startswith("https://"):
+                raise ValidationError(_("Het adres moet met https:// beginnen.")) from exc
+            raise ValidationError(
+                _("Dit is geen openbaar adres. Vul het adres van de identity provider op internet in.")
+            ) from exc
+        host = (urlsplit(issuer).hostname or "").lower()
+        if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+            raise ValidationError(
+                _("Dit is geen openbaar adres. Vul het adres van de identity provider op internet in.")
+            )
         return issuer
 
     def clean(self) -> dict[str, Any]:

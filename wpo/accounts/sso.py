@@ -6,16 +6,20 @@ client; the ID token is checked with joserfc: signature against the provider's p
 person of the provider's own organisation whose e-mail address, employee number or username
 equals the configured claim; nobody is created. The identity provider is trusted to have done
 its own second factor, so a session started this way counts as two-factor verified.
+
+Every request the server itself makes to the provider (discovery, keys, token) goes through
+``sso_fetch``: https to public addresses only, capped in size and total time, failures remembered
+for a minute. Only the browser visits the authorization endpoint.
 """
 
 import base64
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlencode
 
-import requests
 from authlib.integrations.requests_client import OAuth2Session
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
@@ -31,10 +35,10 @@ from joserfc.jwk import KeySet
 from wpo.lib import clock
 from wpo.orgs.models import Person
 
+from . import sso_fetch
 from .models import OidcProvider
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
-HTTP_TIMEOUT = 10
 CACHE_SECONDS = 60 * 60
 PENDING_KEY = "sso_pending"
 PENDING_MAX_AGE = 10 * 60
@@ -104,18 +108,52 @@ def _cache_key(kind: str, url: str) -> str:
     return f"wpo-oidc-{kind}-{hashlib.sha256(url.encode('utf-8')).hexdigest()}"
 
 
-def _get_json(url: str) -> dict[str, Any]:
-    if urlparse(url).scheme not in ("https", "http"):
-        raise SsoError(f"not a web address: {url}")
+def _json_object(status: int, body: bytes, url: str) -> dict[str, Any]:
+    if status != 200:
+        raise SsoError(f"{url} answered {status}")
     try:
-        response = requests.get(url, timeout=HTTP_TIMEOUT)
-        response.raise_for_status()
-        data = response.json()
-    except (requests.RequestException, ValueError) as exc:
-        raise SsoError(f"cannot read {url}: {exc}") from exc
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SsoError(f"not JSON: {url}") from exc
     if not isinstance(data, dict):
         raise SsoError(f"not a JSON object: {url}")
     return data
+
+
+def _get_json(url: str) -> dict[str, Any]:
+    try:
+        status, body = sso_fetch.fetch(url)
+    except sso_fetch.FetchRefused as exc:
+        raise SsoError(exc.reason) from exc
+    return _json_object(status, body, url)
+
+
+def _remembering_failure(key: str, load: Any) -> dict[str, Any]:
+    """``load()``, unless it failed for ``key`` within the last minute; a failure is remembered, so
+    anonymous starts of a login cannot make the server fetch a broken provider again and again."""
+    failed = sso_fetch.recent_failure(key)
+    if failed is not None:
+        raise SsoError(f"failed less than {sso_fetch.FAILURE_CACHE_SECONDS} s ago, not fetched again: {failed}")
+    try:
+        result: dict[str, Any] = load()
+    except SsoError as exc:
+        sso_fetch.remember_failure(key, exc.reason)
+        raise
+    return result
+
+
+def _fetch_discovery(issuer: str) -> dict[str, Any]:
+    meta = _get_json(issuer + DISCOVERY_PATH)
+    if str(meta.get("issuer", "")).rstrip("/") != issuer:
+        raise SsoError("the discovery document names another issuer")
+    for field in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
+        if not isinstance(meta.get(field), str):
+            raise SsoError(f"discovery document without {field}")
+        try:
+            sso_fetch.check_named_address(meta[field])
+        except sso_fetch.FetchRefused as exc:
+            raise SsoError(f"discovery document's {field}: {exc.reason}") from exc
+    return meta
 
 
 def discovery(provider: OidcProvider, *, refresh: bool = False) -> dict[str, Any]:
@@ -123,12 +161,7 @@ def discovery(provider: OidcProvider, *, refresh: bool = False) -> dict[str, Any
     key = _cache_key("meta", issuer)
     meta: dict[str, Any] | None = None if refresh else cache.get(key)
     if meta is None:
-        meta = _get_json(issuer + DISCOVERY_PATH)
-        if str(meta.get("issuer", "")).rstrip("/") != issuer:
-            raise SsoError("the discovery document names another issuer")
-        for field in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
-            if not isinstance(meta.get(field), str):
-                raise SsoError(f"discovery document without {field}")
+        meta = _remembering_failure(key, lambda: _fetch_discovery(issuer))
         cache.set(key, meta, CACHE_SECONDS)
     return meta
 
@@ -137,7 +170,7 @@ def _key_set(meta: dict[str, Any], *, refresh: bool) -> KeySet:
     key = _cache_key("jwks", meta["jwks_uri"])
     jwks: dict[str, Any] | None = None if refresh else cache.get(key)
     if jwks is None:
-        jwks = _get_json(meta["jwks_uri"])
+        jwks = _remembering_failure(key, lambda: _get_json(meta["jwks_uri"]))
         cache.set(key, jwks, CACHE_SECONDS)
     try:
         return KeySet.import_key_set(jwks)  # type: ignore[arg-type]
@@ -225,27 +258,36 @@ def finish(request: HttpRequest, provider: OidcProvider) -> Outcome:
     if not code:
         raise SsoError("no code")
     meta = discovery(provider)
-    client = OAuth2Session(
-        provider.client_id,
-        decrypt_secret(provider.client_secret_encrypted),
-        redirect_uri=redirect_uri(provider),
-        code_challenge_method="S256",
-    )
-    try:
-        tokens = client.fetch_token(
-            meta["token_endpoint"],
-            grant_type="authorization_code",
-            code=code,
-            code_verifier=pending["verifier"],
-            timeout=HTTP_TIMEOUT,
-        )
-    except Exception as exc:  # authlib raises its own errors and requests' ones
-        raise SsoError(f"token endpoint: {exc}") from exc
+    tokens = _exchange_code(provider, meta["token_endpoint"], code=code, verifier=str(pending["verifier"]))
     id_token = tokens.get("id_token")
     if not isinstance(id_token, str):
         raise SsoError("no ID token")
     claims = validate_id_token(id_token, provider=provider, meta=meta, nonce=str(pending["nonce"]))
     return Outcome(person=_match(provider, claims), next_url=str(pending.get("next", "")), claims=claims)
+
+
+def _exchange_code(provider: OidcProvider, token_endpoint: str, *, code: str, verifier: str) -> dict[str, Any]:
+    """The token endpoint's answer to the authorization code (client_secret_basic, RFC 6749 2.3.1)."""
+    credentials = (
+        f"{quote(provider.client_id, safe='')}:{quote(decrypt_secret(provider.client_secret_encrypted), safe='')}"
+    )
+    body = urlencode(
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri(provider),
+            "code_verifier": verifier,
+        }
+    ).encode("ascii")
+    headers = {
+        "Authorization": "Basic " + base64.b64encode(credentials.encode("utf-8")).decode("ascii"),
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    try:
+        status, answer = sso_fetch.fetch(token_endpoint, method="POST", body=body, headers=headers)
+    except sso_fetch.FetchRefused as exc:
+        raise SsoError(f"token endpoint: {exc.reason}") from exc
+    return _json_object(status, answer, token_endpoint)
 
 
 def _match(provider: OidcProvider, claims: dict[str, Any]) -> Person | None:
