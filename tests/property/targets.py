@@ -128,7 +128,21 @@ SSO_ISSUERS = [
 
 
 def _sso_settings(ctx: Context) -> Prepared:
-    return Prepared(keys={"issuer": st.sampled_from(SSO_ISSUERS), "enabled": st.sampled_from(["on", ""])})
+    from wpo.accounts.models import OidcDomain, OidcProvider
+
+    # Organisation B holds a verified domain that A's administrator must not be able to claim.
+    theirs = OidcProvider.objects.create(
+        organization=ctx.b.org, display_name="B", issuer="https://idp.example.org", client_id="b"
+    )
+    OidcDomain.objects.create(organization=ctx.b.org, provider=theirs, domain="zuid.example", verified=True)
+    domains = ["noord.example", "Zuid.Example", "noord.example, noord.example", "@a.nl, b.nl", "geen domein", ", ,"]
+    return Prepared(
+        keys={
+            "issuer": st.sampled_from(SSO_ISSUERS),
+            "enabled": st.sampled_from(["on", ""]),
+            "email_domains": st.sampled_from(domains),
+        }
+    )
 
 
 def _certificate(ctx: Context) -> Prepared:

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from wpo.orgs.access import get_in_org, in_org, people
 from wpo.orgs.models import Person, Role, TrainerLink
 
-from .models import LoginCard, OidcProvider
+from .models import LoginCard, OidcIdentity, OidcProvider
 
 CARD_MANAGER_ROLES = (Role.TRAINER, Role.ADMINISTRATOR)
 # token_urlsafe(24) gives 32 characters; anything much longer is not ours and is not hashed.
@@ -67,14 +67,28 @@ def card_for_login(token: str) -> LoginCard | None:
     )
 
 
-def person_for_sso(provider: OidcProvider, value: str) -> Person | None:
-    """The one active person of the provider's own organisation named by the ID token, or None.
+def person_for_sso(provider: OidcProvider, *, subject: str, value: str | None) -> Person | None:
+    """The one active person of the provider's own organisation the ID token names, or None.
 
     Like ``card_for_login`` this runs before anyone is logged in, so it scopes by the provider's
-    organisation itself. Never anyone of another organisation, even with the same e-mail address;
-    two matches (a shared mailbox) are no match.
+    organisation itself. A subject (``sub``) seen before names the person linked to it at their first
+    single sign-on, whatever the other claims say now. A new subject is matched on ``value`` (the
+    configured claim; None when it may not be used): the one person with that e-mail address,
+    employee number or username who has no link to this provider yet. Never anyone of another
+    organisation, even with the same e-mail address; two matches (a shared mailbox) are no match.
     """
-    candidates = Person.objects.filter(organization_id=provider.organization_id, user__is_active=True)
+    linked = (
+        OidcIdentity.objects.filter(organization_id=provider.organization_id, provider=provider, subject=subject)
+        .select_related("person__user", "person__organization")
+        .first()
+    )
+    if linked is not None:
+        return linked.person if linked.person.user.is_active else None
+    if value is None:
+        return None
+    candidates = Person.objects.filter(organization_id=provider.organization_id, user__is_active=True).exclude(
+        oidc_identities__provider=provider
+    )
     match provider.match_field:
         case OidcProvider.MatchField.EMAIL:
             candidates = candidates.filter(user__email__iexact=value)

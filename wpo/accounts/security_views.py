@@ -6,7 +6,7 @@ from typing import Any
 import django_otp
 import segno
 from django.contrib import auth, messages
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
@@ -22,10 +22,10 @@ from wpo.orgs import access
 from wpo.orgs.access import home_url_name
 from wpo.orgs.models import Role
 
-from . import lockout, sso, two_factor
+from . import lockout, sso, sso_services, two_factor
 from .forms import CodeForm, OidcProviderForm, SecurityPolicyForm, SsoStartForm
 from .middleware import CARD_LOGIN_BACKEND, mark_sso_session, two_factor_satisfied
-from .models import OidcProvider, SecurityEvent, SecurityPolicy, User
+from .models import OidcDomain, OidcProvider, SecurityEvent, SecurityPolicy, User
 
 log = logging.getLogger(__name__)
 
@@ -256,18 +256,21 @@ def sso_settings(request: HttpRequest) -> HttpResponse:
     provider = access.in_org(me, OidcProvider).first() or OidcProvider(organization=me.organization)
     form = OidcProviderForm(request.POST if request.method == "POST" else None, instance=provider)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            saved.organization = me.organization
-            if form.cleaned_data["client_secret"]:
-                saved.client_secret_encrypted = sso.encrypt_secret(form.cleaned_data["client_secret"])
-            saved.save()
-            SecurityEvent.objects.create(
-                organization=me.organization, person=me, actor=me, kind=SecurityEvent.Kind.SSO_PROVIDER_CHANGED
+        try:
+            sso_services.oidc_provider_save(
+                by=me,
+                provider=form.save(commit=False),
+                client_secret=form.cleaned_data["client_secret"],
+                domains=form.cleaned_data["email_domains"],
             )
-        messages.success(request, _("Inloggen via de organisatie is opgeslagen."))
-        return redirect("accounts:security_settings")
-    return render(request, "accounts/sso_settings.html", {"form": form, "callback": sso.redirect_uri(provider)})
+        except ValidationError as exc:
+            form.add_error("email_domains", exc)
+        else:
+            messages.success(request, _("Inloggen via de organisatie is opgeslagen."))
+            return redirect("accounts:security_settings")
+    domains = access.in_org(me, OidcDomain).filter(provider_id=provider.pk).order_by("domain") if provider.pk else []
+    context = {"form": form, "callback": sso.redirect_uri(provider), "domains": domains}
+    return render(request, "accounts/sso_settings.html", context)
 
 
 # Single sign-on ------------------------------------------------------------------------------

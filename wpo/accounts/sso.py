@@ -36,7 +36,7 @@ from wpo.lib import clock
 from wpo.orgs.models import Person
 
 from . import sso_fetch
-from .models import OidcProvider
+from .models import OidcDomain, OidcProvider
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 CACHE_SECONDS = 60 * 60
@@ -92,9 +92,11 @@ def provider_for_login(typed: str) -> OidcProvider | None:
     by_name = [p for p in enabled if text in (p.organization.slug.lower(), p.organization.name.lower())]
     if by_name:
         return by_name[0]
-    domain = text.rsplit("@", 1)[-1]
-    by_domain = [p for p in enabled if domain in p.domains()]
-    return by_domain[0] if len(by_domain) == 1 else None
+    # Only a domain the service operators verified routes a login (OidcDomain); it is unique.
+    domain = text.rsplit("@", 1)[-1].lstrip("@")
+    verified = OidcDomain.objects.filter(domain=domain, verified=True, provider__enabled=True)
+    found = verified.select_related("provider__organization").first()
+    return found.provider if found is not None else None
 
 
 def provider_for_callback(org_slug: str) -> OidcProvider | None:
@@ -290,12 +292,26 @@ def _exchange_code(provider: OidcProvider, token_endpoint: str, *, code: str, ve
     return _json_object(status, answer, token_endpoint)
 
 
-def _match(provider: OidcProvider, claims: dict[str, Any]) -> Person | None:
-    from .access import person_for_sso
+MAX_SUBJECT_LENGTH = 255
 
+
+def _match(provider: OidcProvider, claims: dict[str, Any]) -> Person | None:
+    """The person the verified ID token names: by its ``sub`` once linked, the first time by the claim.
+
+    Matching by e-mail address needs ``email_verified: true``; a token without it is not trusted to
+    carry the person's own address. The first match links the person to the ``sub``.
+    """
+    from .access import person_for_sso
+    from .sso_services import oidc_identity_link
+
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject or len(subject) > MAX_SUBJECT_LENGTH:
+        return None
     value = claims.get(provider.claim)
-    if not isinstance(value, str) or not value.strip():
+    usable = value.strip() if isinstance(value, str) and value.strip() else None
+    if provider.match_field == OidcProvider.MatchField.EMAIL and claims.get("email_verified") is not True:
+        usable = None
+    person = person_for_sso(provider, subject=subject, value=usable)
+    if person is None or not oidc_identity_link(provider=provider, person=person, subject=subject):
         return None
-    if provider.claim == "email" and claims.get("email_verified") is False:
-        return None
-    return person_for_sso(provider, value.strip())
+    return person

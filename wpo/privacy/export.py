@@ -24,7 +24,7 @@ from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from wpo.accounts.models import LoginCard, SecurityEvent, TwoFactorFailure
+from wpo.accounts.models import LoginCard, OidcIdentity, SecurityEvent, TwoFactorFailure
 from wpo.certificates.models import Certificate
 from wpo.followup.models import Problem
 from wpo.meetings.models import MeetingAttendance
@@ -394,6 +394,11 @@ def _two_factor(user: Any) -> dict[str, Any]:
             for device in model.objects.filter(user=user).order_by("pk")
         ],
         "wrong_codes": [_when(f.at) for f in TwoFactorFailure.objects.filter(user=user).order_by("at")],
+        # The link made at the first single sign-on: which provider, and the account there ("sub").
+        "single_sign_on": [
+            {"provider": i.provider.display_name, "account": i.subject, "linked_at": _when(i.linked_at)}
+            for i in OidcIdentity.objects.filter(person__user=user).select_related("provider").order_by("pk")
+        ],
     }
 
 

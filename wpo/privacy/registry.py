@@ -25,6 +25,7 @@ ABOUT_THE_PERSON: dict[str, str] = {
     "accounts.TwoFactorFailure.user": "two_factor",
     "otp_totp.TOTPDevice.user": "two_factor",
     "otp_static.StaticDevice.user": "two_factor",
+    "accounts.OidcIdentity.person": "two_factor",
     "orgs.Person.trainers": "trainers",
     "orgs.TrainerLink.participant": "trainers",
     "orgs.TrainerLink.trainer": "trainees",

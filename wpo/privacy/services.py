@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wpo.accounts.models import LoginCard, LoginFailure, TwoFactorFailure
+from wpo.accounts.models import LoginCard, LoginFailure, OidcIdentity, TwoFactorFailure
 from wpo.certificates.models import Certificate
 from wpo.followup.models import Problem, ProblemEvent
 from wpo.orgs.models import ROLE_FIELDS, Organization, Person, Role
@@ -129,6 +129,7 @@ def _anonymise_account(person: Person, number: int) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     TwoFactorFailure.objects.filter(user=user).delete()
+    OidcIdentity.objects.filter(person=person).delete()
     person.employee_number = ""
     person.is_trainer = person.is_coach = person.is_project_manager = False
     person.is_administrator = person.is_content_editor = False
