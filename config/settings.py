@@ -152,6 +152,9 @@ STAFF_IDLE_LOGOUT_SECONDS = envint("STAFF_IDLE_LOGOUT_SECONDS", 60 * 60 * 2)
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 OTP_TOTP_ISSUER = "WPO-platform"
+# The Django admin never shows an authenticator's secret or its QR code: the secret is encrypted at
+# rest (wpo/accounts/crypto.py) and nobody but the person needs it.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # The server's requests to an organisation's identity provider (wpo/accounts/sso_fetch.py): https to
 # public addresses only, at most this many seconds and bytes per request. SSO_ALLOWED_TEST_HOSTS
 # ("host:port") may be plain http on any address: only the tests' in-process provider, never production.

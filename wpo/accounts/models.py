@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wpo.orgs.models import OrgOwned
 
@@ -275,3 +276,33 @@ class OidcIdentity(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.provider})"
+
+
+class SecretTOTPDevice(TOTPDevice):
+    """django-otp's authenticator device with its secret encrypted at rest (``crypto.seal_totp_key``).
+
+    The same table and rows as ``TOTPDevice``; only reading the key differs, so every device the app
+    checks or shows is loaded through this class (``two_factor``). A copy of the database alone gives
+    no one the codes of anyone's app.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator-app")
+        verbose_name_plural = _("authenticator-apps")
+
+    @property
+    def bin_key(self) -> bytes:
+        from .crypto import open_totp_key
+
+        key, _current = open_totp_key(self.key, user_id=self.user_id)
+        return key
+
+    def reseal_if_stale(self) -> None:
+        """After use: write the key again with the current SECRET_KEY if an older one (or none) sealed it."""
+        from .crypto import TOTP_KEY_BYTES, open_totp_key, seal_totp_key
+
+        key, current = open_totp_key(self.key, user_id=self.user_id)
+        if not current and len(key) <= TOTP_KEY_BYTES:
+            self.key = seal_totp_key(key, user_id=self.user_id)
+            self.save(update_fields=["key"])

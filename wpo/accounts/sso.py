@@ -21,9 +21,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from authlib.integrations.requests_client import OAuth2Session
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -35,7 +33,7 @@ from joserfc.jwk import KeySet
 from wpo.lib import clock
 from wpo.orgs.models import Person
 
-from . import sso_fetch
+from . import crypto, sso_fetch
 from .models import OidcDomain, OidcProvider
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
@@ -58,22 +56,22 @@ class SsoError(Exception):
 # The client secret, encrypted at rest -------------------------------------------------------
 
 
-def _fernet(secret_key: str) -> Fernet:
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"wpo oidc client secret")
-    return Fernet(base64.urlsafe_b64encode(hkdf.derive(secret_key.encode("utf-8"))))
+_CLIENT_SECRET_PURPOSE = b"wpo oidc client secret"
 
 
 def encrypt_secret(value: str) -> str:
-    return _fernet(settings.SECRET_KEY).encrypt(value.encode("utf-8")).decode("ascii") if value else ""
+    if not value:
+        return ""
+    return crypto.fernet(crypto.secret_keys()[0], _CLIENT_SECRET_PURPOSE).encrypt(value.encode("utf-8")).decode("ascii")
 
 
 def decrypt_secret(value: str) -> str:
     """The client secret; after a SECRET_KEY rotation the old key in SECRET_KEY_FALLBACKS still opens it."""
     if not value:
         return ""
-    for key in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:
+    for key in crypto.secret_keys():
         try:
-            return _fernet(key).decrypt(value.encode("ascii")).decode("utf-8")
+            return crypto.fernet(key, _CLIENT_SECRET_PURPOSE).decrypt(value.encode("ascii")).decode("utf-8")
         except InvalidToken:
             continue
     raise SsoError("client secret cannot be decrypted (SECRET_KEY changed?)")

@@ -24,6 +24,7 @@ ABOUT_THE_PERSON: dict[str, str] = {
     "accounts.SecurityEvent.person": "security_events",
     "accounts.TwoFactorFailure.user": "two_factor",
     "otp_totp.TOTPDevice.user": "two_factor",
+    "accounts.SecretTOTPDevice.user": "two_factor",  # the same rows, read with the key decrypted
     "otp_static.StaticDevice.user": "two_factor",
     "accounts.OidcIdentity.person": "two_factor",
     "orgs.Person.trainers": "trainers",
