@@ -238,7 +238,7 @@ def people_import_confirm(*, people_import: PeopleImport) -> int:
                 trainers=list(row.existing.trainers.all()),
             )
         else:
-            username = unique_username(row.first_name, row.last_name, taken)
+            username = unique_username(row.first_name, row.last_name, organization, taken)
             taken.add(username)
             person = person_create(
                 organization=organization,
