@@ -170,11 +170,18 @@ def render_certificates(
 
 # The rendered PDF of one certificate is cached (Redis in production): WeasyPrint takes about a
 # quarter of a second, and a certificate never changes once issued — everything printed comes from
-# its frozen snapshot. The key holds a digest of everything that goes into the page: the snapshot,
-# name, code and date, whether it is still valid (a revoked one is printed "Ingetrokken"), the
-# organisation's logo file, the address in the QR code, and the print CSS and template, so a
-# revocation, a new logo or a new layout renders afresh.
+# its frozen snapshot. One entry per certificate, under ``cache_key``, holds the PDF with a stamp: a
+# digest of everything that goes into the page (the snapshot, name, code and date, whether it is
+# still valid — a revoked one is printed "Ingetrokken" —, the organisation's logo file, the address
+# in the QR code, and the print CSS and template), so a revocation, a new logo or a new layout
+# renders afresh. One entry, not one per stamp, so that ``evict`` can take a certificate's PDF out
+# at once when its participant is anonymised or it is revoked: a cached PDF with the real name
+# would otherwise stay up to ``PDF_CACHE_SECONDS``.
 PDF_CACHE_SECONDS = 30 * 24 * 3600
+
+
+def cache_key(certificate_id: int) -> str:
+    return f"certificate-pdf:{certificate_id}"
 
 
 def _layout_digest() -> str:
@@ -196,18 +203,25 @@ def pdf_cache_key(certificate: Certificate, base_url: str) -> str:
         "language": settings.LANGUAGE_CODE,
     }
     digest = hashlib.sha256(json.dumps(printed, sort_keys=True, default=str).encode()).hexdigest()[:32]
-    return f"certificate-pdf:{certificate.pk}:{digest}"
+    return f"{cache_key(certificate.pk)}:{digest}"
 
 
 def certificate_pdf(certificate: Certificate, base_url: str) -> bytes:
     """The PDF of one certificate, from the cache when it was rendered before."""
-    key = pdf_cache_key(certificate, base_url)
-    cached = cache.get(key)
-    if isinstance(cached, bytes):
-        return cached
+    stamp = pdf_cache_key(certificate, base_url)
+    cached = cache.get(cache_key(certificate.pk))
+    if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == stamp and isinstance(cached[1], bytes):
+        return cached[1]
     pdf = render_certificates([certificate], base_url)
-    cache.set(key, pdf, PDF_CACHE_SECONDS)
+    cache.set(cache_key(certificate.pk), (stamp, pdf), PDF_CACHE_SECONDS)
     return pdf
+
+
+def evict(certificate_ids: Iterable[int]) -> None:
+    """Take these certificates' PDFs out of the cache (after an anonymisation or a revocation)."""
+    keys = [cache_key(pk) for pk in certificate_ids]
+    if keys:
+        cache.delete_many(keys)
 
 
 def filename(certificate: Certificate) -> str:

@@ -192,6 +192,8 @@ def _batch_state(batch: CertificateBatch) -> dict[str, object]:
         text = _("%(done)s van %(total)s klaar. De PDF staat klaar.") % {"done": batch.done, "total": batch.total}
     elif batch.status == CertificateBatch.Status.FAILED:
         text = batch.error or _("Het maken van de PDF is mislukt.")
+    elif batch.status == CertificateBatch.Status.EXPIRED:
+        text = _("De PDF is weggehaald, omdat er echte namen in staan. Heb je hem nog nodig? Maak hem opnieuw.")
     elif batch.status == CertificateBatch.Status.QUEUED and batch.done == 0:
         text = _("Wacht op zijn beurt … 0 van %(total)s klaar") % {"total": batch.total}
     else:

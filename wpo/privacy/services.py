@@ -24,8 +24,10 @@ from django.utils.translation import gettext as _
 
 from wpo.accounts.models import LoginCard, LoginFailure, OidcIdentity, TwoFactorFailure
 from wpo.certificates.models import Certificate
+from wpo.certificates.services import Forgotten, participant_certificates_forget
 from wpo.followup.models import Problem, ProblemEvent
 from wpo.orgs.models import ROLE_FIELDS, Organization, Person, Role
+from wpo.orgs.people_import import people_import_forget
 from wpo.trajectories.models import (
     Assessment,
     CoachingConversation,
@@ -38,6 +40,7 @@ from wpo.trajectories.models import (
     WorkAdaptation,
 )
 
+from .mentions import Identity, scrub_mentions
 from .models import DEFAULT_RETENTION_MONTHS, Anonymisation, PrivacySettings
 
 log = logging.getLogger(__name__)
@@ -98,15 +101,22 @@ def person_anonymise(*, person: Person, actor: Person | None, reason: str = Anon
             organization_id=person.organization_id, person=person, number=number, reason=reason, at=now, by=actor
         )
         old_login_names = {person.user.username.lower(), person.user.email.lower()} - {""}
+        identity = Identity.of(person)
         _anonymise_account(person, number)
         _revoke_logins(person, actor, now)
         stored_files = _anonymise_trajectories(person, number)
+        forgotten = _anonymise_elsewhere(person, identity)
         LoginFailure.objects.filter(login_name__in=old_login_names).delete()
         from wpo.audit.services import scrub_person_history
 
         scrub_person_history(person)
-        # Delete the files only once the rows that pointed at them are gone for good.
-        transaction.on_commit(lambda: _delete_files(stored_files))
+
+        def after_commit() -> None:
+            # The files go only once the rows that pointed at them are gone for good.
+            _delete_files(stored_files)
+            forgotten.after_commit()
+
+        transaction.on_commit(after_commit)
     log.info("privacy: anonymised person %s as number %s (%s), %s files", person.pk, number, reason, len(stored_files))
     return number
 
@@ -187,6 +197,21 @@ def _anonymise_trajectories(person: Person, number: int) -> list[str]:
     ProblemEvent._base_manager.filter(problem__in=problems).update(text="")
     problems.update(title=_("Probleem over een verwijderde deelnemer"), description="")
     return files
+
+
+def _anonymise_elsewhere(person: Person, identity: Identity) -> Forgotten:
+    """What names the person outside their own records: the organisation's notes, a waiting HR
+    import, print batches of their certificates and the cached certificate PDFs (those two after
+    the commit, by the returned ``Forgotten``)."""
+    scrub_mentions(person, identity)
+    people_import_forget(
+        organization_id=person.organization_id,
+        employee_number=identity.employee_number,
+        email=identity.email,
+        first_name=identity.first_name,
+        last_name=identity.last_name,
+    )
+    return participant_certificates_forget(person)
 
 
 def _delete_files(names: list[str]) -> None:
