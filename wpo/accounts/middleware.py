@@ -87,10 +87,16 @@ def mark_sso_session(request: HttpRequest) -> None:
 
 
 def two_factor_satisfied(request: HttpRequest) -> bool:
-    if request.session.get(LOGIN_METHOD_KEY) == SSO:
-        return True
+    """Verified with a code in this session, or logged in by single sign-on, which counts as the second
+    factor, except for an account with extra rights (``privileged``): that one needs its own code."""
     is_verified = getattr(request.user, "is_verified", None)
-    return bool(is_verified and is_verified())
+    if is_verified and is_verified():
+        return True
+    if request.session.get(LOGIN_METHOD_KEY) == SSO:
+        from .privileged import has_extra_rights
+
+        return not has_extra_rights(request.user)  # type: ignore[arg-type]
+    return False
 
 
 def note_login(request: HttpRequest) -> None:

@@ -26,6 +26,7 @@ from . import lockout, sso, sso_services, two_factor
 from .forms import CodeForm, OidcProviderForm, SecurityPolicyForm, SsoStartForm
 from .middleware import CARD_LOGIN_BACKEND, mark_sso_session, two_factor_satisfied
 from .models import OidcDomain, OidcProvider, SecurityEvent, SecurityPolicy, User
+from .privileged import has_extra_rights
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +213,11 @@ def two_factor_reset(request: HttpRequest, person_id: int) -> HttpResponse:
     """The administrator removes a person's app and backup codes (a lost phone)."""
     me = access.person_of(request)
     person = access.access_person_for_admin(me, person_id)
-    had = two_factor.two_factor_reset(person=person, by=me)
+    try:
+        had = two_factor.two_factor_reset(person=person, by=me)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("orgs:person_edit", person_id=person.pk)
     if had:
         messages.success(
             request,
@@ -321,7 +326,18 @@ def sso_callback(request: HttpRequest, org_slug: str) -> HttpResponse:
         value = outcome.claims.get(provider.claim, "")
         context = {"reason": "no_match", "provider": provider, "value": value if isinstance(value, str) else ""}
         return render(request, "accounts/sso_failed.html", context, status=403)
+    user = outcome.person.user
+    next_url = _safe_next(request, outcome.next_url)
+    if has_extra_rights(user):
+        # The organisation's administrator controls its identity provider, so for an account with
+        # rights beyond the organisation single sign-on is not a second factor: its own app is.
+        if not two_factor.has_two_factor(user):
+            log.warning("SSO login refused for %s: extra rights and no authenticator app", org_slug)
+            return render(
+                request, "accounts/sso_failed.html", {"reason": "needs_code", "provider": provider}, status=403
+            )
+        return begin_two_factor_login(request, user, next_url)
     request.session.pop(PENDING_KEY, None)
-    auth.login(request, outcome.person.user, backend=CARD_LOGIN_BACKEND)
+    auth.login(request, user, backend=CARD_LOGIN_BACKEND)
     mark_sso_session(request)
-    return redirect(_safe_next(request, outcome.next_url) or home_url_name(outcome.person))
+    return redirect(next_url or home_url_name(outcome.person))

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -35,6 +36,7 @@ from wpo.orgs.models import Person, Role
 
 from . import crypto
 from .models import SecretTOTPDevice, SecurityEvent, SecurityPolicy, TwoFactorFailure, User
+from .privileged import MANAGED_BY_OPERATORS, has_extra_rights
 
 # Everyone but a participant may switch two-factor on.
 STAFF_ROLES = (Role.TRAINER, Role.COACH, Role.PROJECT_MANAGER, Role.ADMINISTRATOR, Role.CONTENT_EDITOR)
@@ -162,20 +164,30 @@ def verify_device_code(user: User, code: str) -> SecretTOTPDevice | StaticDevice
     return None
 
 
+def _confirm(user: User, device: TOTPDevice, code: str) -> list[str] | None:
+    locked = SecretTOTPDevice.objects.select_for_update().filter(pk=device.pk, user=user, confirmed=False).first()
+    if locked is None or not locked.verify_token(normalise_code(code)):
+        return None
+    TOTPDevice.objects.filter(user=user).exclude(pk=locked.pk).delete()
+    locked.confirmed = True
+    locked.save(update_fields=["confirmed"])
+    return _replace_backup_codes(user)
+
+
 @transaction.atomic
 def two_factor_confirm(*, person: Person, device: TOTPDevice, code: str) -> list[str] | None:
     """Switch two-factor on with the first code from the app; returns the new backup codes (shown once)."""
-    locked = (
-        SecretTOTPDevice.objects.select_for_update().filter(pk=device.pk, user=person.user, confirmed=False).first()
-    )
-    if locked is None or not locked.verify_token(normalise_code(code)):
-        return None
-    TOTPDevice.objects.filter(user=person.user).exclude(pk=locked.pk).delete()
-    locked.confirmed = True
-    locked.save(update_fields=["confirmed"])
-    codes = _replace_backup_codes(person.user)
-    _record(person, person, SecurityEvent.Kind.TWO_FACTOR_ON)
+    codes = _confirm(person.user, device, code)
+    if codes is not None:
+        _record(person, person, SecurityEvent.Kind.TWO_FACTOR_ON)
     return codes
+
+
+@transaction.atomic
+def operator_two_factor_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str] | None:
+    """The same for a service operator's account, set up on the server (``manage.py operator_two_factor``);
+    an operator need not be a person of any organisation, so there is no organisation's record."""
+    return _confirm(user, device, code)
 
 
 @transaction.atomic
@@ -197,8 +209,11 @@ def two_factor_reset(*, person: Person, by: Person) -> bool:
     """The administrator removes a person's app and backup codes (a lost phone). Recorded.
 
     The person's sessions that were verified with the removed device are no longer verified; where
-    the organisation requires two-factor, they must set it up again before anything else.
+    the organisation requires two-factor, they must set it up again before anything else. Never for an
+    account with extra rights (``privileged``): the service operators manage its second factor.
     """
+    if has_extra_rights(person.user):
+        raise ValidationError(MANAGED_BY_OPERATORS)
     had = bool(
         TOTPDevice.objects.filter(user=person.user).exists() or StaticDevice.objects.filter(user=person.user).exists()
     )

@@ -10,6 +10,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from wpo.accounts.models import User
+from wpo.accounts.privileged import MANAGED_BY_OPERATORS, has_extra_rights
 from wpo.audit.history import record_created
 
 from .models import ROLE_FIELDS, Department, Organization, Person, Role, TrainerLink
@@ -137,6 +138,11 @@ def person_update(
     password: str | None = None,
 ) -> Person:
     user = person.user
+    login_changed = bool(password) or email.strip().lower() != user.email.lower()
+    login_changed = login_changed or employee_number.strip() != person.employee_number
+    if login_changed and has_extra_rights(user):
+        # The password and what single sign-on matches on: not the organisation's to change here.
+        raise ValidationError(MANAGED_BY_OPERATORS)
     user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email.strip()
     if password:
         user.set_password(password)
