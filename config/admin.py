@@ -44,7 +44,7 @@ class WpoAdminSite(AdminSite):
             return HttpResponseRedirect(next_url)
         if not (user.is_active and user.is_superuser):
             raise PermissionDenied
-        if has_two_factor(user):  # type: ignore[arg-type]
+        if has_two_factor(user):
             return HttpResponseRedirect(f"{reverse('accounts:two_factor_code')}?{urlencode({'next': next_url})}")
         return TemplateResponse(
             request, "accounts/admin_needs_two_factor.html", {"username": user.get_username()}, status=403

@@ -278,13 +278,16 @@ class OidcIdentity(OrgOwned):
         return f"{self.person} ({self.provider})"
 
 
-class SecretTOTPDevice(TOTPDevice):
+class SecretTOTPDevice(TOTPDevice):  # type: ignore[misc]  # django-otp ships no type hints
     """django-otp's authenticator device with its secret encrypted at rest (``crypto.seal_totp_key``).
 
     The same table and rows as ``TOTPDevice``; only reading the key differs, so every device the app
     checks or shows is loaded through this class (``two_factor``). A copy of the database alone gives
     no one the codes of anyone's app.
     """
+
+    key: str  # django-otp's column, here holding the sealed secret
+    user_id: int
 
     class Meta:
         proxy = True

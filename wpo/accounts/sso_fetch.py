@@ -164,7 +164,7 @@ def _pool(target: Target, seconds: float) -> urllib3.HTTPConnectionPool:
             retries=False,
             maxsize=1,
             cert_reqs="CERT_REQUIRED",
-            ca_certs=requests.certs.where(),
+            ca_certs=requests.certs.where(),  # type: ignore[attr-defined]  # certifi's bundle, as requests uses
             server_hostname=target.host,
             assert_hostname=target.host,
         )

@@ -75,7 +75,8 @@ def required_for(person: Person | None) -> bool:
 
 
 def confirmed_totp(user: User) -> SecretTOTPDevice | None:
-    return SecretTOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    device: SecretTOTPDevice | None = SecretTOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    return device
 
 
 def has_two_factor(user: User) -> bool:
@@ -84,7 +85,9 @@ def has_two_factor(user: User) -> bool:
 
 def pending_totp(user: User) -> SecretTOTPDevice:
     """The not yet confirmed device shown as a QR code while setting up; made when there is none."""
-    device = SecretTOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    device: SecretTOTPDevice | None = (
+        SecretTOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    )
     if device is None:
         key = crypto.seal_totp_key(os.urandom(crypto.TOTP_KEY_BYTES), user_id=user.pk)
         device = SecretTOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False, key=key)
