@@ -19,6 +19,9 @@ DEBUG = envbool("DEBUG", False)
 # link) with ImproperlyConfigured and `check --deploy` reports it; commands that sign nothing
 # (makemigrations --check, backup) still run.
 SECRET_KEY = envstr("SECRET_KEY", "dev-only-insecure-key" if DEBUG else "")
+# Earlier keys, kept while rotating SECRET_KEY: sessions, the encrypted authenticator and SSO secrets
+# and the backup codes made with them still open (wpo/accounts/crypto.py); docs/production.md.
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 

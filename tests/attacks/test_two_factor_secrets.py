@@ -125,3 +125,12 @@ def test_the_migration_seals_devices_stored_in_plaintext(world: World) -> None:
     migration.seal_keys(apps, None)  # twice changes nothing
     assert SecretTOTPDevice.objects.get(pk=legacy.pk).key == sealed.key
     assert two_factor.verify_device_code(world.trainer.user, code_for(sealed, 1)) is not None
+
+
+def test_the_fallback_keys_come_from_the_environment(tmp_path: Any) -> None:
+    from ..test_hardening import production_env, run
+
+    probe = "import json; from config import settings as s; print(json.dumps(s.SECRET_KEY_FALLBACKS))"
+    result = run(["-c", probe], production_env(tmp_path, SECRET_KEY_FALLBACKS="oude-sleutel-1, oude-sleutel-2"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == '["oude-sleutel-1", "oude-sleutel-2"]'
