@@ -8,14 +8,13 @@ its password, remove its second factor or change what it logs in with (e-mail ad
 number); and single sign-on, whose identity provider the organisation's administrator controls,
 is not a second factor for it: after single sign-on it still types a code from its own app.
 
-The same rule as ``has_extra_rights`` in wpo/orgs/permissions.py, asked of a ``User`` (the Django
-admin and single sign-on know the account before they know a person), and without
-``get_all_permissions``, which answers nothing for an inactive account.
+The rule itself is ``user_has_extra_rights`` in wpo/orgs/permissions.py, asked of a ``User`` (the
+Django admin and single sign-on know the account before they know a person).
 """
 
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from wpo.orgs.permissions import user_has_extra_rights
 
 from .models import User
 
@@ -27,6 +26,4 @@ MANAGED_BY_OPERATORS = _(
 
 
 def has_extra_rights(user: User) -> bool:
-    if user.is_staff or user.is_superuser:
-        return True
-    return bool(Permission.objects.filter(Q(user=user) | Q(group__user=user)).exists())
+    return user_has_extra_rights(user)

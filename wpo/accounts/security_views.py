@@ -20,7 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from wpo.lib import clock
 from wpo.orgs import access
 from wpo.orgs.access import home_url_name
-from wpo.orgs.models import Role
+from wpo.orgs.permissions import Ability
 
 from . import lockout, sso, sso_services, two_factor
 from .forms import CodeForm, OidcProviderForm, SecurityPolicyForm, SsoStartForm
@@ -143,7 +143,7 @@ def _qr(config_url: str) -> tuple[str, int]:
     return str(code.svg_data_uri(scale=QR_SCALE, border=QR_BORDER)), int(width)
 
 
-@access.role_required(*two_factor.STAFF_ROLES)
+@access.ability_required(Ability.STAFF_SESSION)
 @never_cache
 def two_factor_page(request: HttpRequest) -> HttpResponse:
     """Tweestapsverificatie: set up an authenticator app, make new backup codes, or switch it off."""
@@ -208,7 +208,7 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@access.role_required(Role.ADMINISTRATOR)
+@access.ability_required(Ability.MANAGE_PEOPLE)
 def two_factor_reset(request: HttpRequest, person_id: int) -> HttpResponse:
     """The administrator removes a person's app and backup codes (a lost phone)."""
     me = access.person_of(request)
@@ -235,7 +235,7 @@ def two_factor_reset(request: HttpRequest, person_id: int) -> HttpResponse:
 # The organisation's settings -----------------------------------------------------------------
 
 
-@access.role_required(Role.ADMINISTRATOR)
+@access.ability_required(Ability.MANAGE_PEOPLE)
 @never_cache
 def security_settings(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
@@ -254,7 +254,7 @@ def security_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/security_settings.html", context)
 
 
-@access.role_required(Role.ADMINISTRATOR)
+@access.ability_required(Ability.MANAGE_PEOPLE)
 @never_cache
 def sso_settings(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)

@@ -32,16 +32,13 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from wpo.orgs.models import Person, Role
+from wpo.orgs.models import Person
+from wpo.orgs.permissions import Ability, may
 
 from . import crypto
 from .models import SecretTOTPDevice, SecurityEvent, SecurityPolicy, TwoFactorFailure, User
 from .privileged import MANAGED_BY_OPERATORS, has_extra_rights
 
-# Everyone but a participant may switch two-factor on.
-STAFF_ROLES = (Role.TRAINER, Role.COACH, Role.PROJECT_MANAGER, Role.ADMINISTRATOR, Role.CONTENT_EDITOR)
-# The roles an organisation can oblige to use it.
-REQUIRED_ROLES = (Role.COACH, Role.PROJECT_MANAGER, Role.ADMINISTRATOR)
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
 LOCK_DURATION = timedelta(minutes=15)
@@ -54,7 +51,8 @@ DEVICE_NAME = "authenticator"
 
 
 def is_staff(person: Person | None) -> bool:
-    return person is not None and person.has_role(*STAFF_ROLES)
+    """Everyone but a participant works with staff data, and may switch two-factor on."""
+    return may(person, Ability.STAFF_SESSION)
 
 
 def policy_of(person: Person) -> SecurityPolicy | None:
@@ -68,7 +66,7 @@ def policy_of(person: Person) -> SecurityPolicy | None:
 
 def required_for(person: Person | None) -> bool:
     """Must this person use two-factor authentication (their organisation says so for their role)?"""
-    if person is None or not person.has_role(*REQUIRED_ROLES):
+    if person is None or not may(person, Ability.TWO_FACTOR_REQUIRED):
         return False
     policy = policy_of(person)
     return policy is not None and policy.two_factor_required

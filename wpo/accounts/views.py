@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from wpo.lib import clock
 from wpo.orgs import access
 from wpo.orgs.access import redirect_home
+from wpo.orgs.permissions import Ability
 
 from . import access as card_access
 from . import card_print, lockout, services, two_factor
@@ -142,7 +143,7 @@ def _card_pin_page(request: HttpRequest, card: LoginCard) -> HttpResponse:
     return render(request, "accounts/card_login.html", context, status=429 if locked or address_locked_minutes else 200)
 
 
-@access.role_required(*card_access.CARD_MANAGER_ROLES)
+@access.ability_required(Ability.ISSUE_LOGIN_CARDS)
 @never_cache
 def login_card(request: HttpRequest, person_id: int) -> HttpResponse:
     """A participant's card: its state, and (POST) a new card with its PIN, shown only now."""
@@ -174,7 +175,7 @@ def login_card(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(*card_access.CARD_MANAGER_ROLES)
+@access.ability_required(Ability.ISSUE_LOGIN_CARDS)
 @never_cache
 def login_card_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
     me = access.person_of(request)
@@ -199,7 +200,7 @@ def login_card_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_POST
-@access.role_required(*card_access.CARD_MANAGER_ROLES)
+@access.ability_required(Ability.ISSUE_LOGIN_CARDS)
 def login_card_revoke(request: HttpRequest, person_id: int) -> HttpResponse:
     me = access.person_of(request)
     participant = card_access.access_participant_for_cards(me, person_id)

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wpo.curriculum.models import Level
-from wpo.orgs.models import Person, Role
+from wpo.orgs.models import Person
+from wpo.orgs.permissions import Ability, may
 from wpo.trajectories.models import Assessment, ParticipantAssignment, Step, Trajectory, TrajectorySkill
 
 from .models import CODE_ALPHABET, CODE_LENGTH, CODE_PREFIX, Certificate, CertificateBatch
@@ -29,7 +30,6 @@ LEVELS = [level.value for level in Level]
 SNAPSHOT_VERSION = 1
 # One ceremony prints tens of certificates; a few hundred at once would keep the worker busy for minutes.
 MAX_BATCH = 200
-REVOKE_ROLES = (Role.COACH, Role.PROJECT_MANAGER)
 
 
 # The verification code ---------------------------------------------------------------------------
@@ -224,7 +224,7 @@ def issue_trajectory_certificate(
 @transaction.atomic
 def certificate_revoke(certificate: Certificate, *, actor: Person, reason: str) -> Certificate:
     """Revoke a certificate: it stays, with who revoked it, when and why; its page says so."""
-    if actor.organization_id != certificate.organization_id or not actor.has_role(*REVOKE_ROLES):
+    if actor.organization_id != certificate.organization_id or not may(actor, Ability.MANAGE_CERTIFICATES):
         raise ValidationError(
             _("Alleen een coach of projectmanager van deze organisatie kan een certificaat intrekken.")
         )
@@ -261,7 +261,7 @@ def batch_create(*, actor: Person, certificates: list[Certificate], base_url: st
     """Queue one PDF with these certificates; the task is written in the same transaction."""
     from .tasks import render_certificate_batch
 
-    if not actor.has_role(*REVOKE_ROLES):
+    if not may(actor, Ability.MANAGE_CERTIFICATES):
         raise ValidationError(_("Alleen een coach of projectmanager kan certificaten printen."))
     if not certificates:
         raise ValidationError(_("Kies minstens één certificaat."))

@@ -11,14 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from wpo.orgs import access
-from wpo.orgs.models import Role
+from wpo.orgs.permissions import Ability
 
 from . import access as curriculum_access
 from .forms import AssignmentForm, SkillForm, SubSkillForm
 from .models import Skill
 from .services import PublishRefused, assignment_check, assignment_publish, skill_save, store_video
 
-editor_only = access.role_required(Role.CONTENT_EDITOR)
+editor_only = access.ability_required(Ability.EDIT_CURRICULUM)
 
 
 @editor_only

@@ -121,6 +121,14 @@ class Person(OrgOwned):
     def roles(self) -> list[Role]:
         return [role for role in Role if getattr(self, ROLE_FIELDS[role])]
 
+    @property
+    def role_label(self) -> str:
+        """The one role named beside a person in a list of people (a meeting's invitees)."""
+        for role in (Role.TRAINER, Role.PARTICIPANT, Role.COACH, Role.PROJECT_MANAGER):
+            if self.has_role(role):
+                return str(role.label).lower()
+        return ""
+
     def has_role(self, *roles: Role) -> bool:
         return any(getattr(self, ROLE_FIELDS[role]) for role in roles)
 

@@ -14,6 +14,7 @@ from wpo.accounts.privileged import MANAGED_BY_OPERATORS, has_extra_rights
 from wpo.audit.history import record_created
 
 from .models import ROLE_FIELDS, Department, Organization, Person, Role, TrainerLink
+from .permissions import GRANTS, Ability, may
 
 
 def _slug_part(text: str) -> str:
@@ -127,6 +128,7 @@ def person_create(
 @transaction.atomic
 def person_update(
     *,
+    actor: Person | None = None,
     person: Person,
     first_name: str,
     last_name: str,
@@ -137,6 +139,11 @@ def person_update(
     trainers: Iterable[Person],
     password: str | None = None,
 ) -> Person:
+    roles = list(roles)
+    drops_own_administration = not any(Ability.MANAGE_PEOPLE in GRANTS[role] for role in roles)
+    if actor is not None and actor.pk == person.pk and may(actor, Ability.MANAGE_PEOPLE) and drops_own_administration:
+        # Otherwise an organisation could lock itself out of its own administration.
+        raise ValidationError(_("Je kunt je eigen beheerdersrol niet weghalen."))
     user = person.user
     login_changed = bool(password) or email.strip().lower() != user.email.lower()
     login_changed = login_changed or employee_number.strip() != person.employee_number

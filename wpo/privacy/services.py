@@ -13,7 +13,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -26,8 +25,9 @@ from wpo.accounts.models import LoginCard, LoginFailure, OidcIdentity, TwoFactor
 from wpo.certificates.models import Certificate
 from wpo.certificates.services import Forgotten, participant_certificates_forget
 from wpo.followup.models import Problem, ProblemEvent
-from wpo.orgs.models import ROLE_FIELDS, Organization, Person, Role
+from wpo.orgs.models import Organization, Person
 from wpo.orgs.people_import import people_import_forget
+from wpo.orgs.permissions import is_only_participant, only_participants_filter
 from wpo.trajectories.models import (
     Assessment,
     CoachingConversation,
@@ -53,26 +53,13 @@ def anonymous_name(number: int) -> str:
     return f"{ANONYMOUS_FIRST_NAME} {ANONYMOUS_LAST_NAME.format(number=number)}"
 
 
-def holds_more_than_participant(person: Person) -> bool:
-    """Another role in the organisation, or rights beyond it (Django staff, superuser, a permission
-    or a group such as the national curriculum's editors)."""
-    user = person.user
-    return (
-        any(person.has_role(role) for role in Role if role != Role.PARTICIPANT)
-        or user.is_staff
-        or user.is_superuser
-        or user.user_permissions.exists()
-        or user.groups.exists()
-    )
-
-
 def anonymise_refusal(person: Person, reason: str = Anonymisation.Reason.REQUEST) -> str | None:
     """Why this person's data cannot be anonymised now, in Dutch; None when it can."""
     if not person.is_participant:
         return _("Alleen de gegevens van een deelnemer kunnen anoniem gemaakt worden.")
     # The retention period is about participants; it never takes the account of someone who works
     # here in another role (an administrator who once was a participant).
-    if reason == Anonymisation.Reason.RETENTION and holds_more_than_participant(person):
+    if reason == Anonymisation.Reason.RETENTION and not is_only_participant(person):
         return _("Deze persoon heeft nog een andere rol en wordt niet vanzelf anoniem gemaakt.")
     if Anonymisation.objects.filter(person=person).exists():
         return _("De gegevens van deze deelnemer zijn al anoniem gemaakt.")
@@ -252,18 +239,6 @@ def _ended_participants(organization: Organization, today: date | None) -> model
     )
 
 
-def _only_participant() -> models.Q:
-    """No role but participant and no rights beyond the organisation (see ``holds_more_than_participant``)."""
-    User = get_user_model()
-    q = models.Q(user__is_staff=False, user__is_superuser=False)
-    for role, field in ROLE_FIELDS.items():
-        if role != Role.PARTICIPANT:
-            q &= models.Q(**{field: False})
-    extra_rights = User.user_permissions.through.objects.filter(user_id=models.OuterRef("user_id"))
-    groups = User.groups.through.objects.filter(user_id=models.OuterRef("user_id"))
-    return q & ~models.Exists(extra_rights) & ~models.Exists(groups)
-
-
 def expired_participants(organization: Organization, today: date | None = None) -> models.QuerySet[Person]:
     """Participants whose trajectories have all ended, the last one longer ago than the retention period.
 
@@ -271,7 +246,7 @@ def expired_participants(organization: Organization, today: date | None = None) 
     Participants without any trajectory are not touched by the task (the administrator decides).
     Only people who are nothing but a participant: see ``expired_but_staff``.
     """
-    return _ended_participants(organization, today).filter(_only_participant())
+    return _ended_participants(organization, today).filter(only_participants_filter())
 
 
 def expired_but_staff(organization: Organization, today: date | None = None) -> models.QuerySet[Person]:
@@ -283,7 +258,7 @@ def expired_but_staff(organization: Organization, today: date | None = None) -> 
     organisation's own file on an employee, are still there: the texts would be gone but the
     trajectory would still carry their name, so little privacy is won for a lot that is lost.
     """
-    return _ended_participants(organization, today).exclude(_only_participant())
+    return _ended_participants(organization, today).exclude(only_participants_filter())
 
 
 @dataclass

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from wpo.orgs import access as org_access
-from wpo.orgs.models import Person, Role
+from wpo.orgs.models import Person
+from wpo.orgs.permissions import Ability
 
 from . import access, export, services
 from .forms import AnonymiseForm, PrivacySettingsForm
@@ -19,8 +20,8 @@ from .models import PrivacySettings
 
 log = logging.getLogger(__name__)
 
-admin_only = org_access.role_required(Role.ADMINISTRATOR)
-anyone_logged_in = org_access.role_required(*Role)
+admin_only = org_access.ability_required(Ability.MANAGE_PEOPLE)
+anyone_logged_in = org_access.ability_required(Ability.USE_APP)
 
 
 @require_safe

@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy
 
 from wpo.accounts.access import token_hash
 from wpo.lib import ical
-from wpo.orgs.models import Person, Role
+from wpo.orgs.models import Person
+from wpo.orgs.permissions import Ability, OnTrajectory, may, may_on
 
 from .models import (
     CoachingConversation,
@@ -36,7 +37,6 @@ from .models import (
 )
 from .workflow import IllegalMove, move
 
-CONVERSATION_ROLES = (Role.TRAINER, Role.COACH)
 DURATIONS = (15, 30, 45, 60, 90)
 # A conversation is planned for the coming weeks; a date a year away is a typing error.
 FURTHEST_AHEAD = timedelta(days=366)
@@ -62,7 +62,7 @@ DECISION_STEP = {Decision.GOAL_REACHED: Step.INDEPENDENT, Decision.ANOTHER_WEEK:
 
 
 def _check_actor(actor: Person, trajectory: Trajectory) -> None:
-    if actor.organization_id != trajectory.organization_id or not actor.has_role(*CONVERSATION_ROLES):
+    if not may_on(actor, OnTrajectory.WORK, trajectory):
         raise ValidationError(_("Alleen de werkplekopleider of een coach plant en voert een gesprek."))
 
 
@@ -478,7 +478,7 @@ class IssuedFeed:
 @transaction.atomic
 def calendar_feed_create(*, person: Person) -> IssuedFeed:
     """A new secret feed address for ``person``; the address they had so far stops working."""
-    if not person.has_role(*CONVERSATION_ROLES):
+    if not may(person, Ability.WORK_ON_TRAJECTORIES):
         raise ValidationError(_("Alleen een werkplekopleider of coach heeft een agenda met gesprekken."))
     # Two tabs pressing at once wait for each other here instead of hitting the one-active constraint.
     Person.objects.select_for_update().filter(pk=person.pk).first()

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from wpo.audit.history import record_created
 from wpo.curriculum.models import Assignment, Skill
 from wpo.orgs.models import Department, Person, Role, TrainerLink
+from wpo.orgs.permissions import Ability, OnTrajectory, may, may_make_participant, may_on
 from wpo.orgs.services import person_create
 
 from .models import Observation, ParticipantAssignment, Phase, Trajectory, TrajectorySkill, WorkAdaptation
-from .workflow import STAFF, give_assignment
+from .workflow import give_assignment
 
 MIN_MONTHS, MAX_MONTHS = 3, 12
 
@@ -45,8 +46,9 @@ class ChosenSkill:
 def participant_invite(
     *, trainer: Person, existing: Person | None = None, first_name: str = "", last_name: str = ""
 ) -> Person:
-    """Make an employee a participant of this trainer: someone already in the organisation, or new."""
-    if not trainer.has_role(Role.TRAINER):
+    """Make an employee a participant of this trainer: someone already in the organisation who is
+    nothing but a participant (or has no role yet), or a new employee."""
+    if not may(trainer, Ability.GUIDE_PARTICIPANTS):
         raise ValidationError(_("Alleen een werkplekopleider kan iemand uitnodigen."))
     if existing is None:
         if not first_name.strip() or not last_name.strip():
@@ -60,6 +62,12 @@ def participant_invite(
         )
     elif existing.organization_id != trainer.organization_id:
         raise ValidationError(_("Deze persoon hoort niet bij uw organisatie."))
+    elif not may_make_participant(trainer, existing):
+        # Someone with another role (a colleague, a coach, an editor) would get a login card from
+        # the trainer and be logged in without their password: only the administrator gives roles.
+        raise ValidationError(
+            _("Deze persoon heeft al een andere rol. Vraag de beheerder om hem of haar deelnemer te maken.")
+        )
     elif not existing.is_participant:
         existing.is_participant = True
         existing.save(update_fields=["is_participant"])
@@ -83,7 +91,7 @@ def trajectory_start(
     trainer_sees: str = "",
 ) -> tuple[Trajectory, ParticipantAssignment]:
     """The start conversation's outcome: a trajectory with chosen skills and the first assignment."""
-    if not trainer.has_role(*STAFF) or trainer.organization_id != participant.organization_id:
+    if not may(trainer, Ability.GUIDE_PARTICIPANTS) or trainer.organization_id != participant.organization_id:
         raise ValidationError(_("U kunt voor deze persoon geen WPO-traject starten."))
     if department.organization_id != trainer.organization_id:
         raise ValidationError(_("Kies een afdeling van uw organisatie."))
@@ -132,7 +140,7 @@ def trajectory_start(
 def work_adaptation_record(
     *, pa: ParticipantAssignment, actor: Person, description: str, starts_on: date
 ) -> WorkAdaptation:
-    if not actor.has_role(*STAFF) or actor.organization_id != pa.organization_id:
+    if not may_on(actor, OnTrajectory.WORK, pa.trajectory):
         raise ValidationError(_("Alleen de werkplekopleider of coach kan het werk aanpassen."))
     if not pa.is_open:
         raise ValidationError(_("Deze opdracht is al afgerond."))
@@ -160,7 +168,7 @@ def observation_record(
     shared_with_participant: bool = False,
 ) -> Observation:
     """A quick note of what the trainer saw: tapped behaviours, a few words or a photo."""
-    if not author.has_role(*STAFF) or author.organization_id != pa.organization_id:
+    if not may_on(author, OnTrajectory.WORK, pa.trajectory):
         raise ValidationError(_("Alleen de werkplekopleider of coach kan een observatie vastleggen."))
     allowed = set(pa.version.content.get("trainer", {}).get("observe", []))
     unknown = [b for b in behaviours if b not in allowed]

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from wpo.certificates import services as certificates  # issue 6: certificates on closing
 from wpo.curriculum.models import Assignment, Level
 from wpo.orgs.models import Person
+from wpo.orgs.permissions import Ability, OnTrajectory, may, may_on
 
 from . import access
 from .models import (
@@ -136,8 +137,10 @@ def second_assessor_request(
 ) -> SecondAssessorRequest:
     """Ask a coach to join the coming assessment as second assessor."""
     _require_staff(actor, pa.trajectory)
-    if coach.organization_id != pa.organization_id or not coach.is_coach:
+    if coach.organization_id != pa.organization_id or not may(coach, Ability.COACH_TRAJECTORIES):
         raise IllegalMove(_("Kies een coach van uw organisatie."))
+    if not may_on(coach, OnTrajectory.WORK, pa.trajectory):
+        raise IllegalMove(_("Deze coach kan geen tweede beoordelaar zijn van zijn of haar eigen traject."))
     # Lock the assignment: the request belongs to the step the user saw.
     locked = ParticipantAssignment.objects.select_for_update().get(pk=pa.pk)
     if expected is not None and locked.step != expected:

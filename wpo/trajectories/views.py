@@ -16,7 +16,8 @@ from wpo.curriculum.access import visible_skills
 from wpo.lib import ids
 from wpo.lib.urls import PkUrl
 from wpo.orgs import access
-from wpo.orgs.models import Department, Role
+from wpo.orgs.models import Department
+from wpo.orgs.permissions import Ability, only_participants_filter
 
 from . import access as trajectory_access
 from .forms import ObservationForm, StartForm, WorkAdaptationForm
@@ -24,7 +25,7 @@ from .models import CoachingConversation, ParticipantAssignment, Step, Trajector
 from .services import ChosenSkill, observation_record, participant_invite, trajectory_start, work_adaptation_record
 
 INDEPENDENCE_WEEK = timedelta(days=7)
-trainer_or_coach = access.role_required(Role.TRAINER, Role.COACH)
+trainer_or_coach = access.ability_required(Ability.WORK_ON_TRAJECTORIES)
 
 
 class RowUrls:
@@ -63,7 +64,7 @@ def needs_me(
     return {"urgency": 4, "text": _("Loopt goed."), "action": _("Bekijken"), "url": anchor}
 
 
-@access.role_required(Role.TRAINER)
+@access.ability_required(Ability.GUIDE_PARTICIPANTS)
 def my_participants(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
     participants = list(
@@ -108,14 +109,14 @@ def my_participants(request: HttpRequest) -> HttpResponse:
     return render(request, "trajectories/my_participants.html", {"rows": rows})
 
 
-@access.role_required(Role.TRAINER, Role.COACH, Role.PROJECT_MANAGER, Role.ADMINISTRATOR)
+@access.ability_required(Ability.FOLLOW_TRAJECTORIES)
 def trajectory_detail(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     me = access.person_of(request)
     trajectory: Trajectory = trajectory_access.access_trajectory(me, trajectory_id)
     return render(request, "trajectories/trajectory_detail.html", {"trajectory": trajectory})
 
 
-@access.role_required(Role.TRAINER)
+@access.ability_required(Ability.GUIDE_PARTICIPANTS)
 def start(request: HttpRequest) -> HttpResponse:
     """The start conversation, guided: the participant's own wishes first, then the choice card."""
     me = access.person_of(request)
@@ -124,7 +125,7 @@ def start(request: HttpRequest) -> HttpResponse:
         access.people(me)
         .exclude(pk=me.pk)
         .exclude(pk__in=busy)
-        .filter(is_coach=False, is_project_manager=False, is_administrator=False)
+        .filter(only_participants_filter())
         .order_by("user__first_name")
     )
     skills = list(visible_skills(me))

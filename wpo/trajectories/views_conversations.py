@@ -21,6 +21,7 @@ from wpo.lib import clock, ids
 from wpo.lib.uploads import content_type_for
 from wpo.orgs import access
 from wpo.orgs.models import Person
+from wpo.orgs.permissions import Ability
 
 from . import access as trajectory_access
 from . import conversations
@@ -28,7 +29,7 @@ from .conversations import Decision
 from .models import CoachingConversation, ParticipantAssignment, Step, Trajectory
 from .workflow import IllegalMove
 
-conversation_staff = access.role_required(*trajectory_access.CONVERSATION_ROLES)
+conversation_staff = access.ability_required(Ability.WORK_ON_TRAJECTORIES)
 RECORD_ROWS = {"rows": 3}
 
 

@@ -20,15 +20,15 @@ from wpo.curriculum.access import visible_skills
 from wpo.curriculum.models import Assignment, Level
 from wpo.lib import ids
 from wpo.orgs import access
-from wpo.orgs.models import Role
+from wpo.orgs.permissions import Ability
 
 from . import access as trajectory_access
 from . import signoff
 from .models import Judgement, ParticipantAssignment, Step, Trajectory
 from .workflow import IllegalMove, StaleStep
 
-staff = access.role_required(Role.TRAINER, Role.COACH)
-coach_only = access.role_required(Role.COACH)
+staff = access.ability_required(Ability.WORK_ON_TRAJECTORIES)
+coach_only = access.ability_required(Ability.COACH_TRAJECTORIES)
 
 
 class AssessmentForm(forms.Form):

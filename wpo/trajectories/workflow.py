@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wpo.curriculum.models import AssignmentVersion
-from wpo.orgs.models import Person, Role
+from wpo.orgs.models import Person
+from wpo.orgs.permissions import OnTrajectory, may_on
 
 from .models import ParticipantAssignment, Step, StepChange, Trajectory
 
@@ -27,20 +28,23 @@ class StaleStep(IllegalMove):
 
 @dataclass(frozen=True)
 class Move:
+    """A step the assignment may take. Whoever may work on the trajectory (its werkplekopleider, a
+    coach: ``OnTrajectory.WORK``) makes every move; the participant themself only the moves marked
+    ``by_participant``."""
+
     to: Step
-    roles: tuple[Role, ...]
+    by_participant: bool = False
     needs_note: bool = False
 
 
-STAFF = (Role.TRAINER, Role.COACH)
 MOVES: dict[Step, tuple[Move, ...]] = {
-    Step.INTRODUCED: (Move(Step.PRACTISING, (Role.PARTICIPANT, *STAFF)),),
-    Step.PRACTISING: (Move(Step.WORKING, (Role.PARTICIPANT, *STAFF)),),
-    Step.WORKING: (Move(Step.LOOKING_BACK, (Role.PARTICIPANT, *STAFF)),),
+    Step.INTRODUCED: (Move(Step.PRACTISING, by_participant=True),),
+    Step.PRACTISING: (Move(Step.WORKING, by_participant=True),),
+    Step.WORKING: (Move(Step.LOOKING_BACK, by_participant=True),),
     # In the look-back conversation: goal reached, or another round of the work task.
-    Step.LOOKING_BACK: (Move(Step.INDEPENDENT, STAFF), Move(Step.WORKING, STAFF)),
-    Step.INDEPENDENT: (Move(Step.ASSESSING, STAFF),),
-    Step.ASSESSING: (Move(Step.ACHIEVED, STAFF), Move(Step.WORKING, STAFF)),
+    Step.LOOKING_BACK: (Move(Step.INDEPENDENT), Move(Step.WORKING)),
+    Step.INDEPENDENT: (Move(Step.ASSESSING),),
+    Step.ASSESSING: (Move(Step.ACHIEVED), Move(Step.WORKING)),
 }
 FINAL = (Step.ACHIEVED, Step.STOPPED)
 
@@ -49,15 +53,15 @@ def allowed_moves(current: Step | str) -> tuple[Move, ...]:
     step = Step(current)
     if step in FINAL:
         return ()
-    return (*MOVES.get(step, ()), Move(Step.STOPPED, STAFF, needs_note=True))
+    return (*MOVES.get(step, ()), Move(Step.STOPPED, needs_note=True))
 
 
 def _may_act(actor: Person, pa: ParticipantAssignment, move: Move) -> bool:
-    if actor.organization_id != pa.organization_id:
-        return False
-    if Role.PARTICIPANT in move.roles and actor.pk == pa.trajectory.participant_id:
-        return True
-    return actor.has_role(*(role for role in move.roles if role != Role.PARTICIPANT))
+    trajectory = pa.trajectory
+    if actor.pk == trajectory.participant_id and actor.organization_id == trajectory.organization_id:
+        # For their own assignment a person is its participant, whatever else they are.
+        return move.by_participant
+    return may_on(actor, OnTrajectory.WORK, trajectory)
 
 
 @transaction.atomic
@@ -115,7 +119,7 @@ def give_assignment(
     trajectory: Trajectory, version: AssignmentVersion, *, actor: Person, note: str = "", at: datetime | None = None
 ) -> ParticipantAssignment:
     """Hand out an assignment (step ‘klaargezet’) on the given content version."""
-    if actor.organization_id != trajectory.organization_id or not actor.has_role(*STAFF):
+    if not may_on(actor, OnTrajectory.WORK, trajectory):
         raise IllegalMove(_("Alleen de werkplekopleider of coach kan een opdracht klaarzetten."))
     if trajectory.status != Trajectory.Status.ACTIVE:
         raise IllegalMove(_("Dit WPO-traject loopt niet meer."))
