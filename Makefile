@@ -105,9 +105,9 @@ BENCH_DATABASE_URL ?= $(if $(filter sqlite,$(BENCH_DB)),sqlite:///data/bench.sql
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 SCALE ?= 1
 bench: install ## Benchmark at national scale (SCALE=0.01, BENCH_DB=sqlite, REUSE=1); see docs/performance.md
-	@export DJANGO_SETTINGS_MODULE=wpo.bench.settings DEBUG=false DATABASE_URL="$(BENCH_DATABASE_URL)" \
+	@export DJANGO_SETTINGS_MODULE=config.bench_settings DEBUG=false DATABASE_URL="$(BENCH_DATABASE_URL)" \
 	  REDIS_URL="$(BENCH_REDIS_URL)" CONN_MAX_AGE=$${CONN_MAX_AGE:-60}; \
-	  $(if $(REUSE),,$(PY) -m wpo.bench.database "$$DATABASE_URL" &&) \
+	  $(if $(REUSE),,$(PY) -m bench.database "$$DATABASE_URL" &&) \
 	  $(PY) manage.py migrate --no-input -v 0 && \
 	  $(if $(REUSE),,$(PY) manage.py bench_generate --scale $(SCALE) $(if $(SEED),--seed $(SEED)) &&) \
 	  $(PY) manage.py bench_measure --write-docs $(BENCH_ARGS)

@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "wpo.guidance",
     "wpo.audit",
     "wpo.privacy",
-    "wpo.bench",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 """The load generator: a second process that drives the running server over loopback.
 
-    python -m wpo.bench.load PLAN.json
+    python -m bench.load PLAN.json
 
 The plan names the base address, the run time, the number of threads and a list of request
 kinds with a weight, a method, a path, a form (for POSTs) and the login that makes it. Each

@@ -3,7 +3,7 @@
 Server time is taken in-process through the whole middleware stack with Django's test client
 (a logged-in session, no network), ``iterations`` times after a warm-up. The throughput runs a
 real gunicorn on a free loopback port and a load generator in a second process
-(``wpo.bench.load``); the floor is the bare ``/healthz`` view, measured the same way.
+(``bench.load``); the floor is the bare ``/healthz`` view, measured the same way.
 """
 
 import contextlib
@@ -203,7 +203,7 @@ def drive(port: int, kinds: list[dict[str, Any]], threads: int, seconds: float) 
         json.dump(plan, f)
     try:
         out = subprocess.run(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "wpo.bench.load", f.name],
+            [sys.executable, "-m", "bench.load", f.name],
             cwd=settings.BASE_DIR,
             capture_output=True,
             check=True,

@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count, Q
 
-from wpo.bench import measure
-from wpo.bench.pages import key_pages
+from bench import measure
+from bench.pages import key_pages
 from wpo.orgs.models import Organization
 from wpo.trajectories.models import Trajectory
 

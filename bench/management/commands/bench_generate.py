@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
-from wpo.bench.generate import generate, plan
+from bench.generate import generate, plan
 
 
 class Command(BaseCommand):

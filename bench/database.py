@@ -1,4 +1,4 @@
-"""Wipe the benchmark's database before a run: ``python -m wpo.bench.database URL``.
+"""Wipe the benchmark's database before a run: ``python -m bench.database URL``.
 
 PostgreSQL: drop and create the database (through the server's ``postgres`` database, with
 FORCE so leftover connections of an earlier run do not block it). SQLite: delete the file.
