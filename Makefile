@@ -113,7 +113,7 @@ bench: install ## Benchmark at national scale (SCALE=0.01, BENCH_DB=sqlite, REUS
 	  $(PY) manage.py bench_measure --write-docs $(BENCH_ARGS)
 
 soak: install ## Load and fault test on gunicorn + a throwaway PostgreSQL (SOAK_SECONDS=300 SOAK_USERS=100)
-	@$(PY) -m wpo.lib.soak --seconds $(SOAK_SECONDS) --users $(SOAK_USERS)
+	@$(PY) -m soak --seconds $(SOAK_SECONDS) --users $(SOAK_USERS)
 
 clean: ## Remove the virtualenv, node_modules and the local SQLite database
 	rm -rf .venv .tools node_modules data/wpo.sqlite3* test-output

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from soak.load import Recorder, Sample, Write
+from soak.runner import Fault, figures, in_window, percentile
+from soak.verify import check_writes, invariant_violations
 from tests.factories import World
 from wpo.learn import services as learn
-from wpo.lib.soak.load import Recorder, Sample, Write
-from wpo.lib.soak.runner import Fault, figures, in_window, percentile
-from wpo.lib.soak.verify import check_writes, invariant_violations
 from wpo.trajectories import conversations
 from wpo.trajectories.models import (
     CoachingConversation,
@@ -216,7 +216,7 @@ def test_percentiles() -> None:
 
 @pytest.mark.skipif(os.environ.get("SOAK_IN_TESTS") != "1", reason="set SOAK_IN_TESTS=1: needs minutes and PostgreSQL")
 def test_a_short_soak_with_both_faults_keeps_every_promise(tmp_path: Path) -> None:
-    from wpo.lib.soak.runner import run
+    from soak.runner import run
 
     result = run(seconds=30, users=10, think=1.0, workers=3, faults_on=True, out=tmp_path / "soak.json", log=print)
     assert result["ok"], result["promises"]

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count
 from django_tasks_db.models import DBTaskResult
 
-from wpo.lib.soak.load import Write
+from soak.load import Write
 from wpo.trajectories.conversations import send_conversation_reminder
 from wpo.trajectories.models import (
     CoachingConversation,

@@ -39,7 +39,7 @@ import requests
 from .cluster import Cluster, free_port
 from .load import Client, Failed, Recorder, Sample, SimulatedUser
 
-BASE_DIR = Path(__file__).resolve().parents[3]
+BASE_DIR = Path(__file__).resolve().parents[1]
 PROBE = "soak-probe"
 # The allowance, written down: after PostgreSQL is back, the app serves again within this many
 # seconds without being restarted. (After the app-server crash the time is measured, not promised:
@@ -361,9 +361,10 @@ def run(
         manage(setup_env, "load_demo", "-v", "0")
         manage(env, "collectstatic", "--no-input", "-v", "0")
         plan_file = root / "plan.json"
-        manage(
-            env, "soak_seed", "--users", str(users), "--password", password, "--probe", PROBE, "--out", str(plan_file)
-        )
+        # The soak's own commands come with its app, which only config.soak_settings installs.
+        soak_env = {**env, "DJANGO_SETTINGS_MODULE": "config.soak_settings"}
+        seed_args = ["--users", str(users), "--password", password, "--probe", PROBE, "--out", str(plan_file)]
+        manage(soak_env, "soak_seed", *seed_args)
         plan = json.loads(plan_file.read_text())
         server = AppServer(env, free_port(), workers, root / "gunicorn.log")
         server.start()
@@ -402,7 +403,7 @@ def run(
                 "conversations_after": plan["conversations_after"],
             }
         (root / "writes.json").write_text(json.dumps(writes))
-        manage(env, "soak_verify", str(root / "writes.json"), "--out", str(root / "verified.json"))
+        manage(soak_env, "soak_verify", str(root / "writes.json"), "--out", str(root / "verified.json"))
         verified = json.loads((root / "verified.json").read_text())
         roles: dict[str, int] = defaultdict(int)
         for user in plan["users"]:

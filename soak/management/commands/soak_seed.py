@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from wpo.lib.soak.seed import seed
+from soak.seed import seed
 from wpo.trajectories.models import CoachingConversation
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from wpo.lib.soak.load import Write
-from wpo.lib.soak.verify import check_writes, invariant_violations
+from soak.load import Write
+from soak.verify import check_writes, invariant_violations
 
 
 class Command(BaseCommand):
