@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "wpo.guidance",
     "wpo.audit",
     "wpo.privacy",
+    "wpo.ops",
 ]
 
 MIDDLEWARE = [

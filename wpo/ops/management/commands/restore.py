@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.loader import MigrationLoader
 
-from wpo.lib.management import archive
+from wpo.ops import archive
 
 
 class Command(BaseCommand):
