@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "wpo.audit",
     "wpo.privacy",
     "wpo.ops",
+    "wpo.demo",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wpo.curriculum.models import Assignment
-from wpo.orgs.demo import DEMO_ORG_SLUG
+from wpo.demo.organization import DEMO_ORG_SLUG
 from wpo.orgs.models import Department, Organization, Person, Role
 from wpo.orgs.services import person_create
 from wpo.trajectories.models import Phase, Trajectory, TrajectorySkill

@@ -13,8 +13,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from wpo.demo.meetings import populate_demo
 from wpo.meetings import access, services
-from wpo.meetings.demo import populate_demo
 from wpo.meetings.models import Meeting, MeetingAttendance
 from wpo.meetings.services import MeetingDetails
 from wpo.meetings.views import _working_day

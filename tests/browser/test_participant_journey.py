@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from wpo.orgs.demo import create_demo_organization
+from wpo.demo.organization import create_demo_organization
 from wpo.orgs.models import Person
 from wpo.trajectories.models import ParticipantAssignment, Step
 
@@ -37,7 +37,7 @@ def mohamed(transactional_db: None, settings: Any, tmp_path: Path) -> Person:
 
 
 def log_in(page: Any, base: str, person: Person) -> None:
-    from wpo.orgs.demo import DEMO_PASSWORD
+    from wpo.demo.organization import DEMO_PASSWORD
 
     page.goto(f"{base}/accounts/inloggen/")
     page.get_by_label("Gebruikersnaam of e-mailadres").fill(person.user.username)

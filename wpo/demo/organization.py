@@ -1,6 +1,6 @@
-"""The demo organisation "Demo Werkbedrijf": people in every role and participants at different steps."""
+"""The demo organisation "Demo Werkbedrijf": people in every role and participants at different steps,
+then the other parts of the demo (report history, visits and problems, meetings, certificates)."""
 
-import importlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from wpo.curriculum.models import Assignment
+from wpo.orgs.models import Department, Organization, Person, Role
+from wpo.orgs.services import person_create
 from wpo.trajectories.models import ParticipantAssignment, Phase, Step, Trajectory, TrajectorySkill
 from wpo.trajectories.workflow import give_assignment, move
 
-from .models import Department, Organization, Person, Role
-from .services import person_create
+from . import certificates, followup, meetings, reports
 
 DEMO_ORG_SLUG = "demo-werkbedrijf"
 DEMO_PASSWORD = "wpo-demo"
@@ -52,6 +53,20 @@ def create_demo_organization() -> Organization:
     existing = Organization.objects.filter(slug=DEMO_ORG_SLUG).first()
     if existing is not None:
         return existing
+    org = create_demo_people()
+    # History first (the report's two years), then what builds on it: visits and problems,
+    # meetings, and certificates for the closed trajectories.
+    reports.populate_demo(org)
+    followup.populate_demo(org)
+    meetings.populate_demo(org)
+    certificates.populate_demo(org)
+    return org
+
+
+@transaction.atomic
+def create_demo_people() -> Organization:
+    """The organisation with its two departments, one login per role and five participants at
+    different steps; nothing of the other parts of the demo."""
     org = Organization.objects.create(name="Demo Werkbedrijf", slug=DEMO_ORG_SLUG)
     inpak = Department.objects.create(organization=org, name="Inpak en montage", agreed_capacity=4)
     groen = Department.objects.create(organization=org, name="Groenvoorziening", agreed_capacity=3)
@@ -125,16 +140,4 @@ def create_demo_organization() -> Organization:
             pa = give_assignment(trajectory, versions[0], actor=their_trainer, at=start)
             if step != Step.INTRODUCED:
                 _walk(pa, step, p, their_trainer, start)
-    populate_other_apps(org)
     return org
-
-
-# The apps that add their own demo data, in this order: history first (reports), then what
-# builds on it (visits and problems, meetings, and certificates for the closed trajectories).
-DEMO_APPS = ("wpo.reports", "wpo.followup", "wpo.meetings", "wpo.certificates")
-
-
-def populate_other_apps(org: Organization) -> None:
-    for app in DEMO_APPS:
-        module = importlib.import_module(f"{app}.demo")
-        module.populate_demo(org)

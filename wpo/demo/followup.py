@@ -10,11 +10,10 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from wpo.followup import services, workflow
+from wpo.followup.models import DepartmentVisit, ProblemStatus, Urgency, VisitAction
 from wpo.orgs.models import Department, Organization, Person
 from wpo.trajectories.models import Trajectory
-
-from . import services, workflow
-from .models import DepartmentVisit, ProblemStatus, Urgency, VisitAction
 
 S = ProblemStatus
 

@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from wpo.orgs.demo import DEMO_LOGINS, DEMO_PASSWORD, create_demo_organization
+from wpo.demo.organization import DEMO_LOGINS, DEMO_PASSWORD, create_demo_organization
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """Demo certificates for the demo organisation.
 
 Certificates come only from closings, as in real use: one per closed skill and one per trajectory
-that ended as closed (the historic trajectories that another app's demo adds before this runs).
+that ended as closed (the historic trajectories that ``wpo.demo.reports`` adds before this runs).
 When the demo holds no closing at all, one past trajectory is added (assignments walked through
 the workflow, then the skill and the trajectory closed on dates last year), so the demo always
 shows at least one certificate.
@@ -12,13 +12,12 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from wpo.certificates.models import Certificate
+from wpo.certificates.services import issue_skill_certificate, issue_trajectory_certificate
 from wpo.curriculum.models import Assignment
 from wpo.orgs.models import Organization, Person
 from wpo.trajectories.models import Assessment, ParticipantAssignment, Phase, Step, Trajectory, TrajectorySkill
 from wpo.trajectories.workflow import give_assignment, move
-
-from .models import Certificate
-from .services import issue_skill_certificate, issue_trajectory_certificate
 
 ROAD = [Step.PRACTISING, Step.WORKING, Step.LOOKING_BACK, Step.INDEPENDENT, Step.ASSESSING, Step.ACHIEVED]
 

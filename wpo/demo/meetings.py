@@ -6,10 +6,9 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from wpo.meetings.kinds import BY_KIND
+from wpo.meetings.models import Meeting, MeetingAttendance
 from wpo.orgs.models import Organization, Person
-
-from .kinds import BY_KIND
-from .models import Meeting, MeetingAttendance
 
 PARTICIPANTS = ("deelnemer", "mohamed", "joyce", "piotr", "fatma")
 
