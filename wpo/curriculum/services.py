@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wpo.orgs.models import Organization, Person
+from wpo.orgs.permissions import may_edit_skill
 
 from . import content_format
 from .access import can_edit_skill
@@ -200,9 +201,11 @@ def store_video(upload: Any) -> str:
 
 
 @transaction.atomic
-def assignment_publish(*, assignment: Assignment, content: dict[str, Any], user: Any) -> AssignmentVersion:
+def assignment_publish(*, assignment: Assignment, content: dict[str, Any], actor: Person) -> AssignmentVersion:
     """Publish edited content as a new version. Work in progress keeps the version it started with."""
     locked = Assignment.objects.select_for_update().select_related("subskill__skill").get(pk=assignment.pk)
+    if not may_edit_skill(actor, locked.subskill.skill.organization_id):
+        raise ValidationError(_("Je mag deze opdracht niet bewerken."))
     content = {
         **content,
         "skill": locked.subskill.skill.code,
@@ -221,7 +224,7 @@ def assignment_publish(*, assignment: Assignment, content: dict[str, Any], user:
         number=(last.number + 1) if last else 1,
         title=checked["title"],
         content=checked,
-        published_by=user,
+        published_by=actor.user,
     )
     locked.current_version = version
     locked.save(update_fields=["current_version"])

@@ -56,7 +56,7 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
             if stored:
                 content["video"]["file"] = stored
             try:
-                version = assignment_publish(assignment=assignment, content=content, user=request.user)
+                version = assignment_publish(assignment=assignment, content=content, actor=me)
             except PublishRefused as exc:
                 if stored:
                     default_storage.delete(stored)

@@ -28,3 +28,9 @@ def may_on(person: Person | None, action: str, trajectory: permissions.Trajector
 @register.filter
 def card_eligible(person: Person) -> bool:
     return permissions.card_eligible(person)
+
+
+@register.filter
+def managed_by_operators(person: Person) -> bool:
+    """Rights beyond the organisation: its administrator does not reset this person's login."""
+    return permissions.has_extra_rights(person)
