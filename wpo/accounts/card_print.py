@@ -21,6 +21,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.template.loader import render_to_string
 
 from wpo.lib import clock
+from wpo.lib.pdf import html_to_pdf
 
 from .access import token_hash
 from .models import LoginCard
@@ -72,11 +73,6 @@ def qr_data_uri(url: str) -> str:
 
 def render_card(*, first_name: str, organization_name: str, login_url: str, issued_at: datetime) -> bytes:
     """The card as a PDF: one A4 page with the card at twice bank-card size, to cut out."""
-    from weasyprint import CSS, HTML
-
-    from wpo.curriculum.pdf import url_fetcher
-
-    fetcher = url_fetcher()
     html = render_to_string(
         "accounts/print/login_card.html",
         {
@@ -86,5 +82,4 @@ def render_card(*, first_name: str, organization_name: str, login_url: str, issu
             "issued_at": issued_at,
         },
     )
-    stylesheet = CSS(string=PRINT_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    return bytes(HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet]))
+    return html_to_pdf(html, PRINT_CSS)

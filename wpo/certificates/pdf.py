@@ -1,15 +1,14 @@
 """The certificate as an A4 PDF, rendered with WeasyPrint.
 
-As for the curriculum PDFs (``wpo.curriculum.pdf``), every picture travels inside the HTML as a
-``data:`` URI — the organisation's logo and the QR code — and the URL fetcher refuses every other
-protocol, so rendering never reaches the network or any other file. Everything printed comes from
-the certificate's frozen snapshot.
+As for every PDF (``wpo.lib.pdf``), every picture travels inside the HTML as a ``data:`` URI — the
+organisation's logo and the QR code — and the URL fetcher refuses every other protocol, so rendering
+never reaches the network or any other file. Everything printed comes from the certificate's frozen
+snapshot.
 """
 
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import json
 import logging
@@ -26,7 +25,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from wpo.curriculum.pdf import svg_data_uri, url_fetcher
+from wpo.curriculum.pdf import svg_data_uri
+from wpo.lib.pdf import join_pdf, layout
 from wpo.lib.uploads import PHOTO_TYPES, sniff
 from wpo.orgs.models import Organization
 
@@ -131,22 +131,6 @@ def _logos(certificates: Iterable[Certificate]) -> dict[int, str]:
     return logos
 
 
-@functools.lru_cache(maxsize=2)
-def _stylesheet(css: str) -> Any:
-    """The print stylesheet parsed once per process and text (about 9 ms a parse); WeasyPrint only
-    reads a parsed stylesheet while rendering, and this one loads no fonts or files."""
-    from weasyprint import CSS
-
-    return CSS(string=css, url_fetcher=url_fetcher())
-
-
-def _document(html: str) -> Any:
-    from weasyprint import HTML
-
-    stylesheet = _stylesheet(PRINT_CSS.read_text(encoding="utf-8"))
-    return HTML(string=html, url_fetcher=url_fetcher()).render(stylesheets=[stylesheet])
-
-
 def render_certificates(
     certificates: list[Certificate], base_url: str, progress: Callable[[int], None] | None = None
 ) -> bytes:
@@ -159,13 +143,12 @@ def render_certificates(
     with translation.override(settings.LANGUAGE_CODE), timezone.override(timezone.get_default_timezone()):
         documents = []
         for number, certificate in enumerate(certificates, start=1):
-            documents.append(_document(_html([certificate], base_url, logos)))
+            documents.append(layout(_html([certificate], base_url, logos), PRINT_CSS))
             if progress is not None:
                 progress(number)
     if not documents:
         raise ValueError("no certificates to render")
-    pages = [page for document in documents for page in document.pages]
-    return bytes(documents[0].copy(pages).write_pdf())
+    return join_pdf(documents)
 
 
 # The rendered PDF of one certificate is cached (Redis in production): WeasyPrint takes about a

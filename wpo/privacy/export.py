@@ -27,6 +27,7 @@ from django.utils import timezone
 from wpo.accounts.models import LoginCard, OidcIdentity, SecurityEvent, TwoFactorFailure
 from wpo.certificates.models import Certificate
 from wpo.followup.models import Problem
+from wpo.lib.pdf import html_to_pdf
 from wpo.meetings.models import MeetingAttendance
 from wpo.orgs.models import Person, TrainerLink
 from wpo.trajectories.models import (
@@ -465,15 +466,8 @@ def export_zip(person: Person, *, viewer: Person | None = None) -> bytes:
 
 def export_pdf(person: Person, *, viewer: Person | None = None) -> bytes:
     """The same data as a readable A4 document in plain Dutch, grouped per trajectory."""
-    from weasyprint import CSS, HTML
-
-    from wpo.curriculum.pdf import url_fetcher
-
     data, _files = _collect(person, shared_only=shared_only(person, viewer))
-    fetcher = url_fetcher()
-    html = render_to_string("privacy/export_pdf.html", {"data": data})
-    stylesheet = CSS(string=PRINT_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    return bytes(HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet]))
+    return html_to_pdf(render_to_string("privacy/export_pdf.html", {"data": data}), PRINT_CSS)
 
 
 def file_name(person: Person, extension: str) -> str:
