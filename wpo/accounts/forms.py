@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from wpo.lib.client_ip import client_ip
+
 from . import lockout, sso_fetch
 from .models import OidcDomain, OidcProvider
 
@@ -33,7 +35,7 @@ class LoginForm(AuthenticationForm):
         password = self.cleaned_data.get("password")
         if username is None or not password:
             return super().clean()
-        attempt = lockout.begin(login_name=username, client=lockout.client_ip(self.request))
+        attempt = lockout.begin(login_name=username, client=client_ip(self.request))
         if attempt.refused:
             self.locked = True
             minutes = attempt.minutes_left()

@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from wpo.lib import clock
+from wpo.lib.client_ip import client_ip
 from wpo.orgs import access
 from wpo.orgs.access import home_url_name
 from wpo.orgs.permissions import Ability
 
-from . import lockout, sso, sso_services, two_factor
+from . import sso, sso_services, two_factor
 from .forms import CodeForm, OidcProviderForm, SecurityPolicyForm, SsoStartForm
 from .middleware import CARD_LOGIN_BACKEND, mark_sso_session, two_factor_satisfied
 from .models import OidcDomain, OidcProvider, SecurityEvent, SecurityPolicy, User
@@ -102,9 +103,7 @@ def two_factor_code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        result = two_factor.check_login_code(
-            user=user, code=form.cleaned_data["code"], client=lockout.client_ip(request)
-        )
+        result = two_factor.check_login_code(user=user, code=form.cleaned_data["code"], client=client_ip(request))
         if result.outcome is two_factor.CodeCheck.OK:
             if pending:
                 request.session.pop(PENDING_KEY, None)
@@ -180,9 +179,7 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
         if action == "disable" and required:
             form.add_error(None, _("Uw organisatie verplicht tweestapsverificatie. U kunt die niet uitzetten."))
         else:
-            result = two_factor.check_login_code(
-                user=user, code=form.cleaned_data["code"], client=lockout.client_ip(request)
-            )
+            result = two_factor.check_login_code(user=user, code=form.cleaned_data["code"], client=client_ip(request))
             if result.outcome is two_factor.CodeCheck.OK and action == "disable":
                 two_factor.two_factor_disable(person=me)
                 messages.success(request, _("Tweestapsverificatie staat uit."))

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from wpo.lib import clock
+from wpo.lib.client_ip import client_ip
 from wpo.orgs import access
 from wpo.orgs.access import redirect_home
 from wpo.orgs.permissions import Ability
@@ -115,7 +116,7 @@ def _card_pin_page(request: HttpRequest, card: LoginCard) -> HttpResponse:
     address_locked_minutes = 0
     if request.method == "POST" and not locked and form.is_valid():
         # The address's limit across all cards first, then the card's own (see lockout.py).
-        attempt = lockout.card_begin(client=lockout.client_ip(request))
+        attempt = lockout.card_begin(client=client_ip(request))
         if attempt.refused:
             address_locked_minutes = attempt.minutes_left()
         else:

@@ -11,8 +11,8 @@ matters more than the limit.
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from wpo.accounts.lockout import client_ip
 from wpo.lib import clock
+from wpo.lib.client_ip import client_ip
 
 LIMIT = 60
 WINDOW_SECONDS = 10 * 60
