@@ -8,7 +8,7 @@ participant lives, and anonymisation cannot find a name in it to erase.
 The fix: ``wpo.lib.uploads.photo_without_metadata`` decodes every photo with Pillow and encodes it
 afresh, keeping only the pixels (turned the way the EXIF orientation said) and the colour profile;
 a HEIC photo becomes JPEG. Every photo upload passes through it: look-back photos and observation
-photos (``wpo.learn.forms.checked_upload``) and the organisation's logo (``organization_logo_set``).
+photos (``wpo.lib.uploads.checked_upload``) and the organisation's logo (``organization_logo_set``).
 The tests upload a JPEG with GPS EXIF over HTTP as the participant, the trainer and the administrator,
 and read the stored file back.
 """

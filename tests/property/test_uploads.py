@@ -16,12 +16,12 @@ from hypothesis import given, settings
 
 from tests.conftest import login
 from tests.factories import World
-from wpo.learn.forms import checked_upload
 from wpo.lib.uploads import (
     PHOTO_MAX_BYTES,
     PHOTO_TYPES,
     VOICE_MAX_BYTES,
     VOICE_TYPES,
+    checked_upload,
     photo_without_metadata,
     sniff,
 )

@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 
 from wpo.curriculum.pdf import svg_data_uri
 from wpo.lib.pdf import join_pdf, layout
-from wpo.lib.uploads import PHOTO_TYPES, sniff
+from wpo.lib.uploads import LOGO_TYPES, sniff
 from wpo.orgs.models import Organization
 
 from .models import Certificate
@@ -35,7 +35,6 @@ from .models import Certificate
 logger = logging.getLogger(__name__)
 
 PRINT_CSS = Path(__file__).resolve().parent / "static" / "certificates" / "print.css"
-LOGO_TYPES = tuple(t for t in PHOTO_TYPES if t[1] in ("png", "jpg"))
 
 
 def _seal_svg() -> str:

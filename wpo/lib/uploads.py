@@ -1,4 +1,4 @@
-"""Uploaded files: unguessable storage names, the real type read from the bytes, and photos
+"""Uploaded files: unguessable storage names, the check of an upload's bytes and size, and photos
 stored without their metadata."""
 
 import io
@@ -7,7 +7,7 @@ from typing import Any
 from uuid import uuid4
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
@@ -42,6 +42,8 @@ PHOTO_TYPES = (
     (lambda h: h[:4] == b"RIFF" and h[8:12] == b"WEBP", "webp", "image/webp"),
     (lambda h: h[4:8] == b"ftyp" and h[8:12] in (b"heic", b"heix", b"mif1", b"heif"), "heic", "image/heic"),
 )
+# An organisation's logo: what a certificate PDF can show.
+LOGO_TYPES = tuple(t for t in PHOTO_TYPES if t[1] in ("png", "jpg"))
 VOICE_TYPES = (
     (lambda h: h[:4] == b"\x1a\x45\xdf\xa3", "webm", "audio/webm"),
     (lambda h: h[:4] == b"OggS", "ogg", "audio/ogg"),
@@ -56,6 +58,24 @@ def sniff(head: bytes, types: tuple[Any, ...]) -> tuple[str, str] | None:
         if test(head):
             return extension, content_type
     return None
+
+
+def checked_upload(upload: UploadedFile[Any] | None, types: Any, max_bytes: int, kind: str) -> UploadedFile[Any] | None:
+    """Accept a photo or voice note only when its bytes say it is one, and it is not too big."""
+    if not upload:
+        return None
+    if upload.size and upload.size > max_bytes:
+        raise ValidationError(_("Dit bestand is te groot (hoogstens %(mb)d MB).") % {"mb": max_bytes // (1024 * 1024)})
+    head = upload.read(16)
+    upload.seek(0)
+    found = sniff(head, types)
+    if found is None:
+        raise ValidationError(_("Dit is geen %(kind)s. Probeer het nog een keer.") % {"kind": kind})
+    if types is PHOTO_TYPES:
+        # Every photo loses its metadata (GPS position, time, phone) before it is stored.
+        return stripped_photo(upload, found[0])
+    upload.name = f"upload.{found[0]}"
+    return upload
 
 
 def content_type_for(name: str) -> str:
