@@ -97,7 +97,6 @@ TEMPLATES = [
     },
 ]
 
-(BASE_DIR / "data").mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", f"sqlite:///{BASE_DIR / 'data' / 'wpo.sqlite3'}"),
