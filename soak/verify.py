@@ -15,7 +15,6 @@ from django.db.models import Count
 from django_tasks_db.models import DBTaskResult
 
 from soak.load import Write
-from wpo.trajectories.conversations import send_conversation_reminder
 from wpo.trajectories.models import (
     CoachingConversation,
     LookBackAnswer,
@@ -26,6 +25,7 @@ from wpo.trajectories.models import (
     Step,
     StepChange,
 )
+from wpo.trajectories.services.conversations import send_conversation_reminder
 
 # Each kind of write with a marker, and where the marker is kept.
 MARKED = {

@@ -21,8 +21,8 @@ from wpo.certificates.models import CODE_ALPHABET, Certificate, format_code
 from wpo.certificates.services import generate_code, normalize_code
 from wpo.curriculum.models import Assignment, SubSkill
 from wpo.orgs.models import Role
-from wpo.trajectories import signoff
 from wpo.trajectories.models import Assessment, Trajectory
+from wpo.trajectories.services import signoff
 from wpo.trajectories.workflow import IllegalMove, give_assignment
 
 from .conftest import login

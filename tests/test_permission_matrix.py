@@ -119,7 +119,7 @@ def _card_token(w: World) -> str:
 
 
 def _feed_token(w: World) -> str:
-    from wpo.trajectories.conversations import calendar_feed_create
+    from wpo.trajectories.services.conversations import calendar_feed_create
 
     return calendar_feed_create(person=w.trainer).token
 

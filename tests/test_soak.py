@@ -18,7 +18,6 @@ from soak.runner import Fault, figures, in_window, percentile
 from soak.verify import check_writes, invariant_violations
 from tests.factories import World
 from wpo.learn import services as learn
-from wpo.trajectories import conversations
 from wpo.trajectories.models import (
     CoachingConversation,
     LookBackAnswer,
@@ -28,7 +27,7 @@ from wpo.trajectories.models import (
     PracticeAnswer,
     Step,
 )
-from wpo.trajectories.services import observation_record
+from wpo.trajectories.services import conversations, observation_record
 from wpo.trajectories.workflow import move
 
 pytestmark = pytest.mark.django_db

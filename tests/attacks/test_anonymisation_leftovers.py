@@ -47,7 +47,7 @@ from wpo.followup.models import DepartmentVisit, Problem, VisitAction
 from wpo.followup.workflow import comment
 from wpo.meetings.models import Meeting
 from wpo.orgs.models import PeopleImport, Person, Role
-from wpo.trajectories.signoff import trajectory_stop
+from wpo.trajectories.services.signoff import trajectory_stop
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from wpo.followup.workflow import raise_problem
 from wpo.orgs.models import Person, Role
-from wpo.trajectories import signoff
 from wpo.trajectories.models import Assessment, Judgement, Step, Trajectory
+from wpo.trajectories.services import signoff
 from wpo.trajectories.workflow import IllegalMove, move
 
 from ..conftest import login

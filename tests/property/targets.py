@@ -29,7 +29,6 @@ from wpo.orgs.models import Role
 from wpo.privacy import forms as privacy_forms
 from wpo.reports import forms as reports_forms
 from wpo.trajectories import forms as trajectories_forms
-from wpo.trajectories import views_conversations, views_signoff
 from wpo.trajectories.models import Step
 
 from ..factories import PASSWORD, World, make_certificate, make_meeting, make_problem, make_visit
@@ -512,13 +511,13 @@ TARGETS: list[Target] = [
     Target(
         "trajectories:conversation_plan",
         Role.TRAINER,
-        (views_conversations.ConversationForm,),
+        (trajectories_forms.ConversationForm,),
         prepare=lambda ctx: Prepared({"trajectory_id": ctx.a.trajectory.pk}),
     ),
     Target(
-        "trajectories:conversation_edit", Role.TRAINER, (views_conversations.ConversationForm,), prepare=_conversation
+        "trajectories:conversation_edit", Role.TRAINER, (trajectories_forms.ConversationForm,), prepare=_conversation
     ),
-    Target("trajectories:conversation", Role.TRAINER, (views_conversations.RecordForm,), prepare=_conversation),
+    Target("trajectories:conversation", Role.TRAINER, (trajectories_forms.RecordForm,), prepare=_conversation),
     Target(
         "trajectories:assessment_start",
         Role.TRAINER,
@@ -527,18 +526,20 @@ TARGETS: list[Target] = [
     Target(
         "trajectories:assessment_record",
         Role.TRAINER,
-        (views_signoff.AssessmentForm,),
+        (trajectories_forms.AssessmentForm,),
         prepare=_pa(Step.ASSESSING, expected_step=_steps()),
     ),
     Target("trajectories:second_assessor_request", Role.TRAINER, prepare=_second_request),
     Target(
         "trajectories:second_assessment_record",
         Role.COACH,
-        (views_signoff.SecondJudgementForm,),
+        (trajectories_forms.SecondJudgementForm,),
         prepare=_second_assessment,
     ),
     Target("trajectories:give_next", Role.TRAINER, prepare=_give_next),
     Target("trajectories:skill_close", Role.COACH, prepare=_skill_close),
-    Target("trajectories:trajectory_close", Role.TRAINER, (views_signoff.CloseTrajectoryForm,), prepare=_trajectory),
-    Target("trajectories:trajectory_stop", Role.TRAINER, (views_signoff.StopTrajectoryForm,), prepare=_trajectory),
+    Target(
+        "trajectories:trajectory_close", Role.TRAINER, (trajectories_forms.CloseTrajectoryForm,), prepare=_trajectory
+    ),
+    Target("trajectories:trajectory_stop", Role.TRAINER, (trajectories_forms.StopTrajectoryForm,), prepare=_trajectory),
 ]

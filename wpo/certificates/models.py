@@ -1,6 +1,6 @@
 """Certificates: what a participant achieved, frozen at the moment it was issued.
 
-A certificate is issued when a skill is closed or a trajectory ends (``wpo.trajectories.signoff``
+A certificate is issued when a skill is closed or a trajectory ends (``wpo.trajectories.services.signoff``
 calls ``services`` in the same transaction). Everything it prints lives in ``snapshot``, so a later
 change of a name, a skill text or a level description never changes an issued certificate. Anyone
 holding the paper can check it on a public page with its verification code; a revoked certificate

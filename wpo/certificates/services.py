@@ -1,6 +1,6 @@
 """Writes for certificates: issuing, revoking and the print batch of a closing ceremony.
 
-Issuing is called by ``wpo.trajectories.signoff`` inside the transaction that closes a skill or a
+Issuing is called by ``wpo.trajectories.services.signoff`` inside the transaction that closes a skill or a
 trajectory, so the certificate exists exactly when the closing does. Each write here is atomic
 (a savepoint when called inside another transaction) and refuses with a Dutch message.
 """

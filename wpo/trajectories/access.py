@@ -35,32 +35,19 @@ def visible_trajectories(person: Person) -> QuerySet[Trajectory]:
     return trajectories_for(person, OnTrajectory.VIEW)
 
 
-def _panel_conversations() -> QuerySet[CoachingConversation]:
-    return CoachingConversation.objects.select_related("participant_assignment__version")
-
-
 def access_trajectory(person: Person, trajectory_id: int) -> Trajectory:
+    """A trajectory whose page ``person`` may open, with what the page shows of it loaded
+    (``wpo.trajectories.panels`` adds the rest)."""
     qs = (
         visible_trajectories(person)
         .select_related("participant__user", "trainer__user", "department")
         .prefetch_related(
-            "chosen_skills__skill",
+            Prefetch("chosen_skills", queryset=TrajectorySkill.objects.select_related("skill")),
             Prefetch(
                 "assignments",
                 queryset=ParticipantAssignment.objects.select_related(
                     "version__assignment__subskill__skill"
                 ).prefetch_related(Prefetch("history", queryset=StepChange.objects.select_related("actor__user"))),
-            ),
-            # For the conversations panel at the end of the trajectory page.
-            Prefetch(
-                "conversations",
-                queryset=_panel_conversations().filter(held_at__isnull=True).order_by("planned_at"),
-                to_attr="planned_conversations",
-            ),
-            Prefetch(
-                "conversations",
-                queryset=_panel_conversations().filter(held_at__isnull=False).order_by("-held_at"),
-                to_attr="held_conversations",
             ),
         )
     )

@@ -2,11 +2,9 @@
 
 import uuid
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wpo.audit.history import (
@@ -19,9 +17,6 @@ from wpo.audit.history import (
 from wpo.curriculum.models import AssignmentVersion, Level, Skill
 from wpo.lib.uploads import UnguessableName
 from wpo.orgs.models import Department, OrgOwned, Person
-
-if TYPE_CHECKING:
-    from .signoff import SignoffPanel
 
 
 class Phase(models.IntegerChoices):
@@ -143,17 +138,6 @@ class ParticipantAssignment(OrgOwned):
     @property
     def is_open(self) -> bool:
         return self.step not in (Step.ACHIEVED, Step.STOPPED)
-
-    @cached_property
-    def signoff(self) -> "SignoffPanel":
-        """What the sign-off panel on the trajectory page shows for this assignment.
-
-        The panel is included in a page whose view only hands it ``pa``; the rules live in
-        ``wpo.trajectories.signoff``, which loads what all panels of one trajectory need at once.
-        """
-        from .signoff import signoff_panel
-
-        return signoff_panel(self)
 
 
 class StepChange(OrgOwned):

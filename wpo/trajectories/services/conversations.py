@@ -1,5 +1,6 @@
-"""Coaching conversations (begeleidingsgesprekken): plan, move, cancel and record one; the agenda
-that prepares it; its invitation as iCalendar; and the reminder e-mail the day before.
+"""Coaching conversations (begeleidingsgesprekken): plan, move, cancel and record one; the reminder
+the day before; the werkplekopleider's calendar feed address. What a conversation looks like in a
+calendar or an e-mail is ``wpo.trajectories.invitations``; its agenda is a selector.
 
 Every write is one transaction. The reminder is a task of Django's tasks framework, stored in
 the database (django-tasks-db) in the same transaction as the conversation, so a conversation
@@ -7,44 +8,37 @@ that is rolled back leaves no reminder behind and a planned one never lacks it.
 """
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import models, transaction
-from django.db.models import Max
 from django.tasks import task
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wpo.accounts.access import token_hash
-from wpo.lib import ical
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability, OnTrajectory, may, may_on
 
-from .models import (
+from ..invitations import reminder_message
+from ..models import (
     CoachingConversation,
-    LookBackAnswer,
-    Observation,
     ParticipantAssignment,
     ParticipantQuestion,
     Step,
     TrainerCalendarFeed,
     Trajectory,
 )
-from .workflow import IllegalMove, move
+from ..workflow import IllegalMove, move
 
 DURATIONS = (15, 30, 45, 60, 90)
 # A conversation is planned for the coming weeks; a date a year away is a typing error.
 FURTHEST_AHEAD = timedelta(days=366)
 # The reminder goes out the day before at this local time (settings.TIME_ZONE, Europe/Amsterdam).
 REMINDER_TIME = time(8, 0)
-# How often a subscribed calendar app should fetch the feed again (Outlook and Apple honour it;
-# Google decides for itself, typically every few hours).
-FEED_REFRESH_MINUTES = 60
 
 
 class Decision(models.TextChoices):
@@ -242,145 +236,6 @@ def conversation_record(
     return locked
 
 
-# The agenda --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AgendaAnswer:
-    question: str
-    answer: LookBackAnswer
-
-
-@dataclass(frozen=True)
-class AgendaLookBack:
-    pa: ParticipantAssignment
-    answers: list[AgendaAnswer]
-
-
-@dataclass(frozen=True)
-class Agenda:
-    since: datetime | None
-    look_back: list[AgendaLookBack] = field(default_factory=list)
-    observations: list[Observation] = field(default_factory=list)
-    questions: list[ParticipantQuestion] = field(default_factory=list)
-
-
-def _between[M: models.Model](
-    qs: models.QuerySet[M], at: str, since: datetime | None, until: datetime | None
-) -> models.QuerySet[M]:
-    if since is not None:
-        qs = qs.filter(**{f"{at}__gt": since})
-    if until is not None:
-        qs = qs.filter(**{f"{at}__lte": until})
-    return qs
-
-
-def conversation_agenda(conversation: CoachingConversation) -> Agenda:
-    """What to talk about: look-back answers and observations since the previous held
-    conversation, and the participant's questions. A held conversation shows what it had."""
-    scope = {"organization_id": conversation.organization_id}
-    previous = CoachingConversation.objects.filter(
-        **scope, trajectory_id=conversation.trajectory_id, held_at__isnull=False
-    ).exclude(pk=conversation.pk)
-    if conversation.held_at is not None:
-        previous = previous.filter(held_at__lt=conversation.held_at)
-    since: datetime | None = previous.aggregate(last=Max("held_at"))["last"]
-
-    answers = LookBackAnswer.objects.filter(**scope, participant_assignment__trajectory_id=conversation.trajectory_id)
-    if conversation.participant_assignment_id is not None:
-        answers = answers.filter(participant_assignment_id=conversation.participant_assignment_id)
-    until = conversation.held_at
-    answers = _between(answers, "answered_at", since, until).select_related("participant_assignment__version")
-    grouped: dict[int, AgendaLookBack] = {}
-    for answer in answers.order_by("participant_assignment_id", "question_index", "answered_at"):
-        pa = answer.participant_assignment
-        questions = pa.version.content.get("look_back", [])
-        text = questions[answer.question_index] if answer.question_index < len(questions) else ""
-        grouped.setdefault(pa.pk, AgendaLookBack(pa=pa, answers=[])).answers.append(AgendaAnswer(text, answer))
-
-    observations = _between(
-        Observation.objects.filter(**scope, participant_assignment__trajectory_id=conversation.trajectory_id),
-        "observed_at",
-        since,
-        until,
-    ).select_related("author__user", "participant_assignment__version")
-
-    if conversation.held_at is not None:
-        questions_qs = ParticipantQuestion.objects.filter(**scope, discussed_in=conversation)
-    else:
-        questions_qs = ParticipantQuestion.objects.filter(
-            **scope, trajectory_id=conversation.trajectory_id, discussed_in__isnull=True
-        )
-    return Agenda(
-        since=since,
-        look_back=list(grouped.values()),
-        observations=list(observations.order_by("-observed_at")),
-        questions=list(questions_qs.order_by("asked_at")),
-    )
-
-
-# The invitation ----------------------------------------------------------------------------
-
-
-def _attendee(person: Person | None) -> ical.Attendee | None:
-    if person is None or not person.user.email:
-        return None
-    return ical.Attendee(name=person.name, email=person.user.email)
-
-
-def invited_people(conversation: CoachingConversation) -> list[Person]:
-    """Everyone who takes part: the participant, the werkplekopleider, who planned it and who joins."""
-    trajectory = conversation.trajectory
-    people = [trajectory.participant, trajectory.trainer, conversation.planned_by, *conversation.attendees.all()]
-    seen: set[int] = set()
-    unique: list[Person] = []
-    for person in people:
-        if person is not None and person.pk not in seen:
-            seen.add(person.pk)
-            unique.append(person)
-    return unique
-
-
-def invitation_event(conversation: CoachingConversation, *, url: str = "") -> ical.Event:
-    trajectory = conversation.trajectory
-    participant = trajectory.participant
-    others = [p for p in invited_people(conversation) if p.pk != participant.pk]
-    lines = [_("Begeleidingsgesprek met %(name)s.") % {"name": participant.name}]
-    if conversation.participant_assignment is not None:
-        lines.append(_("Opdracht: %(title)s") % {"title": conversation.participant_assignment.version.title})
-    lines.append(_("Met: %(names)s") % {"names": ", ".join(p.name for p in others)})
-    if url:
-        lines.append(_("Agenda en verslag: %(url)s") % {"url": url})
-    organizer = _attendee(trajectory.trainer)
-    attendees = tuple(
-        a
-        for a in (_attendee(p) for p in invited_people(conversation) if p.pk != trajectory.trainer_id)
-        if a is not None
-    )
-    return ical.Event(
-        uid=f"{conversation.ical_uid}@wpo-platform",
-        start=conversation.planned_at,
-        end=conversation.ends_at,
-        stamp=timezone.now(),
-        summary=_("Begeleidingsgesprek %(name)s") % {"name": participant.first_name},
-        location=conversation.location,
-        description="\n".join(lines),
-        sequence=conversation.ical_sequence,
-        organizer=organizer,
-        attendees=attendees,
-        url=url,
-    )
-
-
-def invitation_ics(conversation: CoachingConversation, *, url: str = "") -> str:
-    return ical.calendar([invitation_event(conversation, url=url)])
-
-
-def invitation_filename(conversation: CoachingConversation) -> str:
-    local = timezone.localtime(conversation.planned_at)
-    return f"begeleidingsgesprek-{local:%Y-%m-%d-%H%M}.ics"
-
-
 # The reminder ------------------------------------------------------------------------------
 
 
@@ -400,42 +255,6 @@ def enqueue_reminder(conversation: CoachingConversation) -> None:
         send_conversation_reminder if run_after is None else send_conversation_reminder.using(run_after=run_after)
     )
     reminder.enqueue(conversation.pk, conversation.planned_at.astimezone(UTC).isoformat())
-
-
-def reminder_message(conversation: CoachingConversation) -> EmailMessage:
-    participant = conversation.trajectory.participant
-    local = timezone.localtime(conversation.planned_at)
-    when = _("%(day)s om %(time)s") % {
-        "day": formats.date_format(local, "l j F"),
-        "time": formats.time_format(local, "H:i"),
-    }
-    people = invited_people(conversation)
-    body = [
-        _("Hallo,"),
-        "",
-        _("Dit is een herinnering aan het begeleidingsgesprek van %(name)s.") % {"name": participant.first_name},
-        "",
-        _("Wanneer: %(when)s (%(minutes)s minuten)") % {"when": when, "minutes": conversation.duration_minutes},
-        _("Waar: %(place)s") % {"place": conversation.location or _("dat hoor je van je werkplekopleider")},
-        _("Wie: %(names)s") % {"names": ", ".join(p.name for p in people)},
-    ]
-    if conversation.participant_assignment is not None:
-        body.append(_("Opdracht: %(title)s") % {"title": conversation.participant_assignment.version.title})
-    body += [
-        "",
-        _("Denk alvast na: wat heb je gedaan, wat heb je geleerd, en wat wil je vragen?"),
-        _("In de bijlage staat het gesprek voor je agenda."),
-        "",
-        _("Groet van het WPO-platform"),
-    ]
-    message = EmailMessage(
-        subject=_("Herinnering: begeleidingsgesprek %(name)s, %(when)s")
-        % {"name": participant.first_name, "when": when},
-        body="\n".join(body) + "\n",
-        to=sorted({p.user.email for p in people if p.user.email}),
-    )
-    message.attach(invitation_filename(conversation), invitation_ics(conversation), "text/calendar")
-    return message
 
 
 @task
@@ -496,9 +315,3 @@ def calendar_feed_revoke(*, person: Person) -> bool:
     return bool(
         TrainerCalendarFeed.objects.filter(person=person, revoked_at__isnull=True).update(revoked_at=timezone.now())
     )
-
-
-def calendar_feed_ics(feed: TrainerCalendarFeed, conversations: list[CoachingConversation], *, urls: list[str]) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        events = [invitation_event(c, url=url) for c, url in zip(conversations, urls, strict=True)]
-        return ical.calendar(events, name=_("Begeleidingsgesprekken WPO"), refresh_minutes=FEED_REFRESH_MINUTES)

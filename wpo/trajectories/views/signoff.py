@@ -7,13 +7,11 @@ that changes a step carries the step the user saw (``expected_step``): when some
 the assignment meanwhile, the user is told and nothing is recorded twice or overruled.
 """
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wpo.curriculum.access import visible_skills
@@ -22,58 +20,15 @@ from wpo.lib import ids
 from wpo.orgs import access
 from wpo.orgs.permissions import Ability
 
-from . import access as trajectory_access
-from . import signoff
-from .models import Judgement, ParticipantAssignment, Step, Trajectory
-from .workflow import IllegalMove, StaleStep
+from .. import access as trajectory_access
+from .. import selectors
+from ..forms import AssessmentForm, CloseTrajectoryForm, SecondJudgementForm, StopTrajectoryForm
+from ..models import Judgement, ParticipantAssignment, Step, Trajectory
+from ..services import signoff
+from ..workflow import IllegalMove, StaleStep
 
 staff = access.ability_required(Ability.WORK_ON_TRAJECTORIES)
 coach_only = access.ability_required(Ability.COACH_TRAJECTORIES)
-
-
-class AssessmentForm(forms.Form):
-    judgement = forms.ChoiceField(
-        label=gettext_lazy("Oordeel"),
-        choices=[
-            (Judgement.ACHIEVED, gettext_lazy("Behaald: de deelnemer laat het zelfstandig zien")),
-            (Judgement.NOT_YET, gettext_lazy("Nog niet: nog even oefenen")),
-        ],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Toelichting"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=gettext_lazy("Nodig bij ‘nog niet’: wat gaat de deelnemer nog oefenen?"),
-    )
-
-
-class SecondJudgementForm(AssessmentForm):
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["judgement"].label = gettext_lazy("Uw oordeel als tweede beoordelaar")
-        self.fields["note"].help_text = gettext_lazy("Nodig bij ‘nog niet’ en als u anders oordeelt dan de eerste.")
-
-
-class CloseTrajectoryForm(forms.Form):
-    stop_reason = forms.CharField(
-        label=gettext_lazy("Waarom stoppen de opdrachten die nog lopen?"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-    )
-
-    def __init__(self, *args: object, needs_reason: bool, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["stop_reason"].required = needs_reason
-
-
-class StopTrajectoryForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Waarom stopt het WPO-traject?"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        error_messages={"required": gettext_lazy("Schrijf op waarom het WPO-traject stopt.")},
-    )
 
 
 def _back(pa: ParticipantAssignment) -> HttpResponse:
@@ -135,7 +90,11 @@ def assessment_record(request: HttpRequest, pa_id: int) -> HttpResponse:
                 done = _("Vastgelegd. De deelnemer oefent nog even verder: de opdracht staat weer op ‘Aan de slag’.")
             messages.success(request, done)
             return _back(pa)
-    return render(request, "trajectories/signoff_assessment.html", {"pa": pa, "form": form, "panel": pa.signoff})
+    return render(
+        request,
+        "trajectories/signoff_assessment.html",
+        {"pa": pa, "form": form, "open_request": selectors.open_second_assessor_request(pa)},
+    )
 
 
 @require_POST
@@ -246,7 +205,7 @@ def trajectory_close(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     """Phase 4: close the trajectory when its skills are done or its agreed end date has passed."""
     me = access.person_of(request)
     trajectory: Trajectory = trajectory_access.access_trajectory_for_staff(me, trajectory_id)
-    check = signoff.closing_check(trajectory)
+    check = selectors.closing_check(trajectory)
     form = CloseTrajectoryForm(
         request.POST if request.method == "POST" else None, needs_reason=bool(check.open_assignments)
     )

@@ -19,20 +19,17 @@ through ``workflow.move``, which locks the assignment; ``expected`` is the step 
 that of two people recording the same step at once the second is told instead of overruling.
 """
 
-from dataclasses import dataclass, field
-from datetime import datetime
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wpo.certificates import services as certificates  # issue 6: certificates on closing
-from wpo.curriculum.models import Assignment, Level
+from wpo.curriculum.models import Assignment
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability, OnTrajectory, may, may_on
 
-from . import access
-from .models import (
+from .. import access
+from ..models import (
     Assessment,
     Judgement,
     ParticipantAssignment,
@@ -43,10 +40,8 @@ from .models import (
     Trajectory,
     TrajectorySkill,
 )
-from .workflow import IllegalMove, StaleStep, give_assignment, move
-
-INDEPENDENCE_WEEK_DAYS = 7
-LEVELS = [level.value for level in Level]
+from ..selectors import achieved_levels_of, closing_check, independence_days
+from ..workflow import IllegalMove, StaleStep, give_assignment, move
 
 
 def _require_staff(actor: Person, trajectory: Trajectory) -> None:
@@ -63,11 +58,6 @@ def _judgement(value: str) -> Judgement:
         return Judgement(value)
     except ValueError:
         raise IllegalMove(_("Kies ‘behaald’ of ‘nog niet’.")) from None
-
-
-def independence_days(pa: ParticipantAssignment, now: datetime | None = None) -> int:
-    """How many days the independence week has run (or ran, when the assessment has begun)."""
-    return max(((now or timezone.now()) - pa.step_since).days, 0)
 
 
 # The independence week and the assessment ---------------------------------------------------------
@@ -192,75 +182,6 @@ def second_assessment_record(assessment: Assessment, *, coach: Person, judgement
 # What next ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Suggestion:
-    assignment: Assignment
-    reason: str
-
-
-def _achieved_levels(assignments: list[ParticipantAssignment]) -> dict[int, set[str]]:
-    """Levels achieved per sub-skill id."""
-    levels: dict[int, set[str]] = {}
-    for pa in assignments:
-        if pa.step == Step.ACHIEVED:
-            levels.setdefault(pa.version.assignment.subskill_id, set()).add(pa.version.assignment.level)
-    return levels
-
-
-def next_suggestions(pa: ParticipantAssignment) -> list[Suggestion]:
-    """What could follow ``pa``, best first: the next level of the same sub-skill (A→B→C), then the
-    other sub-skill of the skill, then the sub-skills of the other chosen skills still open.
-
-    Per sub-skill the suggestion is the level after the highest one achieved (A when none is);
-    closed skills, assignments running now and assignments without text are left out.
-    """
-    trajectory = pa.trajectory
-    # .all() so that the prefetched rows of the trajectory page are used when they are there.
-    assignments = list(trajectory.assignments.all())
-    chosen = list(trajectory.chosen_skills.all())
-    closed = {ts.skill_id for ts in chosen if ts.closed_at}
-    skill = pa.version.assignment.subskill.skill
-    skill_ids = [skill.pk, *(ts.skill_id for ts in chosen if ts.skill_id != skill.pk)]
-    skill_ids = [s for s in skill_ids if s not in closed]
-    if not skill_ids:
-        return []
-    running = {a.version.assignment_id for a in assignments if a.is_open}
-    achieved = _achieved_levels(assignments)
-    curriculum = list(
-        Assignment.objects.filter(subskill__skill_id__in=skill_ids, current_version__isnull=False)
-        .select_related("subskill__skill", "current_version")
-        .order_by("subskill__skill__order", "subskill__number", "level")
-    )
-
-    def next_in(subskill_id: int) -> Assignment | None:
-        done = achieved.get(subskill_id, set())
-        above = LEVELS.index(max(done, key=LEVELS.index)) + 1 if done else 0
-        for candidate in curriculum:
-            if candidate.subskill_id == subskill_id and LEVELS.index(candidate.level) >= above:
-                return None if candidate.pk in running else candidate
-        return None
-
-    this_subskill = pa.version.assignment.subskill_id
-    ordered: list[tuple[int, str]] = []
-    if skill.pk not in closed:
-        ordered.append((this_subskill, _("Volgend niveau van deze deelskill")))
-        ordered.extend(
-            (sub_id, _("Andere deelskill van deze skill"))
-            for sub_id in dict.fromkeys(a.subskill_id for a in curriculum if a.subskill.skill_id == skill.pk)
-            if sub_id != this_subskill
-        )
-    ordered.extend(
-        (sub_id, _("Andere gekozen skill"))
-        for sub_id in dict.fromkeys(a.subskill_id for a in curriculum if a.subskill.skill_id != skill.pk)
-    )
-    suggestions = []
-    for sub_id, reason in ordered:
-        found = next_in(sub_id)
-        if found is not None:
-            suggestions.append(Suggestion(found, reason))
-    return suggestions
-
-
 @transaction.atomic
 def give_next(trajectory: Trajectory, assignment: Assignment, *, actor: Person) -> ParticipantAssignment:
     """Hand out the next assignment on its current content version."""
@@ -286,18 +207,6 @@ def give_next(trajectory: Trajectory, assignment: Assignment, *, actor: Person) 
 
 
 # Closing ------------------------------------------------------------------------------------------
-
-
-def achieved_levels_of(chosen: TrajectorySkill) -> list[str]:
-    """The levels the participant achieved for this skill in this trajectory, lowest first."""
-    levels = set(
-        ParticipantAssignment.objects.filter(
-            trajectory_id=chosen.trajectory_id,
-            version__assignment__subskill__skill_id=chosen.skill_id,
-            step=Step.ACHIEVED,
-        ).values_list("version__assignment__level", flat=True)
-    )
-    return [level for level in LEVELS if level in levels]
 
 
 @transaction.atomic
@@ -333,33 +242,6 @@ def skill_close(chosen: TrajectorySkill, *, actor: Person, level: str) -> Trajec
     # Issue 6 (certificates): the skill certificate is issued in this same transaction.
     certificates.issue_skill_certificate(locked, actor=actor)
     return locked
-
-
-@dataclass
-class ClosingCheck:
-    """Whether a trajectory may close now, and what closing would stop."""
-
-    all_skills_closed: bool
-    end_date_passed: bool
-    open_assignments: list[ParticipantAssignment]
-
-    @property
-    def may_close(self) -> bool:
-        return self.all_skills_closed or self.end_date_passed
-
-
-def closing_check(trajectory: Trajectory) -> ClosingCheck:
-    chosen = list(TrajectorySkill.objects.filter(trajectory=trajectory))
-    return ClosingCheck(
-        all_skills_closed=bool(chosen) and all(ts.closed_at for ts in chosen),
-        end_date_passed=trajectory.ends_on < timezone.localdate(),
-        open_assignments=list(
-            ParticipantAssignment.objects.filter(trajectory=trajectory)
-            .exclude(step__in=[Step.ACHIEVED, Step.STOPPED])
-            .select_related("version")
-            .order_by("created_at", "id")
-        ),
-    )
 
 
 @transaction.atomic
@@ -435,118 +317,3 @@ def trajectory_stop(
         locked.closed_at,
     )
     return locked
-
-
-# What the panel on the trajectory page shows -------------------------------------------------------
-
-
-class _Actors:
-    """``person in panel.actors``: may this person act on the trajectory (asked once per person)."""
-
-    def __init__(self, trajectory: Trajectory) -> None:
-        self.trajectory = trajectory
-        self._answers: dict[int, bool] = {}
-
-    def __contains__(self, person: object) -> bool:
-        if not isinstance(person, Person):
-            return False
-        if person.pk not in self._answers:
-            self._answers[person.pk] = access.may_act_for(person, self.trajectory)
-        return self._answers[person.pk]
-
-
-@dataclass
-class _TrajectoryData:
-    """What all panels of one trajectory share, loaded once for the whole page."""
-
-    assessments: dict[int, list[Assessment]]
-    open_requests: dict[int, SecondAssessorRequest]
-    actors: _Actors
-    coaches: list[Person] | None = None
-    latest_achieved_id: int | None = None
-    close_link_pa_id: int | None = None
-
-
-def _trajectory_data(trajectory: Trajectory) -> _TrajectoryData:
-    cached: _TrajectoryData | None = trajectory.__dict__.get("_signoff_data")
-    if cached is not None:
-        return cached
-    assessments: dict[int, list[Assessment]] = {}
-    for a in (
-        Assessment.objects.filter(participant_assignment__trajectory=trajectory)
-        .select_related("assessor__user", "second_assessor__user")
-        .order_by("-assessed_at", "-id")
-    ):
-        assessments.setdefault(a.participant_assignment_id, []).append(a)
-    open_requests = {
-        r.participant_assignment_id: r
-        for r in SecondAssessorRequest.objects.filter(
-            participant_assignment__trajectory=trajectory, assessment__isnull=True
-        ).select_related("coach__user", "requested_by__user")
-    }
-    assignments = list(trajectory.assignments.all())
-    achieved = [pa for pa in assignments if pa.step == Step.ACHIEVED and pa.achieved_at]
-    latest = max(achieved, key=lambda pa: (pa.achieved_at, pa.pk)).pk if achieved else None
-    data = _TrajectoryData(assessments, open_requests, _Actors(trajectory), latest_achieved_id=latest)
-    # Closing the trajectory is offered once on the page: with what next on the newest
-    # achievement, or on the newest assignment once the agreed end date has passed.
-    if trajectory.status == Trajectory.Status.ACTIVE:
-        if latest is not None:
-            data.close_link_pa_id = latest
-        elif assignments and trajectory.ends_on < timezone.localdate():
-            data.close_link_pa_id = max(assignments, key=lambda pa: (pa.created_at, pa.pk)).pk
-    trajectory.__dict__["_signoff_data"] = data
-    return data
-
-
-@dataclass
-class SignoffPanel:
-    pa: ParticipantAssignment
-    actors: _Actors
-    assessments: list[Assessment]
-    open_request: SecondAssessorRequest | None
-    days: int = 0
-    week_over: bool = False
-    coaches: list[Person] = field(default_factory=list)
-    suggestions: list[Suggestion] = field(default_factory=list)
-    chosen_skill: TrajectorySkill | None = None
-    closable_levels: list[str] = field(default_factory=list)
-    show_what_next: bool = False
-    offer_close: bool = False
-
-    @property
-    def may_ask_second_assessor(self) -> bool:
-        return self.pa.step in (Step.INDEPENDENT, Step.ASSESSING) and self.open_request is None
-
-    @property
-    def highest_closable_level(self) -> str:
-        return self.closable_levels[-1] if self.closable_levels else ""
-
-
-def signoff_panel(pa: ParticipantAssignment) -> SignoffPanel:
-    trajectory = pa.trajectory
-    data = _trajectory_data(trajectory)
-    panel = SignoffPanel(
-        pa=pa,
-        actors=data.actors,
-        assessments=data.assessments.get(pa.pk, []),
-        open_request=data.open_requests.get(pa.pk),
-        offer_close=pa.pk == data.close_link_pa_id,
-    )
-    if pa.step in (Step.INDEPENDENT, Step.ASSESSING):
-        if pa.step == Step.INDEPENDENT:
-            panel.days = independence_days(pa)
-            panel.week_over = panel.days >= INDEPENDENCE_WEEK_DAYS
-        if panel.open_request is None:
-            if data.coaches is None:
-                data.coaches = list(access.coaches_of(trajectory))
-            panel.coaches = data.coaches
-    # What next and closing the skill are offered once, on the newest achievement.
-    if pa.pk == data.latest_achieved_id and trajectory.status == Trajectory.Status.ACTIVE:
-        panel.show_what_next = True
-        panel.suggestions = next_suggestions(pa)
-        skill_id = pa.version.assignment.subskill.skill_id
-        panel.chosen_skill = next((ts for ts in trajectory.chosen_skills.all() if ts.skill_id == skill_id), None)
-        if panel.chosen_skill is not None and not panel.chosen_skill.closed_at:
-            panel.closable_levels = achieved_levels_of(panel.chosen_skill)
-    return panel

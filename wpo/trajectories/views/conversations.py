@@ -1,20 +1,17 @@
 """Coaching conversations for the werkplekopleider and coach: plan one, prepare and record it
 on its agenda screen, download the invitation, and subscribe to a calendar feed of them."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from wpo.lib import clock, ids
@@ -23,108 +20,15 @@ from wpo.orgs import access
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability
 
-from . import access as trajectory_access
-from . import conversations
-from .conversations import Decision
-from .models import CoachingConversation, ParticipantAssignment, Step, Trajectory
-from .workflow import IllegalMove
+from .. import access as trajectory_access
+from .. import invitations, selectors
+from ..forms import ConversationForm, RecordForm
+from ..models import CoachingConversation, ParticipantAssignment, Step, Trajectory
+from ..services import conversations
+from ..services.conversations import Decision
+from ..workflow import IllegalMove
 
 conversation_staff = access.ability_required(Ability.WORK_ON_TRAJECTORIES)
-RECORD_ROWS = {"rows": 3}
-
-
-# Forms -------------------------------------------------------------------------------------
-
-
-class ConversationForm(forms.Form):
-    """When, where, about what and with whom; the participant and trainer are always there."""
-
-    date = forms.DateField(
-        label=gettext_lazy("Datum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    time = forms.TimeField(label=gettext_lazy("Tijd"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    duration_minutes = forms.TypedChoiceField(
-        label=gettext_lazy("Hoe lang duurt het?"),
-        choices=[],
-        coerce=int,
-        initial=30,
-    )
-    location = forms.CharField(
-        label=gettext_lazy("Waar?"),
-        max_length=200,
-        required=False,
-        help_text=gettext_lazy("Een rustige ruimte, bijvoorbeeld het kantoor van de afdeling."),
-    )
-    participant_assignment = forms.ModelChoiceField(
-        label=gettext_lazy("Over welke opdracht?"),
-        queryset=ParticipantAssignment.objects.none(),
-        required=False,
-        empty_label=gettext_lazy("Geen opdracht in het bijzonder"),
-    )
-    attendees = ids.ModelMultipleChoiceField(
-        label=gettext_lazy("Wie doet er nog mee?"),
-        queryset=Person.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("De deelnemer en de werkplekopleider zijn er altijd bij."),
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        assignments: QuerySet[ParticipantAssignment],
-        colleagues: QuerySet[Person],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["duration_minutes"].choices = [  # type: ignore[attr-defined]
-            (m, _("%(minutes)s minuten") % {"minutes": m}) for m in conversations.DURATIONS
-        ]
-        self.fields["participant_assignment"].queryset = assignments  # type: ignore[attr-defined]
-        self.fields["participant_assignment"].label_from_instance = lambda pa: (  # type: ignore[attr-defined]
-            f"{pa.version.title} ({pa.get_step_display()})"
-        )
-        self.fields["attendees"].queryset = colleagues  # type: ignore[attr-defined]
-        self.fields["attendees"].label_from_instance = lambda p: p.name  # type: ignore[attr-defined]
-
-    def planned_at(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"]))
-
-
-class RecordForm(forms.Form):
-    done_and_learned = forms.CharField(
-        label=gettext_lazy("Wat heeft de deelnemer gedaan en geleerd?"),
-        widget=forms.Textarea(attrs=RECORD_ROWS),
-        required=False,
-        help_text=gettext_lazy("In de woorden van de deelnemer."),
-    )
-    trainer_saw = forms.CharField(
-        label=gettext_lazy("Wat zag de werkplekopleider?"), widget=forms.Textarea(attrs=RECORD_ROWS), required=False
-    )
-    agreements = forms.CharField(
-        label=gettext_lazy("Afspraken"), widget=forms.Textarea(attrs=RECORD_ROWS), required=False
-    )
-    decision = forms.ChoiceField(
-        label=gettext_lazy("Besluit over de opdracht"),
-        choices=[
-            (Decision.GOAL_REACHED.value, Decision.GOAL_REACHED.label),
-            (Decision.ANOTHER_WEEK.value, Decision.ANOTHER_WEEK.label),
-            (Decision.NONE.value, Decision.NONE.label),
-        ],
-        initial=Decision.NONE.value,
-        widget=forms.RadioSelect,
-        help_text=gettext_lazy(
-            "Nog een week oefenen is heel gewoon: zo leert iedereen. "
-            "Is het leerdoel gehaald, dan kijkt u een week of de deelnemer het zelfstandig laat zien."
-        ),
-    )
-    # The step the screen showed, so a decision on a step someone else has changed meanwhile is refused.
-    step_seen = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, decides: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not decides:
-            del self.fields["decision"]
 
 
 # Plan, change, cancel ----------------------------------------------------------------------
@@ -300,8 +204,8 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
             "conversation": conversation,
             "trajectory": conversation.trajectory,
             "pa": conversation.participant_assignment,
-            "agenda": conversations.conversation_agenda(conversation),
-            "people": conversations.invited_people(conversation),
+            "agenda": selectors.conversation_agenda(conversation),
+            "people": invitations.invited_people(conversation),
             "form": form,
         },
         status=status,
@@ -337,9 +241,9 @@ def conversation_ics(request: HttpRequest, conversation_id: int) -> HttpResponse
     conversation = trajectory_access.access_conversation(access.person_of(request), conversation_id)
     url = request.build_absolute_uri(reverse("trajectories:conversation", args=[conversation.pk]))
     response = HttpResponse(
-        conversations.invitation_ics(conversation, url=url), content_type="text/calendar; charset=utf-8"
+        invitations.invitation_ics(conversation, url=url), content_type="text/calendar; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{conversations.invitation_filename(conversation)}"'
+    response["Content-Disposition"] = f'attachment; filename="{invitations.invitation_filename(conversation)}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -405,7 +309,7 @@ def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     found = list(trajectory_access.calendar_feed_conversations(feed, timezone.now()))
     urls = [request.build_absolute_uri(reverse("trajectories:conversation", args=[c.pk])) for c in found]
     response = HttpResponse(
-        conversations.calendar_feed_ics(feed, found, urls=urls), content_type="text/calendar; charset=utf-8"
+        invitations.calendar_feed_ics(feed, found, urls=urls), content_type="text/calendar; charset=utf-8"
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
