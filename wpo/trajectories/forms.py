@@ -11,9 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wpo.curriculum.models import Assignment, Skill
-from wpo.learn.forms import checked_upload
 from wpo.lib import clock, ids
-from wpo.lib.uploads import PHOTO_MAX_BYTES, PHOTO_TYPES
+from wpo.lib.uploads import PHOTO_MAX_BYTES, PHOTO_TYPES, checked_upload
 from wpo.orgs.models import Department, Person
 
 from .models import Judgement, ParticipantAssignment
