@@ -22,6 +22,7 @@ from wpo.trajectories.models import (
     StepChange,
     Trajectory,
 )
+from wpo.trajectories.workflow import move
 
 from .conftest import login
 from .factories import World, make_person
@@ -117,14 +118,8 @@ def test_inactive_until_something_happens(world: World) -> None:
     backdate(world.pa, weeks=6, step=Step.PRACTISING, step_weeks=6)
     [signal] = early_signals.signals_for(world.coach).of_kind(early_signals.INACTIVE)
     assert "6 weken niets gebeurd" in signal.reason
-    StepChange.objects.create(
-        organization=world.org,
-        participant_assignment=world.pa,
-        from_step=Step.PRACTISING,
-        to_step=Step.WORKING,
-        actor=world.trainer,
-        at=timezone.now() - timedelta(days=2),
-    )
+    # Through the workflow, which records the step change as the trajectory's latest activity.
+    move(world.pa, Step.WORKING, actor=world.participant, at=timezone.now() - timedelta(days=2))
     assert "stil" not in kinds(world)
 
 

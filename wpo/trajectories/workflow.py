@@ -1,7 +1,8 @@
 """The life of one WPO assignment for one participant, as a guarded state machine.
 
-Each move checks the current step and who is moving, then writes a ``StepChange`` row. The
-history is append-only: a repeated work task is a new row, never an edit of an old one.
+Each move checks the current step and who is moving, then writes a ``StepChange`` row and records
+the moment as the trajectory's latest activity (``activity.record``). The history is append-only: a
+repeated work task is a new row, never an edit of an old one.
 """
 
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from wpo.curriculum.models import AssignmentVersion
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import OnTrajectory, may_on
 
+from . import activity
 from .models import ParticipantAssignment, Step, StepChange, Trajectory
 
 
@@ -103,7 +105,7 @@ def move(
         fields.append("achieved_at")
     locked.save(update_fields=fields)
     pa.step, pa.step_since, pa.achieved_at = locked.step, locked.step_since, locked.achieved_at
-    return StepChange.objects.create(
+    change = StepChange.objects.create(
         organization_id=locked.organization_id,
         participant_assignment=locked,
         from_step=current,
@@ -112,6 +114,8 @@ def move(
         at=when,
         note=note.strip(),
     )
+    activity.record(locked.trajectory_id, when)
+    return change
 
 
 @transaction.atomic
@@ -141,4 +145,5 @@ def give_assignment(
         at=when,
         note=note.strip(),
     )
+    activity.record(trajectory.pk, when)
     return pa

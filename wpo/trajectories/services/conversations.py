@@ -23,6 +23,7 @@ from wpo.accounts.access import token_hash
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability, OnTrajectory, may, may_on
 
+from .. import activity
 from ..invitations import reminder_message
 from ..models import (
     CoachingConversation,
@@ -230,6 +231,7 @@ def conversation_record(
     locked.agreements = agreements.strip()
     locked.decision = decision_text
     locked.save(update_fields=["held_at", "recorded_by", "done_and_learned", "trainer_saw", "agreements", "decision"])
+    activity.record(trajectory.pk, now)
     ParticipantQuestion.objects.filter(
         organization_id=locked.organization_id, trajectory=trajectory, discussed_in__isnull=True, asked_at__lte=now
     ).update(discussed_in=locked)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import OnTrajectory, may_on
 
+from .. import activity
 from ..models import Observation, ParticipantAssignment, WorkAdaptation
 
 
@@ -68,4 +69,5 @@ def observation_record(
     if photo:
         observation.photo.save(photo.name or "foto", photo, save=False)
     observation.save()
+    activity.record(pa.trajectory_id, observation.observed_at)
     return observation
