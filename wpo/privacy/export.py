@@ -37,6 +37,7 @@ from wpo.trajectories.models import (
     Observation,
     ParticipantAssignment,
     ParticipantQuestion,
+    PhaseChange,
     PracticeAnswer,
     SecondAssessorRequest,
     StepChange,
@@ -198,6 +199,16 @@ def _trajectory(t: Trajectory, files: _Files, *, shared_only: bool) -> dict[str,
         "starts_on": _when(t.starts_on),
         "ends_on": _when(t.ends_on),
         "phase": t.get_phase_display(),
+        "phase_history": [
+            {
+                "from": c.get_from_phase_display(),
+                "to": c.get_to_phase_display(),
+                "at": _when(c.at),
+                "by": _name(c.actor),
+                "note": c.note,
+            }
+            for c in PhaseChange.objects.filter(trajectory=t).select_related("actor__user").order_by("at", "pk")
+        ],
         "status": t.get_status_display(),
         "closed_at": _when(t.closed_at),
         "stop_reason": t.stop_reason,

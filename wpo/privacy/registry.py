@@ -38,6 +38,7 @@ ABOUT_THE_PERSON: dict[str, str] = {
     # Trajectories and everything in them.
     "trajectories.Trajectory.participant": "trajectories",
     "trajectories.TrajectorySkill.trajectory": "trajectories.skills",
+    "trajectories.PhaseChange.trajectory": "trajectories.phase_history",
     "trajectories.ParticipantAssignment.trajectory": "trajectories.assignments",
     "trajectories.ParticipantQuestion.trajectory": "trajectories.questions",
     "trajectories.CoachingConversation.trajectory": "trajectories.conversations",
@@ -81,6 +82,7 @@ DONE_BY_THE_PERSON: dict[str, Any] = {
     "privacy.Anonymisation.by": _("Gegevens van deelnemers verwijderd"),
     "trajectories.Trajectory.trainer": _("WPO-trajecten als werkplekopleider"),
     "trajectories.StepChange.actor": _("Stappen in opdrachten gezet"),
+    "trajectories.PhaseChange.actor": _("Fases van WPO-trajecten gezet"),
     "trajectories.Observation.author": _("Observaties geschreven"),
     "trajectories.WorkAdaptation.created_by": _("Aanpassingen in het werk vastgelegd"),
     "trajectories.CoachingConversation.attendees": _("Begeleidingsgesprekken meegedaan"),

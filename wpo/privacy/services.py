@@ -34,6 +34,7 @@ from wpo.trajectories.models import (
     LookBackAnswer,
     Observation,
     ParticipantQuestion,
+    PhaseChange,
     StepChange,
     TrainerCalendarFeed,
     Trajectory,
@@ -165,6 +166,8 @@ def _anonymise_trajectories(person: Person, number: int) -> list[str]:
         rows.update(**{field: ""})
     trajectories.update(stop_reason="", wish_develop="", wish_learn="", finds_hard="", trainer_sees="")
     StepChange.objects.filter(**assignments).update(note="")
+    # The phase history is append-only for everyone else; erasing personal text is the one exception.
+    PhaseChange._base_manager.filter(trajectory__participant=person).update(note="")
     LookBackAnswer.objects.filter(**assignments).update(text="")
     Observation.objects.filter(**assignments).update(note="")
     WorkAdaptation.objects.filter(**assignments).update(description="")

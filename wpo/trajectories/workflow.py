@@ -1,8 +1,10 @@
-"""The life of one WPO assignment for one participant, as a guarded state machine.
+"""The life of one WPO assignment for one participant, as a guarded state machine; and the phase of
+the trajectory around it (``set_phase``).
 
 Each move checks the current step and who is moving, then writes a ``StepChange`` row and records
 the moment as the trajectory's latest activity (``activity.record``). The history is append-only: a
-repeated work task is a new row, never an edit of an old one.
+repeated work task is a new row, never an edit of an old one. A phase moves the same way, with a
+``PhaseChange`` row.
 """
 
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from wpo.orgs.models import Person
 from wpo.orgs.permissions import OnTrajectory, may_on
 
 from . import activity
-from .models import ParticipantAssignment, Step, StepChange, Trajectory
+from .models import ParticipantAssignment, Phase, PhaseChange, Step, StepChange, Trajectory
 
 
 class IllegalMove(Exception):
@@ -147,3 +149,57 @@ def give_assignment(
     )
     activity.record(trajectory.pk, when)
     return pa
+
+
+# The phase of a trajectory ------------------------------------------------------------------------
+
+PHASE_MOVES: dict[Phase, tuple[Phase, ...]] = {
+    Phase.START: (Phase.LEARN_WORK, Phase.CLOSING),
+    Phase.LEARN_WORK: (Phase.EVALUATION, Phase.CLOSING),
+    Phase.EVALUATION: (Phase.LEARN_WORK, Phase.CLOSING),
+    Phase.CLOSING: (),
+}
+
+
+@transaction.atomic
+def set_phase(
+    trajectory: Trajectory, to: Phase, *, actor: Person, note: str = "", at: datetime | None = None
+) -> PhaseChange:
+    """Move the running ``trajectory`` to phase ``to`` or raise ``IllegalMove``; records who, when and why.
+
+    The legal moves (``PHASE_MOVES``), after the four phases of the method:
+
+    - 1 Start → 2 Leer/werkperiode: the start conversation is held (``trajectory_start`` makes the
+      trajectory in phase 1 and moves it on in the same transaction);
+    - 2 → 3 Evaluatie en beoordeling, and 3 → 2 back to the learn/work period when the evaluation
+      shows more is to be learned (as an assignment goes back from ‘beoordelen’ to ‘aan de slag’);
+    - any phase → 4 Afsluiting, when the trajectory closes (``trajectory_close``); a trajectory that
+      closes early, or is older than this rule, may still stand in phase 1 or 2.
+
+    Phase 4 is final, and so is a trajectory that no longer runs: a stopped trajectory keeps the
+    phase it stopped in (its status says it stopped). Whoever may work on the trajectory
+    (``OnTrajectory.WORK``) moves its phase; the trajectory row is locked for the move.
+    """
+    locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    current = Phase(locked.phase)
+    if not may_on(actor, OnTrajectory.WORK, locked):
+        raise IllegalMove(_("Alleen de werkplekopleider of coach kan de fase van dit WPO-traject veranderen."))
+    if locked.status != Trajectory.Status.ACTIVE:
+        raise IllegalMove(_("Dit WPO-traject loopt niet meer."))
+    if to not in PHASE_MOVES[current]:
+        raise IllegalMove(
+            _("Van fase ‘%(current)s’ kan dit WPO-traject niet naar fase ‘%(target)s’.")
+            % {"current": current.label, "target": Phase(to).label}
+        )
+    locked.phase = to
+    locked.save(update_fields=["phase"])
+    trajectory.phase = locked.phase
+    return PhaseChange.objects.create(
+        organization_id=locked.organization_id,
+        trajectory=locked,
+        from_phase=current,
+        to_phase=to,
+        actor=actor,
+        at=at or timezone.now(),
+        note=note.strip(),
+    )

@@ -41,7 +41,7 @@ from ..models import (
     TrajectorySkill,
 )
 from ..selectors import achieved_levels_of, closing_check, independence_days
-from ..workflow import IllegalMove, StaleStep, give_assignment, move
+from ..workflow import IllegalMove, StaleStep, give_assignment, move, set_phase
 
 
 def _require_staff(actor: Person, trajectory: Trajectory) -> None:
@@ -277,10 +277,10 @@ def trajectory_close(
         raise IllegalMove(_("Er lopen nog opdrachten. Schrijf op waarom ze stoppen; dan stoppen ze met die reden."))
     for pa in check.open_assignments:
         move(pa, Step.STOPPED, actor=actor, note=stop_reason.strip(), expected=Step(pa.step))
+    set_phase(locked, Phase.CLOSING, actor=actor)
     locked.status = Trajectory.Status.CLOSED
-    locked.phase = Phase.CLOSING
     locked.closed_at = timezone.now()
-    locked.save(update_fields=["status", "phase", "closed_at"])
+    locked.save(update_fields=["status", "closed_at"])
     trajectory.status, trajectory.phase, trajectory.closed_at = locked.status, locked.phase, locked.closed_at
     # Issue 6 (certificates): the trajectory certificate is issued in this same transaction.
     certificates.issue_trajectory_certificate(locked, actor=actor)

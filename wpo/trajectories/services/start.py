@@ -14,7 +14,7 @@ from wpo.orgs.permissions import Ability, may, may_make_participant
 from wpo.orgs.services import person_create
 
 from ..models import ParticipantAssignment, Phase, Trajectory, TrajectorySkill
-from ..workflow import give_assignment
+from ..workflow import give_assignment, set_phase
 
 MIN_MONTHS, MAX_MONTHS = 3, 12
 
@@ -113,7 +113,6 @@ def trajectory_start(
         department=department,
         starts_on=starts_on,
         ends_on=ends_on,
-        phase=Phase.LEARN_WORK,
         wish_develop=wish_develop.strip(),
         wish_learn=wish_learn.strip(),
         finds_hard=finds_hard.strip(),
@@ -130,5 +129,7 @@ def trajectory_start(
         for c in skills
     )
     record_created(chosen_skills)
+    # Made in phase 1 (start); the start conversation that this records ends it.
+    set_phase(trajectory, Phase.LEARN_WORK, actor=trainer, note=_("Startgesprek gevoerd."))
     pa = give_assignment(trajectory, version, actor=trainer, note=_("Eerste opdracht, gekozen in het startgesprek."))
     return trajectory, pa
