@@ -19,7 +19,7 @@ from wpo.orgs.models import Person
 from wpo.orgs.permissions import OnTrajectory, may_on
 
 from . import activity
-from .models import ParticipantAssignment, Phase, PhaseChange, Step, StepChange, Trajectory
+from .models import OPEN_STEPS, ParticipantAssignment, Phase, PhaseChange, Step, StepChange, Trajectory
 
 
 class IllegalMove(Exception):
@@ -50,12 +50,11 @@ MOVES: dict[Step, tuple[Move, ...]] = {
     Step.INDEPENDENT: (Move(Step.ASSESSING),),
     Step.ASSESSING: (Move(Step.ACHIEVED), Move(Step.WORKING)),
 }
-FINAL = (Step.ACHIEVED, Step.STOPPED)
 
 
 def allowed_moves(current: Step | str) -> tuple[Move, ...]:
     step = Step(current)
-    if step in FINAL:
+    if step not in OPEN_STEPS:
         return ()
     return (*MOVES.get(step, ()), Move(Step.STOPPED, needs_note=True))
 
