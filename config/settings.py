@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "wpo.orgs.middleware.PersonMiddleware",
     "wpo.accounts.middleware.StaffSessionMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "wpo.lib.errors.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wpo.orgs.context_processors.navigation",
+                "wpo.trajectories.context_processors.steps",
                 "wpo.accounts.context_processors.idle_logout",
             ],
         },

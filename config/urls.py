@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.views import healthz
 from wpo.accounts.views import home
-from wpo.lib.views import healthz
 
 # Django's admin (``admin.site``, a config.admin.WpoAdminSite) is for the people who run the service:
 # superusers with a verified second factor. Organisations do everything in the app itself.

@@ -20,10 +20,11 @@ from wpo.certificates.access import certificate_for_code
 from wpo.certificates.models import CODE_ALPHABET, Certificate, format_code
 from wpo.certificates.services import generate_code, normalize_code
 from wpo.curriculum.models import Assignment, SubSkill
+from wpo.lib.refusals import Refused
 from wpo.orgs.models import Role
 from wpo.trajectories.models import Assessment, Trajectory
 from wpo.trajectories.services import signoff
-from wpo.trajectories.workflow import IllegalMove, give_assignment
+from wpo.trajectories.workflow import give_assignment
 
 from .conftest import login
 from .factories import World, achieve, make_certificate, make_person
@@ -187,7 +188,7 @@ def test_closing_the_trajectory_issues_a_trajectory_certificate(world: World) ->
     assert whole.snapshot["skills"][0]["name"] == world.skill.name
     assert whole.code != certificate.code
     # Closing again is refused, and nothing new is issued.
-    with pytest.raises(IllegalMove):
+    with pytest.raises(Refused):
         signoff.trajectory_close(world.trajectory, actor=world.trainer)
     assert Certificate.objects.count() == 2
 
@@ -207,9 +208,9 @@ def test_a_stopped_trajectory_gets_no_certificate(world: World) -> None:
     )
     world.trajectory.refresh_from_db()
     assert services.issue_trajectory_certificate(world.trajectory, actor=world.coach) is None
-    with pytest.raises(IllegalMove):
+    with pytest.raises(Refused):
         signoff.trajectory_close(world.trajectory, actor=world.coach)
-    with pytest.raises(IllegalMove):
+    with pytest.raises(Refused):
         signoff.skill_close(world.trajectory.chosen_skills.get(), actor=world.coach, level="A")
     assert not Certificate.objects.exists()
 

@@ -13,7 +13,8 @@ from django.urls import reverse
 from wpo.followup import access as followup_access
 from wpo.followup import workflow
 from wpo.followup.models import Problem, ProblemEvent, ProblemStatus, Urgency
-from wpo.followup.workflow import IllegalMove, StaleProblem, WrongRole
+from wpo.followup.workflow import StaleProblem, WrongRole
+from wpo.lib.refusals import Refused
 from wpo.orgs.models import Person, Role
 from wpo.orgs.permissions import roles_with
 from wpo.trajectories.models import Trajectory
@@ -111,7 +112,7 @@ ILLEGAL = [(s, t) for s, t in product(S.values, S.values) if (s, t) not in LEGAL
 def test_every_illegal_move_is_refused_in_dutch_for_every_role(world: World, source: str, target: str) -> None:
     problem = bring_to(world, source)
     everyone = make_person(world.org, [Role.COACH, Role.PROJECT_MANAGER, Role.TRAINER])
-    with pytest.raises(IllegalMove) as refused:
+    with pytest.raises(Refused) as refused:
         move(problem, target, everyone)
     assert str(refused.value) == (f"Een probleem met de status ‘{S(source).label}’ kan niet naar ‘{S(target).label}’.")
     problem.refresh_from_db()
@@ -120,7 +121,7 @@ def test_every_illegal_move_is_refused_in_dutch_for_every_role(world: World, sou
 
 def test_an_unknown_status_is_refused(world: World) -> None:
     problem = make_problem(world.trainer)
-    with pytest.raises(IllegalMove, match="Deze status bestaat niet"):
+    with pytest.raises(Refused, match="Deze status bestaat niet"):
         move(problem, "weg", world.coach)
 
 
@@ -135,7 +136,7 @@ def test_an_unknown_status_is_refused(world: World) -> None:
 )
 def test_moves_that_need_a_text_say_so_in_dutch(world: World, source: str, target: str, message: str) -> None:
     problem = bring_to(world, source)
-    with pytest.raises(IllegalMove, match=message):
+    with pytest.raises(Refused, match=message):
         move(problem, target, world.by_role(LEGAL[(source, target)]), text="   ")
     problem.refresh_from_db()
     assert problem.status == source
@@ -200,7 +201,7 @@ def test_a_comment_keeps_the_status_and_adds_a_row(world: World) -> None:
     problem.refresh_from_db()
     assert (event.from_status, event.to_status, event.is_comment) == (S.ESCALATED, S.ESCALATED, True)
     assert problem.status == S.ESCALATED and problem.version == version
-    with pytest.raises(IllegalMove, match="Schrijf eerst een reactie"):
+    with pytest.raises(Refused, match="Schrijf eerst een reactie"):
         workflow.comment(problem, actor=world.trainer, text="  ")
     with pytest.raises(WrongRole):
         workflow.comment(problem, actor=world.participant, text="Hallo")

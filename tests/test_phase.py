@@ -4,10 +4,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from wpo.lib.refusals import Refused
 from wpo.trajectories.models import Phase, PhaseChange, Trajectory
 from wpo.trajectories.services import signoff
 from wpo.trajectories.services.start import ChosenSkill, trajectory_start
-from wpo.trajectories.workflow import PHASE_MOVES, IllegalMove, set_phase
+from wpo.trajectories.workflow import PHASE_MOVES, set_phase
 
 from .factories import World, make_person
 
@@ -52,7 +53,7 @@ def test_every_legal_move_writes_its_row(world: World, start: Phase, to: Phase) 
 @pytest.mark.parametrize(("start", "to"), [(f, t) for f in Phase for t in Phase if t not in PHASE_MOVES[f]], ids=str)
 def test_every_other_move_is_refused_and_changes_nothing(world: World, start: Phase, to: Phase) -> None:
     Trajectory.objects.filter(pk=world.trajectory.pk).update(phase=start)
-    with pytest.raises(IllegalMove):
+    with pytest.raises(Refused):
         set_phase(world.trajectory, to, actor=world.trainer)
     assert Trajectory.objects.get(pk=world.trajectory.pk).phase == start and rows(world.trajectory) == []
 
@@ -60,14 +61,14 @@ def test_every_other_move_is_refused_and_changes_nothing(world: World, start: Ph
 def test_only_who_may_work_on_the_trajectory_moves_its_phase(world: World, other_world: World) -> None:
     colleague = make_person(world.org, [], world.department)
     for person in (world.participant, world.project_manager, world.administrator, colleague, other_world.coach):
-        with pytest.raises(IllegalMove):
+        with pytest.raises(Refused):
             set_phase(world.trajectory, Phase.LEARN_WORK, actor=person)
     assert rows(world.trajectory) == []
 
 
 def test_a_trajectory_that_no_longer_runs_keeps_its_phase(world: World) -> None:
     signoff.trajectory_stop(world.trajectory, actor=world.trainer, reason="Ander werk.")
-    with pytest.raises(IllegalMove):
+    with pytest.raises(Refused):
         set_phase(world.trajectory, Phase.CLOSING, actor=world.trainer)
     assert Trajectory.objects.get(pk=world.trajectory.pk).phase == Phase.START and rows(world.trajectory) == []
 

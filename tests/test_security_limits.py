@@ -137,7 +137,7 @@ def lock_password_login(person: Person, *, by_email: bool = False) -> None:
 
 
 def unlock_url(person: Person) -> str:
-    return reverse("orgs:person_unlock", kwargs={"person_id": person.pk})
+    return reverse("accounts:person_unlock", kwargs={"person_id": person.pk})
 
 
 @pytest.mark.parametrize("by_email", [False, True], ids=["username", "email"])

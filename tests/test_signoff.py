@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from wpo.curriculum.models import Assignment, AssignmentVersion
+from wpo.lib.refusals import Refused
 from wpo.orgs.models import Person, Role
 from wpo.trajectories import selectors
 from wpo.trajectories.models import (
@@ -24,7 +25,7 @@ from wpo.trajectories.models import (
     TrajectorySkill,
 )
 from wpo.trajectories.services import signoff
-from wpo.trajectories.workflow import IllegalMove, StaleStep, give_assignment, move
+from wpo.trajectories.workflow import StaleStep, give_assignment, move
 
 from .conftest import login
 from .factories import World, make_person, make_skill, make_world
@@ -152,9 +153,9 @@ def test_not_yet_goes_back_to_work_and_the_road_can_be_walked_again(client: Clie
 
 def test_an_assessment_is_only_recorded_in_the_assessment_step(world: World) -> None:
     bring(world, world.pa, Step.LOOKING_BACK)
-    with pytest.raises(IllegalMove, match="wacht niet op een beoordeling"):
+    with pytest.raises(Refused, match="wacht niet op een beoordeling"):
         signoff.assessment_record(world.pa, assessor=world.trainer, judgement="not_yet", note="x")
-    with pytest.raises(IllegalMove, match="behaald’ of ‘nog niet"):
+    with pytest.raises(Refused, match="behaald’ of ‘nog niet"):
         signoff.assessment_record(world.pa, assessor=world.trainer, judgement="misschien")
     world.pa.refresh_from_db()
     assert world.pa.step == Step.LOOKING_BACK and not Assessment.objects.exists()
@@ -224,22 +225,22 @@ def test_agreeing_needs_no_note_and_shows_no_difference(client: Client, world: W
 
 def test_second_assessor_rules(world: World) -> None:
     other_coach = make_person(world.org, [Role.COACH])
-    with pytest.raises(IllegalMove, match="zelfstandigheidsweek of bij het beoordelen"):
+    with pytest.raises(Refused, match="zelfstandigheidsweek of bij het beoordelen"):
         signoff.second_assessor_request(world.pa, actor=world.trainer, coach=world.coach)
     bring(world, world.pa, Step.INDEPENDENT)
-    with pytest.raises(IllegalMove, match="Kies een coach"):
+    with pytest.raises(Refused, match="Kies een coach"):
         signoff.second_assessor_request(world.pa, actor=world.trainer, coach=world.project_manager)
     signoff.second_assessor_request(world.pa, actor=world.trainer, coach=world.coach)
-    with pytest.raises(IllegalMove, match="is al gevraagd"):
+    with pytest.raises(Refused, match="is al gevraagd"):
         signoff.second_assessor_request(world.pa, actor=world.trainer, coach=other_coach)
     signoff.assessment_start(world.pa, actor=world.trainer)
     # The requested coach does not give the first judgement as well.
-    with pytest.raises(IllegalMove, match="U bent gevraagd als tweede beoordelaar"):
+    with pytest.raises(Refused, match="U bent gevraagd als tweede beoordelaar"):
         signoff.assessment_record(world.pa, assessor=world.coach, judgement="achieved")
     assessment = signoff.assessment_record(world.pa, assessor=world.trainer, judgement="not_yet", note="Nog oefenen.")
-    with pytest.raises(IllegalMove, match="niet gevraagd"):
+    with pytest.raises(Refused, match="niet gevraagd"):
         signoff.second_assessment_record(assessment, coach=other_coach, judgement="not_yet", note="x")
-    with pytest.raises(IllegalMove, match="nog gaat oefenen"):
+    with pytest.raises(Refused, match="nog gaat oefenen"):
         signoff.second_assessment_record(assessment, coach=world.coach, judgement="not_yet")
     assert SecondAssessorRequest.objects.count() == 1
 
@@ -296,7 +297,7 @@ def test_a_trainer_linked_to_the_participant_may_act_too(world: World) -> None:
     signoff.assessment_start(world.pa, actor=colleague)
     assert world.pa.step == Step.ASSESSING
     stranger = make_person(world.org, [Role.TRAINER])
-    with pytest.raises(IllegalMove, match="Alleen de werkplekopleider van deze deelnemer"):
+    with pytest.raises(Refused, match="Alleen de werkplekopleider van deze deelnemer"):
         signoff.assessment_record(world.pa, assessor=stranger, judgement="achieved")
 
 
@@ -396,7 +397,7 @@ def test_give_next_hands_out_the_current_version_once(client: Client, world: Wor
 
 def test_give_next_refuses_a_skill_that_was_not_chosen(world: World) -> None:
     elsewhere = make_skill(world.org)
-    with pytest.raises(IllegalMove, match="gekozen skills"):
+    with pytest.raises(Refused, match="gekozen skills"):
         signoff.give_next(world.trajectory, assignment(elsewhere, 1, "A"), actor=world.trainer)
 
 
@@ -405,11 +406,11 @@ def test_give_next_refuses_a_skill_that_was_not_chosen(world: World) -> None:
 
 def test_a_skill_closes_at_a_level_the_participant_achieved(client: Client, world: World) -> None:
     chosen = world.trajectory.chosen_skills.get()
-    with pytest.raises(IllegalMove, match="nog geen opdracht gehaald"):
+    with pytest.raises(Refused, match="nog geen opdracht gehaald"):
         signoff.skill_close(chosen, actor=world.trainer, level="A")
     achieve(world, world.pa)  # 1-A
     b = give_assignment(world.trajectory, assignment(world, 1, "B").current_version, actor=world.trainer)  # type: ignore[arg-type]
-    with pytest.raises(IllegalMove, match="loopt nog een opdracht"):
+    with pytest.raises(Refused, match="loopt nog een opdracht"):
         signoff.skill_close(chosen, actor=world.trainer, level="A")
     achieve(world, b)
     login(client, world.trainer)
@@ -425,7 +426,7 @@ def test_a_skill_closes_at_a_level_the_participant_achieved(client: Client, worl
     assert response["Location"].endswith(f"#opdracht-{b.pk}")
     chosen.refresh_from_db()
     assert chosen.closed_at is not None and chosen.highest_level == "B"
-    with pytest.raises(IllegalMove, match="al afgerond op niveau B"):
+    with pytest.raises(Refused, match="al afgerond op niveau B"):
         signoff.skill_close(chosen, actor=world.trainer, level="A")
     assert "is afgerond op niveau B" in body(client.get(detail(world)))
 
@@ -447,7 +448,7 @@ def test_a_trajectory_closes_when_all_skills_are_closed(client: Client, world: W
     world.trajectory.refresh_from_db()
     assert world.trajectory.status == Trajectory.Status.CLOSED and world.trajectory.phase == 4
     assert world.trajectory.closed_at is not None
-    with pytest.raises(IllegalMove, match="al afgesloten"):
+    with pytest.raises(Refused, match="al afgesloten"):
         signoff.trajectory_close(world.trajectory, actor=world.trainer)
 
 
@@ -463,7 +464,7 @@ def test_after_the_end_date_open_assignments_stop_with_the_reason_given(client: 
 
     page = body(client.post(target, {"expected_open": str(world.pa.pk), "stop_reason": ""}))
     assert "Dit veld is verplicht." in page
-    with pytest.raises(IllegalMove, match="Schrijf op waarom ze stoppen"):
+    with pytest.raises(Refused, match="Schrijf op waarom ze stoppen"):
         signoff.trajectory_close(world.trajectory, actor=world.trainer, stop_reason=" ")
     # Someone hands out another assignment meanwhile: it is not stopped unseen.
     extra = give_assignment(world.trajectory, world.pa.version, actor=world.coach)
@@ -599,9 +600,9 @@ def test_the_participant_reads_their_history_in_plain_words_without_notes(client
 
 def test_staff_actions_are_refused_to_the_participant_in_the_service_too(world: World) -> None:
     bring(world, world.pa, Step.INDEPENDENT)
-    with pytest.raises(IllegalMove):
+    with pytest.raises(Refused):
         signoff.assessment_start(world.pa, actor=world.participant)
-    with pytest.raises(IllegalMove):
+    with pytest.raises(Refused):
         signoff.second_assessor_request(world.pa, actor=world.participant, coach=world.coach)
 
 

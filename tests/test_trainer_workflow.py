@@ -1,5 +1,6 @@
 """The werkplekopleider: what needs me now, the start conversation, introducing, observing."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -171,3 +172,25 @@ def test_my_participants_puts_what_needs_me_first(client: Client, world: World) 
     order = [body.index(name) for name in ("Zoe", world.participant.user.first_name, "Aaron")]
     assert order == sorted(order), "look-back first, then 'introduce', then 'no trajectory yet'"
     assert "Terugkijken bespreken." in body and "Traject starten" in body
+
+
+def test_a_refused_start_leaves_no_new_employee_behind_and_a_second_send_starts_once(
+    client: Client, world: World
+) -> None:
+    """One transaction: before, a refusal in the second of two services left the newly made
+    employee and their trainer link behind, and sending again made a second 'jan.jansen2'."""
+    login(client, world.trainer)
+    page = client.get(reverse("trajectories:start")).content.decode()
+    submission = re.search(r'name="submission" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    people_before = Person.objects.count()
+    refused = start_data(world, None, first_name="Jan", last_name="Jansen", submission=submission)
+    refused["ends_on"] = refused["starts_on"]  # refused by the service: the end is not after the start
+    refused["period_confirmed"] = "on"
+    assert client.post(reverse("trajectories:start"), refused).status_code == 200
+    assert Person.objects.count() == people_before
+    good = start_data(world, None, first_name="Jan", last_name="Jansen", submission=submission)
+    first = client.post(reverse("trajectories:start"), good)
+    again = client.post(reverse("trajectories:start"), good)
+    assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
+    assert Person.objects.filter(user__first_name="Jan", user__last_name="Jansen").count() == 1
+    assert Person.objects.count() == people_before + 1

@@ -83,7 +83,7 @@
             headers: { "HX-Request": "true" },
             credentials: "same-origin",
           });
-          if (response.status >= 500 || !(response.headers.get("Content-Type") || "").includes("text/html")) throw new Error();
+          if (!response.ok || !(response.headers.get("Content-Type") || "").includes("text/html")) throw new Error();
           const template = document.createElement("template");
           template.innerHTML = (await response.text()).trim();
           const fresh = template.content.firstElementChild;

@@ -16,10 +16,11 @@ from django.test import Client
 from django.urls import reverse
 
 from wpo.followup.workflow import raise_problem
+from wpo.lib.refusals import Refused
 from wpo.orgs.models import Person, Role
 from wpo.trajectories.models import Assessment, Judgement, Step, Trajectory
 from wpo.trajectories.services import signoff
-from wpo.trajectories.workflow import IllegalMove, move
+from wpo.trajectories.workflow import move
 
 from ..conftest import login
 from ..factories import World, make_person
@@ -37,13 +38,13 @@ def test_nobody_signs_off_their_own_assignment(client: Client, world: World, sec
     me = also(world.participant, second_role)
     bring(world, world.pa, Step.LOOKING_BACK)
     # The participant's own moves still work; the staff's moves on their own assignment do not.
-    with pytest.raises(IllegalMove):
+    with pytest.raises(Refused):
         move(world.pa, Step.INDEPENDENT, actor=me)
     bring(world, world.pa, Step.ASSESSING)
     login(client, me)
     response = client.post(reverse("trajectories:assessment_record", args=[world.pa.pk]), {"judgement": "achieved"})
     assert response.status_code in (403, 404)
-    with pytest.raises(IllegalMove):
+    with pytest.raises(Refused):
         signoff.assessment_record(world.pa, assessor=me, judgement=Judgement.ACHIEVED)
     world.pa.refresh_from_db()
     assert world.pa.step == Step.ASSESSING
@@ -72,7 +73,7 @@ def test_a_coach_who_is_a_participant_is_not_their_own_second_assessor(client: C
     login(client, world.trainer)
     client.post(reverse("trajectories:second_assessor_request", args=[world.pa.pk]), {"coach": me.pk})
     assert not world.pa.second_assessor_requests.filter(coach=me).exists()
-    with pytest.raises(IllegalMove):
+    with pytest.raises(Refused):
         signoff.second_assessor_request(world.pa, actor=world.trainer, coach=me)
 
 

@@ -12,17 +12,10 @@ The rule itself is ``user_has_extra_rights`` in wpo/orgs/permissions.py, asked o
 Django admin and single sign-on know the account before they know a person).
 """
 
-from django.utils.translation import gettext_lazy as _
-
+from wpo.orgs.permissions import MANAGED_BY_OPERATORS as MANAGED_BY_OPERATORS
 from wpo.orgs.permissions import user_has_extra_rights
 
 from .models import User
-
-MANAGED_BY_OPERATORS = _(
-    "Dit account heeft extra rechten buiten uw organisatie. Het wachtwoord, de tweestapsverificatie en "
-    "de manier van inloggen (e-mailadres, personeelsnummer) beheren de beheerders van de dienst. "
-    "Vraag het hun."
-)
 
 
 def has_extra_rights(user: User) -> bool:

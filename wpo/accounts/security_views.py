@@ -6,7 +6,6 @@ from typing import Any
 import django_otp
 import segno
 from django.contrib import auth, messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
@@ -19,11 +18,12 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from wpo.lib import clock
 from wpo.lib.client_ip import client_ip
+from wpo.lib.refusals import Refused
 from wpo.orgs import access
 from wpo.orgs.access import home_url_name
 from wpo.orgs.permissions import Ability
 
-from . import sso, sso_services, two_factor
+from . import services, sso, sso_services, two_factor
 from .forms import CodeForm, OidcProviderForm, SecurityPolicyForm, SsoStartForm
 from .middleware import CARD_LOGIN_BACKEND, mark_sso_session, two_factor_satisfied
 from .models import OidcDomain, OidcProvider, SecurityEvent, SecurityPolicy, User
@@ -212,7 +212,7 @@ def two_factor_reset(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access.access_person_for_admin(me, person_id)
     try:
         had = two_factor.two_factor_reset(person=person, by=me)
-    except ValidationError as exc:
+    except Refused as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("orgs:person_edit", person_id=person.pk)
     if had:
@@ -265,7 +265,7 @@ def sso_settings(request: HttpRequest) -> HttpResponse:
                 client_secret=form.cleaned_data["client_secret"],
                 domains=form.cleaned_data["email_domains"],
             )
-        except ValidationError as exc:
+        except Refused as exc:
             form.add_error("email_domains", exc)
         else:
             messages.success(request, _("Inloggen via de organisatie is opgeslagen."))
@@ -338,3 +338,13 @@ def sso_callback(request: HttpRequest, org_slug: str) -> HttpResponse:
     auth.login(request, user, backend=CARD_LOGIN_BACKEND)
     mark_sso_session(request)
     return redirect(next_url or home_url_name(outcome.person))
+
+
+@require_POST
+@access.ability_required(Ability.MANAGE_PEOPLE)
+def person_unlock(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Lift the password lockout of someone of the administrator's organisation."""
+    person = access.access_person_for_admin(access.person_of(request), person_id)
+    services.login_unlock(person=person)
+    messages.success(request, _("%(name)s kan weer inloggen met gebruikersnaam en wachtwoord.") % {"name": person.name})
+    return redirect("orgs:person_edit", person_id=person.pk)

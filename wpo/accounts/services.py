@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wpo.lib.refusals import Refused, checked
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import may_issue_card
 
@@ -59,9 +59,7 @@ class IssuedCard:
 def login_card_issue(*, participant: Person, issued_by: Person) -> IssuedCard:
     """Make a new card for ``participant``; the card they had so far stops working."""
     if not may_issue_card(issued_by, participant):
-        raise ValidationError(
-            _("Een inlogkaart is alleen voor een deelnemer die je begeleidt en die geen andere rol heeft.")
-        )
+        raise Refused(_("Een inlogkaart is alleen voor een deelnemer die je begeleidt en die geen andere rol heeft."))
     now = timezone.now()
     # Two trainers issuing at the same moment wait for each other here instead of one of them
     # running into the one-active-card constraint.
@@ -75,7 +73,7 @@ def login_card_issue(*, participant: Person, issued_by: Person) -> IssuedCard:
         pin_hash=make_password(pin),
         created_by=issued_by,
     )
-    card.full_clean()
+    checked(card)
     card.save()
     return IssuedCard(card=card, token=token, pin=pin)
 

@@ -1,10 +1,10 @@
 """Writes for single sign-on: the organisation's provider with its e-mail domains, and the link
 between a person and their account at the provider. Each runs in one transaction."""
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from wpo.lib.refusals import Refused
 from wpo.orgs.models import Person
 
 from . import sso
@@ -32,7 +32,7 @@ def oidc_provider_save(*, by: Person, provider: OidcProvider, client_secret: str
             with transaction.atomic():
                 OidcDomain.objects.create(organization_id=by.organization_id, provider=provider, domain=domain)
         except IntegrityError:
-            raise ValidationError(
+            raise Refused(
                 _("Het e-maildomein %(domain)s hoort al bij een andere organisatie.") % {"domain": domain}
             ) from None
     SecurityEvent.objects.create(

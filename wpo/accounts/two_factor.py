@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from wpo.lib.refusals import Refused
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability, may
 
@@ -214,7 +214,7 @@ def two_factor_reset(*, person: Person, by: Person) -> bool:
     account with extra rights (``privileged``): the service operators manage its second factor.
     """
     if has_extra_rights(person.user):
-        raise ValidationError(MANAGED_BY_OPERATORS)
+        raise Refused(MANAGED_BY_OPERATORS)
     had = bool(
         TOTPDevice.objects.filter(user=person.user).exists() or StaticDevice.objects.filter(user=person.user).exists()
     )

@@ -19,6 +19,7 @@ urlpatterns = [
     path("inlogkaarten/<int:person_id>/intrekken/", views.login_card_revoke, name="login_card_revoke"),
     path("tweestaps/", security_views.two_factor_page, name="two_factor"),
     path("tweestaps/<int:person_id>/herstellen/", security_views.two_factor_reset, name="two_factor_reset"),
+    path("mensen/<int:person_id>/ontgrendelen/", security_views.person_unlock, name="person_unlock"),
     path("beveiliging/", security_views.security_settings, name="security_settings"),
     path("beveiliging/sso/", security_views.sso_settings, name="sso_settings"),
     path("sso/", security_views.sso_start, name="sso_start"),

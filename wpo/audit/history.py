@@ -12,7 +12,7 @@ All historical tables live in the ``audit`` app (``app="audit"``), so the histor
 migrations and the tracked apps keep theirs.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -106,17 +106,6 @@ class AuditHistoricalRecords(HistoricalRecords):  # type: ignore[misc]
             super().create_historical_record(instance, history_type, using=using)
         finally:
             del instance._audit_stamp
-
-
-def record_created(objs: Iterable[models.Model]) -> None:
-    """Write the "created" rows for objects made with ``bulk_create`` (which sends no signals).
-
-    simple-history's own ``bulk_create_with_history`` bypasses ``create_historical_record`` and
-    so would leave the kind and the person empty; the sets here are small (one person's
-    werkplekopleiders, one trajectory's skills), so a row each is fine.
-    """
-    for obj in objs:
-        type(obj)._audit_records.create_historical_record(obj, "+")  # type: ignore[attr-defined]
 
 
 @receiver(pre_create_historical_record)

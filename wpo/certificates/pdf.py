@@ -25,8 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from wpo.curriculum.pdf import svg_data_uri
-from wpo.lib.pdf import join_pdf, layout
+from wpo.lib.pdf import join_pdf, layout, svg_data_uri
 from wpo.lib.uploads import LOGO_TYPES, sniff
 from wpo.orgs.models import Organization
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wpo.lib.refusals import Refused
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability, may
 from wpo.trajectories.models import Assessment, ParticipantAssignment, Step, Trajectory, TrajectorySkill
@@ -223,15 +223,13 @@ def issue_trajectory_certificate(
 def certificate_revoke(certificate: Certificate, *, actor: Person, reason: str) -> Certificate:
     """Revoke a certificate: it stays, with who revoked it, when and why; its page says so."""
     if actor.organization_id != certificate.organization_id or not may(actor, Ability.MANAGE_CERTIFICATES):
-        raise ValidationError(
-            _("Alleen een coach of projectmanager van deze organisatie kan een certificaat intrekken.")
-        )
+        raise Refused(_("Alleen een coach of projectmanager van deze organisatie kan een certificaat intrekken."))
     reason = reason.strip()
     if not reason:
-        raise ValidationError(_("Schrijf op waarom u dit certificaat intrekt."))
+        raise Refused(_("Schrijf op waarom u dit certificaat intrekt."))
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if locked.revoked_at is not None:
-        raise ValidationError(_("Dit certificaat is al ingetrokken."))
+        raise Refused(_("Dit certificaat is al ingetrokken."))
     locked.revoked_at = timezone.now()
     locked.revoked_by = actor
     locked.revoke_reason = reason
@@ -260,17 +258,17 @@ def batch_create(*, actor: Person, certificates: list[Certificate], base_url: st
     from .tasks import render_certificate_batch
 
     if not may(actor, Ability.MANAGE_CERTIFICATES):
-        raise ValidationError(_("Alleen een coach of projectmanager kan certificaten printen."))
+        raise Refused(_("Alleen een coach of projectmanager kan certificaten printen."))
     if not certificates:
-        raise ValidationError(_("Kies minstens één certificaat."))
+        raise Refused(_("Kies minstens één certificaat."))
     if len(certificates) > MAX_BATCH:
-        raise ValidationError(
+        raise Refused(
             _("Kies hoogstens %(max)s certificaten tegelijk. Maak anders twee printopdrachten.") % {"max": MAX_BATCH}
         )
     if any(c.organization_id != actor.organization_id for c in certificates):
-        raise ValidationError(_("Kies certificaten van uw eigen organisatie."))
+        raise Refused(_("Kies certificaten van uw eigen organisatie."))
     if any(not c.is_valid for c in certificates):
-        raise ValidationError(_("Een ingetrokken certificaat wordt niet geprint. Haal het vinkje weg."))
+        raise Refused(_("Een ingetrokken certificaat wordt niet geprint. Haal het vinkje weg."))
     batch = CertificateBatch.objects.create(
         organization_id=actor.organization_id,
         created_by=actor,

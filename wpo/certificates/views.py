@@ -4,7 +4,6 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -16,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from wpo.lib import ids
+from wpo.lib.refusals import Refused
 from wpo.orgs import access as org_access
 from wpo.orgs.permissions import Ability
 
@@ -106,7 +106,7 @@ def certificate_revoke_view(request: HttpRequest, certificate_id: int) -> HttpRe
     if form.is_valid():
         try:
             certificate_revoke(certificate, actor=me, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
+        except Refused as exc:
             form.add_error(None, exc)
         else:
             messages.success(
@@ -158,7 +158,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             batch = batch_create(actor=me, certificates=form.cleaned_data["certificaten"], base_url=_base_url(request))
-        except ValidationError as exc:
+        except Refused as exc:
             form.add_error(None, exc)
         else:
             return redirect("certificates:batch_detail", batch_id=batch.pk)

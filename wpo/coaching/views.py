@@ -6,7 +6,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +24,7 @@ from wpo.trajectories.models import OPEN_STEPS, ParticipantAssignment, Phase, St
 
 from . import early_signals, signal_cache
 from .models import SignalSettings
+from .services import signal_settings_save
 
 PAGE_SIZE = 50
 
@@ -252,17 +252,10 @@ class SignalSettingsForm(forms.ModelForm[SignalSettings]):
 def signal_settings(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
     if request.method == "POST":
-        with transaction.atomic():
-            config, _created = SignalSettings.objects.select_for_update().get_or_create(
-                organization_id=me.organization_id
-            )
-            form = SignalSettingsForm(request.POST, instance=config)
-            saved = form.is_valid()
-            if saved:
-                form.save()
-            else:
-                transaction.set_rollback(True)  # a refused form leaves no default row behind
-        if saved:
+        # Validated on an unsaved copy: a refused form leaves no default row behind.
+        form = SignalSettingsForm(request.POST, instance=early_signals.settings_for(me.organization_id))
+        if form.is_valid():
+            signal_settings_save(actor=me, values=form.cleaned_data)
             messages.success(request, _("De grenzen voor signalen zijn bewaard."))
             return redirect("coaching:signals" if may(me, Ability.COACH_TRAJECTORIES) else "coaching:signal_settings")
     else:

@@ -13,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from wpo.orgs.models import Organization
 
+from .content_format import LEVELS
+
+__all__ = ["LEVELS"]  # the level order, for other apps (content_format is the curriculum's own)
+
 
 class Level(models.TextChoices):
     """An assignment's level, as a model field's choices; ``content_format.LEVELS`` is their order."""

@@ -8,7 +8,6 @@ so rendering never reaches the network or any other file.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import random
 from pathlib import Path
@@ -19,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from wpo.lib.pdf import html_to_pdf
+from wpo.lib.pdf import html_to_pdf, svg_data_uri
 
 from .content_format import ILLUSTRATIONS
 from .models import Assignment, AssignmentVersion, Skill
@@ -30,12 +29,6 @@ PRINT_CSS = Path(__file__).resolve().parent / "static" / "curriculum" / "print.c
 WORK_TASK_LINES = 4
 LOOK_BACK_LINES = 3
 LOOK_BACK_LINES_MANY = 2
-
-
-def svg_data_uri(svg: str) -> str:
-    if not svg or "<svg" not in svg:
-        return ""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def illustration_uri(name: str | None) -> str:

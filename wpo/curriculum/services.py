@@ -4,10 +4,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wpo.lib.refusals import Refused, checked
 from wpo.orgs.models import Organization, Person
 from wpo.orgs.permissions import may_edit_skill
 
@@ -167,9 +167,11 @@ def curriculum_load(
     return report
 
 
-class PublishRefused(Exception):
+class PublishRefused(Refused):
+    """The content breaks a rule of the curriculum: the editor shows each problem at its field."""
+
     def __init__(self, problems: list[content_format.Problem], reading_ease: float | None = None) -> None:
-        super().__init__("the assignment cannot be published")
+        super().__init__(_("De opdracht kan zo niet gepubliceerd worden."))
         self.problems = problems
         self.reading_ease = reading_ease
 
@@ -205,7 +207,7 @@ def assignment_publish(*, assignment: Assignment, content: dict[str, Any], actor
     """Publish edited content as a new version. Work in progress keeps the version it started with."""
     locked = Assignment.objects.select_for_update().select_related("subskill__skill").get(pk=assignment.pk)
     if not may_edit_skill(actor, locked.subskill.skill.organization_id):
-        raise ValidationError(_("Je mag deze opdracht niet bewerken."))
+        raise Refused(_("Je mag deze opdracht niet bewerken."))
     content = {
         **content,
         "skill": locked.subskill.skill.code,
@@ -243,21 +245,21 @@ def skill_save(*, skill: Skill, subskills: list[dict[str, Any]], actor: Person) 
     permission edits it; an organisation's editor edits only their own organisation's skills.
     """
     if not actor.is_content_editor:
-        raise ValidationError(_("Alleen een inhoudsredacteur kan skills bewerken."))
+        raise Refused(_("Alleen een inhoudsredacteur kan skills bewerken."))
     if skill.pk is None:
         skill.organization_id = actor.organization_id
     else:
         stored = Skill.objects.select_for_update().filter(pk=skill.pk).first()
         if stored is None or not can_edit_skill(actor, stored):
-            raise ValidationError(_("Deze skill mag je niet bewerken."))
+            raise Refused(_("Deze skill mag je niet bewerken."))
         skill.organization_id = stored.organization_id
         skill.code = stored.code
     if skill.pictogram_svg:
         try:
             skill.pictogram_svg = sanitise_svg(skill.pictogram_svg)
         except UnsafeSvg as exc:
-            raise ValidationError({"pictogram_svg": str(exc)}) from None
-    skill.full_clean()
+            raise Refused({"pictogram_svg": str(exc)}) from None
+    checked(skill)
     skill.save()
     for sub in subskills:
         subskill, _created = SubSkill.objects.update_or_create(

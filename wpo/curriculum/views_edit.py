@@ -4,12 +4,12 @@ organisations add skills of their own in the same structure."""
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from wpo.lib.refusals import Refused
 from wpo.orgs import access
 from wpo.orgs.permissions import Ability
 
@@ -120,7 +120,7 @@ def _skill_page(request: HttpRequest, skill: Skill | None) -> HttpResponse:
                     subskills=[{"number": n, **f.cleaned_data} for n, f in enumerate(sub_forms, start=1)],
                     actor=me,
                 )
-            except ValidationError as exc:
+            except Refused as exc:
                 if hasattr(exc, "error_dict") and "pictogram_svg" in exc.error_dict:
                     skill_form.add_error("pictogram_file", exc.error_dict["pictogram_svg"])
                 else:

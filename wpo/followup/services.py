@@ -7,12 +7,12 @@ first. Errors are ``ValidationError`` with a Dutch message, fit to show at the f
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wpo.lib import ical
+from wpo.lib.refusals import Refused
 from wpo.orgs.models import Department, Person
 from wpo.orgs.permissions import Ability, may
 
@@ -39,7 +39,7 @@ class ActionData:
 
 def _check_coach(actor: Person, organization_id: int) -> None:
     if actor.organization_id != organization_id or not may(actor, Ability.PLAN_VISITS):
-        raise ValidationError(_("Alleen een coach plant en verslaat een afdelingsbezoek."))
+        raise Refused(_("Alleen een coach plant en verslaat een afdelingsbezoek."))
 
 
 def _check_plan(
@@ -52,19 +52,19 @@ def _check_plan(
     now: datetime,
 ) -> None:
     if planned_at <= now:
-        raise ValidationError(_("Dit moment is al voorbij. Kies een dag en tijd in de toekomst."))
+        raise Refused(_("Dit moment is al voorbij. Kies een dag en tijd in de toekomst."))
     if planned_at > now + FURTHEST_AHEAD:
-        raise ValidationError(_("Plan het bezoek binnen een jaar."))
+        raise Refused(_("Plan het bezoek binnen een jaar."))
     if duration_minutes not in DURATIONS:
-        raise ValidationError(_("Kies hoe lang het bezoek duurt."))
+        raise Refused(_("Kies hoe lang het bezoek duurt."))
     if not purpose.strip():
-        raise ValidationError(_("Schrijf kort op waarom je langskomt."))
+        raise Refused(_("Schrijf kort op waarom je langskomt."))
     if len(purpose) > TEXT_MAX:
-        raise ValidationError(_("Maak de tekst korter: hoogstens %(max)s tekens.") % {"max": TEXT_MAX})
+        raise Refused(_("Maak de tekst korter: hoogstens %(max)s tekens.") % {"max": TEXT_MAX})
     if any(t.organization_id != department.organization_id or t.department_id != department.pk for t in trainers):
-        raise ValidationError(_("Kies werkplekopleiders van deze afdeling."))
+        raise Refused(_("Kies werkplekopleiders van deze afdeling."))
     if any(not t.is_trainer for t in trainers):
-        raise ValidationError(_("Kies werkplekopleiders van deze afdeling."))
+        raise Refused(_("Kies werkplekopleiders van deze afdeling."))
 
 
 @transaction.atomic
@@ -104,9 +104,9 @@ def _lock(visit: DepartmentVisit) -> DepartmentVisit:
 
 def _refuse_unless_planned(locked: DepartmentVisit) -> None:
     if locked.status == Status.HELD:
-        raise ValidationError(_("Dit bezoek is al gehouden. Het verslag blijft bewaard."))
+        raise Refused(_("Dit bezoek is al gehouden. Het verslag blijft bewaard."))
     if locked.status == Status.CANCELLED:
-        raise ValidationError(_("Dit bezoek is afgezegd. Plan een nieuw bezoek."))
+        raise Refused(_("Dit bezoek is afgezegd. Plan een nieuw bezoek."))
 
 
 @transaction.atomic
@@ -158,13 +158,13 @@ def visit_cancel(*, visit: DepartmentVisit, actor: Person) -> DepartmentVisit:
 
 def _check_action(action: ActionData, *, organization_id: int, held_on: date) -> None:
     if not action.description.strip():
-        raise ValidationError(_("Schrijf op wat er moet gebeuren."))
+        raise Refused(_("Schrijf op wat er moet gebeuren."))
     if action.owner.organization_id != organization_id:
-        raise ValidationError(_("Kies iemand van je eigen organisatie."))
+        raise Refused(_("Kies iemand van je eigen organisatie."))
     if action.due_on < held_on:
-        raise ValidationError(_("De datum ligt vóór het bezoek. Kies een latere datum."))
+        raise Refused(_("De datum ligt vóór het bezoek. Kies een latere datum."))
     if action.due_on > held_on + FURTHEST_AHEAD:
-        raise ValidationError(_("Kies een datum binnen een jaar na het bezoek."))
+        raise Refused(_("Kies een datum binnen een jaar na het bezoek."))
 
 
 def _create_action(visit: DepartmentVisit, action: ActionData, actor: Person) -> VisitAction:
@@ -195,14 +195,14 @@ def visit_record(
     _refuse_unless_planned(locked)
     today = timezone.localdate()
     if held_on > today:
-        raise ValidationError(_("Deze datum is nog niet geweest. Leg het bezoek vast als het geweest is."))
+        raise Refused(_("Deze datum is nog niet geweest. Leg het bezoek vast als het geweest is."))
     if held_on < today - FURTHEST_BACK:
-        raise ValidationError(_("Deze datum is meer dan een jaar geleden. Kijk de datum na."))
+        raise Refused(_("Deze datum is meer dan een jaar geleden. Kijk de datum na."))
     notes = [notes_seen.strip(), notes_participants.strip(), notes_trainers.strip()]
     if not any(notes):
-        raise ValidationError(_("Schrijf op wat je zag, of hoe het gaat met de deelnemers of de werkplekopleiders."))
+        raise Refused(_("Schrijf op wat je zag, of hoe het gaat met de deelnemers of de werkplekopleiders."))
     if any(len(n) > TEXT_MAX for n in notes):
-        raise ValidationError(_("Maak de tekst korter: hoogstens %(max)s tekens.") % {"max": TEXT_MAX})
+        raise Refused(_("Maak de tekst korter: hoogstens %(max)s tekens.") % {"max": TEXT_MAX})
     for action in actions:
         _check_action(action, organization_id=locked.organization_id, held_on=held_on)
     locked.status = Status.HELD
@@ -232,7 +232,7 @@ def action_add(*, visit: DepartmentVisit, actor: Person, action: ActionData) -> 
     locked = _lock(visit)
     _check_coach(actor, locked.organization_id)
     if locked.status != Status.HELD or locked.held_on is None:
-        raise ValidationError(_("Een vervolgactie hoort bij een bezoek dat geweest is. Leg het bezoek eerst vast."))
+        raise Refused(_("Een vervolgactie hoort bij een bezoek dat geweest is. Leg het bezoek eerst vast."))
     _check_action(action, organization_id=locked.organization_id, held_on=locked.held_on)
     return _create_action(locked, action, actor)
 
@@ -244,7 +244,7 @@ def action_set_done(*, action: VisitAction, actor: Person, done: bool) -> VisitA
     if actor.organization_id != locked.organization_id or not (
         may(actor, Ability.PLAN_VISITS) or locked.owner_id == actor.pk
     ):
-        raise ValidationError(_("Alleen wie de actie doet, of een coach, kan hem afvinken."))
+        raise Refused(_("Alleen wie de actie doet, of een coach, kan hem afvinken."))
     if done and locked.done_at is None:
         locked.done_at, locked.done_by = timezone.now(), actor
     elif not done and locked.done_at is not None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from wpo.lib import ids
+from wpo.lib.refusals import Refused
 from wpo.orgs import access
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability, OnTrajectory, may, may_on
@@ -24,7 +25,7 @@ from . import access as followup_access
 from . import workflow
 from .forms import CommentForm, ProblemChangeForm, ProblemFilterForm, RaiseProblemForm
 from .models import Problem, ProblemEvent, ProblemStatus, Urgency
-from .workflow import IllegalMove, StaleProblem, Transition, WrongRole
+from .workflow import StaleProblem, Transition, WrongRole
 
 S = ProblemStatus
 readers = access.ability_required(Ability.READ_PROBLEMS)
@@ -143,7 +144,7 @@ def problem_raise(request: HttpRequest) -> HttpResponse:
                     trajectory=data["trajectory"],
                     department=data["department"],
                 )
-            except IllegalMove as exc:
+            except Refused as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Het probleem is gemeld. De coach ziet het nu in de lijst."))
@@ -257,7 +258,7 @@ def problem_change(request: HttpRequest, problem_id: int) -> HttpResponse:
             expected_version=data["expected_version"],
             text=data["text"],
         )
-    except IllegalMove as exc:
+    except Refused as exc:
         status = 409 if isinstance(exc, StaleProblem) else 403 if isinstance(exc, WrongRole) else 400
         fresh = followup_access.access_problem(me, problem_id)
         return _render_problem(request, me, fresh, refused=(data["to"], data["text"], str(exc)), status=status)
@@ -277,7 +278,7 @@ def problem_comment(request: HttpRequest, problem_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             workflow.comment(problem, actor=me, text=form.cleaned_data["text"])
-        except IllegalMove as exc:
+        except Refused as exc:
             form.add_error("text", str(exc))
         else:
             messages.success(request, _("Je reactie staat erbij."))

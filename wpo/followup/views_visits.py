@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from wpo.lib import ids
+from wpo.lib.refusals import Refused
 from wpo.orgs import access
 from wpo.orgs.models import Department, Person
 from wpo.orgs.permissions import Ability, may
@@ -163,7 +163,7 @@ def visit_plan(request: HttpRequest) -> HttpResponse:
                     purpose=data["purpose"],
                     trainers=list(data["trainers"]),
                 )
-            except ValidationError as exc:
+            except Refused as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("Het bezoek is gepland. Zet het in je agenda met de knop hieronder."))
@@ -235,7 +235,7 @@ def visit_edit(request: HttpRequest, visit_id: int) -> HttpResponse:
                     purpose=data["purpose"],
                     trainers=list(data["trainers"]),
                 )
-            except ValidationError as exc:
+            except Refused as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("Het bezoek is gewijzigd. Zet het opnieuw in je agenda."))
@@ -251,7 +251,7 @@ def visit_cancel(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = followup_access.access_visit_for_coach(me, visit_id)
     try:
         services.visit_cancel(visit=visit, actor=me)
-    except ValidationError as exc:
+    except Refused as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("followup:visit_detail", visit_id=visit.pk)
     messages.success(
@@ -288,7 +288,7 @@ def visit_record(request: HttpRequest, visit_id: int) -> HttpResponse:
                     notes_trainers=data["notes_trainers"],
                     actions=formset.actions(),
                 )
-            except ValidationError as exc:
+            except Refused as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("Het bezoek is vastgelegd."))
@@ -316,7 +316,7 @@ def action_add(request: HttpRequest, visit_id: int) -> HttpResponse:
         assert action is not None
         try:
             services.action_add(visit=visit, actor=me, action=action)
-        except ValidationError as exc:
+        except Refused as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("De vervolgactie is toegevoegd."))
@@ -334,7 +334,7 @@ def action_toggle(request: HttpRequest, action_id: int) -> HttpResponse:
     done = request.POST.get("klaar") == "ja"
     try:
         services.action_set_done(action=action, actor=me, done=done)
-    except ValidationError as exc:
+    except Refused as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         if done:

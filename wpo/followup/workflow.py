@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wpo.lib.refusals import Refused
 from wpo.orgs.models import Department, Person
 from wpo.orgs.permissions import Ability, may
 from wpo.trajectories.models import Trajectory
@@ -32,15 +33,11 @@ TITLE_MAX = 120
 TEXT_MAX = 5000
 
 
-class IllegalMove(Exception):
-    """A change the problem log does not allow; the message is Dutch and fit to show a user."""
-
-
-class WrongRole(IllegalMove):
+class WrongRole(Refused):
     """The move exists, but not for this person's role."""
 
 
-class StaleProblem(IllegalMove):
+class StaleProblem(Refused):
     """Someone else changed the problem after the user loaded the page they acted on."""
 
 
@@ -143,7 +140,7 @@ def _label(status: str) -> str:
 def _clean_text(text: str) -> str:
     text = text.strip()
     if len(text) > TEXT_MAX:
-        raise IllegalMove(_("Maak de tekst korter: hoogstens %(max)s tekens.") % {"max": TEXT_MAX})
+        raise Refused(_("Maak de tekst korter: hoogstens %(max)s tekens.") % {"max": TEXT_MAX})
     return text
 
 
@@ -158,7 +155,7 @@ def change_status(
     text: str = "",
     at: datetime | None = None,
 ) -> ProblemEvent:
-    """Move ``problem`` to status ``to`` or raise ``IllegalMove`` (``WrongRole``, ``StaleProblem``).
+    """Move ``problem`` to status ``to`` or raise ``Refused`` (``WrongRole``, ``StaleProblem``).
 
     ``expected_status`` (and ``expected_version`` when given) is what the user saw when they
     decided: if the problem changed since, nothing is saved.
@@ -170,10 +167,10 @@ def change_status(
     if current != expected_status or (expected_version is not None and locked.version != expected_version):
         raise StaleProblem(_("Iemand anders heeft dit probleem net veranderd. Bekijk de nieuwe stand hieronder."))
     if to not in ProblemStatus.values:
-        raise IllegalMove(_("Deze status bestaat niet."))
+        raise Refused(_("Deze status bestaat niet."))
     move = transition(current, to)
     if move is None:
-        raise IllegalMove(
+        raise Refused(
             _("Een probleem met de status ‘%(current)s’ kan niet naar ‘%(target)s’.")
             % {"current": current.label, "target": _label(to)}
         )
@@ -183,7 +180,7 @@ def change_status(
         raise WrongRole(_("Alleen een coach kan dit doen."))
     clean = _clean_text(text)
     if move.text_required is not None and not clean:
-        raise IllegalMove(str(move.text_required))
+        raise Refused(str(move.text_required))
     when = at or timezone.now()
     locked.status = move.target
     locked.version += 1
@@ -221,7 +218,7 @@ def comment(problem: Problem, *, actor: Person, text: str, at: datetime | None =
         raise WrongRole(_("Je kunt hier niet reageren."))
     clean = _clean_text(text)
     if not clean:
-        raise IllegalMove(_("Schrijf eerst een reactie."))
+        raise Refused(_("Schrijf eerst een reactie."))
     when = at or timezone.now()
     locked.changed_at = when
     locked.save(update_fields=["changed_at"])
@@ -260,14 +257,14 @@ def raise_problem(
             raise WrongRole(_("Kies een deelnemer of afdeling van je eigen organisatie."))
     title = title.strip()
     if not title:
-        raise IllegalMove(_("Geef het probleem een korte titel."))
+        raise Refused(_("Geef het probleem een korte titel."))
     if len(title) > TITLE_MAX:
-        raise IllegalMove(_("Maak de titel korter: hoogstens %(max)s tekens.") % {"max": TITLE_MAX})
+        raise Refused(_("Maak de titel korter: hoogstens %(max)s tekens.") % {"max": TITLE_MAX})
     text = _clean_text(description)
     if not text:
-        raise IllegalMove(_("Beschrijf het probleem."))
+        raise Refused(_("Beschrijf het probleem."))
     if urgency not in Urgency.values:
-        raise IllegalMove(_("Kies hoe dringend het is."))
+        raise Refused(_("Kies hoe dringend het is."))
     if trajectory is not None:
         department = trajectory.department
     when = at or timezone.now()

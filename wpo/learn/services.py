@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wpo.lib.refusals import Refused
 from wpo.orgs.models import Person
-from wpo.trajectories import activity
 from wpo.trajectories.models import (
     LookBackAnswer,
     ParticipantAssignment,
@@ -23,7 +23,7 @@ from wpo.trajectories.models import (
     Step,
     Trajectory,
 )
-from wpo.trajectories.workflow import IllegalMove, move
+from wpo.trajectories.services import activity, move
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def shuffled_steps(pa: ParticipantAssignment, number: int) -> list[tuple[int, st
 
 def _own(pa: ParticipantAssignment, actor: Person) -> None:
     if pa.trajectory.participant_id != actor.pk:
-        raise IllegalMove(_("Dit is niet jouw opdracht."))
+        raise Refused(_("Dit is niet jouw opdracht."))
 
 
 @transaction.atomic
@@ -75,9 +75,9 @@ def _evaluate(question: dict[str, Any], raw: Any, steps_shown: list[tuple[int, s
         try:
             positions = [int(p) for p in raw]
         except (TypeError, ValueError) as exc:
-            raise IllegalMove(_("Kies bij elke stap een nummer.")) from exc
+            raise Refused(_("Kies bij elke stap een nummer.")) from exc
         if len(positions) != len(steps_shown) or sorted(positions) != list(range(1, len(steps_shown) + 1)):
-            raise IllegalMove(_("Geef elke stap een ander nummer, van 1 tot %(n)d.") % {"n": len(steps_shown)})
+            raise Refused(_("Geef elke stap een ander nummer, van 1 tot %(n)d.") % {"n": len(steps_shown)})
         order = [index for _pos, (index, _text) in sorted(zip(positions, steps_shown, strict=True))]
         correct = order == list(range(len(steps_shown)))
         text = question["feedback_correct"] if correct else question["feedback_wrong"]
@@ -87,7 +87,7 @@ def _evaluate(question: dict[str, Any], raw: Any, steps_shown: list[tuple[int, s
         chosen = int(raw)
         option = options[chosen]
     except (TypeError, ValueError, IndexError) as exc:
-        raise IllegalMove(_("Kies eerst een antwoord.")) from exc
+        raise Refused(_("Kies eerst een antwoord.")) from exc
     return Feedback(bool(option["correct"]), option["feedback"], chosen)
 
 
@@ -96,10 +96,10 @@ def practice_answer(pa: ParticipantAssignment, number: int, raw: Any, *, actor: 
     """Check one answer, keep it, and give the feedback at once. Another try is always possible."""
     _own(pa, actor)
     if pa.step != Step.PRACTISING:
-        raise IllegalMove(_("Het oefenen van deze opdracht is klaar."))
+        raise Refused(_("Het oefenen van deze opdracht is klaar."))
     questions = questions_of(pa)
     if not 1 <= number <= len(questions):
-        raise IllegalMove(_("Deze vraag bestaat niet."))
+        raise Refused(_("Deze vraag bestaat niet."))
     feedback = _evaluate(questions[number - 1], raw, shuffled_steps(pa, number))
     answer = PracticeAnswer.objects.create(
         organization_id=pa.organization_id,
@@ -119,7 +119,7 @@ def practice_answer(pa: ParticipantAssignment, number: int, raw: Any, *, actor: 
 def practice_next(pa: ParticipantAssignment, *, actor: Person) -> None:
     _own(pa, actor)
     if pa.step != Step.PRACTISING:
-        raise IllegalMove(_("Het oefenen van deze opdracht is klaar."))
+        raise Refused(_("Het oefenen van deze opdracht is klaar."))
     pa.practice_position = min(pa.practice_position + 1, screen_count(pa) - 1)
     pa.save(update_fields=["practice_position"])
 
@@ -137,7 +137,7 @@ def work_task_start(pa: ParticipantAssignment, *, actor: Person) -> None:
     """From the last practice screen ("Dit ga je doen") to the work task on the shop floor."""
     _own(pa, actor)
     if pa.step != Step.PRACTISING or pa.practice_position < screen_count(pa) - 1:
-        raise IllegalMove(_("Maak eerst het oefendeel af."))
+        raise Refused(_("Maak eerst het oefendeel af."))
     move(pa, Step.WORKING, actor=actor)
 
 
@@ -158,14 +158,14 @@ def look_back_submit(pa: ParticipantAssignment, answers: list[LookBackInput], *,
     """Keep the look-back answers and move to 'terugkijken', for the conversation with the trainer."""
     _own(pa, actor)
     if pa.step != Step.WORKING:
-        raise IllegalMove(_("Terugkijken kan als je met de opdracht aan de slag bent."))
+        raise Refused(_("Terugkijken kan als je met de opdracht aan de slag bent."))
     if len(answers) != len(pa.version.content.get("look_back", [])):
-        raise IllegalMove(_("Beantwoord alle vragen."))
+        raise Refused(_("Beantwoord alle vragen."))
     for index, answer in enumerate(answers):
         if answer.empty:
-            raise IllegalMove(_("Vraag %(n)d heeft nog geen antwoord.") % {"n": index + 1})
+            raise Refused(_("Vraag %(n)d heeft nog geen antwoord.") % {"n": index + 1})
         if answer.feeling and answer.feeling not in LookBackAnswer.Feeling.values:
-            raise IllegalMove(_("Kies een van de antwoorden."))
+            raise Refused(_("Kies een van de antwoorden."))
     for index, answer in enumerate(answers):
         record = LookBackAnswer(
             organization_id=pa.organization_id,
@@ -188,9 +188,9 @@ def question_ask(
     trajectory: Trajectory, *, actor: Person, text: str, voice_note: UploadedFile[Any] | None
 ) -> ParticipantQuestion:
     if trajectory.participant_id != actor.pk:
-        raise IllegalMove(_("Dit is niet jouw traject."))
+        raise Refused(_("Dit is niet jouw traject."))
     if not text.strip() and not voice_note:
-        raise IllegalMove(_("Schrijf je vraag op, of neem hem op."))
+        raise Refused(_("Schrijf je vraag op, of neem hem op."))
     question = ParticipantQuestion(organization_id=trajectory.organization_id, trajectory=trajectory, text=text.strip())
     if voice_note:
         question.voice_note.save(voice_note.name or "spraak", voice_note, save=False)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wpo.lib.refusals import Refused
 from wpo.lib.uploads import content_type_for
 from wpo.orgs import access
 from wpo.orgs.models import Person
@@ -27,7 +28,6 @@ from wpo.trajectories.models import (
     Step,
     TrajectorySkill,
 )
-from wpo.trajectories.workflow import IllegalMove
 
 from . import services
 from .forms import LookBackQuestionForm, QuestionForConversationForm
@@ -174,7 +174,7 @@ def assignment(request: HttpRequest, pa_id: int) -> HttpResponse:
 def _act(request: HttpRequest, pa: ParticipantAssignment, action: Any) -> HttpResponse:
     try:
         action()
-    except IllegalMove as exc:
+    except Refused as exc:
         return _render_screen(request, pa, error=str(exc))
     if getattr(request, "htmx", False):
         return _render_screen(request, pa)
@@ -212,7 +212,7 @@ def answer(request: HttpRequest, pa_id: int, number: int) -> HttpResponse:
     raw: Any = request.POST.getlist("position") if question.get("kind") == "order" else request.POST.get("answer")
     try:
         feedback = services.practice_answer(pa, number, raw, actor=me)
-    except IllegalMove as exc:
+    except Refused as exc:
         return _render_screen(request, pa, error=str(exc))
     return _render_screen(request, pa, feedback=feedback)
 
@@ -223,7 +223,7 @@ def work_task_start(request: HttpRequest, pa_id: int) -> HttpResponse:
     me, pa = _own(request, pa_id)
     try:
         services.work_task_start(pa, actor=me)
-    except IllegalMove as exc:
+    except Refused as exc:
         return _render_screen(request, pa, error=str(exc))
     messages.success(request, _("Goed gedaan! Nu ga je deze week aan de slag op het werk."))
     return redirect("learn:home")
@@ -249,7 +249,7 @@ def look_back(request: HttpRequest, pa_id: int) -> HttpResponse:
         ]
         try:
             services.look_back_submit(pa, answers, actor=me)
-        except IllegalMove as exc:
+        except Refused as exc:
             error = str(exc)
         else:
             messages.success(
@@ -279,7 +279,7 @@ def ask(request: HttpRequest) -> HttpResponse:
             services.question_ask(
                 trajectory, actor=me, text=form.cleaned_data["text"], voice_note=form.cleaned_data["voice_note"]
             )
-        except IllegalMove as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Je vraag is bewaard. Je bespreekt hem in je volgende gesprek."))

@@ -1,22 +1,23 @@
-"""Error pages that need more than a template: a lost database answers 503, not 500.
+"""Error pages that need more than a template: a lost database, and a refusal no view caught.
 
-When PostgreSQL restarts (or SQLite is locked for too long) a request fails with an
-``OperationalError`` or ``InterfaceError`` somewhere in the stack: in a view, in the middleware that
-loads the person, or when the session is saved at the end (which Django reports as a 400). All of
-those come here, through ``handler500`` and ``handler400`` in ``config/urls.py``. The page says to
-wait a moment, carries ``Retry-After``, and shows the text the person had typed in a form that sends
-it again, so nothing typed is lost. It is rendered without a request context, because the context
-processors would ask the database that is not there.
+A restarting database fails a request with ``OperationalError``/``InterfaceError`` in a view, in a
+middleware, or when the session is saved (Django reports that as a 400). ``handler500`` and
+``handler400`` (config/urls.py) answer 503 with ``Retry-After`` and the typed text in a form that
+sends it again; rendered without a request context, whose processors would ask the absent database.
 """
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
+
+from .refusals import Refused
 
 RETRY_AFTER_SECONDS = 15
 # Fields whose value never goes back into a page.
@@ -86,3 +87,21 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     response = defaults.bad_request(request, exception)
     assert isinstance(response, HttpResponseBadRequest)
     return response
+
+
+class RefusalMiddleware:
+    """The one place a refusal that no view caught becomes a page: the Dutch message, status 409
+    (the request was understood; the state of things says no), and a way back."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, Refused):
+            return None
+        back = request.headers.get("Referer", "")
+        safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure())
+        return render(request, "refused.html", {"message": str(exception), "back": back if safe else ""}, status=409)

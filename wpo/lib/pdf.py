@@ -2,6 +2,7 @@
 report, a person's data, login cards). Pictures travel inside the HTML as ``data:`` URIs and the
 URL fetcher refuses every other protocol, so rendering never reaches the network or a file."""
 
+import base64
 import functools
 import ssl
 from pathlib import Path
@@ -50,3 +51,10 @@ def join_pdf(documents: list[Any]) -> bytes:
         raise ValueError("no documents to join")
     pages = [page for document in documents for page in document.pages]
     return bytes(documents[0].copy(pages).write_pdf())
+
+
+def svg_data_uri(svg: str) -> str:
+    """An SVG as a data: URI, the only kind of picture the PDF renderers fetch."""
+    if not svg or "<svg" not in svg:
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")

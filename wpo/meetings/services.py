@@ -5,11 +5,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from wpo.lib.refusals import Refused, checked
 from wpo.orgs.models import Department, Person
 
 from . import invitations
@@ -55,12 +55,12 @@ def plan_errors(
 
 def _check_actor(actor: Person, organization_id: int) -> None:
     if actor.organization_id != organization_id or not may_plan(actor):
-        raise ValidationError(_("Alleen een coach of projectmanager plant een bijeenkomst."))
+        raise Refused(_("Alleen een coach of projectmanager plant een bijeenkomst."))
 
 
 def _check_details(details: MeetingDetails, organization_id: int, now: datetime) -> None:
     if not details.title.strip():
-        raise ValidationError(_("Geef de bijeenkomst een titel."))
+        raise Refused(_("Geef de bijeenkomst een titel."))
     errors = plan_errors(
         starts_at=details.starts_at,
         duration_minutes=details.duration_minutes,
@@ -68,11 +68,11 @@ def _check_details(details: MeetingDetails, organization_id: int, now: datetime)
         now=now,
     )
     if errors:
-        raise ValidationError(list(errors.values()))
+        raise Refused(list(errors.values()))
     if any(p.organization_id != organization_id for p in details.invitees) or (
         details.department is not None and details.department.organization_id != organization_id
     ):
-        raise ValidationError(_("Kies mensen en afdelingen van je eigen organisatie."))
+        raise Refused(_("Kies mensen en afdelingen van je eigen organisatie."))
 
 
 def _unique(people: list[Person]) -> list[Person]:
@@ -98,7 +98,7 @@ def meeting_plan(*, actor: Person, kind: Meeting.Kind, details: MeetingDetails) 
         department=details.department,
         organiser=actor,
     )
-    meeting.full_clean()
+    checked(meeting)
     meeting.save()
     invitees = _unique(details.invitees)
     MeetingAttendance.objects.bulk_create(
@@ -112,7 +112,7 @@ def _lock(meeting: Meeting, actor: Person) -> Meeting:
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_actor(actor, locked.organization_id)
     if locked.is_cancelled:
-        raise ValidationError(_("Deze bijeenkomst is afgezegd."))
+        raise Refused(_("Deze bijeenkomst is afgezegd."))
     return locked
 
 
@@ -125,7 +125,7 @@ def meeting_change(*, meeting: Meeting, actor: Person, details: MeetingDetails) 
     invitation, who is no longer invited a cancellation; the calendar sequence goes up."""
     locked = _lock(meeting, actor)
     if locked.has_begun:
-        raise ValidationError(_("Deze bijeenkomst is al begonnen. Je kunt hem niet meer wijzigen."))
+        raise Refused(_("Deze bijeenkomst is al begonnen. Je kunt hem niet meer wijzigen."))
     _check_details(details, locked.organization_id, timezone.now())
     new = {
         "title": details.title.strip(),
@@ -146,7 +146,7 @@ def meeting_change(*, meeting: Meeting, actor: Person, details: MeetingDetails) 
         setattr(locked, name, value)
     # Calendar apps replace an event only when its sequence goes up.
     locked.ical_sequence += 1
-    locked.full_clean()
+    checked(locked)
     locked.save(update_fields=[*new.keys(), "ical_sequence"])
     removed, added = before - after, after - before
     MeetingAttendance.objects.filter(meeting=locked, person_id__in=removed).delete()
@@ -169,7 +169,7 @@ def meeting_cancel(*, meeting: Meeting, actor: Person) -> Meeting:
     """Call off a meeting that has not begun; every invitee gets the cancellation."""
     locked = _lock(meeting, actor)
     if locked.has_begun:
-        raise ValidationError(_("Deze bijeenkomst is al begonnen. Leg liever vast wie er was."))
+        raise Refused(_("Deze bijeenkomst is al begonnen. Leg liever vast wie er was."))
     locked.cancelled_at = timezone.now()
     locked.cancelled_by = actor
     locked.ical_sequence += 1
@@ -185,16 +185,16 @@ def meeting_record(*, meeting: Meeting, actor: Person, statuses: Mapping[int, st
     locked = _lock(meeting, actor)
     if not locked.has_begun:
         local = timezone.localtime(locked.starts_at)
-        raise ValidationError(
+        raise Refused(
             _("Je kunt de aanwezigheid vastleggen vanaf het begin van de bijeenkomst: %(day)s om %(time)s.")
             % {"day": formats.date_format(local, "l j F"), "time": formats.time_format(local, "H:i")}
         )
     rows = list(MeetingAttendance.objects.select_for_update().filter(meeting=locked).order_by("pk"))
     invited = {row.person_id for row in rows}
     if set(statuses) - invited:
-        raise ValidationError(_("Je kunt alleen de aanwezigheid vastleggen van wie er uitgenodigd is."))
+        raise Refused(_("Je kunt alleen de aanwezigheid vastleggen van wie er uitgenodigd is."))
     if any(statuses.get(row.person_id) not in RECORDED_STATUSES for row in rows):
-        raise ValidationError(_("Kies voor iedereen: aanwezig, afgemeld of niet gekomen."))
+        raise Refused(_("Kies voor iedereen: aanwezig, afgemeld of niet gekomen."))
     changed = [row for row in rows if row.status != statuses[row.person_id]]
     for row in changed:
         row.status = statuses[row.person_id]

@@ -5,7 +5,6 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from wpo.lib.refusals import Refused
 from wpo.orgs import access as org_access
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability
@@ -137,7 +137,7 @@ def meeting_plan(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_plan(actor=me, kind=defaults.kind, details=form.details())
-        except ValidationError as exc:
+        except Refused as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("De bijeenkomst is gepland. Wie een e-mailadres heeft, krijgt bericht."))
@@ -173,7 +173,7 @@ def meeting_change(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_change(meeting=meeting, actor=me, details=form.details())
-        except ValidationError as exc:
+        except Refused as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("De bijeenkomst is gewijzigd. De genodigden krijgen de nieuwe gegevens."))
@@ -194,7 +194,7 @@ def meeting_cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.meeting_cancel(meeting=meeting, actor=me)
-        except ValidationError as exc:
+        except Refused as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("De bijeenkomst is afgezegd. Wie een e-mailadres heeft, krijgt bericht."))
@@ -267,7 +267,7 @@ def meeting_record(request: HttpRequest, meeting_id: int) -> HttpResponse:
             services.meeting_record(
                 meeting=meeting, actor=me, statuses=form.statuses(), notes=form.cleaned_data["notes"]
             )
-        except ValidationError as exc:
+        except Refused as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("De aanwezigheid en het verslag zijn bewaard."))

@@ -45,6 +45,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if ability in granted and url_name not in seen:
             seen.add(url_name)
             items.append({"url_name": url_name, "label": label})
-    from wpo.accounts.two_factor import is_staff  # accounts imports orgs: import here, not at the top
-
-    return {"nav_items": items, "current_person": person, "two_factor_link": is_staff(person)}
+    return {"nav_items": items, "current_person": person, "two_factor_link": Ability.STAFF_SESSION in granted}

@@ -1,15 +1,19 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from wpo.accounts.models import User
 from wpo.lib import ids
 from wpo.lib.forms import label_with, model_choice
 
 from .models import Department, Person, Role
+
+if TYPE_CHECKING:
+    from wpo.accounts.models import User
+else:
+    User = get_user_model()
 
 
 class DepartmentForm(forms.ModelForm[Department]):

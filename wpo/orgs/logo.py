@@ -7,12 +7,12 @@ most 1 MB; stored under an unguessable name. It is served only inside certificat
 
 import io
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wpo.lib.refusals import Refused
 from wpo.lib.uploads import LOGO_TYPES, photo_without_metadata, sniff
 
 from .models import Organization
@@ -24,14 +24,14 @@ LOGO_MAX_PIXELS = 4000
 def check_logo(upload: UploadedFile[bytes]) -> tuple[bytes, str]:
     """The upload's bytes and its extension, or a Dutch ValidationError saying what is wrong."""
     if upload.size is not None and upload.size > LOGO_MAX_BYTES:
-        raise ValidationError(_("Het logo is te groot. Het mag hoogstens 1 MB zijn."))
+        raise Refused(_("Het logo is te groot. Het mag hoogstens 1 MB zijn."))
     upload.seek(0)
     raw = upload.read(LOGO_MAX_BYTES + 1)
     if len(raw) > LOGO_MAX_BYTES:
-        raise ValidationError(_("Het logo is te groot. Het mag hoogstens 1 MB zijn."))
+        raise Refused(_("Het logo is te groot. Het mag hoogstens 1 MB zijn."))
     found = sniff(raw[:16], LOGO_TYPES)
     if found is None:
-        raise ValidationError(_("Dit is geen PNG- of JPEG-plaatje. Kies een logo dat eindigt op .png of .jpg."))
+        raise Refused(_("Dit is geen PNG- of JPEG-plaatje. Kies een logo dat eindigt op .png of .jpg."))
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -39,11 +39,9 @@ def check_logo(upload: UploadedFile[bytes]) -> tuple[bytes, str]:
             width, height = image.size
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(_("Dit plaatje is kapot of kan niet gelezen worden. Kies een ander bestand.")) from None
+        raise Refused(_("Dit plaatje is kapot of kan niet gelezen worden. Kies een ander bestand.")) from None
     if width > LOGO_MAX_PIXELS or height > LOGO_MAX_PIXELS:
-        raise ValidationError(
-            _("Het logo is te groot: hoogstens %(max)s bij %(max)s beeldpunten.") % {"max": LOGO_MAX_PIXELS}
-        )
+        raise Refused(_("Het logo is te groot: hoogstens %(max)s bij %(max)s beeldpunten.") % {"max": LOGO_MAX_PIXELS})
     return raw, found[0]
 
 

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wpo.audit.history import AuditHistoricalRecords, Kind, about_participant, about_self, person_kind
 from wpo.lib.uploads import UnguessableName
 
 
@@ -91,8 +90,6 @@ class Person(OrgOwned):
         verbose_name=_("werkplekopleiders"),
     )
 
-    history = AuditHistoricalRecords(kind=person_kind, subject=about_self)
-
     class Meta:
         verbose_name = _("persoon")
         verbose_name_plural = _("personen")
@@ -148,8 +145,6 @@ class TrainerLink(OrgOwned):
 
     participant = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="trainer_links")
     trainer = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="participant_links")
-
-    history = AuditHistoricalRecords(kind=Kind.TRAINER_LINK, subject=about_participant)
 
     class Meta:
         verbose_name = _("koppeling werkplekopleider")

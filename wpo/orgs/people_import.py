@@ -20,7 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wpo.lib.refusals import Refused
+
 from .models import Department, Organization, PeopleImport, Person, Role
+from .permissions import Ability, may
 from .services import person_create, person_update, unique_username
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -219,17 +222,32 @@ def preview(organization: Organization, text: str) -> Preview:
 
 
 @transaction.atomic
+def people_import_upload(*, actor: Person, file_name: str, raw: bytes) -> PeopleImport:
+    """Keep an uploaded CSV for its preview (emptied once confirmed or left waiting a day)."""
+    if not may(actor, Ability.MANAGE_PEOPLE):
+        raise Refused(_("Alleen een beheerder kan mensen importeren."))
+    if len(raw) > MAX_BYTES:
+        raise Refused(_("Het bestand is te groot (hoogstens 2 MB)."), field="file")
+    # Anywhere, not only at the start: PostgreSQL cannot store a NUL in a text column.
+    if b"\x00" in raw:
+        raise Refused(_("Dit is geen CSV-bestand. Sla het in Excel op als ‘CSV (puntkomma gescheiden)’."), field="file")
+    return PeopleImport.objects.create(
+        organization_id=actor.organization_id, created_by=actor, file_name=file_name[:255], content=decode_upload(raw)
+    )
+
+
+@transaction.atomic
 def people_import_confirm(*, people_import: PeopleImport) -> int:
     """Write every row of the import, or nothing. Returns how many people were written."""
     locked = PeopleImport.objects.select_for_update().get(pk=people_import.pk)
     if locked.status == PeopleImport.Status.ABANDONED:
-        raise ValidationError(_("Dit bestand is weggegooid, omdat het te lang bleef liggen. Upload het opnieuw."))
+        raise Refused(_("Dit bestand is weggegooid, omdat het te lang bleef liggen. Upload het opnieuw."))
     if locked.status != PeopleImport.Status.PREVIEW:
-        raise ValidationError(_("Dit bestand is al geïmporteerd."))
+        raise Refused(_("Dit bestand is al geïmporteerd."))
     organization = locked.organization
     result = preview(organization, locked.content)
     if not result.ok:
-        raise ValidationError(_("Het bestand heeft nog fouten. Er is niets geïmporteerd."))
+        raise Refused(_("Het bestand heeft nog fouten. Er is niets geïmporteerd."))
     departments = {d.name.lower(): d for d in Department.objects.filter(organization=organization)}
     for name in result.new_departments:
         departments[name.lower()] = Department.objects.create(organization=organization, name=name)

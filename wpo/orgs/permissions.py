@@ -29,6 +29,7 @@ from typing import Protocol
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Permission
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy
 
 from .models import ROLE_FIELDS, Person, Role, TrainerLink
 
@@ -271,6 +272,13 @@ def may_edit_skill(person: Person, skill_organization_id: int | None) -> bool:
 
 
 # People -------------------------------------------------------------------------------------------
+
+
+MANAGED_BY_OPERATORS = gettext_lazy(
+    "Dit account heeft extra rechten buiten uw organisatie. Het wachtwoord, de tweestapsverificatie en "
+    "de manier van inloggen (e-mailadres, personeelsnummer) beheren de beheerders van de dienst. "
+    "Vraag het hun."
+)
 
 
 def user_has_extra_rights(user: AbstractUser) -> bool:

@@ -7,7 +7,6 @@ urlpatterns = [
     path("mensen/", views.people, name="people"),
     path("mensen/nieuw/", views.person_new, name="person_new"),
     path("mensen/<int:person_id>/", views.person_edit, name="person_edit"),
-    path("mensen/<int:person_id>/ontgrendelen/", views.person_unlock, name="person_unlock"),
     path("afdelingen/", views.departments, name="departments"),
     path("afdelingen/nieuw/", views.department_new, name="department_new"),
     path("afdelingen/<int:department_id>/", views.department_edit, name="department_edit"),

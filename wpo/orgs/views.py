@@ -1,14 +1,13 @@
 """The administrator's pages: people, departments and the CSV import."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wpo.accounts.services import login_locked_until, login_unlock
+from wpo.lib.refusals import Refused
 from wpo.orgs.permissions import Ability
 
 from . import access, people_import
@@ -83,7 +82,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
                 roles=[Role(r) for r in data["roles"]],
                 trainers=data["trainers"],
             )
-        except ValidationError as exc:
+        except Refused as exc:
             form.add_error(None, exc)
         else:
             messages.success(
@@ -116,7 +115,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
                 trainers=data["trainers"],
                 password=data["password"] or None,
             )
-        except ValidationError as exc:
+        except Refused as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("De gegevens van %(name)s zijn opgeslagen.") % {"name": person.name})
@@ -124,21 +123,10 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     context = {
         "form": form,
         "person": person,
-        "login_locked": login_locked_until(person) is not None,
         # Only a participant's data is anonymised on request (wpo/privacy/services.py), never one's own.
         "offers_anonymisation": person.is_participant and person.pk != me.pk,
     }
     return render(request, "orgs/person_form.html", context)
-
-
-@require_POST
-@admin_only
-def person_unlock(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Lift the password lockout of someone of the administrator's organisation."""
-    person = access.access_person_for_admin(access.person_of(request), person_id)
-    login_unlock(person=person)
-    messages.success(request, _("%(name)s kan weer inloggen met gebruikersnaam en wachtwoord.") % {"name": person.name})
-    return redirect("orgs:person_edit", person_id=person.pk)
 
 
 @admin_only
@@ -180,7 +168,7 @@ def department_remove(request: HttpRequest, department_id: int) -> HttpResponse:
     department = access.access_department_for_admin(access.person_of(request), department_id)
     try:
         department_delete(department=department)
-    except ValidationError as exc:
+    except Refused as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Afdeling %(name)s is verwijderd.") % {"name": department.name})
@@ -194,23 +182,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = PeopleImportForm(request.POST if bound else None, request.FILES if bound else None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > people_import.MAX_BYTES:
-            form.add_error("file", _("Het bestand is te groot (hoogstens 2 MB)."))
+        # Read no more than the limit and one byte: the service says whether it is too big.
+        raw = upload.read(people_import.MAX_BYTES + 1)
+        try:
+            record = people_import.people_import_upload(actor=me, file_name=upload.name or "", raw=raw)
+        except Refused as exc:
+            form.add_error("file", exc)
         else:
-            raw = upload.read()
-            # Anywhere, not only at the start: PostgreSQL cannot store a NUL in a text column.
-            if b"\x00" in raw:
-                form.add_error(
-                    "file", _("Dit is geen CSV-bestand. Sla het in Excel op als ‘CSV (puntkomma gescheiden)’.")
-                )
-            else:
-                record = PeopleImport.objects.create(
-                    organization=me.organization,
-                    created_by=me,
-                    file_name=upload.name[:255],
-                    content=people_import.decode_upload(raw),
-                )
-                return redirect("orgs:import_preview", import_id=record.pk)
+            return redirect("orgs:import_preview", import_id=record.pk)
     return render(request, "orgs/import_upload.html", {"form": form, "columns": people_import.COLUMNS})
 
 
@@ -231,7 +210,7 @@ def import_confirm(request: HttpRequest, import_id: int) -> HttpResponse:
     record = access.access_people_import(me, import_id)
     try:
         count = people_import.people_import_confirm(people_import=record)
-    except ValidationError as exc:
+    except Refused as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("orgs:import_preview", import_id=record.pk)
     messages.success(request, _("%(count)d mensen zijn geïmporteerd.") % {"count": count})
@@ -251,7 +230,7 @@ def organization(request: HttpRequest) -> HttpResponse:
     if bound and form.is_valid():
         try:
             organization_logo_set(organization=org, upload=form.cleaned_data["logo"])
-        except ValidationError as exc:
+        except Refused as exc:
             form.add_error("logo", exc)
         else:
             messages.success(request, _("Het logo is opgeslagen. Het staat vanaf nu op nieuwe en oude certificaten."))

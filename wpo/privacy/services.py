@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models.functions import Coalesce, TruncDate
@@ -25,9 +24,10 @@ from wpo.accounts.models import LoginCard, LoginFailure, OidcIdentity, TwoFactor
 from wpo.certificates.models import Certificate
 from wpo.certificates.services import Forgotten, participant_certificates_forget
 from wpo.followup.models import Problem, ProblemEvent
+from wpo.lib.refusals import Refused, checked
 from wpo.orgs.models import Organization, Person
-from wpo.orgs.people_import import people_import_forget
-from wpo.orgs.permissions import is_only_participant, only_participants_filter
+from wpo.orgs.permissions import Ability, is_only_participant, may, only_participants_filter
+from wpo.orgs.services import people_import_forget
 from wpo.trajectories.models import (
     Assessment,
     CoachingConversation,
@@ -79,7 +79,7 @@ def person_anonymise(*, person: Person, actor: Person | None, reason: str = Anon
         person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
         refusal = anonymise_refusal(person, reason)
         if refusal is not None:
-            raise ValidationError(refusal)
+            raise Refused(refusal)
         now = timezone.now()
         number = (
             Anonymisation.objects.filter(organization_id=person.organization_id).aggregate(n=models.Max("number"))["n"]
@@ -213,6 +213,20 @@ def _delete_files(names: list[str]) -> None:
 
 
 # The retention period ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def retention_set(*, actor: Person, months: int) -> PrivacySettings:
+    """Set how many months after the last trajectory a participant's data is kept."""
+    if not may(actor, Ability.MANAGE_PEOPLE):
+        raise Refused(_("Alleen een beheerder stelt de bewaartermijn in."))
+    settings, _created = PrivacySettings.objects.select_for_update().get_or_create(
+        organization_id=actor.organization_id
+    )
+    settings.retention_months = months
+    checked(settings)
+    settings.save()
+    return settings
 
 
 def retention_months(organization: Organization) -> int:

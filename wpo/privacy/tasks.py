@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from wpo.certificates.services import batch_pdfs_expire
 from wpo.lib.tasks import schedule_once
-from wpo.orgs.people_import import people_imports_purge
+from wpo.orgs.services import people_imports_purge
 
 from . import services
 

@@ -4,12 +4,12 @@ import logging
 import time
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from wpo.lib.refusals import Refused
 from wpo.orgs import access as org_access
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability
@@ -82,7 +82,7 @@ def anonymise(request: HttpRequest, person_id: int) -> HttpResponse:
         name = person.name
         try:
             number = services.person_anonymise(person=person, actor=me)
-        except ValidationError as exc:
+        except Refused as exc:
             form.add_error(None, exc)
         else:
             messages.success(
@@ -100,7 +100,7 @@ def retention(request: HttpRequest) -> HttpResponse:
     current = org_access.in_org(me, PrivacySettings).first() or PrivacySettings(organization=me.organization)
     form = PrivacySettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.retention_set(actor=me, months=form.cleaned_data["retention_months"])
         messages.success(request, _("De bewaartermijn is opgeslagen."))
         return redirect("privacy:retention")
     return render(

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from wpo.curriculum.content_format import LEVELS
+from wpo.curriculum.models import LEVELS
 
 from .figures import DepartmentRow, Report
 

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from wpo.curriculum.content_format import LEVELS
+from wpo.curriculum.models import LEVELS
 
 from . import charts
 from .figures import DEFINITIONS, Report

@@ -41,7 +41,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wpo.curriculum.content_format import LEVELS
+from wpo.curriculum.models import LEVELS
 from wpo.orgs.models import Department
 from wpo.trajectories.models import Step, Trajectory
 

@@ -1,6 +1,7 @@
 """Every form of trajectories: the start conversation, the shop floor (work adaptation,
 observation), coaching conversations and the sign-off sequence."""
 
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,6 +25,8 @@ RECORD_ROWS = {"rows": 3}
 
 
 class StartForm(forms.Form):
+    # One key per opened form: sending the same start conversation twice starts one trajectory.
+    submission = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     participant = forms.ModelChoiceField(
         label=_("Kies de medewerker"),
         queryset=Person.objects.none(),

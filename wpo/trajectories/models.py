@@ -8,13 +8,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wpo.audit.history import (
-    AuditHistoricalRecords,
-    Kind,
-    about_assignment_participant,
-    about_participant,
-    about_trajectory_participant,
-)
 from wpo.curriculum.models import AssignmentVersion, Level, Skill
 from wpo.lib.uploads import UnguessableName
 from wpo.orgs.models import Department, OrgOwned, Person
@@ -58,13 +51,8 @@ class Trajectory(OrgOwned):
     # transaction as each of those writes (wpo.trajectories.activity); NULL while nothing happened.
     last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
     skills = models.ManyToManyField(Skill, through="TrajectorySkill", related_name="+")
-
-    # The start conversation is the participant's own words, not an administrative change.
-    history = AuditHistoricalRecords(
-        kind=Kind.TRAJECTORY,
-        subject=about_participant,
-        excluded_fields=["wish_develop", "wish_learn", "finds_hard", "trainer_sees", "created_at", "last_activity_at"],
-    )
+    # The key of the start conversation's form: the same form sent twice starts one trajectory.
+    start_submission = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("WPO-traject")
@@ -74,6 +62,11 @@ class Trajectory(OrgOwned):
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["organization", "trainer"]),
             models.Index(fields=["organization", "status", "last_activity_at"], name="trajectory_org_activity"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "start_submission"], name="trajectory_start_submission_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -124,8 +117,6 @@ class TrajectorySkill(OrgOwned):
     trainer_rating = models.PositiveSmallIntegerField(_("inschatting werkplekopleider (1-5)"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)
     highest_level = models.CharField(_("hoogst behaalde niveau"), max_length=1, choices=Level.choices, blank=True)
-
-    history = AuditHistoricalRecords(kind=Kind.TRAJECTORY, subject=about_trajectory_participant)
 
     class Meta:
         verbose_name = _("gekozen skill")
@@ -391,8 +382,6 @@ class Assessment(OrgOwned):
     )
     second_note = models.TextField(_("toelichting tweede beoordelaar"), blank=True)
     second_assessed_at = models.DateTimeField(null=True, blank=True)
-
-    history = AuditHistoricalRecords(kind=Kind.ASSESSMENT, subject=about_assignment_participant)
 
     class Meta:
         verbose_name = _("beoordeling")

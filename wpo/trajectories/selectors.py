@@ -13,8 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wpo.curriculum.content_format import LEVELS
-from wpo.curriculum.models import Assignment
+from wpo.curriculum.models import LEVELS, Assignment
 
 from .models import (
     OPEN_STEPS,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wpo.curriculum.models import AssignmentVersion
+from wpo.lib.refusals import Refused
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import OnTrajectory, may_on
 
@@ -22,11 +23,7 @@ from . import activity
 from .models import OPEN_STEPS, ParticipantAssignment, Phase, PhaseChange, Step, StepChange, Trajectory
 
 
-class IllegalMove(Exception):
-    """A move the method does not allow; the message is Dutch and fit to show a user."""
-
-
-class StaleStep(IllegalMove):
+class StaleStep(Refused):
     """Someone else moved the assignment after the user loaded the page they acted on."""
 
 
@@ -77,7 +74,7 @@ def move(
     at: datetime | None = None,
     expected: Step | None = None,
 ) -> StepChange:
-    """Move ``pa`` to step ``to`` or raise ``IllegalMove``; records who, when and why.
+    """Move ``pa`` to step ``to`` or raise ``Refused``; records who, when and why.
 
     ``expected`` is the step the user saw when they decided: if the assignment has moved on
     since, ``StaleStep`` is raised instead of applying a decision made on an old picture.
@@ -89,14 +86,14 @@ def move(
         raise StaleStep(_("Iemand anders heeft deze stap net gezet. Bekijk de nieuwe stand."))
     candidate = next((m for m in allowed_moves(current) if m.to == to), None)
     if candidate is None:
-        raise IllegalMove(
+        raise Refused(
             _("Van ‘%(current)s’ kan deze opdracht niet naar ‘%(target)s’.")
             % {"current": current.label, "target": Step(to).label}
         )
     if not _may_act(actor, locked, candidate):
-        raise IllegalMove(_("Deze stap mag u niet zetten."))
+        raise Refused(_("Deze stap mag u niet zetten."))
     if candidate.needs_note and not note.strip():
-        raise IllegalMove(_("Schrijf op waarom deze opdracht stopt."))
+        raise Refused(_("Schrijf op waarom deze opdracht stopt."))
     when = at or timezone.now()
     locked.step = to
     locked.step_since = when
@@ -125,9 +122,9 @@ def give_assignment(
 ) -> ParticipantAssignment:
     """Hand out an assignment (step ‘klaargezet’) on the given content version."""
     if not may_on(actor, OnTrajectory.WORK, trajectory):
-        raise IllegalMove(_("Alleen de werkplekopleider of coach kan een opdracht klaarzetten."))
+        raise Refused(_("Alleen de werkplekopleider of coach kan een opdracht klaarzetten."))
     if trajectory.status != Trajectory.Status.ACTIVE:
-        raise IllegalMove(_("Dit WPO-traject loopt niet meer."))
+        raise Refused(_("Dit WPO-traject loopt niet meer."))
     when = at or timezone.now()
     pa = ParticipantAssignment.objects.create(
         organization_id=trajectory.organization_id,
@@ -164,7 +161,7 @@ PHASE_MOVES: dict[Phase, tuple[Phase, ...]] = {
 def set_phase(
     trajectory: Trajectory, to: Phase, *, actor: Person, note: str = "", at: datetime | None = None
 ) -> PhaseChange:
-    """Move the running ``trajectory`` to phase ``to`` or raise ``IllegalMove``; records who, when and why.
+    """Move the running ``trajectory`` to phase ``to`` or raise ``Refused``; records who, when and why.
 
     The legal moves (``PHASE_MOVES``), after the four phases of the method:
 
@@ -182,11 +179,11 @@ def set_phase(
     locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
     current = Phase(locked.phase)
     if not may_on(actor, OnTrajectory.WORK, locked):
-        raise IllegalMove(_("Alleen de werkplekopleider of coach kan de fase van dit WPO-traject veranderen."))
+        raise Refused(_("Alleen de werkplekopleider of coach kan de fase van dit WPO-traject veranderen."))
     if locked.status != Trajectory.Status.ACTIVE:
-        raise IllegalMove(_("Dit WPO-traject loopt niet meer."))
+        raise Refused(_("Dit WPO-traject loopt niet meer."))
     if to not in PHASE_MOVES[current]:
-        raise IllegalMove(
+        raise Refused(
             _("Van fase ‘%(current)s’ kan dit WPO-traject niet naar fase ‘%(target)s’.")
             % {"current": current.label, "target": Phase(to).label}
         )

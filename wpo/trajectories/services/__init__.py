@@ -1,22 +1,31 @@
 """The writes of trajectories, one module per part of the work (each function one transaction that
 refuses on its own): ``start`` (the start conversation), ``observations`` (what the werkplekopleider
 records on the shop floor), ``conversations`` (coaching conversations and their reminder) and
-``signoff`` (independence week, assessment, what next, closing). The state machine of one
+``signoff`` (independence week, assessment, what next, closing); ``activity`` is what every writer
+calls to keep the trajectory's last activity up to date. The state machine of one
 assignment is ``wpo.trajectories.workflow``.
 """
 
+from .. import activity  # what counts as activity, for other apps' writers (the participant's answers)
+
+# The assignment's state machine, for the participant's own moves made in wpo/learn.
+from ..workflow import give_assignment, move
 from . import conversations, observations, signoff, start
 from .observations import observation_record, work_adaptation_record
-from .start import ChosenSkill, participant_invite, trajectory_start
+from .start import ChosenSkill, participant_invite, start_conversation_record, trajectory_start
 
 __all__ = [
     "ChosenSkill",
+    "activity",
     "conversations",
+    "give_assignment",
+    "move",
     "observation_record",
     "observations",
     "participant_invite",
     "signoff",
     "start",
+    "start_conversation_record",
     "trajectory_start",
     "work_adaptation_record",
 ]

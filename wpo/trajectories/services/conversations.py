@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.tasks import task
 from django.utils import timezone, translation
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wpo.accounts.access import token_hash
+from wpo.lib.refusals import Refused, checked
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability, OnTrajectory, may, may_on
 
@@ -33,7 +33,7 @@ from ..models import (
     TrainerCalendarFeed,
     Trajectory,
 )
-from ..workflow import IllegalMove, move
+from ..workflow import StaleStep, move
 
 DURATIONS = (15, 30, 45, 60, 90)
 # A conversation is planned for the coming weeks; a date a year away is a typing error.
@@ -58,7 +58,7 @@ DECISION_STEP = {Decision.GOAL_REACHED: Step.INDEPENDENT, Decision.ANOTHER_WEEK:
 
 def _check_actor(actor: Person, trajectory: Trajectory) -> None:
     if not may_on(actor, OnTrajectory.WORK, trajectory):
-        raise ValidationError(_("Alleen de werkplekopleider of een coach plant en voert een gesprek."))
+        raise Refused(_("Alleen de werkplekopleider of een coach plant en voert een gesprek."))
 
 
 def _check_plan(
@@ -71,19 +71,19 @@ def _check_plan(
     now: datetime,
 ) -> None:
     if trajectory.status != Trajectory.Status.ACTIVE:
-        raise ValidationError(_("Dit WPO-traject loopt niet meer."))
+        raise Refused(_("Dit WPO-traject loopt niet meer."))
     if planned_at <= now:
-        raise ValidationError(_("Dit moment is al voorbij. Kies een dag en tijd in de toekomst."))
+        raise Refused(_("Dit moment is al voorbij. Kies een dag en tijd in de toekomst."))
     if planned_at > now + FURTHEST_AHEAD:
-        raise ValidationError(_("Plan het gesprek binnen een jaar."))
+        raise Refused(_("Plan het gesprek binnen een jaar."))
     if duration_minutes not in DURATIONS:
-        raise ValidationError(_("Kies hoe lang het gesprek duurt."))
+        raise Refused(_("Kies hoe lang het gesprek duurt."))
     if participant_assignment is not None and (
         participant_assignment.trajectory_id != trajectory.pk or not participant_assignment.is_open
     ):
-        raise ValidationError(_("Kies een lopende opdracht van dit WPO-traject."))
+        raise Refused(_("Kies een lopende opdracht van dit WPO-traject."))
     if any(p.organization_id != trajectory.organization_id or p.pk == trajectory.participant_id for p in attendees):
-        raise ValidationError(_("Kies collega's van uw eigen organisatie om mee te doen."))
+        raise Refused(_("Kies collega's van uw eigen organisatie om mee te doen."))
 
 
 @transaction.atomic
@@ -117,7 +117,7 @@ def conversation_plan(
         location=location.strip(),
         planned_by=actor,
     )
-    conversation.full_clean()
+    checked(conversation)
     conversation.save()
     conversation.attendees.set(attendees)
     enqueue_reminder(conversation)
@@ -140,7 +140,7 @@ def conversation_reschedule(
     trajectory = Trajectory.objects.get(pk=locked.trajectory_id)
     _check_actor(actor, trajectory)
     if locked.held_at is not None:
-        raise ValidationError(_("Dit gesprek is al gehouden en kan niet meer verzet worden."))
+        raise Refused(_("Dit gesprek is al gehouden en kan niet meer verzet worden."))
     attendees = [p for p in attendees if p.pk != trajectory.trainer_id]
     _check_plan(
         trajectory=trajectory,
@@ -163,7 +163,7 @@ def conversation_reschedule(
         # The old reminder sees the new time and does nothing; the new one is for the new day.
         locked.reminder_sent_at = None
         fields.append("reminder_sent_at")
-    locked.full_clean()
+    checked(locked)
     locked.save(update_fields=fields)
     locked.attendees.set(attendees)
     if moved:
@@ -177,7 +177,7 @@ def conversation_cancel(*, conversation: CoachingConversation, actor: Person) ->
     locked = CoachingConversation.objects.select_for_update().get(pk=conversation.pk)
     _check_actor(actor, Trajectory.objects.get(pk=locked.trajectory_id))
     if locked.held_at is not None:
-        raise ValidationError(_("Dit gesprek is al gehouden; het verslag blijft bewaard."))
+        raise Refused(_("Dit gesprek is al gehouden; het verslag blijft bewaard."))
     locked.delete()
 
 
@@ -204,17 +204,17 @@ def conversation_record(
     trajectory = Trajectory.objects.get(pk=locked.trajectory_id)
     _check_actor(actor, trajectory)
     if locked.held_at is not None:
-        raise IllegalMove(_("Dit gesprek is al vastgelegd."))
+        raise Refused(_("Dit gesprek is al vastgelegd."))
     if not (done_and_learned.strip() or trainer_saw.strip() or agreements.strip()):
-        raise ValidationError(_("Schrijf op wat de deelnemer deed en leerde, wat u zag, of wat u afspraken."))
+        raise Refused(_("Schrijf op wat de deelnemer deed en leerde, wat u zag, of wat u afspraken."))
     now = timezone.now()
     decision_text = ""
     if decision != Decision.NONE:
         if locked.participant_assignment_id is None:
-            raise IllegalMove(_("Dit gesprek hoort niet bij een opdracht, dus er valt niets te besluiten."))
+            raise Refused(_("Dit gesprek hoort niet bij een opdracht, dus er valt niets te besluiten."))
         pa = ParticipantAssignment.objects.select_for_update().get(pk=locked.participant_assignment_id)
         if pa.step != Step.LOOKING_BACK or pa.step != step_seen:
-            raise IllegalMove(
+            raise StaleStep(
                 _(
                     "De opdracht staat intussen op ‘%(step)s’: iemand anders heeft de stap al gezet. "
                     "Er is niets bewaard. Bekijk het gesprek opnieuw."
@@ -300,13 +300,13 @@ class IssuedFeed:
 def calendar_feed_create(*, person: Person) -> IssuedFeed:
     """A new secret feed address for ``person``; the address they had so far stops working."""
     if not may(person, Ability.WORK_ON_TRAJECTORIES):
-        raise ValidationError(_("Alleen een werkplekopleider of coach heeft een agenda met gesprekken."))
+        raise Refused(_("Alleen een werkplekopleider of coach heeft een agenda met gesprekken."))
     # Two tabs pressing at once wait for each other here instead of hitting the one-active constraint.
     Person.objects.select_for_update().filter(pk=person.pk).first()
     TrainerCalendarFeed.objects.filter(person=person, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token = secrets.token_urlsafe(24)
     feed = TrainerCalendarFeed(organization_id=person.organization_id, person=person, token_hash=token_hash(token))
-    feed.full_clean()
+    checked(feed)
     feed.save()
     return IssuedFeed(feed=feed, token=token)
 

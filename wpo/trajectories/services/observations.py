@@ -4,11 +4,11 @@ and an observation in a few taps."""
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wpo.lib.refusals import Refused
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import OnTrajectory, may_on
 
@@ -21,11 +21,11 @@ def work_adaptation_record(
     *, pa: ParticipantAssignment, actor: Person, description: str, starts_on: date
 ) -> WorkAdaptation:
     if not may_on(actor, OnTrajectory.WORK, pa.trajectory):
-        raise ValidationError(_("Alleen de werkplekopleider of coach kan het werk aanpassen."))
+        raise Refused(_("Alleen de werkplekopleider of coach kan het werk aanpassen."))
     if not pa.is_open:
-        raise ValidationError(_("Deze opdracht is al afgerond."))
+        raise Refused(_("Deze opdracht is al afgerond."))
     if not description.strip():
-        raise ValidationError(_("Schrijf op wat er verandert."))
+        raise Refused(_("Schrijf op wat er verandert."))
     return WorkAdaptation.objects.create(
         organization_id=pa.organization_id,
         participant_assignment=pa,
@@ -49,13 +49,13 @@ def observation_record(
 ) -> Observation:
     """A quick note of what the trainer saw: tapped behaviours, a few words or a photo."""
     if not may_on(author, OnTrajectory.WORK, pa.trajectory):
-        raise ValidationError(_("Alleen de werkplekopleider of coach kan een observatie vastleggen."))
+        raise Refused(_("Alleen de werkplekopleider of coach kan een observatie vastleggen."))
     allowed = set(pa.version.content.get("trainer", {}).get("observe", []))
     unknown = [b for b in behaviours if b not in allowed]
     if unknown:
-        raise ValidationError(_("Kies gedrag uit de lijst van deze opdracht."))
+        raise Refused(_("Kies gedrag uit de lijst van deze opdracht."))
     if not behaviours and not note.strip() and not photo:
-        raise ValidationError(_("Tik minstens één gedrag aan, of schrijf een korte notitie."))
+        raise Refused(_("Tik minstens één gedrag aan, of schrijf een korte notitie."))
     observation = Observation(
         organization_id=pa.organization_id,
         participant_assignment=pa,

@@ -14,7 +14,7 @@ page shows both with the coach's note, so that trainer and coach talk it through
 that turns out not to be mastered after all is picked up with a new assignment, not by rewriting
 history.
 
-Every write is one transaction and refuses with a Dutch message (``IllegalMove``). Step changes go
+Every write is one transaction and refuses with a Dutch message (``Refused``). Step changes go
 through ``workflow.move``, which locks the assignment; ``expected`` is the step the user saw, so
 that of two people recording the same step at once the second is told instead of overruling.
 """
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from wpo.certificates import services as certificates  # issue 6: certificates on closing
 from wpo.curriculum.models import Assignment
+from wpo.lib.refusals import Refused
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability, OnTrajectory, may, may_on
 
@@ -42,12 +43,12 @@ from ..models import (
     TrajectorySkill,
 )
 from ..selectors import achieved_levels_of, closing_check, independence_days
-from ..workflow import IllegalMove, StaleStep, give_assignment, move, set_phase
+from ..workflow import StaleStep, give_assignment, move, set_phase
 
 
 def _require_staff(actor: Person, trajectory: Trajectory) -> None:
     if not access.may_act_for(actor, trajectory):
-        raise IllegalMove(_("Alleen de werkplekopleider van deze deelnemer of een coach kan dit doen."))
+        raise Refused(_("Alleen de werkplekopleider van deze deelnemer of een coach kan dit doen."))
 
 
 def _stale() -> StaleStep:
@@ -58,7 +59,7 @@ def _judgement(value: str) -> Judgement:
     try:
         return Judgement(value)
     except ValueError:
-        raise IllegalMove(_("Kies ‘behaald’ of ‘nog niet’.")) from None
+        raise Refused(_("Kies ‘behaald’ of ‘nog niet’.")) from None
 
 
 # The independence week and the assessment ---------------------------------------------------------
@@ -95,15 +96,15 @@ def assessment_record(
     verdict = _judgement(judgement)
     _require_staff(assessor, pa.trajectory)
     if (expected or pa.step) != Step.ASSESSING:
-        raise IllegalMove(_("Deze opdracht wacht niet op een beoordeling."))
+        raise Refused(_("Deze opdracht wacht niet op een beoordeling."))
     if verdict == Judgement.NOT_YET and not note.strip():
-        raise IllegalMove(_("Schrijf op wat de deelnemer nog gaat oefenen."))
+        raise Refused(_("Schrijf op wat de deelnemer nog gaat oefenen."))
     # Lock the assignment before anything else, as ``move`` does, so that a second person
     # recording at the same moment waits here and is then refused.
     ParticipantAssignment.objects.select_for_update().get(pk=pa.pk)
     request = SecondAssessorRequest.objects.filter(participant_assignment=pa, assessment__isnull=True).first()
     if request is not None and request.coach_id == assessor.pk:
-        raise IllegalMove(_("U bent gevraagd als tweede beoordelaar. Het eerste oordeel komt van de werkplekopleider."))
+        raise Refused(_("U bent gevraagd als tweede beoordelaar. Het eerste oordeel komt van de werkplekopleider."))
     to = Step.ACHIEVED if verdict == Judgement.ACHIEVED else Step.WORKING
     # Always from ‘beoordelen’: a move from any other step is not an assessment.
     change = move(pa, to, actor=assessor, expected=Step.ASSESSING, note=note.strip() or _("Beoordeeld: behaald."))
@@ -129,22 +130,22 @@ def second_assessor_request(
     """Ask a coach to join the coming assessment as second assessor."""
     _require_staff(actor, pa.trajectory)
     if coach.organization_id != pa.organization_id or not may(coach, Ability.COACH_TRAJECTORIES):
-        raise IllegalMove(_("Kies een coach van uw organisatie."))
+        raise Refused(_("Kies een coach van uw organisatie."))
     if not may_on(coach, OnTrajectory.WORK, pa.trajectory):
-        raise IllegalMove(_("Deze coach kan geen tweede beoordelaar zijn van zijn of haar eigen traject."))
+        raise Refused(_("Deze coach kan geen tweede beoordelaar zijn van zijn of haar eigen traject."))
     # Lock the assignment: the request belongs to the step the user saw.
     locked = ParticipantAssignment.objects.select_for_update().get(pk=pa.pk)
     if expected is not None and locked.step != expected:
         raise _stale()
     if locked.step not in (Step.INDEPENDENT, Step.ASSESSING):
-        raise IllegalMove(_("Een tweede beoordelaar vraagt u in de zelfstandigheidsweek of bij het beoordelen."))
+        raise Refused(_("Een tweede beoordelaar vraagt u in de zelfstandigheidsweek of bij het beoordelen."))
     open_request = (
         SecondAssessorRequest.objects.filter(participant_assignment=locked, assessment__isnull=True)
         .select_related("coach__user")
         .first()
     )
     if open_request is not None:
-        raise IllegalMove(_("%(name)s is al gevraagd als tweede beoordelaar.") % {"name": open_request.coach.name})
+        raise Refused(_("%(name)s is al gevraagd als tweede beoordelaar.") % {"name": open_request.coach.name})
     return SecondAssessorRequest.objects.create(
         organization_id=pa.organization_id,
         participant_assignment=locked,
@@ -160,16 +161,16 @@ def second_assessment_record(assessment: Assessment, *, coach: Person, judgement
     verdict = _judgement(judgement)
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if coach.organization_id != locked.organization_id or locked.second_assessor_id != coach.pk:
-        raise IllegalMove(_("U bent niet gevraagd als tweede beoordelaar van deze beoordeling."))
+        raise Refused(_("U bent niet gevraagd als tweede beoordelaar van deze beoordeling."))
     if locked.assessor_id == coach.pk:
-        raise IllegalMove(_("U gaf het eerste oordeel al. Het tweede oordeel komt van iemand anders."))
+        raise Refused(_("U gaf het eerste oordeel al. Het tweede oordeel komt van iemand anders."))
     if locked.second_judgement:
-        raise IllegalMove(_("Uw oordeel is al vastgelegd. Het blijft zoals het is."))
+        raise Refused(_("Uw oordeel is al vastgelegd. Het blijft zoals het is."))
     if not note.strip():
         if verdict != locked.judgement:
-            raise IllegalMove(_("U oordeelt anders dan de werkplekopleider. Schrijf op waarom."))
+            raise Refused(_("U oordeelt anders dan de werkplekopleider. Schrijf op waarom."))
         if verdict == Judgement.NOT_YET:
-            raise IllegalMove(_("Schrijf op wat de deelnemer nog gaat oefenen."))
+            raise Refused(_("Schrijf op wat de deelnemer nog gaat oefenen."))
     locked.second_judgement = verdict
     locked.second_note = note.strip()
     locked.second_assessed_at = timezone.now()
@@ -192,18 +193,18 @@ def give_next(trajectory: Trajectory, assignment: Assignment, *, actor: Person) 
     fresh = Assignment.objects.select_related("subskill", "current_version").get(pk=assignment.pk)
     chosen = TrajectorySkill.objects.filter(trajectory=locked, skill_id=fresh.subskill.skill_id).first()
     if chosen is None:
-        raise IllegalMove(_("Kies een opdracht bij een van de gekozen skills."))
+        raise Refused(_("Kies een opdracht bij een van de gekozen skills."))
     if chosen.closed_at:
-        raise IllegalMove(_("Deze skill is al afgerond."))
+        raise Refused(_("Deze skill is al afgerond."))
     if fresh.current_version is None:
-        raise IllegalMove(_("Deze opdracht is nog niet geschreven. Kies een andere."))
+        raise Refused(_("Deze opdracht is nog niet geschreven. Kies een andere."))
     running = (
         ParticipantAssignment.objects.filter(trajectory=locked, version__assignment=fresh)
         .filter(step__in=OPEN_STEPS)
         .exists()
     )
     if running:
-        raise IllegalMove(_("Deze opdracht staat al klaar of loopt nog."))
+        raise Refused(_("Deze opdracht staat al klaar of loopt nog."))
     return give_assignment(locked, fresh.current_version, actor=actor, note=_("Volgende opdracht."))
 
 
@@ -216,14 +217,14 @@ def skill_close(chosen: TrajectorySkill, *, actor: Person, level: str) -> Trajec
     locked = TrajectorySkill.objects.select_for_update().select_related("trajectory", "skill").get(pk=chosen.pk)
     _require_staff(actor, locked.trajectory)
     if locked.closed_at:
-        raise IllegalMove(_("Deze skill is al afgerond op niveau %(level)s.") % {"level": locked.highest_level})
+        raise Refused(_("Deze skill is al afgerond op niveau %(level)s.") % {"level": locked.highest_level})
     if locked.trajectory.status != Trajectory.Status.ACTIVE:
-        raise IllegalMove(_("Dit WPO-traject loopt niet meer."))
+        raise Refused(_("Dit WPO-traject loopt niet meer."))
     achieved = achieved_levels_of(locked)
     if not achieved:
-        raise IllegalMove(_("De deelnemer heeft bij deze skill nog geen opdracht gehaald."))
+        raise Refused(_("De deelnemer heeft bij deze skill nog geen opdracht gehaald."))
     if level not in achieved:
-        raise IllegalMove(
+        raise Refused(
             _("Kies een niveau dat de deelnemer bij deze skill heeft gehaald: %(levels)s.")
             % {"levels": ", ".join(achieved)}
         )
@@ -235,7 +236,7 @@ def skill_close(chosen: TrajectorySkill, *, actor: Person, level: str) -> Trajec
         .exists()
     )
     if running:
-        raise IllegalMove(_("Er loopt nog een opdracht bij deze skill. Rond die eerst af, of stop hem."))
+        raise Refused(_("Er loopt nog een opdracht bij deze skill. Rond die eerst af, of stop hem."))
     locked.closed_at = timezone.now()
     locked.highest_level = level
     locked.save(update_fields=["closed_at", "highest_level"])
@@ -262,10 +263,10 @@ def trajectory_close(
     locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
     _require_staff(actor, locked)
     if locked.status != Trajectory.Status.ACTIVE:
-        raise IllegalMove(_("Dit WPO-traject is al afgesloten of gestopt."))
+        raise Refused(_("Dit WPO-traject is al afgesloten of gestopt."))
     check = closing_check(locked)
     if not check.may_close:
-        raise IllegalMove(
+        raise Refused(
             _(
                 "U kunt dit WPO-traject afsluiten als alle gekozen skills zijn afgerond, "
                 "of als de afgesproken einddatum (%(date)s) voorbij is."
@@ -275,7 +276,7 @@ def trajectory_close(
     if expected_open is not None and {pa.pk for pa in check.open_assignments} != expected_open:
         raise _stale()
     if check.open_assignments and not stop_reason.strip():
-        raise IllegalMove(_("Er lopen nog opdrachten. Schrijf op waarom ze stoppen; dan stoppen ze met die reden."))
+        raise Refused(_("Er lopen nog opdrachten. Schrijf op waarom ze stoppen; dan stoppen ze met die reden."))
     for pa in check.open_assignments:
         move(pa, Step.STOPPED, actor=actor, note=stop_reason.strip(), expected=Step(pa.step))
     set_phase(locked, Phase.CLOSING, actor=actor)
@@ -300,9 +301,9 @@ def trajectory_stop(
     locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
     _require_staff(actor, locked)
     if locked.status != Trajectory.Status.ACTIVE:
-        raise IllegalMove(_("Dit WPO-traject is al afgesloten of gestopt."))
+        raise Refused(_("Dit WPO-traject is al afgesloten of gestopt."))
     if not reason.strip():
-        raise IllegalMove(_("Schrijf op waarom het WPO-traject stopt."))
+        raise Refused(_("Schrijf op waarom het WPO-traject stopt."))
     open_assignments = list(locked.assignments.filter(step__in=OPEN_STEPS).order_by("pk"))
     if expected_open is not None and {pa.pk for pa in open_assignments} != expected_open:
         raise _stale()

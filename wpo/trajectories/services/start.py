@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+from uuid import UUID
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from wpo.audit.history import record_created
 from wpo.curriculum.models import Assignment, Skill
+from wpo.lib.refusals import Refused
 from wpo.orgs.models import Department, Person, Role, TrainerLink
 from wpo.orgs.permissions import Ability, may, may_make_participant
 from wpo.orgs.services import person_create
@@ -47,10 +48,10 @@ def participant_invite(
     """Make an employee a participant of this trainer: someone already in the organisation who is
     nothing but a participant (or has no role yet), or a new employee."""
     if not may(trainer, Ability.GUIDE_PARTICIPANTS):
-        raise ValidationError(_("Alleen een werkplekopleider kan iemand uitnodigen."))
+        raise Refused(_("Alleen een werkplekopleider kan iemand uitnodigen."))
     if existing is None:
         if not first_name.strip() or not last_name.strip():
-            raise ValidationError(_("Vul de voornaam en achternaam in, of kies iemand uit de lijst."))
+            raise Refused(_("Vul de voornaam en achternaam in, of kies iemand uit de lijst."))
         existing = person_create(
             organization=trainer.organization,
             first_name=first_name,
@@ -59,13 +60,11 @@ def participant_invite(
             roles=[Role.PARTICIPANT],
         )
     elif existing.organization_id != trainer.organization_id:
-        raise ValidationError(_("Deze persoon hoort niet bij uw organisatie."))
+        raise Refused(_("Deze persoon hoort niet bij uw organisatie."))
     elif not may_make_participant(trainer, existing):
         # Someone with another role (a colleague, a coach, an editor) would get a login card from
         # the trainer and be logged in without their password: only the administrator gives roles.
-        raise ValidationError(
-            _("Deze persoon heeft al een andere rol. Vraag de beheerder om hem of haar deelnemer te maken.")
-        )
+        raise Refused(_("Deze persoon heeft al een andere rol. Vraag de beheerder om hem of haar deelnemer te maken."))
     elif not existing.is_participant:
         existing.is_participant = True
         existing.save(update_fields=["is_participant"])
@@ -87,24 +86,25 @@ def trajectory_start(
     wish_learn: str = "",
     finds_hard: str = "",
     trainer_sees: str = "",
+    submission: UUID | None = None,
 ) -> tuple[Trajectory, ParticipantAssignment]:
     """The start conversation's outcome: a trajectory with chosen skills and the first assignment."""
     if not may(trainer, Ability.GUIDE_PARTICIPANTS) or trainer.organization_id != participant.organization_id:
-        raise ValidationError(_("U kunt voor deze persoon geen WPO-traject starten."))
+        raise Refused(_("U kunt voor deze persoon geen WPO-traject starten."))
     if department.organization_id != trainer.organization_id:
-        raise ValidationError(_("Kies een afdeling van uw organisatie."))
+        raise Refused(_("Kies een afdeling van uw organisatie."))
     if ends_on <= starts_on:
-        raise ValidationError(_("De einddatum moet na de startdatum liggen."))
+        raise Refused(_("De einddatum moet na de startdatum liggen."))
     if not skills:
-        raise ValidationError(_("Kies minstens één skill."))
+        raise Refused(_("Kies minstens één skill."))
     if Trajectory.objects.filter(participant=participant, status=Trajectory.Status.ACTIVE).exists():
-        raise ValidationError(_("Deze deelnemer heeft al een lopend WPO-traject."))
+        raise Refused(_("Deze deelnemer heeft al een lopend WPO-traject."))
     chosen = {c.skill.pk for c in skills}
     if first_assignment.subskill.skill_id not in chosen:
-        raise ValidationError(_("Kies de eerste opdracht bij een van de gekozen skills."))
+        raise Refused(_("Kies de eerste opdracht bij een van de gekozen skills."))
     version = first_assignment.current_version
     if version is None:
-        raise ValidationError(_("Deze opdracht is nog niet geschreven. Kies een andere."))
+        raise Refused(_("Deze opdracht is nog niet geschreven. Kies een andere."))
     participant_invite(trainer=trainer, existing=participant)
     trajectory = Trajectory.objects.create(
         organization_id=trainer.organization_id,
@@ -117,19 +117,54 @@ def trajectory_start(
         wish_learn=wish_learn.strip(),
         finds_hard=finds_hard.strip(),
         trainer_sees=trainer_sees.strip(),
+        start_submission=submission,
     )
-    chosen_skills = TrajectorySkill.objects.bulk_create(
-        TrajectorySkill(
+    for c in skills:
+        # One save each (a few skills): the audit trail records each choice.
+        TrajectorySkill.objects.create(
             organization_id=trainer.organization_id,
             trajectory=trajectory,
             skill=c.skill,
             self_rating=c.self_rating,
             trainer_rating=c.trainer_rating,
         )
-        for c in skills
-    )
-    record_created(chosen_skills)
     # Made in phase 1 (start); the start conversation that this records ends it.
     set_phase(trajectory, Phase.LEARN_WORK, actor=trainer, note=_("Startgesprek gevoerd."))
     pa = give_assignment(trajectory, version, actor=trainer, note=_("Eerste opdracht, gekozen in het startgesprek."))
     return trajectory, pa
+
+
+@transaction.atomic
+def start_conversation_record(
+    *,
+    trainer: Person,
+    submission: UUID | None,
+    employee: Person | None,
+    first_name: str = "",
+    last_name: str = "",
+    **start: Any,
+) -> tuple[Trajectory, bool]:
+    """The whole start conversation in one transaction: make the employee (someone of the
+    organisation, or a new employee by name) the trainer's participant and start their trajectory.
+    A refusal anywhere leaves nothing behind. The form's ``submission`` key makes a second send of
+    the same form (a double tap, a reload) return the trajectory it started: (trajectory, False).
+    """
+    if submission is not None:
+        done = Trajectory.objects.filter(organization_id=trainer.organization_id, start_submission=submission).first()
+        if done is not None:
+            return done, False
+    try:
+        with transaction.atomic():
+            participant = participant_invite(
+                trainer=trainer, existing=employee, first_name=first_name, last_name=last_name
+            )
+            trajectory, _first = trajectory_start(
+                trainer=trainer, participant=participant, submission=submission, **start
+            )
+    except IntegrityError:
+        # The same form, sent twice at the same moment: the other request started it.
+        done = Trajectory.objects.filter(organization_id=trainer.organization_id, start_submission=submission).first()
+        if submission is None or done is None:
+            raise
+        return done, False
+    return trajectory, True

@@ -5,7 +5,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from wpo.lib import clock, ids
+from wpo.lib.refusals import Refused
 from wpo.lib.uploads import content_type_for
 from wpo.orgs import access
 from wpo.orgs.models import Person
@@ -26,7 +26,7 @@ from ..forms import ConversationForm, RecordForm
 from ..models import OPEN_STEPS, CoachingConversation, ParticipantAssignment, Step, Trajectory
 from ..services import conversations
 from ..services.conversations import Decision
-from ..workflow import IllegalMove
+from ..workflow import StaleStep
 
 conversation_staff = access.ability_required(Ability.WORK_ON_TRAJECTORIES)
 
@@ -82,7 +82,7 @@ def conversation_plan(request: HttpRequest, trajectory_id: int) -> HttpResponse:
                 attendees=list(data["attendees"]),
                 participant_assignment=data["participant_assignment"],
             )
-        except ValidationError as exc:
+        except Refused as exc:
             form.add_error(None, exc)
         else:
             messages.success(
@@ -122,7 +122,7 @@ def conversation_edit(request: HttpRequest, conversation_id: int) -> HttpRespons
                 attendees=list(data["attendees"]),
                 participant_assignment=data["participant_assignment"],
             )
-        except ValidationError as exc:
+        except Refused as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Het gesprek is gewijzigd. Download de uitnodiging opnieuw voor uw agenda."))
@@ -141,7 +141,7 @@ def conversation_cancel(request: HttpRequest, conversation_id: int) -> HttpRespo
     conversation = trajectory_access.access_conversation(me, conversation_id)
     try:
         conversations.conversation_cancel(conversation=conversation, actor=me)
-    except ValidationError as exc:
+    except Refused as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("trajectories:conversation", conversation_id=conversation.pk)
     messages.success(request, _("Het gesprek is afgezegd. Laat het de deelnemer ook even weten."))
@@ -178,7 +178,7 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
                 decision=decision,
                 step_seen=data["step_seen"],
             )
-        except IllegalMove as exc:
+        except StaleStep as exc:
             # Someone else moved the assignment meanwhile. Nothing was saved: show the fresh
             # state with what was typed, and the step the screen now shows in the hidden field.
             conversation = trajectory_access.access_conversation(me, conversation_id)
@@ -189,7 +189,7 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
             form.is_valid()
             form.add_error(None, str(exc))
             status = 409
-        except ValidationError as exc:
+        except Refused as exc:
             form.add_error(None, exc)
             status = 400
         else:

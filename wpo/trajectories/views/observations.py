@@ -2,12 +2,12 @@
 in a few taps."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wpo.lib.refusals import Refused
 from wpo.orgs import access
 from wpo.orgs.permissions import Ability
 
@@ -29,7 +29,7 @@ def introduce(request: HttpRequest, pa_id: int) -> HttpResponse:
             work_adaptation_record(
                 pa=pa, actor=me, description=form.cleaned_data["description"], starts_on=form.cleaned_data["starts_on"]
             )
-        except ValidationError as exc:
+        except Refused as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("De aanpassing van het werk is vastgelegd."))
@@ -67,7 +67,7 @@ def observe(request: HttpRequest, pa_id: int) -> HttpResponse:
                 went_well=data["went_well"],
                 shared_with_participant=data["shared_with_participant"],
             )
-        except ValidationError as exc:
+        except Refused as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Observatie bewaard."))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from wpo.curriculum.access import visible_skills
 from wpo.curriculum.models import Assignment, Level
 from wpo.lib import ids
+from wpo.lib.refusals import Refused
 from wpo.orgs import access
 from wpo.orgs.permissions import Ability
 
@@ -25,7 +26,7 @@ from .. import selectors
 from ..forms import AssessmentForm, CloseTrajectoryForm, SecondJudgementForm, StopTrajectoryForm
 from ..models import Judgement, ParticipantAssignment, Step, Trajectory
 from ..services import signoff
-from ..workflow import IllegalMove, StaleStep
+from ..workflow import StaleStep
 
 staff = access.ability_required(Ability.WORK_ON_TRAJECTORIES)
 coach_only = access.ability_required(Ability.COACH_TRAJECTORIES)
@@ -53,7 +54,7 @@ def assessment_start(request: HttpRequest, pa_id: int) -> HttpResponse:
     pa = trajectory_access.access_assignment_for_staff(me, pa_id)
     try:
         signoff.assessment_start(pa, actor=me, expected=_expected(request))
-    except IllegalMove as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
         return _back(pa)
     messages.success(request, _("Het beoordelingsgesprek is begonnen. Leg hier na het gesprek uw oordeel vast."))
@@ -81,7 +82,7 @@ def assessment_record(request: HttpRequest, pa_id: int) -> HttpResponse:
         except StaleStep as exc:
             messages.error(request, str(exc))
             return _back(pa)
-        except IllegalMove as exc:
+        except Refused as exc:
             form.add_error(None, str(exc))
         else:
             if assessment.judgement == Judgement.ACHIEVED:
@@ -110,7 +111,7 @@ def second_assessor_request(request: HttpRequest, pa_id: int) -> HttpResponse:
         return _back(pa)
     try:
         signoff.second_assessor_request(pa, actor=me, coach=coach, expected=_expected(request))
-    except IllegalMove as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("%(name)s is gevraagd als tweede beoordelaar.") % {"name": coach.name})
@@ -129,7 +130,7 @@ def second_assessment_record(request: HttpRequest, assessment_id: int) -> HttpRe
             signoff.second_assessment_record(
                 assessment, coach=me, judgement=form.cleaned_data["judgement"], note=form.cleaned_data["note"]
             )
-        except IllegalMove as exc:
+        except Refused as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Uw oordeel als tweede beoordelaar is vastgelegd."))
@@ -167,7 +168,7 @@ def give_next(request: HttpRequest, pa_id: int) -> HttpResponse:
         return _back(pa)
     try:
         given = signoff.give_next(pa.trajectory, assignment, actor=me)
-    except IllegalMove as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
         return _back(pa)
     messages.success(
@@ -186,9 +187,9 @@ def skill_close(request: HttpRequest, chosen_skill_id: int) -> HttpResponse:
     level = request.POST.get("level", "")
     try:
         if level not in Level.values:
-            raise IllegalMove(_("Kies het niveau waarop de skill wordt afgerond."))
+            raise Refused(_("Kies het niveau waarop de skill wordt afgerond."))
         signoff.skill_close(chosen, actor=me, level=level)
-    except IllegalMove as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -219,7 +220,7 @@ def trajectory_close(request: HttpRequest, trajectory_id: int) -> HttpResponse:
         except StaleStep as exc:
             messages.error(request, str(exc))
             return redirect("trajectories:trajectory_close", trajectory_id=trajectory.pk)
-        except IllegalMove as exc:
+        except Refused as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
@@ -256,7 +257,7 @@ def trajectory_stop(request: HttpRequest, trajectory_id: int) -> HttpResponse:
             signoff.trajectory_stop(
                 trajectory, actor=me, reason=form.cleaned_data["reason"], expected_open=expected_open
             )
-        except (IllegalMove, StaleStep) as exc:
+        except (Refused, StaleStep) as exc:
             messages.error(request, str(exc))
         else:
             messages.success(

@@ -1,20 +1,20 @@
 """The start conversation, guided: the participant's own wishes first, then the choice card."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from wpo.curriculum.access import visible_skills
 from wpo.lib import ids
+from wpo.lib.refusals import Refused
 from wpo.orgs import access
 from wpo.orgs.models import Department
 from wpo.orgs.permissions import Ability, only_participants_filter
 
 from ..forms import StartForm
 from ..models import Trajectory
-from ..services.start import ChosenSkill, participant_invite, trajectory_start
+from ..services.start import ChosenSkill, start_conversation_record
 
 
 @access.ability_required(Ability.GUIDE_PARTICIPANTS)
@@ -44,15 +44,12 @@ def start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            participant = participant_invite(
+            trajectory, started = start_conversation_record(
                 trainer=me,
-                existing=data["participant"],
+                submission=data["submission"],
+                employee=data["participant"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
-            )
-            trajectory, _pa = trajectory_start(
-                trainer=me,
-                participant=participant,
                 department=data["department"],
                 starts_on=data["starts_on"],
                 ends_on=data["ends_on"],
@@ -63,12 +60,14 @@ def start(request: HttpRequest) -> HttpResponse:
                 finds_hard=data["finds_hard"],
                 trainer_sees=data["trainer_sees"],
             )
-        except ValidationError as exc:
+        except Refused as exc:
             form.add_error(None, exc)
         else:
-            messages.success(
-                request,
-                _("Het WPO-traject van %(name)s is gestart. Maak nu de inlogkaart.") % {"name": participant.name},
-            )
+            if started:
+                messages.success(
+                    request,
+                    _("Het WPO-traject van %(name)s is gestart. Maak nu de inlogkaart.")
+                    % {"name": trajectory.participant.name},
+                )
             return redirect("trajectories:trajectory_detail", trajectory_id=trajectory.pk)
     return render(request, "trajectories/start.html", {"form": form})
