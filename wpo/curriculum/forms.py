@@ -47,8 +47,7 @@ class AssignmentForm(forms.Form):
     story = forms.CharField(
         label=_("Verhaal (tekst van de video)"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Eén scène per regel: plaatje | tekst. Plaatjes: %(names)s.")
-        % {"names": ", ".join(content_format.ILLUSTRATIONS)},
+        help_text=_("Eén scène per regel: plaatje | tekst. De plaatjes staan in content/illustrations."),
     )
     questions = forms.CharField(
         label=_("Oefenvragen (YAML)"),

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .content_format import ILLUSTRATIONS
+from .content_format import PICTURE_NAME_RE
 from .models import Assignment, AssignmentVersion, Skill
 
 PRINT_CSS = Path(__file__).resolve().parent / "static" / "curriculum" / "print.css"
@@ -40,7 +40,7 @@ def svg_data_uri(svg: str) -> str:
 
 def illustration_uri(name: str | None) -> str:
     """A story picture as a data: URI; only the known names, only from the content directory."""
-    if name not in ILLUSTRATIONS:
+    if not name or not PICTURE_NAME_RE.match(name):
         return ""
     path = Path(settings.CONTENT_DIR) / "illustrations" / f"{name}.svg"
     try:
