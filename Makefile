@@ -14,7 +14,7 @@ TEST_WORKERS ?= 2
 SOAK_SECONDS ?= 300
 SOAK_USERS ?= 100
 
-.PHONY: help install run chromium test lint format messages clean backup restore soak bench
+.PHONY: help install run chromium faketime test test-fast test-at lint format messages clean backup restore soak bench
 
 help: ## Show this help
 	@echo "WPO-platform — make targets:"
@@ -53,10 +53,27 @@ chromium:
 	    echo "Chromium installeren (Debian-pakket)…"; \
 	    (apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
 	     (apt-get update -qq >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null)); \
+	  elif [ -n "$$CI" ] && [ "$$CI" != false ]; then echo "Chromium ontbreekt en apt-get is niet bruikbaar (CI: fout)."; exit 1; \
 	  else echo "Chromium ontbreekt en apt-get is niet bruikbaar: browsertests worden overgeslagen."; fi; }
 
 test: install chromium ## Install what is needed and run every test
 	@$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+test-fast: install ## Everything but the browser, scale and generated-input tests: a quick loop while working
+	@$(PY) -m pytest -n $(TEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
+
+faketime:
+	@command -v faketime >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "faketime installeren (Debian-pakket)…"; \
+	    (apt-get install -y --no-install-recommends faketime >/dev/null 2>&1 || \
+	     (apt-get update -qq >/dev/null && apt-get install -y --no-install-recommends faketime >/dev/null)); \
+	  else echo "faketime ontbreekt en apt-get is niet bruikbaar: installeer het pakket faketime."; exit 1; fi; }
+
+test-at: install chromium faketime ## Every test with the clock at DATE (Europe/Amsterdam): make test-at DATE="2029-03-25 02:30"
+	@test -n "$(DATE)" || { echo 'Geef het moment op: make test-at DATE="2029-03-25 02:30"'; exit 2; }
+	@echo "== tests met de klok op $(DATE) (Europe/Amsterdam)"
+	@faketime -f "$$($(PY) .ci/clock.py offset "$(DATE)")" $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 .PHONY: fuzz
 fuzz: install ## Property tests with at least 5,000 generated inputs per form and upload (slow)
@@ -88,15 +105,15 @@ BENCH_DATABASE_URL ?= $(if $(filter sqlite,$(BENCH_DB)),sqlite:///data/bench.sql
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 SCALE ?= 1
 bench: install ## Benchmark at national scale (SCALE=0.01, BENCH_DB=sqlite, REUSE=1); see docs/performance.md
-	@export DJANGO_SETTINGS_MODULE=wpo.bench.settings DEBUG=false DATABASE_URL="$(BENCH_DATABASE_URL)" \
+	@export DJANGO_SETTINGS_MODULE=config.bench_settings DEBUG=false DATABASE_URL="$(BENCH_DATABASE_URL)" \
 	  REDIS_URL="$(BENCH_REDIS_URL)" CONN_MAX_AGE=$${CONN_MAX_AGE:-60}; \
-	  $(if $(REUSE),,$(PY) -m wpo.bench.database "$$DATABASE_URL" &&) \
+	  $(if $(REUSE),,$(PY) -m bench.database "$$DATABASE_URL" &&) \
 	  $(PY) manage.py migrate --no-input -v 0 && \
 	  $(if $(REUSE),,$(PY) manage.py bench_generate --scale $(SCALE) $(if $(SEED),--seed $(SEED)) &&) \
 	  $(PY) manage.py bench_measure --write-docs $(BENCH_ARGS)
 
 soak: install ## Load and fault test on gunicorn + a throwaway PostgreSQL (SOAK_SECONDS=300 SOAK_USERS=100)
-	@$(PY) -m wpo.lib.soak --seconds $(SOAK_SECONDS) --users $(SOAK_USERS)
+	@$(PY) -m soak --seconds $(SOAK_SECONDS) --users $(SOAK_USERS)
 
 clean: ## Remove the virtualenv, node_modules and the local SQLite database
 	rm -rf .venv .tools node_modules data/wpo.sqlite3* test-output

@@ -19,11 +19,14 @@ DEBUG = envbool("DEBUG", False)
 # link) with ImproperlyConfigured and `check --deploy` reports it; commands that sign nothing
 # (makemigrations --check, backup) still run.
 SECRET_KEY = envstr("SECRET_KEY", "dev-only-insecure-key" if DEBUG else "")
+# Earlier keys, kept while rotating SECRET_KEY: sessions, the encrypted authenticator and SSO secrets
+# and the backup codes made with them still open (wpo/accounts/crypto.py); docs/production.md.
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.WpoAdminConfig",  # Django's admin behind the app's login and a second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,7 +52,8 @@ INSTALLED_APPS = [
     "wpo.guidance",
     "wpo.audit",
     "wpo.privacy",
-    "wpo.bench",
+    "wpo.ops",
+    "wpo.demo",
 ]
 
 MIDDLEWARE = [
@@ -93,7 +97,6 @@ TEMPLATES = [
     },
 ]
 
-(BASE_DIR / "data").mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", f"sqlite:///{BASE_DIR / 'data' / 'wpo.sqlite3'}"),
@@ -152,6 +155,15 @@ STAFF_IDLE_LOGOUT_SECONDS = envint("STAFF_IDLE_LOGOUT_SECONDS", 60 * 60 * 2)
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 OTP_TOTP_ISSUER = "WPO-platform"
+# The Django admin never shows an authenticator's secret or its QR code: the secret is encrypted at
+# rest (wpo/accounts/crypto.py) and nobody but the person needs it.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# The server's requests to an organisation's identity provider (wpo/accounts/sso_fetch.py): https to
+# public addresses only, at most this many seconds and bytes per request. SSO_ALLOWED_TEST_HOSTS
+# ("host:port") may be plain http on any address: only the tests' in-process provider, never production.
+SSO_FETCH_TIMEOUT_SECONDS = 5.0
+SSO_FETCH_MAX_BYTES = 256 * 1024
+SSO_ALLOWED_TEST_HOSTS: list[str] = []
 
 # The product is written in Dutch; Dutch strings are the source and English is a translation.
 LANGUAGE_CODE = "nl"
@@ -248,6 +260,11 @@ _proxy_ssl_header = envstr("SECURE_PROXY_SSL_HEADER", "").strip()
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
 )
+# How many proxies in front of the app append to X-Forwarded-For (nginx: 1). The login lock-outs and
+# the certificate-check limit count the address the last of them saw; with 0 every client behind a
+# proxy would be the proxy's own address, so one client could lock out everyone. `check --deploy`
+# refuses 0 when SECURE_PROXY_SSL_HEADER says a proxy is there (wpo/accounts/checks.py).
+WPO_TRUSTED_PROXY_COUNT = envint("WPO_TRUSTED_PROXY_COUNT", 0)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 # Preloading binds the whole domain (and all its subdomains) to HTTPS in browsers for a long

@@ -4,9 +4,12 @@ from django.urls import include, path
 from wpo.accounts.views import home
 from wpo.lib.views import healthz
 
-# Django's admin is for the people who run the service (superusers), not for organisations:
-# everything an organisation does happens in the app itself, through the access layer.
-admin.site.has_permission = lambda request: bool(request.user.is_active and request.user.is_superuser)  # type: ignore[method-assign]
+# Django's admin (``admin.site``, a config.admin.WpoAdminSite) is for the people who run the service:
+# superusers with a verified second factor. Organisations do everything in the app itself.
+
+# A lost database answers 503 with what was typed, not 500 (wpo/lib/errors.py).
+handler400 = "wpo.lib.errors.bad_request"
+handler500 = "wpo.lib.errors.server_error"
 
 urlpatterns = [
     path("", home, name="home"),

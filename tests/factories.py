@@ -365,7 +365,7 @@ def make_problem(raised_by: Person, *, title: str = "Geen rustige ruimte voor ge
 def achieve(world: World, pa: ParticipantAssignment | None = None) -> ParticipantAssignment:
     """Walk an assignment (the world's own by default) through the workflow to ‘behaald’."""
     from wpo.trajectories.models import Step
-    from wpo.trajectories.signoff import assessment_record
+    from wpo.trajectories.services.signoff import assessment_record
     from wpo.trajectories.workflow import move
 
     pa = pa or world.pa
@@ -380,7 +380,7 @@ def achieve(world: World, pa: ParticipantAssignment | None = None) -> Participan
 def make_certificate(world: World):  # -> Certificate, imported here so this file's imports stay as they are
     """The world's assignment achieved and its skill closed at level A by the coach: the skill certificate."""
     from wpo.certificates.models import Certificate
-    from wpo.trajectories.signoff import skill_close
+    from wpo.trajectories.services.signoff import skill_close
 
     achieve(world)
     chosen = world.trajectory.chosen_skills.get()

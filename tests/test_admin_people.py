@@ -38,7 +38,7 @@ def test_it_creates_a_participant_with_a_trainer(client: Client, world: World) -
     noor = Person.objects.get(employee_number="7001")
     assert noor.organization == world.org and noor.is_participant and not noor.is_trainer
     assert list(noor.trainers.all()) == [world.trainer]
-    assert noor.user.username == "noor.bakker" and not noor.user.has_usable_password()
+    assert noor.user.username == f"noor.bakker.{world.org.slug}" and not noor.user.has_usable_password()
 
 
 def test_one_person_can_hold_several_roles(client: Client, world: World) -> None:

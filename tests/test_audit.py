@@ -16,8 +16,8 @@ from wpo.audit.history import Kind
 from wpo.audit.services import scrub_person_history
 from wpo.orgs.models import Person, Role, TrainerLink
 from wpo.orgs.services import person_update
-from wpo.trajectories import signoff
 from wpo.trajectories.models import Step, Trajectory
+from wpo.trajectories.services import signoff
 from wpo.trajectories.workflow import move
 
 from .conftest import login

@@ -1,4 +1,4 @@
-"""``manage.py backup`` and ``manage.py restore`` (wpo/lib/management): the round trip keeps every
+"""``manage.py backup`` and ``manage.py restore`` (wpo/ops): the round trip keeps every
 row of every model and every byte of every uploaded file; a damaged archive, a database that
 already holds data and a failed backup are all handled without harm.
 
@@ -25,7 +25,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.utils import timezone
 
-from wpo.lib.management.commands import backup as backup_command
+from wpo.ops.management.commands import backup as backup_command
 from wpo.orgs.models import Organization, Person, Role
 from wpo.trajectories.models import LookBackAnswer, Observation
 

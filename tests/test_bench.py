@@ -10,9 +10,9 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from wpo.bench.generate import generate, plan
-from wpo.bench.measure import query_count
-from wpo.bench.pages import key_pages
+from bench.generate import generate, plan
+from bench.measure import query_count
+from bench.pages import key_pages
 from wpo.certificates.models import Certificate
 from wpo.orgs.models import Organization, Person
 from wpo.trajectories.models import (
@@ -25,7 +25,7 @@ from wpo.trajectories.models import (
     TrajectorySkill,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_generated_data_is_sane_and_key_pages_run_the_same_queries_at_two_sizes() -> None:

@@ -69,7 +69,7 @@ def test_the_page_offers_the_certificates_of_the_last_eight_weeks_all_ticked(cli
 
 def test_personen_preselects_those_participants_latest_certificates(client: Client, world: World) -> None:
     chosen = certificates(world, 3)
-    from wpo.trajectories.signoff import trajectory_close
+    from wpo.trajectories.services.signoff import trajectory_close
 
     trajectory_close(world.trajectory, actor=world.coach)
     latest = Certificate.objects.get(kind=Certificate.Kind.TRAJECTORY)

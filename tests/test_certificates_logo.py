@@ -13,7 +13,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from wpo.certificates.pdf import logo_data_uri, render_certificates
-from wpo.orgs.demo import DEMO_ORG_SLUG
+from wpo.demo.organization import DEMO_ORG_SLUG
 from wpo.orgs.models import Organization, Person, Role
 
 from .conftest import login
@@ -133,8 +133,8 @@ def test_another_organisations_logo_cannot_be_reached(
 def test_the_demo_issues_certificates_for_closings(world: World) -> None:
     from django.utils import timezone
 
-    from wpo.certificates.demo import populate_demo
     from wpo.certificates.models import Certificate
+    from wpo.demo.certificates import populate_demo
 
     from .factories import achieve
 
@@ -150,8 +150,8 @@ def test_the_demo_issues_certificates_for_closings(world: World) -> None:
 
 
 def test_the_demo_without_any_closing_adds_one_past_trajectory(db: None) -> None:
-    from wpo.certificates.demo import populate_demo
     from wpo.certificates.models import Certificate
+    from wpo.demo.certificates import populate_demo
 
     from .factories import make_person, make_skill
 

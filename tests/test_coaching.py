@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from time_machine import TimeMachineFixture
 
 from wpo.coaching import digest, early_signals
 from wpo.coaching.models import DigestSent, SignalSettings
@@ -21,6 +22,7 @@ from wpo.trajectories.models import (
     StepChange,
     Trajectory,
 )
+from wpo.trajectories.workflow import move
 
 from .conftest import login
 from .factories import World, make_person
@@ -116,14 +118,8 @@ def test_inactive_until_something_happens(world: World) -> None:
     backdate(world.pa, weeks=6, step=Step.PRACTISING, step_weeks=6)
     [signal] = early_signals.signals_for(world.coach).of_kind(early_signals.INACTIVE)
     assert "6 weken niets gebeurd" in signal.reason
-    StepChange.objects.create(
-        organization=world.org,
-        participant_assignment=world.pa,
-        from_step=Step.PRACTISING,
-        to_step=Step.WORKING,
-        actor=world.trainer,
-        at=timezone.now() - timedelta(days=2),
-    )
+    # Through the workflow, which records the step change as the trajectory's latest activity.
+    move(world.pa, Step.WORKING, actor=world.participant, at=timezone.now() - timedelta(days=2))
     assert "stil" not in kinds(world)
 
 
@@ -288,9 +284,13 @@ def test_thresholds_wrong_role_and_other_organisation(client: Client, world: Wor
 # The weekly digest ----------------------------------------------------------------------------
 
 
-def test_digest_goes_to_each_coach_once_a_week(world: World, other_world: World) -> None:
-    backdate(world.pa, weeks=3, step=Step.WORKING, step_weeks=3)
+def test_digest_goes_to_each_coach_once_a_week(
+    world: World, other_world: World, time_machine: TimeMachineFixture
+) -> None:
     monday = timezone.make_aware(datetime(2026, 11, 23, 7, 0))
+    # The data is three weeks old on the Monday the digest goes out, whatever today is.
+    time_machine.move_to(monday, tick=False)
+    backdate(world.pa, weeks=3, step=Step.WORKING, step_weeks=3)
     assert digest.send_all(monday) == 2
     mine = next(m for m in mail.outbox if m.to == [world.coach.user.email])
     assert mine.subject.startswith("WPO deze week: ")

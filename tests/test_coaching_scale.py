@@ -17,7 +17,7 @@ from wpo.trajectories.models import Assessment, ParticipantAssignment, Phase, St
 from .conftest import login
 from .factories import World, make_person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 STEPS = [Step.INTRODUCED, Step.PRACTISING, Step.WORKING, Step.LOOKING_BACK, Step.INDEPENDENT, Step.ASSESSING]
 

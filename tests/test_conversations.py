@@ -15,8 +15,6 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from wpo.orgs.models import Person, Role
-from wpo.trajectories import conversations
-from wpo.trajectories.conversations import send_conversation_reminder
 from wpo.trajectories.models import (
     CoachingConversation,
     LookBackAnswer,
@@ -27,6 +25,8 @@ from wpo.trajectories.models import (
     TrainerCalendarFeed,
     Trajectory,
 )
+from wpo.trajectories.services import conversations
+from wpo.trajectories.services.conversations import send_conversation_reminder
 from wpo.trajectories.workflow import move
 
 from .conftest import login
@@ -35,7 +35,7 @@ from .test_ical import properties, unfold
 
 pytestmark = pytest.mark.django_db
 
-REMINDER_TASK = "wpo.trajectories.conversations.send_conversation_reminder"
+REMINDER_TASK = "wpo.trajectories.services.conversations.send_conversation_reminder"
 
 
 @pytest.fixture

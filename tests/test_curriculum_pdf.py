@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from wpo.curriculum import pdf
 from wpo.curriculum.models import Assignment
+from wpo.lib.pdf import url_fetcher
 
 from .conftest import login
 from .factories import World
@@ -155,5 +156,5 @@ def test_only_known_illustrations_are_read_from_the_content_directory() -> None:
 @pytest.mark.parametrize("url", ["file:///etc/hostname", "http://127.0.0.1:9/x.svg", "https://example.org/x.png"])
 def test_rendering_fetches_nothing_but_data_uris(url: str) -> None:
     with pytest.raises(ValueError, match="disallowed protocol"):
-        pdf.url_fetcher()(url)
-    assert pdf.url_fetcher()(pdf.illustration_uri("duim")).read().startswith(b"<svg")
+        url_fetcher()(url)
+    assert url_fetcher()(pdf.illustration_uri("duim")).read().startswith(b"<svg")

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 
-from wpo.orgs.demo import DEMO_LOGINS, DEMO_PASSWORD
+from wpo.demo.organization import DEMO_LOGINS, DEMO_PASSWORD
 from wpo.orgs.models import Organization, Person
 from wpo.trajectories.models import ParticipantAssignment, StepChange
 

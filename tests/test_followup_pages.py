@@ -11,10 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from wpo.demo import followup as demo
+from wpo.demo import organization as orgs_demo
 from wpo.followup import access as followup_access
-from wpo.followup import demo, workflow
+from wpo.followup import workflow
 from wpo.followup.models import DepartmentVisit, Problem, ProblemStatus, VisitAction
-from wpo.orgs import demo as orgs_demo
 from wpo.orgs.models import Department, Organization, Person, Role
 
 from .conftest import login
@@ -130,10 +131,9 @@ def test_a_problem_page_does_not_grow_with_its_history(client: Client, world: Wo
 
 
 @pytest.fixture
-def demo_org(monkeypatch: pytest.MonkeyPatch) -> Organization:
-    """The demo organisation without the other apps' demo data, then ours on top (as load_demo does)."""
-    monkeypatch.setattr(orgs_demo, "DEMO_APPS", ())
-    org = orgs_demo.create_demo_organization()
+def demo_org() -> Organization:
+    """The demo organisation without the other parts of the demo, then ours on top (as load_demo does)."""
+    org = orgs_demo.create_demo_people()
     demo.populate_demo(org)
     return org
 
@@ -187,11 +187,10 @@ def test_the_demo_pages_open_for_each_role(client: Client, demo_org: Organizatio
     assert client.get(path).status_code == 200
 
 
-def test_the_demo_loads_with_the_curriculum_too(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_demo_loads_with_the_curriculum_too() -> None:
     """The fixture above has no curriculum (trajectories without assignments); with it, the same."""
     call_command("load_curriculum", verbosity=0)
-    monkeypatch.setattr(orgs_demo, "DEMO_APPS", ())
-    org = orgs_demo.create_demo_organization()
+    org = orgs_demo.create_demo_people()
     demo.populate_demo(org)
     assert Problem.objects.filter(organization=org).count() == 3
     assert Problem.objects.filter(organization=org, trajectory__participant__user__username="mohamed").exists()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from wpo.coaching import early_signals
 from wpo.learn import services as learn
 from wpo.learn.services import LookBackInput
-from wpo.trajectories import conversations, services, workflow
+from wpo.trajectories import services, workflow
 from wpo.trajectories.models import (
     CoachingConversation,
     LookBackAnswer,
@@ -25,6 +25,7 @@ from wpo.trajectories.models import (
     StepChange,
     Trajectory,
 )
+from wpo.trajectories.services import conversations
 
 from .factories import World
 

@@ -131,7 +131,7 @@ def test_revoking_without_a_card_says_so(client: Client, world: World) -> None:
 
 def test_the_pin_page_is_big_simple_and_shows_only_the_first_name(client: Client, world: World) -> None:
     token, _pin = issue(client, world.trainer, world.participant)
-    response = client.get(login_url(token))
+    response = client.get(login_url(token), follow=True)  # on to the same page without the token
     body = response.content.decode()
     assert response.status_code == 200
     assert world.participant.user.first_name in body and "Typ je pincode" in body
@@ -186,7 +186,7 @@ def test_five_wrong_pins_lock_the_card_even_for_the_right_pin(client: Client, wo
     refused = type_pin(client, token, pin)
     assert refused.status_code == 429 and ASK_FOR_HELP in refused.content.decode()
     assert "_auth_user_id" not in client.session
-    assert ASK_FOR_HELP in client.get(login_url(token)).content.decode()
+    assert ASK_FOR_HELP in client.get(login_url(token), follow=True).content.decode()
 
     # A quarter of an hour later the right PIN works again.
     card = LoginCard.objects.get(person=world.participant)
@@ -212,7 +212,7 @@ def test_the_lock_of_one_card_does_not_touch_another(client: Client, world: Worl
     other_token, other_pin = issue(client, world.trainer, other)
     for _ in range(MAX_FAILED_ATTEMPTS):
         type_pin(client, token, wrong(pin))
-    body = client.get(login_url(other_token)).content.decode()
+    body = client.get(login_url(other_token), follow=True).content.decode()
     assert ASK_FOR_HELP not in body and world.participant.user.first_name not in body
     assert type_pin(client, other_token, other_pin).status_code == 302
 
@@ -249,7 +249,7 @@ def test_a_card_of_organisation_a_is_only_a_login_page_for_someone_of_organisati
     page of that card with its first name and nothing else, and stays who they are."""
     token, pin = issue(client, world.trainer, world.participant)
     login(client, outsider)
-    response = client.get(login_url(token))
+    response = client.get(login_url(token), follow=True)
     assert response.status_code == 200
     body = response.content.decode()
     assert world.participant.user.first_name in body
@@ -347,7 +347,7 @@ def test_the_pdf_is_a_card_with_the_first_name_and_a_qr_code_of_the_login_url(
     assert world.participant.user.last_name not in text
     assert encoded == [f"http://testserver/accounts/kaart/{token}/"]
     # The PIN is not on the card, and the printed URL is the card's login page.
-    assert client.get(encoded[0]).status_code == 200
+    assert client.get(encoded[0], follow=True).status_code == 200
 
 
 def test_a_card_prints_only_right_after_issuing_in_the_same_session(client: Client, world: World) -> None:

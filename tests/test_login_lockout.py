@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from wpo.accounts import lockout
 from wpo.accounts.models import LoginFailure
+from wpo.lib.client_ip import client_ip
 
 from .factories import PASSWORD, World
 
@@ -178,7 +179,7 @@ def test_client_ip_rules() -> None:
         meta = {"REMOTE_ADDR": remote}
         if forwarded is not None:
             meta["HTTP_X_FORWARDED_FOR"] = forwarded
-        return lockout.client_ip(RequestFactory().get("/", **meta))  # type: ignore[arg-type]
+        return client_ip(RequestFactory().get("/", **meta))  # type: ignore[arg-type]
 
     assert ip("10.0.0.1", "1.2.3.4") == "10.0.0.1"
     assert ip("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"

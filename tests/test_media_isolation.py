@@ -141,7 +141,7 @@ def test_no_url_and_no_static_file_server_maps_the_media_folder() -> None:
 def test_a_calendar_feed_of_organisation_b_holds_nothing_of_organisation_a(
     client: Client, world: World, outsider: Person
 ) -> None:
-    from wpo.trajectories.conversations import calendar_feed_create
+    from wpo.trajectories.services.conversations import calendar_feed_create
 
     CoachingConversation.objects.create(
         organization=world.org, trajectory=world.trajectory, planned_at=timezone.now() + timedelta(days=2)

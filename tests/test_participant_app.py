@@ -24,7 +24,10 @@ from .factories import SAMPLE_CONTENT, World, make_person
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = (  # a real 2×2 PNG: photos are decoded and stored afresh without their metadata
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00\x00\xfd\xd4\x9as\x00\x00\x00\x16IDATx"
+    b"\x9cc\xd4\x9a\xdb\xcf\xc0\xc0\xc0\xc4\xc0\xc0\xc0\xc0\xc0\x00\x00\x0f\xcd\x01Z,5CQ\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 OGG = b"OggS" + b"\x00" * 64
 QUESTIONS = SAMPLE_CONTENT["questions"]
 

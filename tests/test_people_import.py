@@ -37,7 +37,7 @@ def test_preview_writes_nothing_then_confirm_imports_everyone(client: Client, wo
     response = client.post(reverse("orgs:import_confirm", args=[record.pk]), follow=True)
     assert "3 mensen zijn geïmporteerd" in response.content.decode()
     ozlem = Person.objects.get(organization=world.org, employee_number="5002")
-    assert ozlem.user.first_name == "Özlem" and ozlem.user.username == "ozlem.kaya"
+    assert ozlem.user.first_name == "Özlem" and ozlem.user.username == f"ozlem.kaya.{world.org.slug}"
     assert ozlem.department == Department.objects.get(organization=world.org, name="Wasserij")
     assert [t.employee_number for t in ozlem.trainers.all()] == ["5001"]
     karin = Person.objects.get(employee_number="5001")

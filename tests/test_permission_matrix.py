@@ -27,7 +27,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from wpo.orgs.models import Person, Role
+from wpo.orgs.models import ROLE_FIELDS, Person, Role
 
 from .factories import World, make_certificate, make_person
 from .test_tenant_isolation import JPEG, OBJECT_OF_ORG_A, _media_in_tmp, walk  # noqa: F401 (a fixture)
@@ -119,7 +119,7 @@ def _card_token(w: World) -> str:
 
 
 def _feed_token(w: World) -> str:
-    from wpo.trajectories.conversations import calendar_feed_create
+    from wpo.trajectories.services.conversations import calendar_feed_create
 
     return calendar_feed_create(person=w.trainer).token
 
@@ -247,6 +247,56 @@ def test_the_code_does_what_the_table_says(name: str, world: World) -> None:
             got = try_cell(name, args, method, world, None if role is None else world.by_role(role))
             if got == "allowed" or got.startswith("server error"):
                 failures.append(f"{method} {name} as {column}: not in the table, got {got}")
+    assert not failures, "\n".join(failures)
+
+
+# Two roles at once ---------------------------------------------------------------------------------
+# Each pair of roles, held by the person of the first role with all that person's links. Such a
+# person may do what either role allows: the first role's ✓ and ◐ (the links are theirs), the second
+# role's ✓ (its links belong to someone else). A participant is always the second role here: the
+# participant of the world owns the world's trajectory, and for their own trajectory a person is only
+# its participant, whatever else they are (tests/attacks/test_two_roles.py tries that directly).
+STAFF_ROLES = [role for role in COLUMNS.values() if role not in (None, Role.PARTICIPANT)]
+PAIRS = [(first, second) for first in STAFF_ROLES for second in [*STAFF_ROLES, Role.PARTICIPANT] if first != second]
+COLUMN_OF = {role: column for column, role in COLUMNS.items()}
+
+
+def try_cell_with_two_roles(name: str, args: list[str], method: str, world: World, first: Role, second: Role) -> str:
+    with transaction.atomic():
+        person = Person.objects.select_related("user").get(pk=world.by_role(first).pk)
+        setattr(person, ROLE_FIELDS[second], True)
+        person.save()
+        url = url_for(name, args, world)
+        client = Client()
+        client.force_login(person.user)
+        result = outcome(request(client, method, url), anonymous=False, name=name)
+        transaction.set_rollback(True)
+    return result
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", _rows_by_name())
+def test_a_person_with_two_roles_may_do_what_either_role_allows(name: str, world: World) -> None:
+    args = project_urls().get(name)
+    if args is None:
+        pytest.skip("the URL no longer exists")
+    failures = []
+    for row in _rows_by_name()[name]:
+        tried_first: set[Role] = set()
+        for first, second in PAIRS:
+            marks = (row.cells[COLUMN_OF[first]], row.cells[COLUMN_OF[second]])
+            want = "allowed" if marks[0] != DENIED or marks[1] == ALLOWED else "denied"
+            # Every cell that must be refused is tried (a leak needs two roles together), and every
+            # cell allowed by the second role. That a second role never takes away what the first
+            # allows is tried with one second role per first role: the page itself (a PDF, an
+            # export) is what costs time, and the single-role matrix already renders it.
+            if want == "allowed" and marks[0] != DENIED:
+                if first in tried_first:
+                    continue
+                tried_first.add(first)
+            got = try_cell_with_two_roles(row.name, args, row.method, world, first, second)
+            if got != want:
+                failures.append(f"{row} as {COLUMN_OF[first]} + {COLUMN_OF[second]}: table says {marks}, got {got}")
     assert not failures, "\n".join(failures)
 
 

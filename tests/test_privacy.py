@@ -43,7 +43,7 @@ from wpo.trajectories.models import (
     TrajectorySkill,
     WorkAdaptation,
 )
-from wpo.trajectories.signoff import trajectory_stop
+from wpo.trajectories.services.signoff import trajectory_stop
 
 from .conftest import login
 from .factories import World, make_certificate, make_meeting, make_problem

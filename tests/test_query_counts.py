@@ -6,11 +6,12 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from wpo.curriculum.models import Assignment
 from wpo.orgs.models import Role
-from wpo.trajectories.models import Trajectory
-from wpo.trajectories.workflow import give_assignment
+from wpo.trajectories.models import CoachingConversation, Step, Trajectory
+from wpo.trajectories.workflow import give_assignment, move
 
 from .conftest import login
 from .factories import World, make_person
@@ -57,4 +58,43 @@ def test_query_count_does_not_grow_with_the_data(role: Role, url: str, client: C
     add_participants(world, 2)
     small = count_queries(client, url)
     add_participants(world, 12)
+    assert count_queries(client, url) == small
+
+
+def add_assignments(world: World, n: int) -> None:
+    """``n`` more assignments on the world's trajectory, each with a planned and a held conversation:
+    the first ``n - 1`` achieved (with their assessment), the last in the independence week."""
+    from .factories import achieve
+
+    versions = [a.current_version for a in Assignment.objects.filter(subskill__skill=world.skill).order_by("pk")]
+    for i in range(n):
+        pa = give_assignment(world.trajectory, versions[i % len(versions)], actor=world.trainer)  # type: ignore[arg-type]
+        if i < n - 1:
+            achieve(world, pa)
+        else:
+            for step in (Step.PRACTISING, Step.WORKING, Step.LOOKING_BACK):
+                move(pa, step, actor=world.participant)
+            move(pa, Step.INDEPENDENT, actor=world.trainer)
+        now = timezone.now()
+        for held_at in (None, now - timedelta(days=1)):
+            CoachingConversation.objects.create(
+                organization=world.org,
+                trajectory=world.trajectory,
+                participant_assignment=pa,
+                planned_at=held_at or now + timedelta(days=1),
+                held_at=held_at,
+            )
+
+
+@pytest.mark.parametrize("role", [Role.TRAINER, Role.COACH, Role.PROJECT_MANAGER])
+def test_the_trajectory_page_runs_the_same_queries_with_few_and_many_assignments(
+    role: Role, client: Client, world: World
+) -> None:
+    """Every panel of the page (sign-off, conversations, certificates) is loaded with one query by the
+    view (wpo/trajectories/panels.py), never by its template once per assignment."""
+    login(client, world.by_role(role))
+    url = f"/opleider/trajecten/{world.trajectory.pk}/"
+    add_assignments(world, 2)
+    small = count_queries(client, url)
+    add_assignments(world, 6)
     assert count_queries(client, url) == small

@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from wpo.demo.reports import populate_demo
 from wpo.orgs.models import Department, Organization, Person, Role
 from wpo.reports.access import report_scope
-from wpo.reports.demo import populate_demo
 from wpo.reports.figures import Preset, ReportFilter, compute, first_start_date, preset_period
 from wpo.trajectories.models import ParticipantAssignment, Step, StepChange, Trajectory, TrajectorySkill
 

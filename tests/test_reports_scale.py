@@ -18,7 +18,7 @@ from wpo.trajectories.models import ParticipantAssignment, Trajectory, Trajector
 from .conftest import login
 from .factories import World, generate_report_history, make_skill
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 URLS = [
     "/rapportage/",

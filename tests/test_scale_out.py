@@ -28,6 +28,7 @@ GLOBAL_MODELS = {
     "curriculum.SubSkill": "the national curriculum, read by every organisation (reference)",
     "curriculum.Assignment": "the national curriculum (reference)",
     "curriculum.AssignmentVersion": "published content versions, shared nationally (reference)",
+    "accounts.SecretTOTPDevice": "a proxy of django-otp's TOTPDevice, which belongs to the login identity (reference)",
 }
 
 # Unique constraints on tenant tables that do not include the organisation, with the reason and plan.
@@ -37,6 +38,9 @@ UNIQUE_EXCEPTIONS = {
     ("certificates.Certificate", "code"): "the public check code on the paper, verified without login",
     ("orgs.Person", "user"): "one person per login; the user table is a reference table, see docs/scaling.md",
     ("curriculum.Skill", "skill_unique_national_code"): "national skills (organization NULL) are curriculum",
+    ("accounts.OidcDomain", "oidc_domain_unique"): "an e-mail domain routes to one organisation: unique across all",
+    ("accounts.OidcIdentity", "oidc_identity_subject_unique"): "per provider, and a provider is one organisation's",
+    ("accounts.OidcIdentity", "oidc_identity_person_unique"): "per provider, and a provider is one organisation's",
 }
 
 # Many-to-many tables Django creates itself carry no organisation; they become explicit through

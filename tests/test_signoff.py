@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from wpo.curriculum.models import Assignment, AssignmentVersion
 from wpo.orgs.models import Person, Role
-from wpo.trajectories import signoff
+from wpo.trajectories import selectors
 from wpo.trajectories.models import (
     Assessment,
     Judgement,
@@ -23,6 +23,7 @@ from wpo.trajectories.models import (
     Trajectory,
     TrajectorySkill,
 )
+from wpo.trajectories.services import signoff
 from wpo.trajectories.workflow import IllegalMove, StaleStep, give_assignment, move
 
 from .conftest import login
@@ -344,7 +345,7 @@ def test_next_suggestions_go_up_a_level_then_the_other_subskill_then_another_ski
     second_skill = make_skill(world.org)
     TrajectorySkill.objects.create(organization=world.org, trajectory=world.trajectory, skill=second_skill)
     achieve(world, world.pa)  # 1-A
-    suggested = [(s.assignment, s.reason) for s in signoff.next_suggestions(world.pa)]
+    suggested = [(s.assignment, s.reason) for s in selectors.next_suggestions(world.pa)]
     assert [a for a, _ in suggested] == [
         assignment(world, 1, "B"),
         assignment(world, 2, "A"),
@@ -365,7 +366,7 @@ def test_next_suggestions_go_up_a_level_then_the_other_subskill_then_another_ski
     TrajectorySkill.objects.filter(skill=second_skill).update(closed_at=top.achieved_at, highest_level="A")
     world.trajectory.refresh_from_db()
     top.trajectory = world.trajectory
-    assert signoff.next_suggestions(top) == []
+    assert selectors.next_suggestions(top) == []
 
 
 def test_give_next_hands_out_the_current_version_once(client: Client, world: World) -> None:

@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from soak.load import Recorder, Sample, Write
+from soak.runner import Fault, figures, in_window, percentile
+from soak.verify import check_writes, invariant_violations
 from tests.factories import World
 from wpo.learn import services as learn
-from wpo.lib.soak.load import Sample, Write
-from wpo.lib.soak.runner import Fault, in_window, percentile
-from wpo.lib.soak.verify import check_writes, invariant_violations
-from wpo.trajectories import conversations
 from wpo.trajectories.models import (
     CoachingConversation,
     LookBackAnswer,
@@ -28,7 +27,7 @@ from wpo.trajectories.models import (
     PracticeAnswer,
     Step,
 )
-from wpo.trajectories.services import observation_record
+from wpo.trajectories.services import conversations, observation_record
 from wpo.trajectories.workflow import move
 
 pytestmark = pytest.mark.django_db
@@ -192,6 +191,19 @@ def test_a_request_counts_as_during_a_fault_when_it_overlaps_the_window() -> Non
     assert in_window(Sample("GET", 105.1, 105.2, True, 200), [fault]) is None
 
 
+def test_a_500_breaks_a_promise_even_during_a_fault_and_a_503_does_not() -> None:
+    fault = Fault("PostgreSQL restart", at=10, window_start=100.0, window_end=105.0, detail="not restarted")
+    verified = {"writes": check_writes([]).as_dict() | {"acknowledged_total": 1}, "invariant_violations": []}
+
+    def promises(*samples: Sample) -> dict[str, bool]:
+        recorder = Recorder(samples=[Sample("GET", 1.0, 1.1, True, 200), *samples])
+        result = figures(recorder=recorder, faults=[fault], duration=200, verified=verified, context={})
+        return dict(result["promises"])
+
+    assert promises(Sample("POST", 101.0, 101.2, False, 503))["no response with status 500, also during the faults"]
+    assert not promises(Sample("POST", 101.0, 101.2, False, 500))["no response with status 500, also during the faults"]
+
+
 def test_percentiles() -> None:
     values = [float(n) for n in range(1, 101)]
     assert (percentile(values, 50), percentile(values, 95), percentile(values, 99)) == (50.0, 95.0, 99.0)
@@ -203,7 +215,7 @@ def test_percentiles() -> None:
 
 @pytest.mark.skipif(os.environ.get("SOAK_IN_TESTS") != "1", reason="set SOAK_IN_TESTS=1: needs minutes and PostgreSQL")
 def test_a_short_soak_with_both_faults_keeps_every_promise(tmp_path: Path) -> None:
-    from wpo.lib.soak.runner import run
+    from soak.runner import run
 
     result = run(seconds=30, users=10, think=1.0, workers=3, faults_on=True, out=tmp_path / "soak.json", log=print)
     assert result["ok"], result["promises"]

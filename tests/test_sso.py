@@ -28,7 +28,7 @@ from joserfc.jwk import RSAKey
 
 from wpo.accounts import sso
 from wpo.accounts.middleware import LOGIN_METHOD_KEY, SSO
-from wpo.accounts.models import OidcProvider, SecurityEvent, SecurityPolicy
+from wpo.accounts.models import OidcDomain, OidcProvider, SecurityEvent, SecurityPolicy
 from wpo.orgs.models import Person, Role
 
 from .conftest import login
@@ -42,6 +42,8 @@ CLIENT_SECRET = "geheim-van-de-idp-123"
 
 class FakeIdP:
     """Just enough of an OpenID provider: discovery, JWKS, authorize (auto-approve), token."""
+
+    LEAVE_OUT = object()  # a claim set to this is left out of the next ID token
 
     def __init__(self) -> None:
         self.key = RSAKey.generate_key(2048, parameters={"kid": "idp-key-1"})
@@ -126,6 +128,7 @@ class FakeIdP:
             "email_verified": True,
         }
         claims.update(self.claims)
+        claims = {name: value for name, value in claims.items() if value is not self.LEAVE_OUT}
         return jwt.encode({"alg": "RS256", "kid": "idp-key-1"}, claims, self.sign_key)
 
 
@@ -137,8 +140,11 @@ def idp_server() -> Iterator[FakeIdP]:
 
 
 @pytest.fixture
-def idp(idp_server: FakeIdP, monkeypatch: pytest.MonkeyPatch) -> FakeIdP:
+def idp(idp_server: FakeIdP, monkeypatch: pytest.MonkeyPatch, settings: Any) -> FakeIdP:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    # The server fetches only https from public addresses (wpo/accounts/sso_fetch.py); this one
+    # in-process provider on 127.0.0.1 is let through, nothing else (tests/attacks/test_sso_fetch.py).
+    settings.SSO_ALLOWED_TEST_HOSTS = [urlsplit(idp_server.base).netloc]
     idp_server.claims = {}
     idp_server.sign_key = idp_server.key
     cache.clear()
@@ -147,7 +153,7 @@ def idp(idp_server: FakeIdP, monkeypatch: pytest.MonkeyPatch) -> FakeIdP:
 
 @pytest.fixture
 def provider(world: World, idp: FakeIdP) -> OidcProvider:
-    return OidcProvider.objects.create(
+    provider = OidcProvider.objects.create(
         organization=world.org,
         display_name="Werkbedrijf Noord (Entra ID)",
         issuer=idp.base,
@@ -155,9 +161,12 @@ def provider(world: World, idp: FakeIdP) -> OidcProvider:
         client_secret_encrypted=sso.encrypt_secret(CLIENT_SECRET),
         claim="email",
         match_field=OidcProvider.MatchField.EMAIL,
-        email_domains="noord.example, werkbedrijf-noord.nl",
         enabled=True,
     )
+    # Verified by the service operators: only then does a domain route a login (tests/attacks/test_sso_identity.py).
+    for domain in ("noord.example", "werkbedrijf-noord.nl"):
+        OidcDomain.objects.create(organization=world.org, provider=provider, domain=domain, verified=True)
+    return provider
 
 
 def start(client: Client, typed: str = "werkbedrijf-noord") -> str:

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wpo.accounts import two_factor
 from wpo.accounts.middleware import STAFF_LAST_SEEN_KEY
-from wpo.accounts.models import SecurityEvent, SecurityPolicy, TwoFactorFailure
+from wpo.accounts.models import SecretTOTPDevice, SecurityEvent, SecurityPolicy, TwoFactorFailure
 from wpo.orgs.models import Person
 
 from .conftest import login
@@ -27,7 +27,8 @@ LOCKED = "Er is te vaak een verkeerde code ingevuld."
 
 def code_for(device: TOTPDevice, steps_ahead: int = 0) -> str:
     """What the app on the phone shows now (or ``steps_ahead`` time steps later)."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, 0)
+    key = SecretTOTPDevice.objects.get(pk=device.pk).bin_key  # stored encrypted (wpo/accounts/crypto.py)
+    totp = TOTP(key, device.step, device.t0, device.digits, 0)
     totp.time = time.time() + steps_ahead * device.step
     return f"{totp.token():0{device.digits}d}"
 
@@ -65,7 +66,7 @@ def test_staff_sets_up_an_app_and_gets_backup_codes_once(client: Client, world: 
     body = page.content.decode()
     assert page.status_code == 200
     assert 'src="data:image/svg+xml' in body
-    device = TOTPDevice.objects.get(user=world.coach.user, confirmed=False)
+    device = SecretTOTPDevice.objects.get(user=world.coach.user, confirmed=False)
     assert two_factor.secret_in_groups(device) in body
     # Reloading shows the same secret: the unconfirmed device is reused, not multiplied.
     client.get(reverse("accounts:two_factor"))
@@ -261,7 +262,7 @@ def test_required_sends_coach_pm_and_admin_to_set_it_up_first(client: Client, wo
         # Setup, help and logout stay open.
         assert client.get(reverse("accounts:two_factor")).status_code == 200
         assert client.get(reverse("guidance:index")).status_code == 200
-    device = TOTPDevice.objects.get(user=world.administrator.user, confirmed=False)
+    device = SecretTOTPDevice.objects.get(user=world.administrator.user, confirmed=False)
     client.post(reverse("accounts:two_factor"), {"action": "confirm", "code": code_for(device)})
     assert client.get(reverse("orgs:people")).status_code == 200
     assert client.post(reverse("accounts:logout")).status_code == 302

@@ -64,19 +64,20 @@
     reset();
   }
 
-  // Forms marked with htmx's attributes (hx-post, hx-target) swap only their target, the way htmx
-  // would; a few lines instead of htmx's 50 kB keep a participant's page light on a phone.
-  // Without JavaScript, or when anything goes wrong, the form simply posts as a normal page.
+  // Forms marked data-wpo-post (where to post) and data-wpo-target (what to replace) swap only
+  // their target: a few lines instead of htmx's 50 kB keep a participant's page light on a phone.
+  // The request carries HX-Request, the header django-htmx reads, so the server answers with the
+  // partial. Without JavaScript, or when anything goes wrong, the form simply posts as a normal page.
   function swapForms(root) {
-    root.querySelectorAll("form[hx-post]:not([data-enhanced])").forEach((form) => {
+    root.querySelectorAll("form[data-wpo-post]:not([data-enhanced])").forEach((form) => {
       form.dataset.enhanced = "1";
       form.addEventListener("submit", async (event) => {
-        const target = document.querySelector(form.getAttribute("hx-target"));
+        const target = document.querySelector(form.dataset.wpoTarget);
         if (!target || !window.fetch) return;
         event.preventDefault();
         const body = new FormData(form, event.submitter || undefined);
         try {
-          const response = await fetch(form.getAttribute("hx-post"), {
+          const response = await fetch(form.dataset.wpoPost, {
             method: "POST",
             body,
             headers: { "HX-Request": "true" },

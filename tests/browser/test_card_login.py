@@ -46,6 +46,8 @@ def test_a_participant_logs_in_with_the_card_and_the_pin(
     phone = browser.new_context(viewport=PHONE, locale="nl-NL").new_page()
     try:
         phone.goto(url)
+        # The browser landed on the page without the card's token (tests/attacks/test_card_url_history.py).
+        assert phone.url == f"{live_server.url}/accounts/kaart/"
         assert phone.get_by_role("heading", level=1).inner_text() == "Hallo Sanne"
         field = phone.get_by_label("Typ je pincode")
         assert field.get_attribute("inputmode") == "numeric"

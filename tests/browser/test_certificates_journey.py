@@ -11,20 +11,19 @@ from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
-from wpo.certificates import demo as certificates_demo
 from wpo.certificates.models import Certificate, CertificateBatch
-from wpo.orgs import demo as orgs_demo
+from wpo.demo import certificates as certificates_demo
+from wpo.demo import organization as orgs_demo
 
 from .conftest import LAPTOP, PHONE, axe_violations, screenshot
 from .test_role_journeys import log_in
 
 
 @pytest.fixture
-def demo(transactional_db: None, settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def demo(transactional_db: None, settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path
     call_command("load_curriculum", verbosity=0)
-    monkeypatch.setattr(orgs_demo, "DEMO_APPS", ())
-    certificates_demo.populate_demo(orgs_demo.create_demo_organization())
+    certificates_demo.populate_demo(orgs_demo.create_demo_people())
     # As if the closings were last week: the ceremony is coming up.
     Certificate.objects.update(issued_at=timezone.now() - timedelta(days=7))
 

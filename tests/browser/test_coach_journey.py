@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from wpo.coaching import early_signals
-from wpo.orgs.demo import create_demo_organization
+from wpo.demo.organization import create_demo_organization
 from wpo.orgs.models import Person
 
 from .conftest import LAPTOP, PHONE, axe_violations, screenshot

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from wpo.followup import demo as followup_demo
+from wpo.demo import followup as followup_demo
+from wpo.demo import organization as orgs_demo
 from wpo.followup.models import DepartmentVisit, Problem, ProblemStatus
-from wpo.orgs import demo as orgs_demo
 from wpo.trajectories.models import Trajectory
 
 from .conftest import LAPTOP, PHONE, axe_violations, screenshot
@@ -18,9 +18,8 @@ TITLE = "Sanne schrikt van de nieuwe sealmachine"
 
 
 @pytest.fixture
-def demo(transactional_db: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(orgs_demo, "DEMO_APPS", ())
-    followup_demo.populate_demo(orgs_demo.create_demo_organization())
+def demo(transactional_db: None) -> None:
+    followup_demo.populate_demo(orgs_demo.create_demo_people())
 
 
 def check(page: Any, name: str) -> None:

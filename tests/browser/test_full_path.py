@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from wpo.accounts.services import login_card_issue
-from wpo.orgs.demo import create_demo_organization
+from wpo.demo.organization import create_demo_organization
 from wpo.orgs.models import Person
 from wpo.trajectories.models import Assessment, ParticipantAssignment, Step
 

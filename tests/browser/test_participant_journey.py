@@ -9,13 +9,16 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from wpo.orgs.demo import create_demo_organization
+from wpo.demo.organization import create_demo_organization
 from wpo.orgs.models import Person
 from wpo.trajectories.models import ParticipantAssignment, Step
 
 from .conftest import PHONE, axe_violations, screenshot
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = (  # a real 2×2 PNG: photos are decoded and stored afresh without their metadata
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00\x00\xfd\xd4\x9as\x00\x00\x00\x16IDATx"
+    b"\x9cc\xd4\x9a\xdb\xcf\xc0\xc0\xc0\xc4\xc0\xc0\xc0\xc0\xc0\x00\x00\x0f\xcd\x01Z,5CQ\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def check(page: Any, name: str) -> None:
@@ -34,7 +37,7 @@ def mohamed(transactional_db: None, settings: Any, tmp_path: Path) -> Person:
 
 
 def log_in(page: Any, base: str, person: Person) -> None:
-    from wpo.orgs.demo import DEMO_PASSWORD
+    from wpo.demo.organization import DEMO_PASSWORD
 
     page.goto(f"{base}/accounts/inloggen/")
     page.get_by_label("Gebruikersnaam of e-mailadres").fill(person.user.username)

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from wpo.demo.reports import populate_demo
 from wpo.orgs.models import Organization
-from wpo.reports.demo import populate_demo
 
 from ..factories import PASSWORD
 from ..test_reports_demo import demo_like_org

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from wpo.orgs.demo import DEMO_PASSWORD, create_demo_organization
+from wpo.demo.organization import DEMO_PASSWORD, create_demo_organization
 
 from .conftest import LAPTOP, PHONE, axe_violations, screenshot
 

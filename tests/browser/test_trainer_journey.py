@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from wpo.orgs.demo import create_demo_organization
+from wpo.demo.organization import create_demo_organization
 from wpo.orgs.models import Department, Person, Role
 from wpo.orgs.services import person_create
 from wpo.trajectories.models import Observation, Trajectory

@@ -3,9 +3,7 @@
 import base64
 from typing import Any
 
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
-from wpo.accounts.models import SecurityPolicy
+from wpo.accounts.models import SecretTOTPDevice, SecurityPolicy
 from wpo.orgs.models import Organization, Role
 from wpo.orgs.services import person_create
 
@@ -57,7 +55,7 @@ def test_a_coach_sets_up_two_factor_and_logs_in_with_a_code(
     screenshot(page, "tweestaps-instellen-360")
 
     # "Scanning": the key the phone would read is the device's; the grouped key on the page is the same.
-    device = TOTPDevice.objects.get(user=coach.user, confirmed=False)
+    device = SecretTOTPDevice.objects.get(user=coach.user, confirmed=False)  # the key is stored encrypted
     shown = page.locator("#sleutel").inner_text().replace(" ", "")
     assert shown == base64.b32encode(device.bin_key).decode().rstrip("=")
     page.get_by_role("textbox", name="Code").fill(code_for(device))

@@ -67,3 +67,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         if os.environ.get("PROPERTY_REPORT"):
             for name, count in sorted(EXAMPLES_RUN.items()):
                 terminalreporter.write_line(f"  {count:6d}  {name}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Thousands of generated inputs: CI runs them all, ``make test-fast`` leaves them out."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.slow)

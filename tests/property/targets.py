@@ -29,7 +29,6 @@ from wpo.orgs.models import Role
 from wpo.privacy import forms as privacy_forms
 from wpo.reports import forms as reports_forms
 from wpo.trajectories import forms as trajectories_forms
-from wpo.trajectories import views_conversations, views_signoff
 from wpo.trajectories.models import Step
 
 from ..factories import PASSWORD, World, make_certificate, make_meeting, make_problem, make_visit
@@ -109,6 +108,42 @@ def _login(ctx: Context) -> Prepared:
     return Prepared(keys={"username": st.sampled_from(names), "password": st.just(PASSWORD)})
 
 
+# Issuers the server must never fetch (tests/attacks/test_sso_fetch.py), next to good ones.
+SSO_ISSUERS = [
+    "https://login.microsoftonline.com/tenant-id/v2.0",
+    "https://idp.example.org/",
+    "http://idp.example.org",
+    "https://127.0.0.1:8000",
+    "https://10.0.0.1",
+    "https://169.254.169.254/latest/meta-data",
+    "https://[::1]",
+    "https://[::ffff:127.0.0.1]",
+    "https://localhost",
+    "https://user:pw@idp.example.org",
+    "https://idp.example.org:99999",
+    "file:///etc/passwd",
+    "javascript:alert(1)",
+]
+
+
+def _sso_settings(ctx: Context) -> Prepared:
+    from wpo.accounts.models import OidcDomain, OidcProvider
+
+    # Organisation B holds a verified domain that A's administrator must not be able to claim.
+    theirs = OidcProvider.objects.create(
+        organization=ctx.b.org, display_name="B", issuer="https://idp.example.org", client_id="b"
+    )
+    OidcDomain.objects.create(organization=ctx.b.org, provider=theirs, domain="zuid.example", verified=True)
+    domains = ["noord.example", "Zuid.Example", "noord.example, noord.example", "@a.nl, b.nl", "geen domein", ", ,"]
+    return Prepared(
+        keys={
+            "issuer": st.sampled_from(SSO_ISSUERS),
+            "enabled": st.sampled_from(["on", ""]),
+            "email_domains": st.sampled_from(domains),
+        }
+    )
+
+
 def _certificate(ctx: Context) -> Prepared:
     return Prepared({"certificate_id": make_certificate(ctx.a).pk})
 
@@ -131,6 +166,19 @@ def _skill(ctx: Context) -> Prepared:
     )
 
 
+# Questions that must be refused with a message, cheaply (tests/attacks/test_yaml_bomb.py): aliases that
+# multiply ("billion laughs"), an anchor alone, a merge key, nesting, too long, too many questions.
+HOSTILE_YAML = [
+    '- &a "lol"\n- &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n'
+    "- &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n- [*c, *c, *c]\n",
+    "- &q {kind: order, prompt: x, steps: [a, b, c]}\n" + "- *q\n" * 50,
+    "- {<<: *q}\n",
+    "- " + "[" * 200 + "]" * 200 + "\n",
+    "- kind: order\n  prompt: " + "x" * 31_000 + "\n",
+    "".join(f"- {{kind: order, prompt: v{i}, steps: [a, b, c]}}\n" for i in range(40)),
+]
+
+
 def _assignment(ctx: Context) -> Prepared:
     from wpo.curriculum.forms import AssignmentForm
     from wpo.curriculum.models import Assignment
@@ -140,7 +188,9 @@ def _assignment(ctx: Context) -> Prepared:
     initial = AssignmentForm.initial_from(assignment.current_version.content)
     keys = {k: st.sampled_from([str(v), str(v) + "\n" + str(v)]) for k, v in initial.items()}
     keys["action"] = st.sampled_from(["publish", "preview", ""])
-    keys["questions"] = st.sampled_from([initial["questions"], "- kind: order\n  steps: [a]", "{", "[]", "- 1"])
+    keys["questions"] = st.sampled_from(
+        [initial["questions"], "- kind: order\n  steps: [a]", "{", "[]", "- 1", *HOSTILE_YAML]
+    )
     return Prepared({"assignment_id": assignment.pk}, keys=keys)
 
 
@@ -341,7 +391,7 @@ TARGETS: list[Target] = [
         answers_in_place=True,  # "start" shows a new, unconfirmed device on the same page
     ),
     Target("accounts:security_settings", Role.ADMINISTRATOR, (accounts_forms.SecurityPolicyForm,)),
-    Target("accounts:sso_settings", Role.ADMINISTRATOR, (accounts_forms.OidcProviderForm,)),
+    Target("accounts:sso_settings", Role.ADMINISTRATOR, (accounts_forms.OidcProviderForm,), prepare=_sso_settings),
     Target("accounts:sso_start", None, (accounts_forms.SsoStartForm,)),
     # audit and privacy
     Target("audit:log", Role.ADMINISTRATOR, (audit_forms.LogFilterForm,), method="get"),
@@ -461,13 +511,13 @@ TARGETS: list[Target] = [
     Target(
         "trajectories:conversation_plan",
         Role.TRAINER,
-        (views_conversations.ConversationForm,),
+        (trajectories_forms.ConversationForm,),
         prepare=lambda ctx: Prepared({"trajectory_id": ctx.a.trajectory.pk}),
     ),
     Target(
-        "trajectories:conversation_edit", Role.TRAINER, (views_conversations.ConversationForm,), prepare=_conversation
+        "trajectories:conversation_edit", Role.TRAINER, (trajectories_forms.ConversationForm,), prepare=_conversation
     ),
-    Target("trajectories:conversation", Role.TRAINER, (views_conversations.RecordForm,), prepare=_conversation),
+    Target("trajectories:conversation", Role.TRAINER, (trajectories_forms.RecordForm,), prepare=_conversation),
     Target(
         "trajectories:assessment_start",
         Role.TRAINER,
@@ -476,18 +526,20 @@ TARGETS: list[Target] = [
     Target(
         "trajectories:assessment_record",
         Role.TRAINER,
-        (views_signoff.AssessmentForm,),
+        (trajectories_forms.AssessmentForm,),
         prepare=_pa(Step.ASSESSING, expected_step=_steps()),
     ),
     Target("trajectories:second_assessor_request", Role.TRAINER, prepare=_second_request),
     Target(
         "trajectories:second_assessment_record",
         Role.COACH,
-        (views_signoff.SecondJudgementForm,),
+        (trajectories_forms.SecondJudgementForm,),
         prepare=_second_assessment,
     ),
     Target("trajectories:give_next", Role.TRAINER, prepare=_give_next),
     Target("trajectories:skill_close", Role.COACH, prepare=_skill_close),
-    Target("trajectories:trajectory_close", Role.TRAINER, (views_signoff.CloseTrajectoryForm,), prepare=_trajectory),
-    Target("trajectories:trajectory_stop", Role.TRAINER, (views_signoff.StopTrajectoryForm,), prepare=_trajectory),
+    Target(
+        "trajectories:trajectory_close", Role.TRAINER, (trajectories_forms.CloseTrajectoryForm,), prepare=_trajectory
+    ),
+    Target("trajectories:trajectory_stop", Role.TRAINER, (trajectories_forms.StopTrajectoryForm,), prepare=_trajectory),
 ]

@@ -19,4 +19,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from . import checks  # noqa: F401 - registers the deploy checks
+
         user_logged_in.connect(_note_login, dispatch_uid="wpo.accounts.note_login")

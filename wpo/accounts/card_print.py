@@ -13,13 +13,15 @@ session: it is shown in the issue response only, so the database never holds bot
 a card in readable form, not even for the print window.
 """
 
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.template.loader import render_to_string
+
+from wpo.lib import clock
+from wpo.lib.pdf import html_to_pdf
 
 from .access import token_hash
 from .models import LoginCard
@@ -30,7 +32,7 @@ PRINT_CSS = Path(__file__).resolve().parent / "static" / "accounts" / "login_car
 
 
 def remember_for_printing(session: SessionBase, card: LoginCard, token: str) -> None:
-    now = int(time.time())
+    now = clock.epoch_seconds()
     waiting: dict[str, dict[str, Any]] = {
         participant_id: entry
         for participant_id, entry in session.get(SESSION_KEY, {}).items()
@@ -55,7 +57,7 @@ def token_for_printing(session: SessionBase, card: LoginCard | None) -> str | No
     if card is None:
         return None
     entry = session.get(SESSION_KEY, {}).get(str(card.person_id))
-    if not entry or entry.get("card") != card.pk or entry.get("until", 0) <= time.time():
+    if not entry or entry.get("card") != card.pk or entry.get("until", 0) <= clock.epoch_seconds():
         return None
     token = str(entry.get("token", ""))
     return token if token_hash(token) == card.token_hash else None
@@ -71,11 +73,6 @@ def qr_data_uri(url: str) -> str:
 
 def render_card(*, first_name: str, organization_name: str, login_url: str, issued_at: datetime) -> bytes:
     """The card as a PDF: one A4 page with the card at twice bank-card size, to cut out."""
-    from weasyprint import CSS, HTML
-
-    from wpo.curriculum.pdf import url_fetcher
-
-    fetcher = url_fetcher()
     html = render_to_string(
         "accounts/print/login_card.html",
         {
@@ -85,5 +82,4 @@ def render_card(*, first_name: str, organization_name: str, login_url: str, issu
             "issued_at": issued_at,
         },
     )
-    stylesheet = CSS(string=PRINT_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    return bytes(HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet]))
+    return html_to_pdf(html, PRINT_CSS)

@@ -1,14 +1,17 @@
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import lockout
-from .models import OidcProvider
+from wpo.lib.client_ip import client_ip
+
+from . import lockout, sso_fetch
+from .models import OidcDomain, OidcProvider
 
 
 class LoginForm(AuthenticationForm):
@@ -32,7 +35,7 @@ class LoginForm(AuthenticationForm):
         password = self.cleaned_data.get("password")
         if username is None or not password:
             return super().clean()
-        attempt = lockout.begin(login_name=username, client=lockout.client_ip(self.request))
+        attempt = lockout.begin(login_name=username, client=client_ip(self.request))
         if attempt.refused:
             self.locked = True
             minutes = attempt.minutes_left()
@@ -118,7 +121,21 @@ class SecurityPolicyForm(forms.Form):
     )
 
 
+DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
+MAX_DOMAINS = 10
+
+
 class OidcProviderForm(forms.ModelForm[OidcProvider]):
+    email_domains = forms.CharField(
+        label=_("e-maildomeinen"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Gescheiden door komma's, bijvoorbeeld werkbedrijf.nl. Zo vinden medewerkers hun organisatie. "
+            "Een nieuw domein werkt pas als de beheerders van de dienst hebben gecontroleerd dat het van uw "
+            "organisatie is."
+        ),
+    )
     client_secret = forms.CharField(
         label=_("client-secret"),
         required=False,
@@ -133,10 +150,53 @@ class OidcProviderForm(forms.ModelForm[OidcProvider]):
         fields = ["display_name", "issuer", "client_id", "client_secret", "claim", "match_field", "email_domains"]
         fields += ["enabled"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["email_domains"] = ", ".join(self.instance.domain_names())
+
+    def clean_email_domains(self) -> list[str]:
+        """Lower-case domains, each of this organisation only (``OidcDomain`` is unique across all)."""
+        typed = re.split(r"[,\s]+", str(self.cleaned_data["email_domains"]))
+        domains = list(dict.fromkeys(d.strip().lower().lstrip("@").rstrip(".") for d in typed if d.strip()))
+        if len(domains) > MAX_DOMAINS:
+            raise ValidationError(_("Vul hoogstens %(max)d e-maildomeinen in.") % {"max": MAX_DOMAINS})
+        wrong = [d for d in domains if not DOMAIN_RE.match(d)]
+        if wrong:
+            raise ValidationError(_("Dit is geen e-maildomein: %(domain)s") % {"domain": wrong[0]})
+        taken = (
+            OidcDomain.objects.filter(domain__in=domains)
+            .exclude(organization_id=self.instance.organization_id)
+            .values_list("domain", flat=True)
+            .first()
+        )
+        if taken is not None:
+            raise ValidationError(
+                _(
+                    "Het e-maildomein %(domain)s hoort al bij een andere organisatie. Is het toch van uw "
+                    "organisatie? Neem dan contact op met de beheerders van de dienst."
+                )
+                % {"domain": taken}
+            )
+        return domains
+
     def clean_issuer(self) -> str:
+        """The server fetches this address (sso_fetch): only https, and not an address inside our own
+        network. A host name is resolved and checked again at every fetch."""
         issuer = str(self.cleaned_data["issuer"]).rstrip("/")
-        if not issuer.startswith("https://") and not settings.DEBUG:
-            raise ValidationError(_("Het adres moet met https:// beginnen."))
+        try:
+            sso_fetch.check_named_address(issuer)
+        except sso_fetch.FetchRefused as exc:
+            if not issuer.lower().startswith("https://"):
+                raise ValidationError(_("Het adres moet met https:// beginnen.")) from exc
+            raise ValidationError(
+                _("Dit is geen openbaar adres. Vul het adres van de identity provider op internet in.")
+            ) from exc
+        host = (urlsplit(issuer).hostname or "").lower()
+        if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+            raise ValidationError(
+                _("Dit is geen openbaar adres. Vul het adres van de identity provider op internet in.")
+            )
         return issuer
 
     def clean(self) -> dict[str, Any]:

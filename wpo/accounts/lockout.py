@@ -26,14 +26,11 @@ way, under a client key of their own (``card:`` and the address) and an empty lo
 password form never sends: card failures never lock a password login, nor the other way round.
 """
 
-import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import LoginFailure
@@ -47,40 +44,6 @@ LOCK_DURATION = timedelta(minutes=15)
 KEEP = timedelta(days=1)
 # The lock from the last failure can reach back WINDOW + LOCK_DURATION; older rows never matter.
 _LOOK_BACK = WINDOW + LOCK_DURATION
-
-
-def trusted_proxy_count() -> int:
-    """How many proxies in front of the application add to X-Forwarded-For (0: none, use REMOTE_ADDR)."""
-    return int(getattr(settings, "WPO_TRUSTED_PROXY_COUNT", 0))
-
-
-def _client_key(address: str) -> str | None:
-    try:
-        ip = ipaddress.ip_address(address.strip())
-    except ValueError:
-        return None
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        # One IPv6 user easily has a whole /64: count the network, not the single address.
-        return str(ipaddress.IPv6Network((ip, 64), strict=False))
-    return str(ip)
-
-
-def client_ip(request: HttpRequest | None) -> str:
-    """The address the lockout counts: REMOTE_ADDR, or with N trusted proxies the N-th X-Forwarded-For entry
-    from the right (each proxy appends the address it got the request from; entries further left
-    were written by the client and prove nothing)."""
-    if request is None:
-        return "-"
-    remote = _client_key(str(request.META.get("REMOTE_ADDR", ""))) or "-"
-    proxies = trusted_proxy_count()
-    if proxies <= 0:
-        return remote
-    entries = [e for e in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",") if e.strip()]
-    if len(entries) < proxies:
-        return remote
-    return _client_key(entries[-proxies]) or remote
 
 
 def normalise(login_name: str) -> str:

@@ -8,7 +8,6 @@ password (or single sign-on) is left alone by ``CardSessionIdleMiddleware``; for
 two-factor requirement.
 """
 
-import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -18,6 +17,8 @@ from django.contrib import auth, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from wpo.lib import clock
 
 LOGIN_METHOD_KEY = "login_method"
 CARD = "card"
@@ -39,7 +40,7 @@ def is_card_session(request: HttpRequest) -> bool:
 def mark_card_session(request: HttpRequest) -> None:
     """Call right after ``auth.login`` for a card: from now on the session ends when idle."""
     request.session[LOGIN_METHOD_KEY] = CARD
-    request.session[LAST_SEEN_KEY] = int(time.time())
+    request.session[LAST_SEEN_KEY] = clock.epoch_seconds()
 
 
 class CardSessionIdleMiddleware:
@@ -48,7 +49,7 @@ class CardSessionIdleMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if is_card_session(request) and request.user.is_authenticated:
-            now = int(time.time())
+            now = clock.epoch_seconds()
             last_seen = request.session.get(LAST_SEEN_KEY)
             if isinstance(last_seen, int) and now - last_seen > idle_logout_seconds():
                 auth.logout(request)
@@ -86,15 +87,21 @@ def mark_sso_session(request: HttpRequest) -> None:
 
 
 def two_factor_satisfied(request: HttpRequest) -> bool:
-    if request.session.get(LOGIN_METHOD_KEY) == SSO:
-        return True
+    """Verified with a code in this session, or logged in by single sign-on, which counts as the second
+    factor, except for an account with extra rights (``privileged``): that one needs its own code."""
     is_verified = getattr(request.user, "is_verified", None)
-    return bool(is_verified and is_verified())
+    if is_verified and is_verified():
+        return True
+    if request.session.get(LOGIN_METHOD_KEY) == SSO:
+        from .privileged import has_extra_rights
+
+        return not has_extra_rights(request.user)  # type: ignore[arg-type]
+    return False
 
 
 def note_login(request: HttpRequest) -> None:
     """Every login (``user_logged_in``) starts the idle clock, so the first page writes no session."""
-    request.session[STAFF_LAST_SEEN_KEY] = int(time.time())
+    request.session[STAFF_LAST_SEEN_KEY] = clock.epoch_seconds()
 
 
 class StaffSessionMiddleware:
@@ -112,7 +119,7 @@ class StaffSessionMiddleware:
 
         person = getattr(request, "person", None)
         if person is not None and not is_card_session(request) and is_staff(person):
-            now = int(time.time())
+            now = clock.epoch_seconds()
             last_seen = request.session.get(STAFF_LAST_SEEN_KEY)
             if isinstance(last_seen, int) and now - last_seen > staff_idle_logout_seconds():
                 auth.logout(request)

@@ -2,7 +2,9 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wpo.orgs.models import OrgOwned
 
@@ -203,12 +205,6 @@ class OidcProvider(OrgOwned):
     match_field = models.CharField(
         _("vergelijken met"), max_length=20, choices=MatchField.choices, default=MatchField.EMAIL
     )
-    email_domains = models.CharField(
-        _("e-maildomeinen"),
-        max_length=500,
-        blank=True,
-        help_text=_("Gescheiden door komma's, bijvoorbeeld werkbedrijf.nl. Zo vinden medewerkers hun organisatie."),
-    )
     enabled = models.BooleanField(_("aan"), default=False)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
@@ -219,5 +215,97 @@ class OidcProvider(OrgOwned):
     def __str__(self) -> str:
         return self.display_name
 
-    def domains(self) -> list[str]:
-        return [d.strip().lower().lstrip("@") for d in self.email_domains.split(",") if d.strip()]
+    def domain_names(self) -> list[str]:
+        return [d.domain for d in self.domains.order_by("domain")]
+
+
+class OidcDomain(OrgOwned):
+    """An e-mail domain that sends someone who types an address of it to their organisation's provider.
+
+    A domain belongs to one organisation at most (lower-cased, unique across all). The
+    organisation's administrator lists it; it routes logins only once the service operators have
+    checked that the organisation owns it and marked it ``verified`` in the Django admin, so an
+    administrator cannot claim someone else's domain and catch their logins.
+    """
+
+    provider = models.ForeignKey(
+        OidcProvider, on_delete=models.CASCADE, related_name="domains", verbose_name=_("inloggen via")
+    )
+    domain = models.CharField(_("e-maildomein"), max_length=253)
+    verified = models.BooleanField(
+        _("gecontroleerd"),
+        default=False,
+        help_text=_(
+            "Alleen de beheerders van de dienst zetten dit aan, na controle dat het domein van de organisatie is."
+        ),
+    )
+    created_at = models.DateTimeField(_("toegevoegd op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-maildomein voor inloggen via de organisatie")
+        verbose_name_plural = _("e-maildomeinen voor inloggen via de organisatie")
+        constraints = [models.UniqueConstraint(Lower("domain"), name="oidc_domain_unique")]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class OidcIdentity(OrgOwned):
+    """A person's account at their organisation's identity provider: the ``sub`` of its ID tokens.
+
+    Written at the person's first single sign-on, when the token's claim matched them; from then on
+    only this ``(provider, subject)`` logs them in. Claims such as the e-mail address can change at
+    the provider, the subject cannot, so a changed or copied address at the provider never logs in
+    someone else. One subject per person per provider.
+    """
+
+    provider = models.ForeignKey(OidcProvider, on_delete=models.CASCADE, related_name="identities")
+    person = models.ForeignKey(
+        "orgs.Person", on_delete=models.CASCADE, related_name="oidc_identities", verbose_name=_("persoon")
+    )
+    subject = models.CharField(_("sub"), max_length=255)
+    linked_at = models.DateTimeField(_("gekoppeld op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("koppeling met de identity provider")
+        verbose_name_plural = _("koppelingen met de identity provider")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="oidc_identity_subject_unique"),
+            models.UniqueConstraint(fields=["provider", "person"], name="oidc_identity_person_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.provider})"
+
+
+class SecretTOTPDevice(TOTPDevice):  # type: ignore[misc]  # django-otp ships no type hints
+    """django-otp's authenticator device with its secret encrypted at rest (``crypto.seal_totp_key``).
+
+    The same table and rows as ``TOTPDevice``; only reading the key differs, so every device the app
+    checks or shows is loaded through this class (``two_factor``). A copy of the database alone gives
+    no one the codes of anyone's app.
+    """
+
+    key: str  # django-otp's column, here holding the sealed secret
+    user_id: int
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator-app")
+        verbose_name_plural = _("authenticator-apps")
+
+    @property
+    def bin_key(self) -> bytes:
+        from .crypto import open_totp_key
+
+        key, _current = open_totp_key(self.key, user_id=self.user_id)
+        return key
+
+    def reseal_if_stale(self) -> None:
+        """After use: write the key again with the current SECRET_KEY if an older one (or none) sealed it."""
+        from .crypto import TOTP_KEY_BYTES, open_totp_key, seal_totp_key
+
+        key, current = open_totp_key(self.key, user_id=self.user_id)
+        if not current and len(key) <= TOTP_KEY_BYTES:
+            self.key = seal_totp_key(key, user_id=self.user_id)
+            self.save(update_fields=["key"])

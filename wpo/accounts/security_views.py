@@ -1,13 +1,12 @@
 """Two-factor authentication, the organisation's security settings and single sign-on (issue 7)."""
 
 import logging
-import time
 from typing import Any
 
 import django_otp
 import segno
 from django.contrib import auth, messages
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
@@ -18,14 +17,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from wpo.lib import clock
+from wpo.lib.client_ip import client_ip
 from wpo.orgs import access
 from wpo.orgs.access import home_url_name
-from wpo.orgs.models import Role
+from wpo.orgs.permissions import Ability
 
-from . import lockout, sso, two_factor
+from . import sso, sso_services, two_factor
 from .forms import CodeForm, OidcProviderForm, SecurityPolicyForm, SsoStartForm
 from .middleware import CARD_LOGIN_BACKEND, mark_sso_session, two_factor_satisfied
-from .models import OidcProvider, SecurityEvent, SecurityPolicy, User
+from .models import OidcDomain, OidcProvider, SecurityEvent, SecurityPolicy, User
+from .privileged import has_extra_rights
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,7 @@ def begin_two_factor_login(request: HttpRequest, user: User, next_url: str) -> H
         "user": user.pk,
         "backend": getattr(user, "backend", CARD_LOGIN_BACKEND),
         "hash": user.get_session_auth_hash(),
-        "since": int(time.time()),
+        "since": clock.epoch_seconds(),
         "next": next_url,
     }
     return redirect("accounts:two_factor_code")
@@ -68,7 +70,7 @@ def begin_two_factor_login(request: HttpRequest, user: User, next_url: str) -> H
 
 def _pending_user(request: HttpRequest) -> tuple[User | None, dict[str, Any]]:
     pending = request.session.get(PENDING_KEY)
-    if not isinstance(pending, dict) or int(time.time()) - int(pending.get("since", 0)) > PENDING_MAX_AGE:
+    if not isinstance(pending, dict) or clock.epoch_seconds() - int(pending.get("since", 0)) > PENDING_MAX_AGE:
         return None, {}
     user_id = pending.get("user")
     if not isinstance(user_id, int):
@@ -101,9 +103,7 @@ def two_factor_code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        result = two_factor.check_login_code(
-            user=user, code=form.cleaned_data["code"], client=lockout.client_ip(request)
-        )
+        result = two_factor.check_login_code(user=user, code=form.cleaned_data["code"], client=client_ip(request))
         if result.outcome is two_factor.CodeCheck.OK:
             if pending:
                 request.session.pop(PENDING_KEY, None)
@@ -142,7 +142,7 @@ def _qr(config_url: str) -> tuple[str, int]:
     return str(code.svg_data_uri(scale=QR_SCALE, border=QR_BORDER)), int(width)
 
 
-@access.role_required(*two_factor.STAFF_ROLES)
+@access.ability_required(Ability.STAFF_SESSION)
 @never_cache
 def two_factor_page(request: HttpRequest) -> HttpResponse:
     """Tweestapsverificatie: set up an authenticator app, make new backup codes, or switch it off."""
@@ -179,9 +179,7 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
         if action == "disable" and required:
             form.add_error(None, _("Uw organisatie verplicht tweestapsverificatie. U kunt die niet uitzetten."))
         else:
-            result = two_factor.check_login_code(
-                user=user, code=form.cleaned_data["code"], client=lockout.client_ip(request)
-            )
+            result = two_factor.check_login_code(user=user, code=form.cleaned_data["code"], client=client_ip(request))
             if result.outcome is two_factor.CodeCheck.OK and action == "disable":
                 two_factor.two_factor_disable(person=me)
                 messages.success(request, _("Tweestapsverificatie staat uit."))
@@ -207,12 +205,16 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@access.role_required(Role.ADMINISTRATOR)
+@access.ability_required(Ability.MANAGE_PEOPLE)
 def two_factor_reset(request: HttpRequest, person_id: int) -> HttpResponse:
     """The administrator removes a person's app and backup codes (a lost phone)."""
     me = access.person_of(request)
     person = access.access_person_for_admin(me, person_id)
-    had = two_factor.two_factor_reset(person=person, by=me)
+    try:
+        had = two_factor.two_factor_reset(person=person, by=me)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("orgs:person_edit", person_id=person.pk)
     if had:
         messages.success(
             request,
@@ -230,7 +232,7 @@ def two_factor_reset(request: HttpRequest, person_id: int) -> HttpResponse:
 # The organisation's settings -----------------------------------------------------------------
 
 
-@access.role_required(Role.ADMINISTRATOR)
+@access.ability_required(Ability.MANAGE_PEOPLE)
 @never_cache
 def security_settings(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
@@ -249,25 +251,28 @@ def security_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/security_settings.html", context)
 
 
-@access.role_required(Role.ADMINISTRATOR)
+@access.ability_required(Ability.MANAGE_PEOPLE)
 @never_cache
 def sso_settings(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
     provider = access.in_org(me, OidcProvider).first() or OidcProvider(organization=me.organization)
     form = OidcProviderForm(request.POST if request.method == "POST" else None, instance=provider)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            saved.organization = me.organization
-            if form.cleaned_data["client_secret"]:
-                saved.client_secret_encrypted = sso.encrypt_secret(form.cleaned_data["client_secret"])
-            saved.save()
-            SecurityEvent.objects.create(
-                organization=me.organization, person=me, actor=me, kind=SecurityEvent.Kind.SSO_PROVIDER_CHANGED
+        try:
+            sso_services.oidc_provider_save(
+                by=me,
+                provider=form.save(commit=False),
+                client_secret=form.cleaned_data["client_secret"],
+                domains=form.cleaned_data["email_domains"],
             )
-        messages.success(request, _("Inloggen via de organisatie is opgeslagen."))
-        return redirect("accounts:security_settings")
-    return render(request, "accounts/sso_settings.html", {"form": form, "callback": sso.redirect_uri(provider)})
+        except ValidationError as exc:
+            form.add_error("email_domains", exc)
+        else:
+            messages.success(request, _("Inloggen via de organisatie is opgeslagen."))
+            return redirect("accounts:security_settings")
+    domains = access.in_org(me, OidcDomain).filter(provider_id=provider.pk).order_by("domain") if provider.pk else []
+    context = {"form": form, "callback": sso.redirect_uri(provider), "domains": domains}
+    return render(request, "accounts/sso_settings.html", context)
 
 
 # Single sign-on ------------------------------------------------------------------------------
@@ -318,7 +323,18 @@ def sso_callback(request: HttpRequest, org_slug: str) -> HttpResponse:
         value = outcome.claims.get(provider.claim, "")
         context = {"reason": "no_match", "provider": provider, "value": value if isinstance(value, str) else ""}
         return render(request, "accounts/sso_failed.html", context, status=403)
+    user = outcome.person.user
+    next_url = _safe_next(request, outcome.next_url)
+    if has_extra_rights(user):
+        # The organisation's administrator controls its identity provider, so for an account with
+        # rights beyond the organisation single sign-on is not a second factor: its own app is.
+        if not two_factor.has_two_factor(user):
+            log.warning("SSO login refused for %s: extra rights and no authenticator app", org_slug)
+            return render(
+                request, "accounts/sso_failed.html", {"reason": "needs_code", "provider": provider}, status=403
+            )
+        return begin_two_factor_login(request, user, next_url)
     request.session.pop(PENDING_KEY, None)
-    auth.login(request, outcome.person.user, backend=CARD_LOGIN_BACKEND)
+    auth.login(request, user, backend=CARD_LOGIN_BACKEND)
     mark_sso_session(request)
-    return redirect(_safe_next(request, outcome.next_url) or home_url_name(outcome.person))
+    return redirect(next_url or home_url_name(outcome.person))

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wpo.orgs.models import Person
+from wpo.orgs.permissions import may_issue_card
 
 from . import lockout
 from .access import token_hash
@@ -55,6 +58,10 @@ class IssuedCard:
 @transaction.atomic
 def login_card_issue(*, participant: Person, issued_by: Person) -> IssuedCard:
     """Make a new card for ``participant``; the card they had so far stops working."""
+    if not may_issue_card(issued_by, participant):
+        raise ValidationError(
+            _("Een inlogkaart is alleen voor een deelnemer die je begeleidt en die geen andere rol heeft.")
+        )
     now = timezone.now()
     # Two trainers issuing at the same moment wait for each other here instead of one of them
     # running into the one-active-card constraint.

@@ -6,21 +6,22 @@ client; the ID token is checked with joserfc: signature against the provider's p
 person of the provider's own organisation whose e-mail address, employee number or username
 equals the configured claim; nobody is created. The identity provider is trusted to have done
 its own second factor, so a session started this way counts as two-factor verified.
+
+Every request the server itself makes to the provider (discovery, keys, token) goes through
+``sso_fetch``: https to public addresses only, capped in size and total time, failures remembered
+for a minute. Only the browser visits the authorization endpoint.
 """
 
 import base64
 import hashlib
+import json
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlencode
 
-import requests
 from authlib.integrations.requests_client import OAuth2Session
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -29,12 +30,13 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from wpo.lib import clock
 from wpo.orgs.models import Person
 
-from .models import OidcProvider
+from . import crypto, sso_fetch
+from .models import OidcDomain, OidcProvider
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
-HTTP_TIMEOUT = 10
 CACHE_SECONDS = 60 * 60
 PENDING_KEY = "sso_pending"
 PENDING_MAX_AGE = 10 * 60
@@ -54,22 +56,22 @@ class SsoError(Exception):
 # The client secret, encrypted at rest -------------------------------------------------------
 
 
-def _fernet(secret_key: str) -> Fernet:
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"wpo oidc client secret")
-    return Fernet(base64.urlsafe_b64encode(hkdf.derive(secret_key.encode("utf-8"))))
+_CLIENT_SECRET_PURPOSE = b"wpo oidc client secret"
 
 
 def encrypt_secret(value: str) -> str:
-    return _fernet(settings.SECRET_KEY).encrypt(value.encode("utf-8")).decode("ascii") if value else ""
+    if not value:
+        return ""
+    return crypto.fernet(crypto.secret_keys()[0], _CLIENT_SECRET_PURPOSE).encrypt(value.encode("utf-8")).decode("ascii")
 
 
 def decrypt_secret(value: str) -> str:
     """The client secret; after a SECRET_KEY rotation the old key in SECRET_KEY_FALLBACKS still opens it."""
     if not value:
         return ""
-    for key in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:
+    for key in crypto.secret_keys():
         try:
-            return _fernet(key).decrypt(value.encode("ascii")).decode("utf-8")
+            return crypto.fernet(key, _CLIENT_SECRET_PURPOSE).decrypt(value.encode("ascii")).decode("utf-8")
         except InvalidToken:
             continue
     raise SsoError("client secret cannot be decrypted (SECRET_KEY changed?)")
@@ -88,9 +90,11 @@ def provider_for_login(typed: str) -> OidcProvider | None:
     by_name = [p for p in enabled if text in (p.organization.slug.lower(), p.organization.name.lower())]
     if by_name:
         return by_name[0]
-    domain = text.rsplit("@", 1)[-1]
-    by_domain = [p for p in enabled if domain in p.domains()]
-    return by_domain[0] if len(by_domain) == 1 else None
+    # Only a domain the service operators verified routes a login (OidcDomain); it is unique.
+    domain = text.rsplit("@", 1)[-1].lstrip("@")
+    verified = OidcDomain.objects.filter(domain=domain, verified=True, provider__enabled=True)
+    found = verified.select_related("provider__organization").first()
+    return found.provider if found is not None else None
 
 
 def provider_for_callback(org_slug: str) -> OidcProvider | None:
@@ -104,18 +108,52 @@ def _cache_key(kind: str, url: str) -> str:
     return f"wpo-oidc-{kind}-{hashlib.sha256(url.encode('utf-8')).hexdigest()}"
 
 
-def _get_json(url: str) -> dict[str, Any]:
-    if urlparse(url).scheme not in ("https", "http"):
-        raise SsoError(f"not a web address: {url}")
+def _json_object(status: int, body: bytes, url: str) -> dict[str, Any]:
+    if status != 200:
+        raise SsoError(f"{url} answered {status}")
     try:
-        response = requests.get(url, timeout=HTTP_TIMEOUT)
-        response.raise_for_status()
-        data = response.json()
-    except (requests.RequestException, ValueError) as exc:
-        raise SsoError(f"cannot read {url}: {exc}") from exc
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SsoError(f"not JSON: {url}") from exc
     if not isinstance(data, dict):
         raise SsoError(f"not a JSON object: {url}")
     return data
+
+
+def _get_json(url: str) -> dict[str, Any]:
+    try:
+        status, body = sso_fetch.fetch(url)
+    except sso_fetch.FetchRefused as exc:
+        raise SsoError(exc.reason) from exc
+    return _json_object(status, body, url)
+
+
+def _remembering_failure(key: str, load: Any) -> dict[str, Any]:
+    """``load()``, unless it failed for ``key`` within the last minute; a failure is remembered, so
+    anonymous starts of a login cannot make the server fetch a broken provider again and again."""
+    failed = sso_fetch.recent_failure(key)
+    if failed is not None:
+        raise SsoError(f"failed less than {sso_fetch.FAILURE_CACHE_SECONDS} s ago, not fetched again: {failed}")
+    try:
+        result: dict[str, Any] = load()
+    except SsoError as exc:
+        sso_fetch.remember_failure(key, exc.reason)
+        raise
+    return result
+
+
+def _fetch_discovery(issuer: str) -> dict[str, Any]:
+    meta = _get_json(issuer + DISCOVERY_PATH)
+    if str(meta.get("issuer", "")).rstrip("/") != issuer:
+        raise SsoError("the discovery document names another issuer")
+    for field in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
+        if not isinstance(meta.get(field), str):
+            raise SsoError(f"discovery document without {field}")
+        try:
+            sso_fetch.check_named_address(meta[field])
+        except sso_fetch.FetchRefused as exc:
+            raise SsoError(f"discovery document's {field}: {exc.reason}") from exc
+    return meta
 
 
 def discovery(provider: OidcProvider, *, refresh: bool = False) -> dict[str, Any]:
@@ -123,12 +161,7 @@ def discovery(provider: OidcProvider, *, refresh: bool = False) -> dict[str, Any
     key = _cache_key("meta", issuer)
     meta: dict[str, Any] | None = None if refresh else cache.get(key)
     if meta is None:
-        meta = _get_json(issuer + DISCOVERY_PATH)
-        if str(meta.get("issuer", "")).rstrip("/") != issuer:
-            raise SsoError("the discovery document names another issuer")
-        for field in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
-            if not isinstance(meta.get(field), str):
-                raise SsoError(f"discovery document without {field}")
+        meta = _remembering_failure(key, lambda: _fetch_discovery(issuer))
         cache.set(key, meta, CACHE_SECONDS)
     return meta
 
@@ -137,7 +170,7 @@ def _key_set(meta: dict[str, Any], *, refresh: bool) -> KeySet:
     key = _cache_key("jwks", meta["jwks_uri"])
     jwks: dict[str, Any] | None = None if refresh else cache.get(key)
     if jwks is None:
-        jwks = _get_json(meta["jwks_uri"])
+        jwks = _remembering_failure(key, lambda: _get_json(meta["jwks_uri"]))
         cache.set(key, jwks, CACHE_SECONDS)
     try:
         return KeySet.import_key_set(jwks)  # type: ignore[arg-type]
@@ -165,7 +198,7 @@ def start(request: HttpRequest, provider: OidcProvider, *, next_url: str = "") -
         "state": state,
         "nonce": nonce,
         "verifier": verifier,
-        "since": int(time.time()),
+        "since": clock.epoch_seconds(),
         "next": next_url,
     }
     return str(url)
@@ -215,7 +248,7 @@ def finish(request: HttpRequest, provider: OidcProvider) -> Outcome:
     pending = request.session.pop(PENDING_KEY, None)
     if not isinstance(pending, dict) or pending.get("provider") != provider.pk:
         raise SsoError("no login started for this organisation in this browser")
-    if int(time.time()) - int(pending.get("since", 0)) > PENDING_MAX_AGE:
+    if clock.epoch_seconds() - int(pending.get("since", 0)) > PENDING_MAX_AGE:
         raise SsoError("login started too long ago")
     if not secrets.compare_digest(str(request.GET.get("state", "")), str(pending["state"])):
         raise SsoError("state does not match")
@@ -225,22 +258,7 @@ def finish(request: HttpRequest, provider: OidcProvider) -> Outcome:
     if not code:
         raise SsoError("no code")
     meta = discovery(provider)
-    client = OAuth2Session(
-        provider.client_id,
-        decrypt_secret(provider.client_secret_encrypted),
-        redirect_uri=redirect_uri(provider),
-        code_challenge_method="S256",
-    )
-    try:
-        tokens = client.fetch_token(
-            meta["token_endpoint"],
-            grant_type="authorization_code",
-            code=code,
-            code_verifier=pending["verifier"],
-            timeout=HTTP_TIMEOUT,
-        )
-    except Exception as exc:  # authlib raises its own errors and requests' ones
-        raise SsoError(f"token endpoint: {exc}") from exc
+    tokens = _exchange_code(provider, meta["token_endpoint"], code=code, verifier=str(pending["verifier"]))
     id_token = tokens.get("id_token")
     if not isinstance(id_token, str):
         raise SsoError("no ID token")
@@ -248,12 +266,50 @@ def finish(request: HttpRequest, provider: OidcProvider) -> Outcome:
     return Outcome(person=_match(provider, claims), next_url=str(pending.get("next", "")), claims=claims)
 
 
-def _match(provider: OidcProvider, claims: dict[str, Any]) -> Person | None:
-    from .access import person_for_sso
+def _exchange_code(provider: OidcProvider, token_endpoint: str, *, code: str, verifier: str) -> dict[str, Any]:
+    """The token endpoint's answer to the authorization code (client_secret_basic, RFC 6749 2.3.1)."""
+    credentials = (
+        f"{quote(provider.client_id, safe='')}:{quote(decrypt_secret(provider.client_secret_encrypted), safe='')}"
+    )
+    body = urlencode(
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri(provider),
+            "code_verifier": verifier,
+        }
+    ).encode("ascii")
+    headers = {
+        "Authorization": "Basic " + base64.b64encode(credentials.encode("utf-8")).decode("ascii"),
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    try:
+        status, answer = sso_fetch.fetch(token_endpoint, method="POST", body=body, headers=headers)
+    except sso_fetch.FetchRefused as exc:
+        raise SsoError(f"token endpoint: {exc.reason}") from exc
+    return _json_object(status, answer, token_endpoint)
 
+
+MAX_SUBJECT_LENGTH = 255
+
+
+def _match(provider: OidcProvider, claims: dict[str, Any]) -> Person | None:
+    """The person the verified ID token names: by its ``sub`` once linked, the first time by the claim.
+
+    Matching by e-mail address needs ``email_verified: true``; a token without it is not trusted to
+    carry the person's own address. The first match links the person to the ``sub``.
+    """
+    from .access import person_for_sso
+    from .sso_services import oidc_identity_link
+
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject or len(subject) > MAX_SUBJECT_LENGTH:
+        return None
     value = claims.get(provider.claim)
-    if not isinstance(value, str) or not value.strip():
+    usable = value.strip() if isinstance(value, str) and value.strip() else None
+    if provider.match_field == OidcProvider.MatchField.EMAIL and claims.get("email_verified") is not True:
+        usable = None
+    person = person_for_sso(provider, subject=subject, value=usable)
+    if person is None or not oidc_identity_link(provider=provider, person=person, subject=subject):
         return None
-    if provider.claim == "email" and claims.get("email_verified") is False:
-        return None
-    return person_for_sso(provider, value.strip())
+    return person

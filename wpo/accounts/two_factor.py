@@ -1,8 +1,11 @@
 """Two-factor authentication for staff: an authenticator app (TOTP) plus one-time backup codes.
 
-Built on django-otp: a ``TOTPDevice`` per person holds the shared secret and the last time step
-used (so a code works once), a ``StaticDevice`` holds the backup codes, each stored as an HMAC
-of the code keyed with SECRET_KEY and deleted when used. Participants do not use this: they log
+Built on django-otp: a ``TOTPDevice`` per person holds the shared secret, encrypted with a key
+derived from SECRET_KEY (read through ``SecretTOTPDevice``, see ``crypto``), and the last time step
+used (so a code works once); a ``StaticDevice`` holds the backup codes, each stored as an HMAC
+of the code keyed with SECRET_KEY and deleted when used. Both survive a rotation of SECRET_KEY while
+the old key is in SECRET_KEY_FALLBACKS: the app key is sealed again with the new key at its next
+use, and a backup code made with the old key still works (it is used up anyway). Participants do not use this: they log
 in with a card and PIN or a password.
 
 Wrong codes are limited per account the way ``lockout`` limits passwords ("claim, then count"):
@@ -17,24 +20,25 @@ import enum
 import hashlib
 import hmac
 import math
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from wpo.orgs.models import Person, Role
+from wpo.orgs.models import Person
+from wpo.orgs.permissions import Ability, may
 
-from .models import SecurityEvent, SecurityPolicy, TwoFactorFailure, User
+from . import crypto
+from .models import SecretTOTPDevice, SecurityEvent, SecurityPolicy, TwoFactorFailure, User
+from .privileged import MANAGED_BY_OPERATORS, has_extra_rights
 
-# Everyone but a participant may switch two-factor on.
-STAFF_ROLES = (Role.TRAINER, Role.COACH, Role.PROJECT_MANAGER, Role.ADMINISTRATOR, Role.CONTENT_EDITOR)
-# The roles an organisation can oblige to use it.
-REQUIRED_ROLES = (Role.COACH, Role.PROJECT_MANAGER, Role.ADMINISTRATOR)
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
 LOCK_DURATION = timedelta(minutes=15)
@@ -47,7 +51,8 @@ DEVICE_NAME = "authenticator"
 
 
 def is_staff(person: Person | None) -> bool:
-    return person is not None and person.has_role(*STAFF_ROLES)
+    """Everyone but a participant works with staff data, and may switch two-factor on."""
+    return may(person, Ability.STAFF_SESSION)
 
 
 def policy_of(person: Person) -> SecurityPolicy | None:
@@ -61,29 +66,33 @@ def policy_of(person: Person) -> SecurityPolicy | None:
 
 def required_for(person: Person | None) -> bool:
     """Must this person use two-factor authentication (their organisation says so for their role)?"""
-    if person is None or not person.has_role(*REQUIRED_ROLES):
+    if person is None or not may(person, Ability.TWO_FACTOR_REQUIRED):
         return False
     policy = policy_of(person)
     return policy is not None and policy.two_factor_required
 
 
-def confirmed_totp(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+def confirmed_totp(user: User) -> SecretTOTPDevice | None:
+    device: SecretTOTPDevice | None = SecretTOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    return device
 
 
 def has_two_factor(user: User) -> bool:
     return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
-def pending_totp(user: User) -> TOTPDevice:
+def pending_totp(user: User) -> SecretTOTPDevice:
     """The not yet confirmed device shown as a QR code while setting up; made when there is none."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    device: SecretTOTPDevice | None = (
+        SecretTOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    )
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+        key = crypto.seal_totp_key(os.urandom(crypto.TOTP_KEY_BYTES), user_id=user.pk)
+        device = SecretTOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False, key=key)
     return device
 
 
-def secret_in_groups(device: TOTPDevice) -> str:
+def secret_in_groups(device: SecretTOTPDevice) -> str:
     """The base32 secret in groups of four for typing it into an app by hand."""
     from base64 import b32encode
 
@@ -95,11 +104,17 @@ def normalise_code(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
-def backup_code_digest(code: str) -> str:
+def backup_code_digest(code: str, secret_key: str | None = None) -> str:
     """What is stored for a backup code: an HMAC keyed with SECRET_KEY, cut to the 16 characters
     django-otp's token column holds (64 bits; a stolen database alone cannot be searched)."""
-    key = settings.SECRET_KEY.encode("utf-8")
+    key = (secret_key or settings.SECRET_KEY).encode("utf-8")
     return hmac.new(key, b"wpo-backup-code:" + normalise_code(code).encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+
+def backup_code_digests(code: str) -> list[str]:
+    """The digest under SECRET_KEY and under each key of SECRET_KEY_FALLBACKS: codes made before a
+    rotation keep working while the old key is kept as a fallback."""
+    return [backup_code_digest(code, key) for key in crypto.secret_keys()]
 
 
 def _new_backup_code() -> str:
@@ -123,7 +138,7 @@ def _record(person: Person, actor: Person | None, kind: SecurityEvent.Kind) -> N
     SecurityEvent.objects.create(organization_id=person.organization_id, person=person, actor=actor, kind=kind)
 
 
-def verify_device_code(user: User, code: str) -> TOTPDevice | StaticDevice | None:
+def verify_device_code(user: User, code: str) -> SecretTOTPDevice | StaticDevice | None:
     """The device that accepts ``code`` (a code from the app, or an unused backup code), or None.
 
     Rows are locked while checking, so the same code cannot be used twice in parallel; a code from
@@ -134,28 +149,46 @@ def verify_device_code(user: User, code: str) -> TOTPDevice | StaticDevice | Non
         return None
     with transaction.atomic():
         if code.isdigit() and len(code) == 6:
-            for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
-                if device.verify_token(code):
+            for device in SecretTOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
+                try:
+                    verified = device.verify_token(code)
+                except crypto.CannotOpen:
+                    verified = False  # SECRET_KEY changed without keeping the old one: set the app up again
+                if verified:
+                    device.reseal_if_stale()
                     return device
             return None
+        digests = backup_code_digests(code)
         for static in StaticDevice.objects.select_for_update().filter(user=user, confirmed=True):
-            if static.verify_token(backup_code_digest(code)):
+            if any(static.verify_token(digest) for digest in digests):
                 return static
     return None
+
+
+def _confirm(user: User, device: TOTPDevice, code: str) -> list[str] | None:
+    locked = SecretTOTPDevice.objects.select_for_update().filter(pk=device.pk, user=user, confirmed=False).first()
+    if locked is None or not locked.verify_token(normalise_code(code)):
+        return None
+    TOTPDevice.objects.filter(user=user).exclude(pk=locked.pk).delete()
+    locked.confirmed = True
+    locked.save(update_fields=["confirmed"])
+    return _replace_backup_codes(user)
 
 
 @transaction.atomic
 def two_factor_confirm(*, person: Person, device: TOTPDevice, code: str) -> list[str] | None:
     """Switch two-factor on with the first code from the app; returns the new backup codes (shown once)."""
-    locked = TOTPDevice.objects.select_for_update().filter(pk=device.pk, user=person.user, confirmed=False).first()
-    if locked is None or not locked.verify_token(normalise_code(code)):
-        return None
-    TOTPDevice.objects.filter(user=person.user).exclude(pk=locked.pk).delete()
-    locked.confirmed = True
-    locked.save(update_fields=["confirmed"])
-    codes = _replace_backup_codes(person.user)
-    _record(person, person, SecurityEvent.Kind.TWO_FACTOR_ON)
+    codes = _confirm(person.user, device, code)
+    if codes is not None:
+        _record(person, person, SecurityEvent.Kind.TWO_FACTOR_ON)
     return codes
+
+
+@transaction.atomic
+def operator_two_factor_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str] | None:
+    """The same for a service operator's account, set up on the server (``manage.py operator_two_factor``);
+    an operator need not be a person of any organisation, so there is no organisation's record."""
+    return _confirm(user, device, code)
 
 
 @transaction.atomic
@@ -177,8 +210,11 @@ def two_factor_reset(*, person: Person, by: Person) -> bool:
     """The administrator removes a person's app and backup codes (a lost phone). Recorded.
 
     The person's sessions that were verified with the removed device are no longer verified; where
-    the organisation requires two-factor, they must set it up again before anything else.
+    the organisation requires two-factor, they must set it up again before anything else. Never for an
+    account with extra rights (``privileged``): the service operators manage its second factor.
     """
+    if has_extra_rights(person.user):
+        raise ValidationError(MANAGED_BY_OPERATORS)
     had = bool(
         TOTPDevice.objects.filter(user=person.user).exists() or StaticDevice.objects.filter(user=person.user).exists()
     )

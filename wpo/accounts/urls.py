@@ -10,6 +10,8 @@ urlpatterns = [
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("geen-organisatie/", views.no_organization, name="no_organization"),
     path("geen-rol/", views.no_role, name="no_role"),
+    # One page, two addresses: the card's QR code has the token, the browser stays on the one without.
+    path("kaart/", views.card_login, name="card_login"),
     path("kaart/<str:token>/", views.card_login, name="card_login"),
     path("nog-bezig/", views.keep_alive, name="keep_alive"),
     path("inlogkaarten/<int:person_id>/", views.login_card, name="login_card"),

@@ -9,13 +9,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from wpo.lib import clock
+from wpo.lib.client_ip import client_ip
 from wpo.orgs import access
 from wpo.orgs.access import redirect_home
+from wpo.orgs.permissions import Ability
 
 from . import access as card_access
 from . import card_print, lockout, services, two_factor
 from .forms import WRONG_PIN, LoginForm, PinForm
-from .middleware import CARD_LOGIN_BACKEND, mark_card_session
+from .middleware import CARD_LOGIN_BACKEND, idle_logout_seconds, mark_card_session
+from .models import LoginCard
 from .security_views import begin_two_factor_login
 from .services import PIN_LENGTH
 
@@ -58,23 +62,61 @@ def no_role(request: HttpRequest) -> HttpResponse:
 # Login cards ---------------------------------------------------------------------------------
 
 
+# Where the scanned token waits, in the (server-side) session of the tablet's browser.
+CARD_TOKEN_KEY = "card_login_token"
+
+
 @never_cache
-def card_login(request: HttpRequest, token: str) -> HttpResponse:
+def card_login(request: HttpRequest, token: str | None = None) -> HttpResponse:
     """The page behind a card's QR code: the participant types their PIN and is logged in.
 
     Public by design: whoever holds the card (or a photo of it) sees this page and, with the
     PIN, logs in as the card's participant. It shows nothing but the first name on the card.
+
+    The QR code holds ``/accounts/kaart/<token>/``. A GET of that address keeps the token in the
+    session and sends the browser on (303) to ``/accounts/kaart/``, the same page without the token,
+    so a shared tablet's history never holds a working card's address. A PIN posted to the card's
+    own address is still accepted.
     """
+    scanned = token is not None
+    if token is None:
+        token = _remembered_card_token(request)
+        if token is None:
+            return render(request, "accounts/card_scan_again.html", status=400)
     card = card_access.card_for_login(token)
     if card is None:
+        request.session.pop(CARD_TOKEN_KEY, None)
         return render(request, "accounts/card_unusable.html", status=404)
+    if scanned:
+        request.session[CARD_TOKEN_KEY] = {"token": token, "at": clock.epoch_seconds()}
+        if request.method != "POST":
+            response = redirect("accounts:card_login")
+            response.status_code = 303  # See Other: the next page is a GET of another address
+            return response
+    return _card_pin_page(request, card)
+
+
+def _remembered_card_token(request: HttpRequest) -> str | None:
+    """The token scanned last in this browser, for as long as an idle card session would last: a
+    tablet left on the PIN page does not keep offering the next person that card."""
+    remembered = request.session.get(CARD_TOKEN_KEY)
+    if not isinstance(remembered, dict) or not isinstance(remembered.get("token"), str):
+        return None
+    if clock.epoch_seconds() - int(remembered.get("at", 0)) > idle_logout_seconds():
+        request.session.pop(CARD_TOKEN_KEY, None)
+        return None
+    return str(remembered["token"])
+
+
+def _card_pin_page(request: HttpRequest, card: LoginCard) -> HttpResponse:
+    """The participant types their PIN and is logged in. It shows nothing but the first name on the card."""
     participant = card.person
     form = PinForm(request.POST if request.method == "POST" else None, digits=PIN_LENGTH)
     locked = card.is_locked(timezone.now())
     address_locked_minutes = 0
     if request.method == "POST" and not locked and form.is_valid():
         # The address's limit across all cards first, then the card's own (see lockout.py).
-        attempt = lockout.card_begin(client=lockout.client_ip(request))
+        attempt = lockout.card_begin(client=client_ip(request))
         if attempt.refused:
             address_locked_minutes = attempt.minutes_left()
         else:
@@ -83,10 +125,12 @@ def card_login(request: HttpRequest, token: str) -> HttpResponse:
             if result in (services.PinCheck.OK, services.PinCheck.UNUSABLE):
                 lockout.card_not_a_guess(attempt)
             if result is services.PinCheck.OK:
+                request.session.pop(CARD_TOKEN_KEY, None)
                 auth.login(request, participant.user, backend=CARD_LOGIN_BACKEND)
                 mark_card_session(request)
                 return redirect("home")
             if result is services.PinCheck.UNUSABLE:
+                request.session.pop(CARD_TOKEN_KEY, None)
                 return render(request, "accounts/card_unusable.html", status=404)
             if result is services.PinCheck.WRONG:
                 form.add_error("pin", WRONG_PIN)
@@ -100,7 +144,7 @@ def card_login(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "accounts/card_login.html", context, status=429 if locked or address_locked_minutes else 200)
 
 
-@access.role_required(*card_access.CARD_MANAGER_ROLES)
+@access.ability_required(Ability.ISSUE_LOGIN_CARDS)
 @never_cache
 def login_card(request: HttpRequest, person_id: int) -> HttpResponse:
     """A participant's card: its state, and (POST) a new card with its PIN, shown only now."""
@@ -132,7 +176,7 @@ def login_card(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(*card_access.CARD_MANAGER_ROLES)
+@access.ability_required(Ability.ISSUE_LOGIN_CARDS)
 @never_cache
 def login_card_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
     me = access.person_of(request)
@@ -157,7 +201,7 @@ def login_card_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_POST
-@access.role_required(*card_access.CARD_MANAGER_ROLES)
+@access.ability_required(Ability.ISSUE_LOGIN_CARDS)
 def login_card_revoke(request: HttpRequest, person_id: int) -> HttpResponse:
     me = access.person_of(request)
     participant = card_access.access_participant_for_cards(me, person_id)

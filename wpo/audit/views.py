@@ -4,8 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from wpo.orgs.access import person_of, role_required
-from wpo.orgs.models import Role
+from wpo.orgs.access import ability_required, person_of
+from wpo.orgs.permissions import Ability
 
 from .access import access_audit_log
 from .forms import LogFilterForm
@@ -13,7 +13,7 @@ from .log import Filters, page_of
 
 
 @require_GET
-@role_required(Role.ADMINISTRATOR)
+@ability_required(Ability.MANAGE_PEOPLE)
 def log(request: HttpRequest) -> HttpResponse:
     """Every recorded change in the administrator's organisation, newest first, with filters."""
     form = LogFilterForm(request.GET)

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from wpo.lib import ids
+from wpo.lib.forms import model_choice
 
 from .models import Certificate
 from .services import MAX_BATCH, normalize_code
@@ -82,7 +83,7 @@ class BatchForm(forms.Form):
 
     def __init__(self, *args: Any, choices: QuerySet[Certificate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["certificaten"].queryset = choices  # type: ignore[attr-defined]
+        model_choice(self, "certificaten").queryset = choices
 
     def clean_certificaten(self) -> list[Certificate]:
         chosen = list(self.cleaned_data["certificaten"])

@@ -1,6 +1,6 @@
 """Certificates: what a participant achieved, frozen at the moment it was issued.
 
-A certificate is issued when a skill is closed or a trajectory ends (``wpo.trajectories.signoff``
+A certificate is issued when a skill is closed or a trajectory ends (``wpo.trajectories.services.signoff``
 calls ``services`` in the same transaction). Everything it prints lives in ``snapshot``, so a later
 change of a name, a skill text or a level description never changes an issued certificate. Anyone
 holding the paper can check it on a public page with its verification code; a revoked certificate
@@ -108,13 +108,19 @@ class Certificate(OrgOwned):
 
 
 class CertificateBatch(OrgOwned):
-    """The certificates of one closing ceremony, rendered by a background task into one PDF."""
+    """The certificates of one closing ceremony, rendered by a background task into one PDF.
+
+    The PDF carries real names, so it is kept only as long as it takes to print it
+    (``services.BATCH_PDF_DAYS``) and removed at once when one of its participants is anonymised.
+    """
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Wacht op zijn beurt")
         RUNNING = "running", _("Bezig")
         DONE = "done", _("Klaar")
         FAILED = "failed", _("Mislukt")
+        # The PDF was removed: its period passed, or someone in it asked to be forgotten.
+        EXPIRED = "expired", _("Weggehaald")
 
     created_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

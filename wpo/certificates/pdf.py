@@ -1,15 +1,14 @@
 """The certificate as an A4 PDF, rendered with WeasyPrint.
 
-As for the curriculum PDFs (``wpo.curriculum.pdf``), every picture travels inside the HTML as a
-``data:`` URI — the organisation's logo and the QR code — and the URL fetcher refuses every other
-protocol, so rendering never reaches the network or any other file. Everything printed comes from
-the certificate's frozen snapshot.
+As for every PDF (``wpo.lib.pdf``), every picture travels inside the HTML as a ``data:`` URI — the
+organisation's logo and the QR code — and the URL fetcher refuses every other protocol, so rendering
+never reaches the network or any other file. Everything printed comes from the certificate's frozen
+snapshot.
 """
 
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import json
 import logging
@@ -26,8 +25,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from wpo.curriculum.pdf import svg_data_uri, url_fetcher
-from wpo.lib.uploads import PHOTO_TYPES, sniff
+from wpo.curriculum.pdf import svg_data_uri
+from wpo.lib.pdf import join_pdf, layout
+from wpo.lib.uploads import LOGO_TYPES, sniff
 from wpo.orgs.models import Organization
 
 from .models import Certificate
@@ -35,7 +35,6 @@ from .models import Certificate
 logger = logging.getLogger(__name__)
 
 PRINT_CSS = Path(__file__).resolve().parent / "static" / "certificates" / "print.css"
-LOGO_TYPES = tuple(t for t in PHOTO_TYPES if t[1] in ("png", "jpg"))
 
 
 def _seal_svg() -> str:
@@ -131,22 +130,6 @@ def _logos(certificates: Iterable[Certificate]) -> dict[int, str]:
     return logos
 
 
-@functools.lru_cache(maxsize=2)
-def _stylesheet(css: str) -> Any:
-    """The print stylesheet parsed once per process and text (about 9 ms a parse); WeasyPrint only
-    reads a parsed stylesheet while rendering, and this one loads no fonts or files."""
-    from weasyprint import CSS
-
-    return CSS(string=css, url_fetcher=url_fetcher())
-
-
-def _document(html: str) -> Any:
-    from weasyprint import HTML
-
-    stylesheet = _stylesheet(PRINT_CSS.read_text(encoding="utf-8"))
-    return HTML(string=html, url_fetcher=url_fetcher()).render(stylesheets=[stylesheet])
-
-
 def render_certificates(
     certificates: list[Certificate], base_url: str, progress: Callable[[int], None] | None = None
 ) -> bytes:
@@ -159,22 +142,28 @@ def render_certificates(
     with translation.override(settings.LANGUAGE_CODE), timezone.override(timezone.get_default_timezone()):
         documents = []
         for number, certificate in enumerate(certificates, start=1):
-            documents.append(_document(_html([certificate], base_url, logos)))
+            documents.append(layout(_html([certificate], base_url, logos), PRINT_CSS))
             if progress is not None:
                 progress(number)
     if not documents:
         raise ValueError("no certificates to render")
-    pages = [page for document in documents for page in document.pages]
-    return bytes(documents[0].copy(pages).write_pdf())
+    return join_pdf(documents)
 
 
 # The rendered PDF of one certificate is cached (Redis in production): WeasyPrint takes about a
 # quarter of a second, and a certificate never changes once issued — everything printed comes from
-# its frozen snapshot. The key holds a digest of everything that goes into the page: the snapshot,
-# name, code and date, whether it is still valid (a revoked one is printed "Ingetrokken"), the
-# organisation's logo file, the address in the QR code, and the print CSS and template, so a
-# revocation, a new logo or a new layout renders afresh.
+# its frozen snapshot. One entry per certificate, under ``cache_key``, holds the PDF with a stamp: a
+# digest of everything that goes into the page (the snapshot, name, code and date, whether it is
+# still valid — a revoked one is printed "Ingetrokken" —, the organisation's logo file, the address
+# in the QR code, and the print CSS and template), so a revocation, a new logo or a new layout
+# renders afresh. One entry, not one per stamp, so that ``evict`` can take a certificate's PDF out
+# at once when its participant is anonymised or it is revoked: a cached PDF with the real name
+# would otherwise stay up to ``PDF_CACHE_SECONDS``.
 PDF_CACHE_SECONDS = 30 * 24 * 3600
+
+
+def cache_key(certificate_id: int) -> str:
+    return f"certificate-pdf:{certificate_id}"
 
 
 def _layout_digest() -> str:
@@ -196,18 +185,25 @@ def pdf_cache_key(certificate: Certificate, base_url: str) -> str:
         "language": settings.LANGUAGE_CODE,
     }
     digest = hashlib.sha256(json.dumps(printed, sort_keys=True, default=str).encode()).hexdigest()[:32]
-    return f"certificate-pdf:{certificate.pk}:{digest}"
+    return f"{cache_key(certificate.pk)}:{digest}"
 
 
 def certificate_pdf(certificate: Certificate, base_url: str) -> bytes:
     """The PDF of one certificate, from the cache when it was rendered before."""
-    key = pdf_cache_key(certificate, base_url)
-    cached = cache.get(key)
-    if isinstance(cached, bytes):
-        return cached
+    stamp = pdf_cache_key(certificate, base_url)
+    cached = cache.get(cache_key(certificate.pk))
+    if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == stamp and isinstance(cached[1], bytes):
+        return cached[1]
     pdf = render_certificates([certificate], base_url)
-    cache.set(key, pdf, PDF_CACHE_SECONDS)
+    cache.set(cache_key(certificate.pk), (stamp, pdf), PDF_CACHE_SECONDS)
     return pdf
+
+
+def evict(certificate_ids: Iterable[int]) -> None:
+    """Take these certificates' PDFs out of the cache (after an anonymisation or a revocation)."""
+    keys = [cache_key(pk) for pk in certificate_ids]
+    if keys:
+        cache.delete_many(keys)
 
 
 def filename(certificate: Certificate) -> str:

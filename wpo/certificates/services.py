@@ -1,31 +1,35 @@
 """Writes for certificates: issuing, revoking and the print batch of a closing ceremony.
 
-Issuing is called by ``wpo.trajectories.signoff`` inside the transaction that closes a skill or a
+Issuing is called by ``wpo.trajectories.services.signoff`` inside the transaction that closes a skill or a
 trajectory, so the certificate exists exactly when the closing does. Each write here is atomic
 (a savepoint when called inside another transaction) and refuses with a Dutch message.
 """
 
+import logging
 import re
 import secrets
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wpo.curriculum.models import Level
-from wpo.orgs.models import Person, Role
+from wpo.orgs.models import Person
+from wpo.orgs.permissions import Ability, may
 from wpo.trajectories.models import Assessment, ParticipantAssignment, Step, Trajectory, TrajectorySkill
 
 from .models import CODE_ALPHABET, CODE_LENGTH, CODE_PREFIX, Certificate, CertificateBatch
+from .pdf import evict
 
 LEVELS = [level.value for level in Level]
 SNAPSHOT_VERSION = 1
 # One ceremony prints tens of certificates; a few hundred at once would keep the worker busy for minutes.
 MAX_BATCH = 200
-REVOKE_ROLES = (Role.COACH, Role.PROJECT_MANAGER)
 
 
 # The verification code ---------------------------------------------------------------------------
@@ -220,7 +224,7 @@ def issue_trajectory_certificate(
 @transaction.atomic
 def certificate_revoke(certificate: Certificate, *, actor: Person, reason: str) -> Certificate:
     """Revoke a certificate: it stays, with who revoked it, when and why; its page says so."""
-    if actor.organization_id != certificate.organization_id or not actor.has_role(*REVOKE_ROLES):
+    if actor.organization_id != certificate.organization_id or not may(actor, Ability.MANAGE_CERTIFICATES):
         raise ValidationError(
             _("Alleen een coach of projectmanager van deze organisatie kan een certificaat intrekken.")
         )
@@ -234,6 +238,8 @@ def certificate_revoke(certificate: Certificate, *, actor: Person, reason: str) 
     locked.revoked_by = actor
     locked.revoke_reason = reason
     locked.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    # The cached PDF still says "valid"; it goes once the revocation is written.
+    transaction.on_commit(lambda: evict([locked.pk]))
     certificate.revoked_at, certificate.revoked_by, certificate.revoke_reason = (
         locked.revoked_at,
         locked.revoked_by,
@@ -243,6 +249,11 @@ def certificate_revoke(certificate: Certificate, *, actor: Person, reason: str) 
 
 
 # The print batch of a closing ceremony -----------------------------------------------------------
+# Its PDF holds the real names of everyone in it: kept long enough to print it for the ceremony,
+# then removed by the nightly run (``batch_pdfs_expire``), and at once when one of the participants
+# in it is anonymised (``participant_certificates_forget``).
+BATCH_PDF_DAYS = 14
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -250,7 +261,7 @@ def batch_create(*, actor: Person, certificates: list[Certificate], base_url: st
     """Queue one PDF with these certificates; the task is written in the same transaction."""
     from .tasks import render_certificate_batch
 
-    if not actor.has_role(*REVOKE_ROLES):
+    if not may(actor, Ability.MANAGE_CERTIFICATES):
         raise ValidationError(_("Alleen een coach of projectmanager kan certificaten printen."))
     if not certificates:
         raise ValidationError(_("Kies minstens één certificaat."))
@@ -271,3 +282,54 @@ def batch_create(*, actor: Person, certificates: list[Certificate], base_url: st
     batch.certificates.set(certificates)
     render_certificate_batch.enqueue(batch.pk)
     return batch
+
+
+def _batch_pdfs_take(batches: QuerySet[CertificateBatch]) -> list[str]:
+    """Mark these batches ‘removed’; returns the storage names of their PDFs, to delete after the commit."""
+    locked = list(batches.exclude(file="").select_for_update())
+    CertificateBatch.objects.filter(pk__in=[b.pk for b in locked]).update(
+        file="", status=CertificateBatch.Status.EXPIRED
+    )
+    return [str(batch.file.name) for batch in locked]
+
+
+def delete_batch_files(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("certificates: could not delete batch PDF %s", name)
+
+
+@transaction.atomic
+def batch_pdfs_expire(now: datetime | None = None) -> int:
+    """Remove every batch PDF finished more than ``BATCH_PDF_DAYS`` ago; returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=BATCH_PDF_DAYS)
+    names = _batch_pdfs_take(CertificateBatch.objects.filter(finished_at__lt=cutoff))
+    transaction.on_commit(lambda: delete_batch_files(names))
+    return len(names)
+
+
+@dataclass
+class Forgotten:
+    """What ``participant_certificates_forget`` leaves for after the commit."""
+
+    batch_files: list[str]
+    certificate_ids: list[int]
+
+    def after_commit(self) -> None:
+        delete_batch_files(self.batch_files)
+        evict(self.certificate_ids)
+
+
+@transaction.atomic
+def participant_certificates_forget(participant: Person) -> Forgotten:
+    """For the anonymisation of ``participant``: every print batch with one of their certificates
+    loses its PDF. The caller runs ``after_commit`` once its transaction has committed (with its own
+    files): it deletes those PDFs and takes the participant's certificate PDFs out of the cache."""
+    certificate_ids = list(Certificate.objects.filter(participant=participant).values_list("pk", flat=True))
+    printing_them = CertificateBatch.objects.filter(certificates__in=certificate_ids).values("pk")
+    names = _batch_pdfs_take(CertificateBatch.objects.filter(pk__in=printing_them))
+    return Forgotten(batch_files=names, certificate_ids=certificate_ids)

@@ -16,10 +16,11 @@ from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import CertificateBatch
+from .models import Certificate, CertificateBatch
 from .pdf import render_certificates
 
 logger = logging.getLogger(__name__)
+RENDER_ATTEMPTS = 3
 
 
 def _progress(batch_id: int) -> Callable[[int], None]:
@@ -41,15 +42,30 @@ def render_certificate_batch(batch_id: int) -> str:
         batch.status = CertificateBatch.Status.RUNNING
         batch.done = 0
         batch.save(update_fields=["status", "done"])
-    certificates = list(batch.certificates.select_related("organization").order_by("participant_name", "-issued_at"))
     try:
-        pdf = render_certificates(certificates, batch.base_url, progress=_progress(batch.pk))
-        with transaction.atomic():
-            batch.file.save("certificaten.pdf", ContentFile(pdf), save=False)
-            batch.status = CertificateBatch.Status.DONE
-            batch.done = len(certificates)
-            batch.finished_at = timezone.now()
-            batch.save(update_fields=["file", "status", "done", "finished_at"])
+        for _attempt in range(RENDER_ATTEMPTS):
+            certificates = list(
+                batch.certificates.select_related("organization").order_by("participant_name", "-issued_at")
+            )
+            printed = {c.pk: c.participant_name for c in certificates}
+            pdf = render_certificates(certificates, batch.base_url, progress=_progress(batch.pk))
+            with transaction.atomic():
+                # Someone in the batch may have been anonymised while it rendered: the lock waits for
+                # that to commit, and then the names differ and the PDF is printed again.
+                current = dict(
+                    Certificate.objects.select_for_update()
+                    .filter(pk__in=list(printed))
+                    .values_list("pk", "participant_name")
+                )
+                if current != printed:
+                    continue
+                batch.file.save("certificaten.pdf", ContentFile(pdf), save=False)
+                batch.status = CertificateBatch.Status.DONE
+                batch.done = len(certificates)
+                batch.finished_at = timezone.now()
+                batch.save(update_fields=["file", "status", "done", "finished_at"])
+                return "done"
+        raise RuntimeError("the names in the batch kept changing")
     except Exception:
         logger.exception("Certificate batch %s failed", batch_id)
         with translation.override(settings.LANGUAGE_CODE):
@@ -61,4 +77,3 @@ def render_certificate_batch(batch_id: int) -> str:
             status=CertificateBatch.Status.FAILED, error=message, finished_at=timezone.now()
         )
         return "failed"
-    return "done"

@@ -8,12 +8,11 @@ limit is per worker. When the cache fails the check is let through: a certificat
 matters more than the limit.
 """
 
-import time
-
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from wpo.accounts.lockout import client_ip
+from wpo.lib import clock
+from wpo.lib.client_ip import client_ip
 
 LIMIT = 60
 WINDOW_SECONDS = 10 * 60
@@ -21,7 +20,7 @@ WINDOW_SECONDS = 10 * 60
 
 def lookup_allowed(request: HttpRequest, now: float | None = None) -> bool:
     """Count one lookup of a code from the request's address; False once over the limit."""
-    window = int(now if now is not None else time.time()) // WINDOW_SECONDS
+    window = int(now if now is not None else clock.epoch_seconds()) // WINDOW_SECONDS
     key = f"wpo:certificate-check:{client_ip(request)}:{window}"
     try:
         cache.add(key, 0, timeout=WINDOW_SECONDS)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from wpo.lib import ids
 from wpo.orgs import access as org_access
+from wpo.orgs.permissions import Ability
 
 from . import access, throttle
 from .forms import BatchForm, ListFilterForm, RevokeForm, VerifyForm
@@ -25,7 +26,7 @@ from .pdf import certificate_pdf as cached_certificate_pdf
 from .pdf import filename, verification_path
 from .services import MAX_BATCH, batch_create, certificate_revoke
 
-staff_only = org_access.role_required(*access.STAFF_ROLES)
+staff_only = org_access.ability_required(Ability.MANAGE_CERTIFICATES)
 PAGE_SIZE = 50
 # The batch page offers the certificates of the last weeks; a closing ceremony follows the closings.
 BATCH_WEEKS = (4, 8, 13, 26, 52)
@@ -117,7 +118,7 @@ def certificate_revoke_view(request: HttpRequest, certificate_id: int) -> HttpRe
     return _detail(request, certificate, form, status=400)
 
 
-@org_access.role_required(*access.DOWNLOAD_ROLES)
+@org_access.ability_required(Ability.FOLLOW_TRAJECTORIES)
 def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
     certificate = access.access_certificate_download(org_access.person_of(request), certificate_id)
     pdf = cached_certificate_pdf(certificate, _base_url(request))
@@ -192,6 +193,8 @@ def _batch_state(batch: CertificateBatch) -> dict[str, object]:
         text = _("%(done)s van %(total)s klaar. De PDF staat klaar.") % {"done": batch.done, "total": batch.total}
     elif batch.status == CertificateBatch.Status.FAILED:
         text = batch.error or _("Het maken van de PDF is mislukt.")
+    elif batch.status == CertificateBatch.Status.EXPIRED:
+        text = _("De PDF is weggehaald, omdat er echte namen in staan. Heb je hem nog nodig? Maak hem opnieuw.")
     elif batch.status == CertificateBatch.Status.QUEUED and batch.done == 0:
         text = _("Wacht op zijn beurt … 0 van %(total)s klaar") % {"total": batch.total}
     else:

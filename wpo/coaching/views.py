@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from wpo.lib.urls import PkUrl
 from wpo.lib.widgets import QuickSelect
 from wpo.orgs import access
-from wpo.orgs.models import Department, Person, Role
+from wpo.orgs.models import Department, Person
+from wpo.orgs.permissions import Ability, may
 from wpo.trajectories.access import assessments_awaiting_my_judgement, visible_trajectories
 from wpo.trajectories.models import ParticipantAssignment, Phase, Step, Trajectory
 
@@ -129,7 +130,7 @@ def _with_current_assignment(trajectories: QuerySet[Trajectory]) -> Any:
     )
 
 
-@access.role_required(Role.COACH)
+@access.ability_required(Ability.COACH_TRAJECTORIES)
 def overview(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
     form = OverviewFilter(request.GET or None, me=me)
@@ -213,7 +214,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.role_required(Role.COACH)
+@access.ability_required(Ability.COACH_TRAJECTORIES)
 def signals(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
     kind = early_signals.KIND_BY_CODE.get(request.GET.get("soort", ""))
@@ -247,7 +248,7 @@ class SignalSettingsForm(forms.ModelForm[SignalSettings]):
         ]
 
 
-@access.role_required(Role.COACH, Role.ADMINISTRATOR)
+@access.ability_required(Ability.SET_SIGNAL_THRESHOLDS)
 def signal_settings(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
     if request.method == "POST":
@@ -263,7 +264,7 @@ def signal_settings(request: HttpRequest) -> HttpResponse:
                 transaction.set_rollback(True)  # a refused form leaves no default row behind
         if saved:
             messages.success(request, _("De grenzen voor signalen zijn bewaard."))
-            return redirect("coaching:signals" if me.is_coach else "coaching:signal_settings")
+            return redirect("coaching:signals" if may(me, Ability.COACH_TRAJECTORIES) else "coaching:signal_settings")
     else:
         form = SignalSettingsForm(instance=early_signals.settings_for(me.organization_id))
     return render(request, "coaching/signal_settings.html", {"form": form})

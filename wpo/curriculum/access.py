@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 
 from wpo.orgs.access import get_in_org
 from wpo.orgs.models import Person
+from wpo.orgs.permissions import may_edit_skill
 
 from .models import Assignment, AssignmentVersion, Skill
 
@@ -20,17 +21,8 @@ def access_assignment(person: Person, assignment_id: int) -> Assignment:
     return get_in_org(qs, pk=assignment_id)
 
 
-NATIONAL_EDIT_PERMISSION = "curriculum.edit_national_curriculum"
-
-
 def can_edit_skill(person: Person, skill: Skill) -> bool:
-    """A content editor edits their organisation's own skills; the national curriculum needs the
-    national editorial permission as well."""
-    if not person.is_content_editor:
-        return False
-    if skill.organization_id is None:
-        return person.user.has_perm(NATIONAL_EDIT_PERMISSION)
-    return skill.organization_id == person.organization_id
+    return may_edit_skill(person, skill.organization_id)
 
 
 def access_skill_for_editing(person: Person, skill_id: int) -> Skill:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from . import safe_yaml
 
 LEVELS = ("A", "B", "C")
 QUESTION_KINDS = ("multiple_choice", "true_false", "order", "situation")
@@ -78,6 +78,15 @@ MAX_SHARE_ONE_POSITION = 0.45
 MAX_SHARE_LONGEST = 0.45
 TRUE_SHARE_RANGE = (0.40, 0.60)
 VIDEO_NAME_RE = re.compile(r"^videos/[0-9a-f]{32}\.(mp4|webm)$")
+# Caps on one assignment, far above what content needs (5 questions, 3 answers, 5 steps, texts under
+# 350 characters), so that text from the editor or an import never makes the checks, the database
+# row or the participant's page large.
+MAX_QUESTIONS = 12
+MAX_OPTIONS = 6
+MAX_STEPS = 6
+MAX_SCENES = 12
+MAX_LIST_ITEMS = 10
+MAX_TEXT = 1_000
 
 
 @dataclass
@@ -100,12 +109,14 @@ class Checker:
     def add(self, field_name: str, message: str) -> None:
         self.problems.append(Problem(self.path, field_name, message))
 
-    def text(self, data: Any, key: str, where: str = "") -> str:
+    def text(self, data: Any, key: str, where: str = "", max_length: int | None = None) -> str:
         name = f"{where}{key}"
         value = data.get(key) if isinstance(data, dict) else None
         if not isinstance(value, str) or not value.strip():
             self.add(name, "ontbreekt of is leeg (verwacht tekst)")
             return ""
+        if max_length is not None and len(value.strip()) > max_length:
+            self.add(name, f"is te lang: hoogstens {max_length} tekens")
         return value.strip()
 
     def optional_text(self, data: Any, key: str, where: str = "") -> str:
@@ -117,7 +128,15 @@ class Checker:
             return ""
         return value.strip()
 
-    def text_list(self, data: Any, key: str, minimum: int, maximum: int | None = None, where: str = "") -> list[str]:
+    def text_list(
+        self,
+        data: Any,
+        key: str,
+        minimum: int,
+        maximum: int | None = None,
+        where: str = "",
+        max_length: int | None = None,
+    ) -> list[str]:
         name = f"{where}{key}"
         value = data.get(key) if isinstance(data, dict) else None
         if not isinstance(value, list):
@@ -126,6 +145,8 @@ class Checker:
         items = [v.strip() for v in value if isinstance(v, str) and v.strip()]
         if len(items) != len(value):
             self.add(name, "elk punt moet een niet-lege tekst zijn")
+        if max_length is not None and any(len(item) > max_length for item in items):
+            self.add(name, f"een punt is te lang: hoogstens {max_length} tekens")
         if len(items) < minimum:
             self.add(name, f"heeft {len(items)} punten, minstens {minimum} nodig")
         if maximum is not None and len(items) > maximum:
@@ -134,12 +155,15 @@ class Checker:
 
 
 def load_yaml(path: Path, checker: Checker) -> dict[str, Any] | None:
+    """One content file, read without anchors or aliases and within a size cap (``safe_yaml``)."""
+    # Four bytes per character at most: a file this large is refused before it is read.
+    if path.stat().st_size > 4 * safe_yaml.MAX_FILE_CHARS:
+        checker.add("bestand", f"is te groot: hoogstens {safe_yaml.MAX_FILE_CHARS} tekens")
+        return None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"regel {mark.line + 1}" if mark else "bestand"
-        checker.add(where, f"geen geldige YAML ({getattr(exc, 'problem', exc)})")
+        data = safe_yaml.load(path.read_text(encoding="utf-8"))
+    except safe_yaml.YamlRefused as exc:
+        checker.add(f"regel {exc.line}" if exc.line else "bestand", exc.dutch())
         return None
     except UnicodeDecodeError:
         checker.add("bestand", "is geen UTF-8-tekst")
@@ -229,6 +253,9 @@ def _check_options(question: dict[str, Any], checker: Checker, where: str) -> li
     if not isinstance(options, list) or len(options) < 2:
         checker.add(f"{where}options", "verwacht minstens 2 antwoorden")
         return []
+    if len(options) > MAX_OPTIONS:
+        checker.add(f"{where}options", f"heeft {len(options)} antwoorden, hoogstens {MAX_OPTIONS} toegestaan")
+        options = options[:MAX_OPTIONS]
     result = []
     for j, opt in enumerate(options, start=1):
         ow = f"{where}options[{j}]."
@@ -236,9 +263,11 @@ def _check_options(question: dict[str, Any], checker: Checker, where: str) -> li
         if not isinstance(correct, bool):
             checker.add(f"{ow}correct", "moet true of false zijn")
             correct = False
-        feedback = checker.text(opt, "feedback", where=ow)
+        feedback = checker.text(opt, "feedback", where=ow, max_length=MAX_TEXT)
         check_feedback(feedback, checker, f"{ow}feedback")
-        result.append({"text": checker.text(opt, "text", where=ow), "correct": correct, "feedback": feedback})
+        result.append(
+            {"text": checker.text(opt, "text", where=ow, max_length=MAX_TEXT), "correct": correct, "feedback": feedback}
+        )
     if sum(1 for o in result if o["correct"]) != 1:
         checker.add(f"{where}options", "precies 1 antwoord moet 'correct: true' hebben")
     return result
@@ -274,11 +303,14 @@ def check_question(question: Any, checker: Checker, where: str) -> dict[str, Any
     kind = question.get("kind")
     if kind not in QUESTION_KINDS:
         checker.add(f"{where}kind", f"moet een van {', '.join(QUESTION_KINDS)} zijn")
-    result: dict[str, Any] = {"kind": kind, "prompt": checker.text(question, "prompt", where=where)}
+    result: dict[str, Any] = {
+        "kind": kind,
+        "prompt": checker.text(question, "prompt", where=where, max_length=MAX_TEXT),
+    }
     if kind == "order":
-        result["steps"] = checker.text_list(question, "steps", 3, 6, where=where)
+        result["steps"] = checker.text_list(question, "steps", 3, MAX_STEPS, where=where, max_length=MAX_TEXT)
         for key in ("feedback_correct", "feedback_wrong"):
-            result[key] = checker.text(question, key, where=where)
+            result[key] = checker.text(question, key, where=where, max_length=MAX_TEXT)
             check_feedback(result[key], checker, f"{where}{key}")
     else:
         result["options"] = _check_options(question, checker, where)
@@ -294,9 +326,9 @@ def check_assignment(data: dict[str, Any], checker: Checker) -> dict[str, Any]:
         "skill": checker.text(data, "skill"),
         "subskill": data.get("subskill"),
         "level": data.get("level"),
-        "title": checker.text(data, "title"),
-        "goal": checker.text(data, "goal"),
-        "explanation": checker.text(data, "explanation"),
+        "title": checker.text(data, "title", max_length=200),
+        "goal": checker.text(data, "goal", max_length=MAX_TEXT),
+        "explanation": checker.text(data, "explanation", max_length=MAX_TEXT),
     }
     # A wrong value becomes None: the identity (skill, subskill, level) is put in sets further on,
     # and a list or object there broke the whole check with a TypeError (tests/property).
@@ -318,19 +350,20 @@ def check_assignment(data: dict[str, Any], checker: Checker) -> dict[str, Any]:
     if not isinstance(story, list) or len(story) < 3:
         checker.add("video.story", "verwacht minstens 3 scènes (tekst en plaatje)")
         story = story if isinstance(story, list) else []
+    if len(story) > MAX_SCENES:
+        checker.add("video.story", f"heeft {len(story)} scènes, hoogstens {MAX_SCENES} toegestaan")
+        story = story[:MAX_SCENES]
     for k, scene in enumerate(story, start=1):
         sw = f"video.story[{k}]."
         picture = scene.get("picture") if isinstance(scene, dict) else None
         if not isinstance(picture, str) or not PICTURE_NAME_RE.match(picture):
-            checker.add(
-                f"{sw}picture", "moet de naam van een plaatje in illustrations/ zijn (kleine letters, streepjes)"
-            )
+            checker.add(f"{sw}picture", "moet de naam van een plaatje in illustrations/ zijn (a-z, 0-9, -)")
             picture = None
         scenes.append(
             {
-                "text": checker.text(scene, "text", where=sw),
+                "text": checker.text(scene, "text", where=sw, max_length=MAX_TEXT),
                 "picture": picture,
-                "alt": checker.text(scene, "alt", where=sw),
+                "alt": checker.text(scene, "alt", where=sw, max_length=MAX_TEXT),
             }
         )
     a["video"] = {"url": url, "story": scenes}
@@ -344,14 +377,20 @@ def check_assignment(data: dict[str, Any], checker: Checker) -> dict[str, Any]:
     if not isinstance(questions, list) or len(questions) < 4:
         checker.add("questions", "verwacht minstens 4 oefenvragen")
         questions = questions if isinstance(questions, list) else []
+    if len(questions) > MAX_QUESTIONS:
+        checker.add("questions", f"heeft {len(questions)} oefenvragen, hoogstens {MAX_QUESTIONS} toegestaan")
+        questions = questions[:MAX_QUESTIONS]
     a["questions"] = [check_question(q, checker, f"questions[{i}].") for i, q in enumerate(questions, 1)]
-    a["summary"] = checker.text_list(data, "summary", 3, 5)
+    a["summary"] = checker.text_list(data, "summary", 3, 5, max_length=MAX_TEXT)
     task = data.get("work_task")
     if not isinstance(task, dict):
         checker.add("work_task", "ontbreekt (verwacht what, where, when, how_often)")
         task = {}
-    a["work_task"] = {k: checker.text(task, k, where="work_task.") for k in ("what", "where", "when", "how_often")}
-    a["look_back"] = checker.text_list(data, "look_back", 3)
+    a["work_task"] = {
+        k: checker.text(task, k, where="work_task.", max_length=MAX_TEXT)
+        for k in ("what", "where", "when", "how_often")
+    }
+    a["look_back"] = checker.text_list(data, "look_back", 3, MAX_LIST_ITEMS, max_length=MAX_TEXT)
     for question in a["look_back"]:
         if not OPEN_QUESTION_OPENING.match(question):
             checker.add("look_back", f"stel een open vraag (begin met wat, hoe, wanneer, ...): {question!r}")
@@ -362,11 +401,13 @@ def check_assignment(data: dict[str, Any], checker: Checker) -> dict[str, Any]:
         checker.add("trainer", "ontbreekt (verwacht introduction, criterion, adapt_work, observe, feedback_examples)")
         trainer = {}
     a["trainer"] = {
-        "introduction": checker.text(trainer, "introduction", where="trainer."),
-        "criterion": checker.text(trainer, "criterion", where="trainer."),
-        "adapt_work": checker.text_list(trainer, "adapt_work", 2, 6, where="trainer."),
-        "observe": checker.text_list(trainer, "observe", 3, 5, where="trainer."),
-        "feedback_examples": checker.text_list(trainer, "feedback_examples", 2, 3, where="trainer."),
+        "introduction": checker.text(trainer, "introduction", where="trainer.", max_length=MAX_TEXT),
+        "criterion": checker.text(trainer, "criterion", where="trainer.", max_length=MAX_TEXT),
+        "adapt_work": checker.text_list(trainer, "adapt_work", 2, 6, where="trainer.", max_length=MAX_TEXT),
+        "observe": checker.text_list(trainer, "observe", 3, 5, where="trainer.", max_length=MAX_TEXT),
+        "feedback_examples": checker.text_list(
+            trainer, "feedback_examples", 2, 3, where="trainer.", max_length=MAX_TEXT
+        ),
     }
     introduction = a["trainer"]["introduction"]
     if introduction.lower().startswith("leg uit"):

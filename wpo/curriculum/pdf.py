@@ -1,6 +1,6 @@
 """Printable PDFs of the curriculum, for participants who work on paper.
 
-Pure rendering helpers: a template becomes PDF bytes with WeasyPrint. Every picture travels
+Pure rendering helpers: a template becomes PDF bytes (``wpo.lib.pdf``). Every picture travels
 inside the HTML as a ``data:`` URI (pictograms from the database, story illustrations from
 ``settings.CONTENT_DIR / "illustrations"``), and the URL fetcher refuses every other protocol,
 so rendering never reaches the network or any other file.
@@ -9,10 +9,8 @@ so rendering never reaches the network or any other file.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import random
-import ssl
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from wpo.lib.pdf import html_to_pdf
 
 from .content_format import PICTURE_NAME_RE
 from .models import Assignment, AssignmentVersion, Skill
@@ -81,29 +81,9 @@ def print_questions(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return result
 
 
-@functools.cache
-def _unused_ssl_context() -> ssl.SSLContext:
-    # Without a context, WeasyPrint's fetcher builds urllib's default one for every document, loading
-    # the system's CA certificates: about 30 ms per PDF. Only data: URIs are fetched, so this bare
-    # context (no CA certificates: any https would fail) is never used.
-    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-
-
-def url_fetcher() -> Any:
-    """WeasyPrint's fetcher, limited to data: URIs: no network, no file system."""
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols={"data"}, ssl_context=_unused_ssl_context())
-
-
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     """Render a template to PDF bytes with the print stylesheet; no network, no file access."""
-    from weasyprint import CSS, HTML
-
-    fetcher = url_fetcher()
-    html = render_to_string(template_name, context)
-    stylesheet = CSS(string=PRINT_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    return bytes(HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet]))
+    return html_to_pdf(render_to_string(template_name, context), PRINT_CSS)
 
 
 def assignment_filename(assignment: Assignment) -> str:

@@ -4,12 +4,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from wpo.orgs.models import Organization
+from wpo.orgs.models import Organization, Person
+from wpo.orgs.permissions import may_edit_skill
 
 from . import content_format
+from .access import can_edit_skill
 from .models import Assignment, AssignmentVersion, Skill, SubSkill
+from .svg import UnsafeSvg, sanitise_svg
 
 
 class ContentInvalid(Exception):
@@ -28,6 +33,7 @@ class LoadReport:
 
 def curriculum_from_directory(content_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     skills, assignments, problems = content_format.validate_tree(content_dir)
+    problems += _sanitise_pictograms(skills)
     if problems:
         raise ContentInvalid(problems)
     return skills, assignments
@@ -35,9 +41,24 @@ def curriculum_from_directory(content_dir: Path) -> tuple[list[dict[str, Any]], 
 
 def curriculum_from_document(doc: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     skills, assignments, problems = content_format.validate_document(doc)
+    problems += _sanitise_pictograms(skills)
     if problems:
         raise ContentInvalid(problems)
     return skills, assignments
+
+
+def _sanitise_pictograms(skills: list[dict[str, Any]]) -> list[content_format.Problem]:
+    """Replace each skill's pictogram by its sanitised form (``wpo.curriculum.svg``); a pictogram
+    that cannot be made safe is a problem of the content, and nothing is loaded."""
+    problems = []
+    for skill in skills:
+        if not skill.get("pictogram_svg"):
+            continue
+        try:
+            skill["pictogram_svg"] = sanitise_svg(skill["pictogram_svg"])
+        except UnsafeSvg as exc:
+            problems.append(content_format.Problem(f"skills/{skill.get('code', '?')}", "pictogram", str(exc)))
+    return problems
 
 
 def curriculum_export(*, organization: Organization | None = None) -> dict[str, Any]:
@@ -93,6 +114,9 @@ def curriculum_load(
     Running it twice on the same content changes nothing (idempotent).
     """
     report = LoadReport()
+    problems = _sanitise_pictograms(skills)
+    if problems:
+        raise ContentInvalid(problems)
     for data in skills:
         skill, _created = Skill.objects.update_or_create(
             organization=organization,
@@ -177,9 +201,11 @@ def store_video(upload: Any) -> str:
 
 
 @transaction.atomic
-def assignment_publish(*, assignment: Assignment, content: dict[str, Any], user: Any) -> AssignmentVersion:
+def assignment_publish(*, assignment: Assignment, content: dict[str, Any], actor: Person) -> AssignmentVersion:
     """Publish edited content as a new version. Work in progress keeps the version it started with."""
     locked = Assignment.objects.select_for_update().select_related("subskill__skill").get(pk=assignment.pk)
+    if not may_edit_skill(actor, locked.subskill.skill.organization_id):
+        raise ValidationError(_("Je mag deze opdracht niet bewerken."))
     content = {
         **content,
         "skill": locked.subskill.skill.code,
@@ -198,7 +224,7 @@ def assignment_publish(*, assignment: Assignment, content: dict[str, Any], user:
         number=(last.number + 1) if last else 1,
         title=checked["title"],
         content=checked,
-        published_by=user,
+        published_by=actor.user,
     )
     locked.current_version = version
     locked.save(update_fields=["current_version"])
@@ -207,13 +233,30 @@ def assignment_publish(*, assignment: Assignment, content: dict[str, Any], user:
 
 
 @transaction.atomic
-def skill_save(
-    *,
-    skill: Skill,
-    subskills: list[dict[str, Any]],
-) -> Skill:
-    """Create or update an organisation's own skill with its two sub-skills; a new skill gets its six
-    assignment slots, to be written and published one by one."""
+def skill_save(*, skill: Skill, subskills: list[dict[str, Any]], actor: Person) -> Skill:
+    """Create or update a skill with its two sub-skills; a new skill gets its six assignment slots,
+    to be written and published one by one.
+
+    A new skill is always the actor's organisation's own. An existing skill keeps the owner it has:
+    a national skill stays national (moving it would take it away from every other organisation and
+    leave their trajectories pointing into another tenant), and only a holder of the national
+    permission edits it; an organisation's editor edits only their own organisation's skills.
+    """
+    if not actor.is_content_editor:
+        raise ValidationError(_("Alleen een inhoudsredacteur kan skills bewerken."))
+    if skill.pk is None:
+        skill.organization_id = actor.organization_id
+    else:
+        stored = Skill.objects.select_for_update().filter(pk=skill.pk).first()
+        if stored is None or not can_edit_skill(actor, stored):
+            raise ValidationError(_("Deze skill mag je niet bewerken."))
+        skill.organization_id = stored.organization_id
+        skill.code = stored.code
+    if skill.pictogram_svg:
+        try:
+            skill.pictogram_svg = sanitise_svg(skill.pictogram_svg)
+        except UnsafeSvg as exc:
+            raise ValidationError({"pictogram_svg": str(exc)}) from None
     skill.full_clean()
     skill.save()
     for sub in subskills:

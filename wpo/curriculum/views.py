@@ -4,15 +4,13 @@ from django.shortcuts import render
 
 from wpo.orgs import access
 from wpo.orgs.access import get_in_org
-from wpo.orgs.models import Role
+from wpo.orgs.permissions import Ability, may
 
 from . import access as curriculum_access
 from .models import Assignment, SubSkill
 
-STAFF = (Role.TRAINER, Role.COACH, Role.PROJECT_MANAGER, Role.ADMINISTRATOR, Role.CONTENT_EDITOR)
 
-
-@access.role_required(*STAFF)
+@access.ability_required(Ability.READ_CURRICULUM)
 def catalogue(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
     skills = curriculum_access.visible_skills(me).prefetch_related(
@@ -28,11 +26,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "curriculum/catalogue.html",
-        {"skills": skills_list, "editable": editable, "is_editor": me.is_content_editor},
+        {"skills": skills_list, "editable": editable, "is_editor": may(me, Ability.EDIT_CURRICULUM)},
     )
 
 
-@access.role_required(*STAFF)
+@access.ability_required(Ability.READ_CURRICULUM)
 def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
     me = access.person_of(request)
     assignment = curriculum_access.access_assignment(me, assignment_id)
@@ -50,7 +48,7 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(*Role)
+@access.ability_required(Ability.USE_APP)
 def pictogram(request: HttpRequest, skill_id: int) -> HttpResponse:
     """A skill's pictogram as a cacheable file, so pages do not carry it inline again and again."""
     skill = get_in_org(curriculum_access.visible_skills(access.person_of(request)), pk=skill_id)

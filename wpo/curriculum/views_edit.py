@@ -4,20 +4,21 @@ organisations add skills of their own in the same structure."""
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from wpo.orgs import access
-from wpo.orgs.models import Role
+from wpo.orgs.permissions import Ability
 
 from . import access as curriculum_access
 from .forms import AssignmentForm, SkillForm, SubSkillForm
 from .models import Skill
 from .services import PublishRefused, assignment_check, assignment_publish, skill_save, store_video
 
-editor_only = access.role_required(Role.CONTENT_EDITOR)
+editor_only = access.ability_required(Ability.EDIT_CURRICULUM)
 
 
 @editor_only
@@ -55,7 +56,7 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
             if stored:
                 content["video"]["file"] = stored
             try:
-                version = assignment_publish(assignment=assignment, content=content, user=request.user)
+                version = assignment_publish(assignment=assignment, content=content, actor=me)
             except PublishRefused as exc:
                 if stored:
                     default_storage.delete(stored)
@@ -103,8 +104,8 @@ def _skill_page(request: HttpRequest, skill: Skill | None) -> HttpResponse:
     me = access.person_of(request)
     skill_form, sub_forms = _skill_forms(request, skill)
     if request.method == "POST" and skill_form.is_valid() and all(f.is_valid() for f in sub_forms):
+        # The owner of the skill is the service's to decide (a national skill stays national).
         instance = skill_form.save(commit=False)
-        instance.organization = me.organization
         instance.choice_card_hard = skill_form.cleaned_data["choice_card_hard_text"]
         instance.choice_card_better = skill_form.cleaned_data["choice_card_better_text"]
         if skill_form.cleaned_data["pictogram_file"]:
@@ -113,12 +114,20 @@ def _skill_page(request: HttpRequest, skill: Skill | None) -> HttpResponse:
         if clash.exists():
             skill_form.add_error("code", _("Deze code wordt al gebruikt. Kies een andere."))
         else:
-            saved = skill_save(
-                skill=instance,
-                subskills=[{"number": n, **f.cleaned_data} for n, f in enumerate(sub_forms, start=1)],
-            )
-            messages.success(request, _("Skill ‘%(name)s’ is opgeslagen.") % {"name": saved.name})
-            return redirect("curriculum:catalogue")
+            try:
+                saved = skill_save(
+                    skill=instance,
+                    subskills=[{"number": n, **f.cleaned_data} for n, f in enumerate(sub_forms, start=1)],
+                    actor=me,
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict") and "pictogram_svg" in exc.error_dict:
+                    skill_form.add_error("pictogram_file", exc.error_dict["pictogram_svg"])
+                else:
+                    skill_form.add_error(None, exc)
+            else:
+                messages.success(request, _("Skill ‘%(name)s’ is opgeslagen.") % {"name": saved.name})
+                return redirect("curriculum:catalogue")
     return render(
         request,
         "curriculum/skill_form.html",

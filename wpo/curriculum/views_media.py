@@ -7,12 +7,12 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 
 from wpo.orgs import access
-from wpo.orgs.models import Role
+from wpo.orgs.permissions import Ability
 
 from . import access as curriculum_access
 from .captions import webvtt
 
-anyone_in_an_organisation = access.role_required(*Role)
+anyone_in_an_organisation = access.ability_required(Ability.USE_APP)
 
 
 @anyone_in_an_organisation

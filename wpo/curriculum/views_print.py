@@ -3,10 +3,10 @@
 from django.http import Http404, HttpRequest, HttpResponse
 
 from wpo.orgs import access
+from wpo.orgs.permissions import Ability
 
 from . import access as curriculum_access
 from . import pdf
-from .views import STAFF
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -16,7 +16,7 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@access.role_required(*STAFF)
+@access.ability_required(Ability.READ_CURRICULUM)
 def assignment_pdf(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = curriculum_access.access_assignment(access.person_of(request), assignment_id)
     version = assignment.current_version
@@ -25,7 +25,7 @@ def assignment_pdf(request: HttpRequest, assignment_id: int) -> HttpResponse:
     return pdf_response(pdf.render_assignment(assignment, version), pdf.assignment_filename(assignment))
 
 
-@access.role_required(*STAFF)
+@access.ability_required(Ability.READ_CURRICULUM)
 def choice_card_pdf(request: HttpRequest) -> HttpResponse:
     skills = list(curriculum_access.visible_skills(access.person_of(request)))
     return pdf_response(pdf.render_choice_card(skills), "wpo-skill-keuzekaart.pdf")

@@ -18,17 +18,27 @@ from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, Qu
 from django.db.models.functions import Coalesce
 
 from wpo.orgs.access import get_in_org, in_org
-from wpo.orgs.models import Department, Person, Role
-from wpo.trajectories.access import visible_trajectories
+from wpo.orgs.models import Department, Person
+from wpo.orgs.permissions import Ability, OnTrajectory, holders_of, may
+from wpo.trajectories.access import trajectories_for
 from wpo.trajectories.models import Trajectory
 
 from .models import DepartmentVisit, Problem, ProblemEvent, ProblemStatus, VisitAction
-from .workflow import COMMENT_ROLES, RAISE_ROLES, statuses_at_turn
+from .workflow import statuses_at_turn
 
-VISIT_READERS = (Role.COACH, Role.PROJECT_MANAGER, Role.TRAINER)
-VISIT_PLANNERS = (Role.COACH,)
-PROBLEM_READERS = COMMENT_ROLES
-ALL_STAFF = (Role.COACH, Role.PROJECT_MANAGER)
+
+def follows_all_visits(person: Person) -> bool:
+    """Coach and project manager read every visit of the organisation; a werkplekopleider only some."""
+    return may(person, Ability.READ_ALL_VISITS)
+
+
+def follows_all_problems(person: Person) -> bool:
+    return may(person, Ability.READ_ALL_PROBLEMS)
+
+
+def may_change_problems(person: Person) -> bool:
+    """The coach handles problems, the project manager answers the ones put to them."""
+    return may(person, Ability.HANDLE_PROBLEMS) or may(person, Ability.ANSWER_ESCALATIONS)
 
 
 def _people() -> QuerySet[Person]:
@@ -40,9 +50,9 @@ def _people() -> QuerySet[Person]:
 
 def visible_visits(person: Person) -> QuerySet[DepartmentVisit]:
     qs = in_org(person, DepartmentVisit)
-    if person.has_role(*ALL_STAFF):
+    if follows_all_visits(person):
         return qs
-    if person.is_trainer:
+    if may(person, Ability.READ_VISITS):
         invited = DepartmentVisit.trainers.through.objects.filter(person_id=person.pk).values("departmentvisit_id")
         mine = Q(pk__in=invited)
         if person.department_id is not None:
@@ -55,16 +65,16 @@ def visible_departments(person: Person) -> QuerySet[Department]:
     """The departments whose visits ``person`` follows: all for coach and project manager,
     the own department for a werkplekopleider."""
     qs = in_org(person, Department)
-    if person.has_role(*ALL_STAFF):
+    if follows_all_visits(person):
         return qs
-    if person.is_trainer and person.department_id is not None:
+    if may(person, Ability.READ_VISITS) and person.department_id is not None:
         return qs.filter(pk=person.department_id)
     return qs.none()
 
 
 def access_visit(person: Person, visit_id: int) -> DepartmentVisit:
     """A visit ``person`` may read, with what its page shows."""
-    if not person.has_role(*VISIT_READERS):
+    if not may(person, Ability.READ_VISITS):
         raise PermissionDenied
     qs = (
         visible_visits(person)
@@ -82,13 +92,13 @@ def access_visit(person: Person, visit_id: int) -> DepartmentVisit:
 
 def access_visit_for_coach(person: Person, visit_id: int) -> DepartmentVisit:
     """A visit a coach plans, changes, cancels or records: 403 for other roles, 404 outside the organisation."""
-    if not person.has_role(*VISIT_PLANNERS):
+    if not may(person, Ability.PLAN_VISITS):
         raise PermissionDenied
     return access_visit(person, visit_id)
 
 
 def access_department_for_visit(person: Person, department_id: int) -> Department:
-    if not person.has_role(*VISIT_PLANNERS):
+    if not may(person, Ability.PLAN_VISITS):
         raise PermissionDenied
     return get_in_org(in_org(person, Department), pk=department_id)
 
@@ -96,7 +106,8 @@ def access_department_for_visit(person: Person, department_id: int) -> Departmen
 def trainers_of(department: Department) -> QuerySet[Person]:
     """The werkplekopleiders of a department, whom the coach can ask to speak."""
     return (
-        Person.objects.filter(organization_id=department.organization_id, department=department, is_trainer=True)
+        Person.objects.filter(organization_id=department.organization_id, department=department)
+        .filter(holders_of(Ability.GUIDE_PARTICIPANTS))
         .filter(user__is_active=True)
         .select_related("user")
         .order_by("user__first_name", "user__last_name")
@@ -108,7 +119,7 @@ def action_owner_choices(person: Person) -> QuerySet[Person]:
     see their follow-ups here (participants and administrators do not use this part)."""
     return (
         in_org(person, Person)
-        .filter(Q(is_trainer=True) | Q(is_coach=True) | Q(is_project_manager=True))
+        .filter(holders_of(Ability.READ_VISITS))
         .filter(user__is_active=True)
         .select_related("user", "department")
         .order_by("user__first_name", "user__last_name")
@@ -118,7 +129,7 @@ def action_owner_choices(person: Person) -> QuerySet[Person]:
 def visible_actions(person: Person) -> QuerySet[VisitAction]:
     """Follow-ups of held visits ``person`` may see, and those assigned to them."""
     qs = in_org(person, VisitAction).filter(visit__status=DepartmentVisit.Status.HELD)
-    if person.has_role(*ALL_STAFF):
+    if follows_all_visits(person):
         return qs
     return qs.filter(Q(owner=person) | Q(visit__in=visible_visits(person)))
 
@@ -133,7 +144,9 @@ def my_open_actions(person: Person) -> QuerySet[VisitAction]:
 
 
 def may_tick_off(person: Person, action: VisitAction) -> bool:
-    return person.organization_id == action.organization_id and (person.is_coach or action.owner_id == person.pk)
+    return person.organization_id == action.organization_id and (
+        may(person, Ability.PLAN_VISITS) or action.owner_id == person.pk
+    )
 
 
 def access_action_to_tick(person: Person, action_id: int) -> VisitAction:
@@ -187,10 +200,11 @@ def visible_problems(person: Person) -> QuerySet[Problem]:
     """Coach and project manager: every problem of the organisation. A werkplekopleider: the
     problems they raised and those about the participants they train. Nobody else: none."""
     qs = in_org(person, Problem)
-    if person.has_role(*ALL_STAFF):
+    if follows_all_problems(person):
         return qs
-    if person.is_trainer:
-        theirs = visible_trajectories(person).values("pk")
+    if may(person, Ability.READ_PROBLEMS):
+        # About participants they guide: the trajectories they work on, not every one they may view.
+        theirs = trajectories_for(person, OnTrajectory.WORK).values("pk")
         return qs.filter(Q(raised_by=person) | Q(trajectory__in=theirs))
     return qs.none()
 
@@ -203,7 +217,7 @@ def problem_list(person: Person) -> QuerySet[Problem]:
 
 def access_problem(person: Person, problem_id: int) -> Problem:
     """A problem ``person`` may read and comment on, with its history."""
-    if not person.has_role(*PROBLEM_READERS):
+    if not may(person, Ability.READ_PROBLEMS):
         raise PermissionDenied
     qs = problem_list(person).prefetch_related(
         Prefetch("events", queryset=ProblemEvent.objects.select_related("actor__user").order_by("at", "pk"))
@@ -213,18 +227,16 @@ def access_problem(person: Person, problem_id: int) -> Problem:
 
 def access_problem_to_change(person: Person, problem_id: int) -> Problem:
     """A problem whose status a coach or project manager changes (403 for other roles)."""
-    if not person.has_role(*ALL_STAFF):
+    if not may_change_problems(person):
         raise PermissionDenied
     return access_problem(person, problem_id)
 
 
 def raisable_trajectories(person: Person) -> QuerySet[Trajectory]:
     """Running trajectories a problem can be about: a trainer's own participants; all for a coach."""
-    if not person.has_role(*RAISE_ROLES):
+    if not may(person, Ability.RAISE_PROBLEMS):
         return in_org(person, Trajectory).none()
-    qs = in_org(person, Trajectory).filter(status=Trajectory.Status.ACTIVE)
-    if not person.is_coach:
-        qs = qs.filter(pk__in=visible_trajectories(person).values("pk"))
+    qs = trajectories_for(person, OnTrajectory.WORK).filter(status=Trajectory.Status.ACTIVE)
     return qs.select_related("participant__user", "department").order_by(
         "participant__user__first_name", "participant__user__last_name", "pk"
     )
@@ -234,9 +246,9 @@ def raisable_departments(person: Person) -> QuerySet[Department]:
     """Departments a problem can be about: a trainer's own department and those of their
     participants; every department for a coach."""
     qs = in_org(person, Department)
-    if person.is_coach:
+    if may(person, Ability.HANDLE_PROBLEMS):
         return qs.order_by("name")
-    if not person.is_trainer:
+    if not may(person, Ability.RAISE_PROBLEMS):
         return qs.none()
     theirs = raisable_trajectories(person).values("department_id")
     return qs.filter(Q(pk=person.department_id) | Q(pk__in=theirs)).order_by("name")

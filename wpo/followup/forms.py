@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wpo.lib import ids
+from wpo.lib.forms import choice, label_with, model_choice
 from wpo.orgs.models import Department, Person
 from wpo.trajectories.models import Trajectory
 
@@ -51,7 +52,7 @@ class ChooseDepartmentForm(forms.Form):
 
     def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["afdeling"].queryset = departments  # type: ignore[attr-defined]
+        model_choice(self, "afdeling").queryset = departments
 
 
 class VisitForm(forms.Form):
@@ -90,9 +91,9 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args: Any, trainers: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["duration_minutes"].choices = [(m, _duration_label(m)) for m in DURATIONS]  # type: ignore[attr-defined]
-        self.fields["trainers"].queryset = trainers  # type: ignore[attr-defined]
-        self.fields["trainers"].label_from_instance = _person_label  # type: ignore[attr-defined]
+        choice(self, "duration_minutes").choices = [(m, _duration_label(m)) for m in DURATIONS]
+        model_choice(self, "trainers").queryset = trainers
+        label_with(self, "trainers", _person_label)
 
     def planned_at(self) -> datetime:
         return timezone.make_aware(datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"]))
@@ -158,8 +159,8 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, owners: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
-        self.fields["owner"].label_from_instance = _person_label  # type: ignore[attr-defined]
+        model_choice(self, "owner").queryset = owners
+        label_with(self, "owner", _person_label)
 
     @property
     def is_blank(self) -> bool:
@@ -300,11 +301,9 @@ class RaiseProblemForm(forms.Form):
         self, *args: Any, trajectories: QuerySet[Trajectory], departments: QuerySet[Department], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["trajectory"].queryset = trajectories  # type: ignore[attr-defined]
-        self.fields["trajectory"].label_from_instance = lambda t: (  # type: ignore[attr-defined]
-            f"{t.participant.name} ({t.department.name})"
-        )
-        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        model_choice(self, "trajectory").queryset = trajectories
+        label_with(self, "trajectory", lambda t: f"{t.participant.name} ({t.department.name})")
+        model_choice(self, "department").queryset = departments
 
 
 class ProblemChangeForm(forms.Form):
@@ -341,4 +340,4 @@ class ProblemFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not waits:
             # Nothing waits for a werkplekopleider: the coach acts on what they raise.
-            self.fields["status"].choices = [c for c in STATUS_FILTERS if c[0] != "wacht"]  # type: ignore[attr-defined]
+            choice(self, "status").choices = [c for c in STATUS_FILTERS if c[0] != "wacht"]

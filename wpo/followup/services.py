@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wpo.lib import ical
-from wpo.orgs.models import Department, Person, Role
+from wpo.orgs.models import Department, Person
+from wpo.orgs.permissions import Ability, may
 
 from .models import DepartmentVisit, VisitAction
 
@@ -37,7 +38,7 @@ class ActionData:
 
 
 def _check_coach(actor: Person, organization_id: int) -> None:
-    if actor.organization_id != organization_id or not actor.has_role(Role.COACH):
+    if actor.organization_id != organization_id or not may(actor, Ability.PLAN_VISITS):
         raise ValidationError(_("Alleen een coach plant en verslaat een afdelingsbezoek."))
 
 
@@ -240,7 +241,9 @@ def action_add(*, visit: DepartmentVisit, actor: Person, action: ActionData) -> 
 def action_set_done(*, action: VisitAction, actor: Person, done: bool) -> VisitAction:
     """Tick a follow-up off (or on again). Only the one who does it, or a coach."""
     locked = VisitAction.objects.select_for_update().get(pk=action.pk)
-    if actor.organization_id != locked.organization_id or not (actor.is_coach or locked.owner_id == actor.pk):
+    if actor.organization_id != locked.organization_id or not (
+        may(actor, Ability.PLAN_VISITS) or locked.owner_id == actor.pk
+    ):
         raise ValidationError(_("Alleen wie de actie doet, of een coach, kan hem afvinken."))
     if done and locked.done_at is None:
         locked.done_at, locked.done_by = timezone.now(), actor

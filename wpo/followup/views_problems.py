@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from wpo.lib import ids
 from wpo.orgs import access
 from wpo.orgs.models import Person
+from wpo.orgs.permissions import Ability, OnTrajectory, may, may_on
 
 from . import access as followup_access
 from . import workflow
@@ -26,9 +27,10 @@ from .models import Problem, ProblemEvent, ProblemStatus, Urgency
 from .workflow import IllegalMove, StaleProblem, Transition, WrongRole
 
 S = ProblemStatus
-readers = access.role_required(*followup_access.PROBLEM_READERS)
-raisers = access.role_required(*workflow.RAISE_ROLES)
-changers = access.role_required(*followup_access.ALL_STAFF)
+readers = access.ability_required(Ability.READ_PROBLEMS)
+raisers = access.ability_required(Ability.RAISE_PROBLEMS)
+# Who may change which status is the workflow's (coach or project manager, per transition).
+changers = access.ability_required(Ability.READ_PROBLEMS)
 
 PAGE_SIZE = 25
 UNSOLVED = [S.OPEN, S.IN_PROGRESS, S.ESCALATED, S.ANSWERED]
@@ -97,8 +99,8 @@ def problems(request: HttpRequest) -> HttpResponse:
             "page_query": urlencode(query),
             "filtered": bool(query),
             "waiting_count": waiting.count(),
-            "may_raise": me.has_role(*workflow.RAISE_ROLES),
-            "is_trainer_only": me.is_trainer and not me.has_role(*followup_access.ALL_STAFF),
+            "may_raise": may(me, Ability.RAISE_PROBLEMS),
+            "raises_but_does_not_handle": may(me, Ability.RAISE_PROBLEMS) and not may(me, Ability.HANDLE_PROBLEMS),
         },
     )
 
@@ -170,7 +172,7 @@ def _may_link_trajectory(me: Person, problem: Problem) -> bool:
     trajectory = problem.trajectory
     if trajectory is None:
         return False
-    return me.has_role(*followup_access.ALL_STAFF) or trajectory.trainer_id == me.pk
+    return may_on(me, OnTrajectory.VIEW, trajectory)
 
 
 def _render_problem(

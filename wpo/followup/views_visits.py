@@ -19,15 +19,16 @@ from django.views.decorators.http import require_POST, require_safe
 
 from wpo.lib import ids
 from wpo.orgs import access
-from wpo.orgs.models import Department, Person, Role
+from wpo.orgs.models import Department, Person
+from wpo.orgs.permissions import Ability, may
 
 from . import access as followup_access
 from . import services
 from .forms import ChooseDepartmentForm, RecordVisitForm, RequiredActionForm, VisitFilterForm, VisitForm, action_formset
 from .models import DepartmentVisit, VisitAction
 
-readers = access.role_required(*followup_access.VISIT_READERS)
-coach_only = access.role_required(*followup_access.VISIT_PLANNERS)
+readers = access.ability_required(Ability.READ_VISITS)
+coach_only = access.ability_required(Ability.PLAN_VISITS)
 
 HELD_PAGE_SIZE = 20
 UPCOMING_LIMIT = 50
@@ -65,7 +66,9 @@ def _department_rows(me: Person, today: date) -> list[dict[str, Any]]:
 def visits(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
     today = timezone.localdate()
-    form = VisitFilterForm(request.GET or None, departments=followup_access.visible_departments(me), coach=me.is_coach)
+    form = VisitFilterForm(
+        request.GET or None, departments=followup_access.visible_departments(me), coach=may(me, Ability.PLAN_VISITS)
+    )
     base = followup_access.visible_visits(me)
     actions = followup_access.visible_actions(me)
     filtered = False
@@ -74,10 +77,10 @@ def visits(request: HttpRequest) -> HttpResponse:
             base = base.filter(department=department)
             actions = actions.filter(visit__department=department)
             filtered = True
-        if me.is_coach and form.cleaned_data.get("wie") != "alle":
+        if may(me, Ability.PLAN_VISITS) and form.cleaned_data.get("wie") != "alle":
             base = base.filter(coach=me)
             actions = actions.filter(Q(visit__coach=me) | Q(owner=me))
-    elif me.is_coach:
+    elif may(me, Ability.PLAN_VISITS):
         base = base.filter(coach=me)
         actions = actions.filter(Q(visit__coach=me) | Q(owner=me))
     upcoming = list(
@@ -114,10 +117,10 @@ def visits(request: HttpRequest) -> HttpResponse:
             "page": page,
             "page_query": urlencode(query),
             "open_actions": open_actions,
-            "departments": _department_rows(me, today) if me.has_role(Role.COACH, Role.PROJECT_MANAGER) else [],
+            "departments": _department_rows(me, today) if followup_access.follows_all_visits(me) else [],
             "today": today,
             "due_weeks": VISIT_DUE_AFTER.days // 7,
-            "is_coach": me.is_coach,
+            "may_plan_visits": may(me, Ability.PLAN_VISITS),
         },
     )
 
@@ -183,7 +186,7 @@ def _render_detail(
     actions = list(visit.actions.all())
     for action in actions:
         action.may_tick = followup_access.may_tick_off(me, action)  # type: ignore[attr-defined]
-    if add_form is None and me.is_coach and visit.is_held:
+    if add_form is None and may(me, Ability.PLAN_VISITS) and visit.is_held:
         add_form = RequiredActionForm(owners=followup_access.action_owner_choices(me), auto_id="nieuw_%s")
     return render(
         request,
@@ -192,7 +195,7 @@ def _render_detail(
             "visit": visit,
             "actions": actions,
             "add_form": add_form,
-            "is_coach": me.is_coach,
+            "may_plan_visits": may(me, Ability.PLAN_VISITS),
             "today": timezone.localdate(),
         },
         status=status,

@@ -21,7 +21,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wpo.orgs.models import Department, Person, Role
+from wpo.orgs.models import Department, Person
+from wpo.orgs.permissions import Ability, may
 from wpo.trajectories.models import Trajectory
 
 from .models import Problem, ProblemEvent, ProblemStatus, Urgency
@@ -47,7 +48,7 @@ class StaleProblem(IllegalMove):
 class Transition:
     source: ProblemStatus
     target: ProblemStatus
-    roles: tuple[Role, ...]
+    ability: Ability  # HANDLE_PROBLEMS (the coach) or ANSWER_ESCALATIONS (the project manager)
     # The button and the label of its text box.
     action: Promise
     text_label: Promise
@@ -55,8 +56,8 @@ class Transition:
     text_required: Promise | None = None
 
 
-COACH = (Role.COACH,)
-PROJECT_MANAGER = (Role.PROJECT_MANAGER,)
+COACH = Ability.HANDLE_PROBLEMS
+PROJECT_MANAGER = Ability.ANSWER_ESCALATIONS
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
@@ -109,20 +110,15 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 # Whose turn it is ("wacht op jou"): a new or answered problem waits for a coach, one put to the
 # project manager waits for them. In handling, the coach is already on it; solved waits for nobody.
-AT_TURN: dict[Role, tuple[ProblemStatus, ...]] = {
-    Role.COACH: (S.OPEN, S.ANSWERED),
-    Role.PROJECT_MANAGER: (S.ESCALATED,),
+AT_TURN: dict[Ability, tuple[ProblemStatus, ...]] = {
+    Ability.HANDLE_PROBLEMS: (S.OPEN, S.ANSWERED),
+    Ability.ANSWER_ESCALATIONS: (S.ESCALATED,),
 }
 
 
 def statuses_at_turn(person: Person) -> list[str]:
-    """The statuses in which a problem waits for ``person`` (by their roles)."""
-    return [str(status) for role, statuses in AT_TURN.items() if person.has_role(role) for status in statuses]
-
-
-# Raising a problem, and the roles that may take part in the conversation about one.
-RAISE_ROLES = (Role.TRAINER, Role.COACH)
-COMMENT_ROLES = (Role.TRAINER, Role.COACH, Role.PROJECT_MANAGER)
+    """The statuses in which a problem waits for ``person`` (by what they may do)."""
+    return [str(status) for ability, statuses in AT_TURN.items() if may(person, ability) for status in statuses]
 
 
 def transitions_from(status: ProblemStatus | str) -> tuple[Transition, ...]:
@@ -137,7 +133,7 @@ def transitions_for(person: Person, problem: Problem) -> tuple[Transition, ...]:
     """The moves ``person`` may make on ``problem`` now (the buttons on its page)."""
     if person.organization_id != problem.organization_id:
         return ()
-    return tuple(t for t in transitions_from(problem.status) if person.has_role(*t.roles))
+    return tuple(t for t in transitions_from(problem.status) if may(person, t.ability))
 
 
 def _label(status: str) -> str:
@@ -181,8 +177,8 @@ def change_status(
             _("Een probleem met de status ‘%(current)s’ kan niet naar ‘%(target)s’.")
             % {"current": current.label, "target": _label(to)}
         )
-    if not actor.has_role(*move.roles):
-        if move.roles == PROJECT_MANAGER:
+    if not may(actor, move.ability):
+        if move.ability == PROJECT_MANAGER:
             raise WrongRole(_("Alleen de projectmanager kan hierop antwoorden."))
         raise WrongRole(_("Alleen een coach kan dit doen."))
     clean = _clean_text(text)
@@ -193,7 +189,7 @@ def change_status(
     locked.version += 1
     locked.changed_at = when
     fields = ["status", "version", "changed_at"]
-    if move.roles == COACH:
+    if move.ability == COACH:
         # The coach who acted last is the one handling it.
         locked.handled_by = actor
         fields.append("handled_by")
@@ -221,7 +217,7 @@ def comment(problem: Problem, *, actor: Person, text: str, at: datetime | None =
     Whether ``actor`` may see this problem is checked by the caller through the access layer.
     """
     locked = Problem.objects.select_for_update().get(pk=problem.pk)
-    if actor.organization_id != locked.organization_id or not actor.has_role(*COMMENT_ROLES):
+    if actor.organization_id != locked.organization_id or not may(actor, Ability.READ_PROBLEMS):
         raise WrongRole(_("Je kunt hier niet reageren."))
     clean = _clean_text(text)
     if not clean:
@@ -257,7 +253,7 @@ def raise_problem(
     The caller offers only trajectories and departments the actor may raise about (see
     ``access.raisable_trajectories``); here the organisation and role are checked once more.
     """
-    if not actor.has_role(*RAISE_ROLES):
+    if not may(actor, Ability.RAISE_PROBLEMS):
         raise WrongRole(_("Alleen een werkplekopleider of coach kan een probleem melden."))
     for thing in (trajectory, department):
         if thing is not None and thing.organization_id != actor.organization_id:

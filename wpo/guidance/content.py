@@ -74,6 +74,9 @@ class Guide:
     about: Text  # one line on the index page
     intro: Text
     sections: tuple[Section, ...]
+    # The coach's and the project manager's help follows a trajectory's phases; the trainer's and
+    # the participant's follows the steps of an assignment.
+    by_phase: bool = False
 
     @property
     def url_name(self) -> str:
@@ -152,6 +155,7 @@ def _phase(
 
 COACH = Guide(
     role=Role.COACH,
+    by_phase=True,
     slug="coach",
     name=_("Hulp voor de coach"),
     title=_("Hulp voor de coach"),
@@ -462,6 +466,7 @@ TRAINER = Guide(
 
 PROJECT_MANAGER = Guide(
     role=Role.PROJECT_MANAGER,
+    by_phase=True,
     slug="projectmanager",
     name=_("Hulp voor de projectmanager"),
     title=_("Hulp voor de projectmanager"),

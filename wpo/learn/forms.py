@@ -4,26 +4,10 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from wpo.lib.uploads import PHOTO_MAX_BYTES, PHOTO_TYPES, VOICE_MAX_BYTES, VOICE_TYPES, sniff
+# checked_upload is exported from here only until wpo/trajectories/forms.py imports it from wpo.lib.uploads.
+from wpo.lib.uploads import PHOTO_MAX_BYTES, PHOTO_TYPES, VOICE_MAX_BYTES, VOICE_TYPES
+from wpo.lib.uploads import checked_upload as checked_upload
 from wpo.trajectories.models import LookBackAnswer
-
-
-def checked_upload(upload: UploadedFile[Any] | None, types: Any, max_bytes: int, kind: str) -> UploadedFile[Any] | None:
-    """Accept a photo or voice note only when its bytes say it is one, and it is not too big."""
-    if not upload:
-        return None
-    if upload.size and upload.size > max_bytes:
-        raise forms.ValidationError(
-            _("Dit bestand is te groot (hoogstens %(mb)d MB).") % {"mb": max_bytes // (1024 * 1024)}
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    found = sniff(head, types)
-    if found is None:
-        raise forms.ValidationError(_("Dit is geen %(kind)s. Probeer het nog een keer.") % {"kind": kind})
-    extension, _content_type = found
-    upload.name = f"upload.{extension}"
-    return upload
 
 
 class LookBackQuestionForm(forms.Form):

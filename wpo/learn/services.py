@@ -1,7 +1,8 @@
 """What a participant does in an assignment: practise, start the work task, look back, ask.
 
 Every function checks the step it may act in, writes in one transaction and leaves the
-history to ``wpo.trajectories.workflow``.
+history to ``wpo.trajectories.workflow``. An answer is activity in the trajectory
+(``wpo.trajectories.activity``), recorded in the same transaction.
 """
 
 import random
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wpo.orgs.models import Person
+from wpo.trajectories import activity
 from wpo.trajectories.models import (
     LookBackAnswer,
     ParticipantAssignment,
@@ -99,13 +101,14 @@ def practice_answer(pa: ParticipantAssignment, number: int, raw: Any, *, actor: 
     if not 1 <= number <= len(questions):
         raise IllegalMove(_("Deze vraag bestaat niet."))
     feedback = _evaluate(questions[number - 1], raw, shuffled_steps(pa, number))
-    PracticeAnswer.objects.create(
+    answer = PracticeAnswer.objects.create(
         organization_id=pa.organization_id,
         participant_assignment=pa,
         question_index=number - 1,
         answer=feedback.chosen,
         is_correct=feedback.correct,
     )
+    activity.record(pa.trajectory_id, answer.answered_at)
     if pa.practice_position != number:
         pa.practice_position = number
         pa.save(update_fields=["practice_position"])
@@ -176,6 +179,7 @@ def look_back_submit(pa: ParticipantAssignment, answers: list[LookBackInput], *,
         if answer.voice_note:
             record.voice_note.save(answer.voice_note.name or "spraak", answer.voice_note, save=False)
         record.save()
+        activity.record(pa.trajectory_id, record.answered_at)
     move(pa, Step.LOOKING_BACK, actor=actor, note=_("Terugkijkvragen beantwoord."))
 
 

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from wpo.lib.uploads import content_type_for
 from wpo.orgs import access
-from wpo.orgs.models import Person, Role
+from wpo.orgs.models import Person
+from wpo.orgs.permissions import Ability, OnTrajectory
 from wpo.trajectories import access as trajectory_access
 from wpo.trajectories.models import (
     CoachingConversation,
@@ -31,7 +32,7 @@ from wpo.trajectories.workflow import IllegalMove
 from . import services
 from .forms import LookBackQuestionForm, QuestionForConversationForm
 
-participant_only = access.role_required(Role.PARTICIPANT)
+participant_only = access.ability_required(Ability.LEARN)
 LOOK_BACK_AFTER = timedelta(days=5)
 ACHIEVEMENTS_SHOWN = 6
 
@@ -65,7 +66,7 @@ def next_step(pa: ParticipantAssignment) -> dict[str, Any]:
 def home(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
     trajectory = trajectory_access.access_own_trajectory(me)
-    mine = list(trajectory_access.open_assignments(me).filter(trajectory__participant=me).order_by("created_at"))
+    mine = list(trajectory_access.own_open_assignments(me).order_by("created_at"))
     achieved_all = (
         access.in_org(me, ParticipantAssignment)
         .filter(trajectory__participant=me, step=Step.ACHIEVED)
@@ -290,7 +291,7 @@ def ask(request: HttpRequest) -> HttpResponse:
 # Not the project manager or the administrator: they follow trajectories but never hold the
 # conversation where these are played, and a participant's voice is personal data (the
 # administrator's AVG export holds the files when a participant asks for them).
-@access.role_required(Role.PARTICIPANT, Role.TRAINER, Role.COACH)
+@access.ability_required(OnTrajectory.MEDIA)
 def look_back_media(request: HttpRequest, answer_id: int, kind: str) -> FileResponse:
     """A photo or voice note of a look-back answer, only through the access layer."""
     answer_record = trajectory_access.access_look_back_answer(access.person_of(request), answer_id)

@@ -11,18 +11,18 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from wpo.orgs.access import get_in_org, in_org
-from wpo.orgs.models import Department, Person, Role
+from wpo.orgs.models import Department, Person
+from wpo.orgs.permissions import Ability, may
 from wpo.trajectories.models import Trajectory
 
 from .models import Meeting, MeetingAttendance
 
-PLANNER_ROLES = (Role.COACH, Role.PROJECT_MANAGER)
 # Participants whose trajectory closed this recently still belong at a closing meeting.
 RECENTLY_CLOSED = timedelta(days=90)
 
 
 def may_plan(person: Person) -> bool:
-    return person.has_role(*PLANNER_ROLES)
+    return may(person, Ability.PLAN_MEETINGS)
 
 
 def _require_planner(person: Person) -> None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from wpo.lib import ids
+from wpo.lib.forms import label_with, model_choice
 from wpo.orgs.models import Department, Person
 
 from . import access, services
@@ -87,15 +88,15 @@ class MeetingForm(forms.Form):
     def __init__(self, *args: Any, me: Person, keep: list[int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.me = me
-        self.fields["department"].queryset = access.departments(me)  # type: ignore[attr-defined]
-        self.fields["departments"].queryset = access.departments(me)  # type: ignore[attr-defined]
+        model_choice(self, "department").queryset = access.departments(me)
+        model_choice(self, "departments").queryset = access.departments(me)
         for name, queryset in (
             ("trainers", access.invitable_trainers(me, keep=keep)),
             ("participants", access.invitable_participants(me, keep=keep)),
             ("staff", access.invitable_staff(me, keep=keep)),
         ):
-            self.fields[name].queryset = queryset  # type: ignore[attr-defined]
-            self.fields[name].label_from_instance = _person_label  # type: ignore[attr-defined]
+            model_choice(self, name).queryset = queryset
+            label_with(self, name, _person_label)
 
     def starts_at(self) -> datetime | None:
         day, moment = self.cleaned_data.get("date"), self.cleaned_data.get("time")

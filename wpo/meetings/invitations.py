@@ -5,6 +5,10 @@ METHOD:CANCEL when it is called off or someone is no longer invited, always with
 and a SEQUENCE that only goes up, so calendar apps replace or remove the event they have. The
 download on the website is METHOD:PUBLISH, the same as the coaching conversations.
 
+Each file names the organiser and, at most, the one person it is for: an invitation mailed to
+everyone must not hand each invitee the e-mail addresses of all the others (who is invited is shown
+in the app, to those who may see it). The download on the website names only the organiser.
+
 The e-mails are sent only after the transaction that changed the meeting has committed: a write
 that fails sends nothing, and a mail server that fails does not undo the meeting.
 """
@@ -46,10 +50,6 @@ def _organizer(meeting: Meeting) -> ical.Attendee:
     return ical.Attendee(name=name or _("WPO-platform"), email=address)
 
 
-def invitees_of(meeting: Meeting) -> list[Person]:
-    return [a.person for a in meeting.attendances.all()]
-
-
 def when_text(meeting: Meeting) -> str:
     start, end = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
     return _("%(day)s, %(start)s tot %(end)s") % {
@@ -62,7 +62,7 @@ def when_text(meeting: Meeting) -> str:
 def event(
     meeting: Meeting, *, url: str = "", attendees: list[Person] | None = None, cancelled: bool = False
 ) -> ical.Event:
-    people = invitees_of(meeting) if attendees is None else attendees
+    people = attendees or []
     lines = [meeting.agenda] if meeting.agenda else []
     if meeting.organiser is not None:
         lines.append(_("Georganiseerd door %(name)s.") % {"name": meeting.organiser.name})
@@ -112,7 +112,6 @@ def message(meeting: Meeting, person: Person, method: str, *, changed: bool = Fa
     organiser = meeting.organiser
     place = meeting.location or _("dat hoor je nog")
     body = [_("Hallo %(name)s,") % {"name": person.first_name}, ""]
-    attendees: list[Person] | None = None
     if method == CANCEL:
         subject = _("Gaat niet door: %(title)s") % {"title": meeting.title}
         facts = {"title": meeting.title, "when": when}
@@ -120,7 +119,6 @@ def message(meeting: Meeting, person: Person, method: str, *, changed: bool = Fa
             body.append(_("De bijeenkomst ‘%(title)s’ van %(when)s gaat niet door.") % facts)
         else:
             body.append(_("Je hoeft niet te komen naar ‘%(title)s’ van %(when)s.") % facts)
-            attendees = [person]
         body += ["", _("In de bijlage staat de afzegging voor je agenda.")]
     else:
         if changed:
@@ -144,16 +142,12 @@ def message(meeting: Meeting, person: Person, method: str, *, changed: bool = Fa
         to=[person.user.email],
         reply_to=[organiser.user.email] if organiser is not None and organiser.user.email else [],
     )
-    mail.attach(_attachment(meeting, method, url=url, attendees=attendees))
+    mail.attach(_attachment(meeting, method, url=url, attendees=[person]))
     return mail
 
 
 def _load(meeting_id: int) -> Meeting:
-    return (
-        Meeting.objects.select_related("organiser__user")
-        .prefetch_related("attendances__person__user")
-        .get(pk=meeting_id)
-    )
+    return Meeting.objects.select_related("organiser__user").get(pk=meeting_id)
 
 
 def send(meeting_id: int, *, method: str, person_ids: list[int], changed: bool = False) -> int:

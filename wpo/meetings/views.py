@@ -16,15 +16,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from wpo.orgs import access as org_access
-from wpo.orgs.models import Person, Role
+from wpo.orgs.models import Person
+from wpo.orgs.permissions import Ability
 
 from . import access, invitations, services
 from .forms import AttendanceForm, MeetingForm
 from .kinds import BY_KIND, BY_SLUG, KINDS
 from .models import Meeting
 
-planners = org_access.role_required(*access.PLANNER_ROLES)
-everyone = org_access.role_required(*Role)
+planners = org_access.ability_required(Ability.PLAN_MEETINGS)
+everyone = org_access.ability_required(Ability.USE_APP)
 PAGE_SIZE = 20
 # A new meeting is proposed two weeks ahead, in the afternoon.
 DEFAULT_DAYS_AHEAD = 14

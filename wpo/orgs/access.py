@@ -15,11 +15,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
-from .models import Department, OrgOwned, PeopleImport, Person, Role
+from .models import Department, OrgOwned, PeopleImport, Person
+from .permissions import Ability, OnTrajectory, may, may_ever, participants_filter
 
 View = Callable[..., HttpResponseBase]
-
-STAFF_OVERVIEW_ROLES = (Role.COACH, Role.PROJECT_MANAGER, Role.ADMINISTRATOR)
 
 
 def person_of(request: HttpRequest) -> Person:
@@ -29,8 +28,10 @@ def person_of(request: HttpRequest) -> Person:
     return person
 
 
-def role_required(*roles: Role) -> Callable[[View], View]:
-    """Let the view run only for a logged-in person holding one of ``roles``."""
+def ability_required(ability: Ability | OnTrajectory) -> Callable[[View], View]:
+    """Let the view run only for a logged-in person with ``ability`` (wpo/orgs/permissions.py), or,
+    given an ``OnTrajectory`` action, with a role that allows it on some trajectory; what they may
+    do to the object the view is about, the access function it calls decides."""
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -40,7 +41,8 @@ def role_required(*roles: Role) -> Callable[[View], View]:
 
                 return redirect_to_login(request.get_full_path())
             person = getattr(request, "person", None)
-            if person is None or not person.has_role(*roles):
+            allowed = may_ever(person, ability) if isinstance(ability, OnTrajectory) else may(person, ability)
+            if not allowed:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
@@ -66,49 +68,46 @@ def people(person: Person) -> models.QuerySet[Person]:
 
 
 def visible_participants(person: Person) -> models.QuerySet[Person]:
-    """Participants this person may follow: all for coach, project manager and administrator;
-    their own trainees for a werkplekopleider; only themselves for a participant."""
-    qs = people(person).filter(is_participant=True)
-    if person.has_role(*STAFF_OVERVIEW_ROLES):
-        return qs
-    if person.is_trainer:
-        return qs.filter(trainer_links__trainer=person).distinct()
-    return qs.filter(pk=person.pk)
+    """Participants this person may follow (``permissions.participants_filter``)."""
+    return people(person).filter(participants_filter(person))
+
+
+def _require(person: Person, ability: Ability) -> None:
+    if not may(person, ability):
+        raise PermissionDenied
 
 
 def access_person_for_admin(person: Person, person_id: int) -> Person:
-    if not person.is_administrator:
-        raise PermissionDenied
+    _require(person, Ability.MANAGE_PEOPLE)
     return get_in_org(people(person), pk=person_id)
 
 
 def access_department_for_admin(person: Person, department_id: int) -> Department:
-    if not person.is_administrator:
-        raise PermissionDenied
+    _require(person, Ability.MANAGE_PEOPLE)
     return get_in_org(in_org(person, Department), pk=department_id)
 
 
 def access_people_import(person: Person, import_id: int) -> PeopleImport:
-    if not person.is_administrator:
-        raise PermissionDenied
+    _require(person, Ability.MANAGE_PEOPLE)
     return get_in_org(in_org(person, PeopleImport), pk=import_id)
 
 
+# Where a person lands after logging in: the page of their first ability in this order.
+LANDING: tuple[tuple[Ability, str], ...] = (
+    (Ability.GUIDE_PARTICIPANTS, "trajectories:my_participants"),
+    (Ability.COACH_TRAJECTORIES, "coaching:overview"),
+    (Ability.ANSWER_ESCALATIONS, "reports:report"),
+    (Ability.MANAGE_PEOPLE, "orgs:people"),
+    (Ability.LEARN, "learn:home"),
+    (Ability.EDIT_CURRICULUM, "curriculum:catalogue"),
+)
+
+
 def home_url_name(person: Person | None) -> str:
-    """Where each role lands after logging in; a person with several roles lands on the first."""
+    """Where a person lands after logging in; with several roles, on the first page of the list."""
     if person is None:
         return "accounts:no_organization"
-    for role, name in (
-        (Role.TRAINER, "trajectories:my_participants"),
-        (Role.COACH, "coaching:overview"),
-        (Role.PROJECT_MANAGER, "reports:report"),
-        (Role.ADMINISTRATOR, "orgs:people"),
-        (Role.PARTICIPANT, "learn:home"),
-        (Role.CONTENT_EDITOR, "curriculum:catalogue"),
-    ):
-        if person.has_role(role):
-            return name
-    return "accounts:no_role"
+    return next((name for ability, name in LANDING if may(person, ability)), "accounts:no_role")
 
 
 def redirect_home(person: Person | None) -> HttpResponse:

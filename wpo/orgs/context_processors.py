@@ -3,36 +3,35 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+from .permissions import Ability, abilities
 
-# (role, url name, label) in the order they appear in the menu.
-NAV: tuple[tuple[Role, str, Any], ...] = (
-    (Role.PARTICIPANT, "learn:home", _("Mijn opdracht")),
-    (Role.TRAINER, "trajectories:my_participants", _("Mijn deelnemers")),
-    (Role.COACH, "coaching:overview", _("Overzicht")),
-    (Role.COACH, "coaching:signals", _("Signalen")),
-    (Role.COACH, "trajectories:second_assessor_waiting", _("Tweede beoordelaar")),
-    (Role.COACH, "meetings:list", _("Bijeenkomsten")),
-    (Role.COACH, "followup:visits", _("Bezoeken")),
-    (Role.COACH, "followup:problems", _("Problemen")),
-    (Role.COACH, "certificates:list", _("Certificaten")),
-    (Role.COACH, "reports:report", _("Rapportage")),
-    (Role.PROJECT_MANAGER, "reports:report", _("Rapportage")),
-    (Role.PROJECT_MANAGER, "meetings:list", _("Bijeenkomsten")),
-    (Role.PROJECT_MANAGER, "followup:problems", _("Problemen")),
-    (Role.PROJECT_MANAGER, "certificates:list", _("Certificaten")),
-    (Role.ADMINISTRATOR, "orgs:people", _("Mensen")),
-    (Role.ADMINISTRATOR, "orgs:departments", _("Afdelingen")),
-    (Role.ADMINISTRATOR, "orgs:organization", _("Organisatie")),
-    (Role.ADMINISTRATOR, "audit:log", _("Logboek")),
-    (Role.TRAINER, "curriculum:catalogue", _("WPO-opdrachten")),
-    (Role.COACH, "curriculum:catalogue", _("WPO-opdrachten")),
-    (Role.CONTENT_EDITOR, "curriculum:catalogue", _("WPO-opdrachten")),
-    (Role.TRAINER, "meetings:mine", _("Mijn bijeenkomsten")),
-    (Role.TRAINER, "followup:problems", _("Problemen")),
-    (Role.PARTICIPANT, "meetings:mine", _("Mijn bijeenkomsten")),
-    # Help is for everyone; the dedup below keeps one entry.
-    *((role, "guidance:index", _("Hulp")) for role in Role),
+# (ability, url name, label) in the order they appear in the menu; an entry shows when the person
+# may do that (wpo/orgs/permissions.py), once even when several abilities lead to it.
+NAV: tuple[tuple[Ability, str, Any], ...] = (
+    (Ability.LEARN, "learn:home", _("Mijn opdracht")),
+    (Ability.GUIDE_PARTICIPANTS, "trajectories:my_participants", _("Mijn deelnemers")),
+    (Ability.COACH_TRAJECTORIES, "coaching:overview", _("Overzicht")),
+    (Ability.COACH_TRAJECTORIES, "coaching:signals", _("Signalen")),
+    (Ability.COACH_TRAJECTORIES, "trajectories:second_assessor_waiting", _("Tweede beoordelaar")),
+    (Ability.PLAN_MEETINGS, "meetings:list", _("Bijeenkomsten")),
+    (Ability.PLAN_VISITS, "followup:visits", _("Bezoeken")),
+    (Ability.READ_PROBLEMS, "followup:problems", _("Problemen")),
+    (Ability.MANAGE_CERTIFICATES, "certificates:list", _("Certificaten")),
+    # The report is open to the administrator too, but not in their menu: they keep the organisation going.
+    (Ability.COACH_TRAJECTORIES, "reports:report", _("Rapportage")),
+    (Ability.ANSWER_ESCALATIONS, "reports:report", _("Rapportage")),
+    (Ability.MANAGE_PEOPLE, "orgs:people", _("Mensen")),
+    (Ability.MANAGE_PEOPLE, "orgs:departments", _("Afdelingen")),
+    (Ability.MANAGE_PEOPLE, "orgs:organization", _("Organisatie")),
+    (Ability.MANAGE_PEOPLE, "audit:log", _("Logboek")),
+    # The curriculum is open to every staff role; in the menu of those who work with it.
+    (Ability.GUIDE_PARTICIPANTS, "curriculum:catalogue", _("WPO-opdrachten")),
+    (Ability.COACH_TRAJECTORIES, "curriculum:catalogue", _("WPO-opdrachten")),
+    (Ability.EDIT_CURRICULUM, "curriculum:catalogue", _("WPO-opdrachten")),
+    # Those who plan meetings find them under Bijeenkomsten.
+    (Ability.GUIDE_PARTICIPANTS, "meetings:mine", _("Mijn bijeenkomsten")),
+    (Ability.LEARN, "meetings:mine", _("Mijn bijeenkomsten")),
+    (Ability.USE_APP, "guidance:index", _("Hulp")),
 )
 
 
@@ -40,9 +39,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     person = getattr(request, "person", None)
     if person is None:
         return {"nav_items": []}
+    granted = abilities(person)
     items, seen = [], set()
-    for role, url_name, label in NAV:
-        if person.has_role(role) and url_name not in seen:
+    for ability, url_name, label in NAV:
+        if ability in granted and url_name not in seen:
             seen.add(url_name)
             items.append({"url_name": url_name, "label": label})
     from wpo.accounts.two_factor import is_staff  # accounts imports orgs: import here, not at the top

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wpo.accounts.models import User
 from wpo.lib import ids
+from wpo.lib.forms import label_with, model_choice
 
 from .models import Department, Person, Role
 
@@ -87,9 +88,9 @@ class PersonForm(forms.Form):
             self.fields["password"].help_text = _(
                 "Niet nodig voor een deelnemer. Laat leeg als de persoon later zelf een wachtwoord krijgt."
             )
-        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
-        self.fields["trainers"].queryset = trainers  # type: ignore[attr-defined]
-        self.fields["trainers"].label_from_instance = lambda p: p.name  # type: ignore[attr-defined]
+        model_choice(self, "department").queryset = departments
+        model_choice(self, "trainers").queryset = trainers
+        label_with(self, "trainers", lambda p: p.name)
 
     def clean_employee_number(self) -> str:
         number: str = self.cleaned_data["employee_number"].strip()

@@ -13,13 +13,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from wpo.lib.uploads import PHOTO_TYPES, sniff
+from wpo.lib.uploads import LOGO_TYPES, photo_without_metadata, sniff
 
 from .models import Organization
 
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_PIXELS = 4000
-LOGO_TYPES = tuple(t for t in PHOTO_TYPES if t[1] in ("png", "jpg"))
 
 
 def check_logo(upload: UploadedFile[bytes]) -> tuple[bytes, str]:
@@ -57,6 +56,7 @@ def _delete_file_after_commit(organization: Organization, name: str | None) -> N
 @transaction.atomic
 def organization_logo_set(*, organization: Organization, upload: UploadedFile[bytes]) -> Organization:
     raw, extension = check_logo(upload)
+    raw, extension = photo_without_metadata(raw, extension)
     locked = Organization.objects.select_for_update().get(pk=organization.pk)
     old = locked.logo.name
     locked.logo.save(f"logo.{extension}", ContentFile(raw), save=False)

@@ -121,6 +121,14 @@ class Person(OrgOwned):
     def roles(self) -> list[Role]:
         return [role for role in Role if getattr(self, ROLE_FIELDS[role])]
 
+    @property
+    def role_label(self) -> str:
+        """The one role named beside a person in a list of people (a meeting's invitees)."""
+        for role in (Role.TRAINER, Role.PARTICIPANT, Role.COACH, Role.PROJECT_MANAGER):
+            if self.has_role(role):
+                return str(role.label).lower()
+        return ""
+
     def has_role(self, *roles: Role) -> bool:
         return any(getattr(self, ROLE_FIELDS[role]) for role in roles)
 
@@ -155,11 +163,18 @@ class TrainerLink(OrgOwned):
 
 
 class PeopleImport(OrgOwned):
-    """An uploaded CSV of people, kept between preview and confirmation."""
+    """An uploaded CSV of people, kept between preview and confirmation.
+
+    The CSV holds an HR export (names, e-mail addresses, employee numbers), so ``content`` lives only
+    while the import waits for its confirmation: it is emptied when the import is done, and when it
+    is abandoned (not confirmed within ``people_import.PREVIEW_HOURS``; the nightly run). What stays
+    is the file's name, how many people it wrote, who uploaded it and when.
+    """
 
     class Status(models.TextChoices):
         PREVIEW = "preview", _("Voorbeeld")
         DONE = "done", _("Geïmporteerd")
+        ABANDONED = "abandoned", _("Niet geïmporteerd")
 
     created_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,15 +2,22 @@
 
 Flow: upload → ``preview`` (nothing written but the uploaded text) → confirm → ``people_import_confirm``
 re-reads the same text and writes every row in one transaction, or nothing at all.
+
+The uploaded text is an HR export: it is kept only while it waits for the confirmation. It is
+emptied when the import is done, when it is abandoned (not confirmed within ``PREVIEW_HOURS``,
+``people_imports_purge`` in the nightly run), and a person's rows leave it when that person is
+anonymised (``people_import_forget``).
 """
 
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Department, Organization, PeopleImport, Person, Role
@@ -18,6 +25,8 @@ from .services import person_create, person_update, unique_username
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+# How long an uploaded file waits for its confirmation before the nightly run throws it away.
+PREVIEW_HOURS = 24
 
 # Header names as HR exports write them; compared after lower-casing and trimming.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -213,6 +222,8 @@ def preview(organization: Organization, text: str) -> Preview:
 def people_import_confirm(*, people_import: PeopleImport) -> int:
     """Write every row of the import, or nothing. Returns how many people were written."""
     locked = PeopleImport.objects.select_for_update().get(pk=people_import.pk)
+    if locked.status == PeopleImport.Status.ABANDONED:
+        raise ValidationError(_("Dit bestand is weggegooid, omdat het te lang bleef liggen. Upload het opnieuw."))
     if locked.status != PeopleImport.Status.PREVIEW:
         raise ValidationError(_("Dit bestand is al geïmporteerd."))
     organization = locked.organization
@@ -238,7 +249,7 @@ def people_import_confirm(*, people_import: PeopleImport) -> int:
                 trainers=list(row.existing.trainers.all()),
             )
         else:
-            username = unique_username(row.first_name, row.last_name, taken)
+            username = unique_username(row.first_name, row.last_name, organization, taken)
             taken.add(username)
             person = person_create(
                 organization=organization,
@@ -270,5 +281,58 @@ def people_import_confirm(*, people_import: PeopleImport) -> int:
             )
     locked.status = PeopleImport.Status.DONE
     locked.imported_count = len(written)
-    locked.save(update_fields=["status", "imported_count"])
+    # The people are written; the HR export is not needed any more.
+    locked.content = ""
+    locked.save(update_fields=["status", "imported_count", "content"])
     return len(written)
+
+
+@transaction.atomic
+def people_imports_purge(now: datetime | None = None) -> int:
+    """Abandon every import still waiting after ``PREVIEW_HOURS`` and empty its text; returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(hours=PREVIEW_HOURS)
+    return PeopleImport.objects.filter(status=PeopleImport.Status.PREVIEW, created_at__lt=cutoff).update(
+        status=PeopleImport.Status.ABANDONED, content=""
+    )
+
+
+@transaction.atomic
+def people_import_forget(
+    *, organization_id: int, employee_number: str, email: str, first_name: str, last_name: str
+) -> int:
+    """Take the rows about one person out of every import of the organisation that still holds its
+    text (for the anonymisation); returns how many rows went. Done and abandoned imports hold none."""
+    removed = 0
+    waiting = PeopleImport.objects.select_for_update().filter(
+        organization_id=organization_id, status=PeopleImport.Status.PREVIEW
+    )
+    for record in waiting.exclude(content=""):
+        reader = _reader(record.content)
+        try:
+            fieldnames = list(reader.fieldnames or [])
+            rows = list(reader)
+        except csv.Error:
+            # Unreadable, so it cannot be imported either: nothing of it needs to stay.
+            record.status, record.content = PeopleImport.Status.ABANDONED, ""
+            record.save(update_fields=["status", "content"])
+            continue
+        kept = [row for row in rows if not _about(row, employee_number, email, first_name, last_name)]
+        if len(kept) == len(rows):
+            continue
+        removed += len(rows) - len(kept)
+        out = io.StringIO(newline="")
+        writer = csv.DictWriter(out, fieldnames=fieldnames, dialect=reader.dialect, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(kept)
+        record.content = out.getvalue()
+        record.save(update_fields=["content"])
+    return removed
+
+
+def _about(row: dict[str | None, object], employee_number: str, email: str, first_name: str, last_name: str) -> bool:
+    cells = {str(v).strip().lower() for v in row.values() if isinstance(v, str) and v.strip()}
+    if (employee_number and employee_number.lower() in cells) or (email and email.lower() in cells):
+        return True
+    # By name: the first name in a cell of its own, and the last name (an infix may stand apart).
+    last = last_name.lower().split()
+    return bool(first_name and last) and first_name.lower() in cells and last[-1] in {c.split()[-1] for c in cells}

@@ -10,9 +10,11 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from wpo.accounts.models import User
+from wpo.accounts.privileged import MANAGED_BY_OPERATORS, has_extra_rights
 from wpo.audit.history import record_created
 
 from .models import ROLE_FIELDS, Department, Organization, Person, Role, TrainerLink
+from .permissions import GRANTS, Ability, may
 
 
 def _slug_part(text: str) -> str:
@@ -20,14 +22,25 @@ def _slug_part(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", ascii_text.lower())
 
 
-def unique_username(first_name: str, last_name: str, taken: set[str] | None = None) -> str:
-    """``jan.jansen``, then ``jan.jansen2`` … — unique across the whole service."""
-    base = ".".join(p for p in (_slug_part(first_name), _slug_part(last_name)) if p) or "gebruiker"
-    candidate, n = base, 1
+def unique_username(first_name: str, last_name: str, organization: Organization, taken: set[str] | None = None) -> str:
+    """``jan.jansen.<organisation>``, then ``jan.jansen2.<organisation>`` … — unique across the whole service.
+
+    Why the organisation's short name is in every name we make: usernames are unique across the
+    service (there is one login page), so a name made from the person's name alone (``jan.jansen``,
+    or ``jan.jansen2`` when that is taken anywhere) told an administrator that someone of that name
+    exists in another organisation. Suggesting a free variant does not help: whether the plain name
+    was free is exactly what leaks. With the short name (unique per organisation) in it, a made name
+    can only meet names of the administrator's own organisation, which they see anyway; the number
+    counts only those. (A name an operator typed by hand elsewhere that happens to end in this
+    organisation's short name would still push the number up; we accept that.)
+    """
+    base = ".".join(p for p in (_slug_part(first_name), _slug_part(last_name)) if p)[:100] or "gebruiker"
+    suffix = organization.slug.lower()[:40]
+    candidate, n = f"{base}.{suffix}", 1
     taken = taken or set()
     while candidate in taken or User.objects.filter(username__iexact=candidate).exists():
         n += 1
-        candidate = f"{base}{n}"
+        candidate = f"{base}{n}.{suffix}"
     return candidate
 
 
@@ -93,7 +106,7 @@ def person_create(
     trainers: Iterable[Person] = (),
 ) -> Person:
     user = User(
-        username=username or unique_username(first_name, last_name),
+        username=username or unique_username(first_name, last_name, organization),
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         email=email.strip(),
@@ -115,6 +128,7 @@ def person_create(
 @transaction.atomic
 def person_update(
     *,
+    actor: Person | None = None,
     person: Person,
     first_name: str,
     last_name: str,
@@ -125,7 +139,17 @@ def person_update(
     trainers: Iterable[Person],
     password: str | None = None,
 ) -> Person:
+    roles = list(roles)
+    drops_own_administration = not any(Ability.MANAGE_PEOPLE in GRANTS[role] for role in roles)
+    if actor is not None and actor.pk == person.pk and may(actor, Ability.MANAGE_PEOPLE) and drops_own_administration:
+        # Otherwise an organisation could lock itself out of its own administration.
+        raise ValidationError(_("Je kunt je eigen beheerdersrol niet weghalen."))
     user = person.user
+    login_changed = bool(password) or email.strip().lower() != user.email.lower()
+    login_changed = login_changed or employee_number.strip() != person.employee_number
+    if login_changed and has_extra_rights(user):
+        # The password and what single sign-on matches on: not the organisation's to change here.
+        raise ValidationError(MANAGED_BY_OPERATORS)
     user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email.strip()
     if password:
         user.set_password(password)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wpo.accounts.services import login_locked_until, login_unlock
+from wpo.orgs.permissions import Ability
 
 from . import access, people_import
 from .forms import DepartmentForm, LogoForm, PeopleImportForm, PersonForm
@@ -16,7 +17,7 @@ from .logo import logo_content_type, organization_logo_remove, organization_logo
 from .models import Department, PeopleImport, Person, Role
 from .services import department_delete, department_save, person_create, person_update
 
-admin_only = access.role_required(Role.ADMINISTRATOR)
+admin_only = access.ability_required(Ability.MANAGE_PEOPLE)
 PAGE_SIZE = 50
 
 
@@ -102,27 +103,31 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         roles = [Role(r) for r in data["roles"]]
-        if person.pk == me.pk and Role.ADMINISTRATOR not in roles:
-            form.add_error("roles", _("U kunt uw eigen beheerdersrol niet weghalen."))
+        try:
+            person_update(
+                actor=me,
+                person=person,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                department=data["department"],
+                employee_number=data["employee_number"],
+                roles=roles,
+                trainers=data["trainers"],
+                password=data["password"] or None,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
-            try:
-                person_update(
-                    person=person,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    email=data["email"],
-                    department=data["department"],
-                    employee_number=data["employee_number"],
-                    roles=roles,
-                    trainers=data["trainers"],
-                    password=data["password"] or None,
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("De gegevens van %(name)s zijn opgeslagen.") % {"name": person.name})
-                return redirect("orgs:people")
-    context = {"form": form, "person": person, "login_locked": login_locked_until(person) is not None}
+            messages.success(request, _("De gegevens van %(name)s zijn opgeslagen.") % {"name": person.name})
+            return redirect("orgs:people")
+    context = {
+        "form": form,
+        "person": person,
+        "login_locked": login_locked_until(person) is not None,
+        # Only a participant's data is anonymised on request (wpo/privacy/services.py), never one's own.
+        "offers_anonymisation": person.is_participant and person.pk != me.pk,
+    }
     return render(request, "orgs/person_form.html", context)
 
 

@@ -24,9 +24,10 @@ from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from wpo.accounts.models import LoginCard, SecurityEvent, TwoFactorFailure
+from wpo.accounts.models import LoginCard, OidcIdentity, SecurityEvent, TwoFactorFailure
 from wpo.certificates.models import Certificate
 from wpo.followup.models import Problem
+from wpo.lib.pdf import html_to_pdf
 from wpo.meetings.models import MeetingAttendance
 from wpo.orgs.models import Person, TrainerLink
 from wpo.trajectories.models import (
@@ -36,6 +37,7 @@ from wpo.trajectories.models import (
     Observation,
     ParticipantAssignment,
     ParticipantQuestion,
+    PhaseChange,
     PracticeAnswer,
     SecondAssessorRequest,
     StepChange,
@@ -81,13 +83,24 @@ class _Files:
         return path
 
 
-def person_data(person: Person) -> dict[str, Any]:
+def shared_only(person: Person, viewer: Person | None) -> bool:
+    """Whether the export leaves out what the trainers did not share with the person.
+
+    The participant's own download (‘Mijn gegevens’) shows what the app shows them: observations only
+    when the trainer shared them. The export an administrator makes on a request for access
+    (``viewer`` someone else, or None for a caller without a viewer) stays complete. Asked by the
+    person themself it is always the shared part, whatever other role they hold.
+    """
+    return viewer is not None and viewer.pk == person.pk
+
+
+def person_data(person: Person, *, viewer: Person | None = None) -> dict[str, Any]:
     """The whole export as plain data; ``files`` says which storage file sits at which ZIP path."""
-    data, _files = _collect(person)
+    data, _files = _collect(person, shared_only=shared_only(person, viewer))
     return data
 
 
-def _collect(person: Person) -> tuple[dict[str, Any], _Files]:
+def _collect(person: Person, *, shared_only: bool) -> tuple[dict[str, Any], _Files]:
     files = _Files()
     person = Person.objects.select_related("user", "department", "organization").get(pk=person.pk)
     user = person.user
@@ -144,7 +157,7 @@ def _collect(person: Person) -> tuple[dict[str, Any], _Files]:
             for feed in TrainerCalendarFeed.objects.filter(person=person).order_by("created_at", "pk")
         ],
         "trajectories": [
-            _trajectory(t, files)
+            _trajectory(t, files, shared_only=shared_only)
             for t in Trajectory.objects.filter(participant=person)
             .select_related("trainer__user", "department")
             .order_by("starts_on", "pk")
@@ -177,7 +190,8 @@ def _collect(person: Person) -> tuple[dict[str, Any], _Files]:
     return data, files
 
 
-def _trajectory(t: Trajectory, files: _Files) -> dict[str, Any]:
+def _trajectory(t: Trajectory, files: _Files, *, shared_only: bool) -> dict[str, Any]:
+    parts = _SHARED_ASSIGNMENT_PARTS if shared_only else _ASSIGNMENT_PARTS
     return {
         "id": t.pk,
         "department": t.department.name,
@@ -185,6 +199,16 @@ def _trajectory(t: Trajectory, files: _Files) -> dict[str, Any]:
         "starts_on": _when(t.starts_on),
         "ends_on": _when(t.ends_on),
         "phase": t.get_phase_display(),
+        "phase_history": [
+            {
+                "from": c.get_from_phase_display(),
+                "to": c.get_to_phase_display(),
+                "at": _when(c.at),
+                "by": _name(c.actor),
+                "note": c.note,
+            }
+            for c in PhaseChange.objects.filter(trajectory=t).select_related("actor__user").order_by("at", "pk")
+        ],
         "status": t.get_status_display(),
         "closed_at": _when(t.closed_at),
         "stop_reason": t.stop_reason,
@@ -206,7 +230,7 @@ def _trajectory(t: Trajectory, files: _Files) -> dict[str, Any]:
             _assignment(pa, files)
             for pa in ParticipantAssignment.objects.filter(trajectory=t)
             .select_related("version__assignment__subskill__skill")
-            .prefetch_related(*_ASSIGNMENT_PARTS)
+            .prefetch_related(*parts)
             .order_by("created_at", "pk")
         ],
         "questions": [
@@ -279,6 +303,19 @@ _ASSIGNMENT_PARTS = (
         "second_assessor_requests",
         SecondAssessorRequest.objects.select_related("coach__user").order_by("requested_at", "pk"),
     ),
+)
+
+
+_SHARED_ASSIGNMENT_PARTS = tuple(
+    Prefetch(
+        "observations",
+        Observation.objects.filter(shared_with_participant=True)
+        .select_related("author__user")
+        .order_by("observed_at", "pk"),
+    )
+    if part.prefetch_to == "observations"
+    else part
+    for part in _ASSIGNMENT_PARTS
 )
 
 
@@ -369,6 +406,11 @@ def _two_factor(user: Any) -> dict[str, Any]:
             for device in model.objects.filter(user=user).order_by("pk")
         ],
         "wrong_codes": [_when(f.at) for f in TwoFactorFailure.objects.filter(user=user).order_by("at")],
+        # The link made at the first single sign-on: which provider, and the account there ("sub").
+        "single_sign_on": [
+            {"provider": i.provider.display_name, "account": i.subject, "linked_at": _when(i.linked_at)}
+            for i in OidcIdentity.objects.filter(person__user=user).select_related("provider").order_by("pk")
+        ],
     }
 
 
@@ -417,9 +459,9 @@ def _audit(person: Person) -> list[dict[str, Any]]:
     ]
 
 
-def export_zip(person: Person) -> bytes:
-    """``gegevens.json`` and the person's files in one ZIP."""
-    data, files = _collect(person)
+def export_zip(person: Person, *, viewer: Person | None = None) -> bytes:
+    """``gegevens.json`` and the person's files in one ZIP (see ``shared_only`` for ``viewer``)."""
+    data, files = _collect(person, shared_only=shared_only(person, viewer))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(JSON_NAME, json.dumps(data, ensure_ascii=False, indent=2, default=str))
@@ -433,17 +475,10 @@ def export_zip(person: Person) -> bytes:
     return buffer.getvalue()
 
 
-def export_pdf(person: Person) -> bytes:
+def export_pdf(person: Person, *, viewer: Person | None = None) -> bytes:
     """The same data as a readable A4 document in plain Dutch, grouped per trajectory."""
-    from weasyprint import CSS, HTML
-
-    from wpo.curriculum.pdf import url_fetcher
-
-    data, _files = _collect(person)
-    fetcher = url_fetcher()
-    html = render_to_string("privacy/export_pdf.html", {"data": data})
-    stylesheet = CSS(string=PRINT_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    return bytes(HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet]))
+    data, _files = _collect(person, shared_only=shared_only(person, viewer))
+    return html_to_pdf(render_to_string("privacy/export_pdf.html", {"data": data}), PRINT_CSS)
 
 
 def file_name(person: Person, extension: str) -> str:

@@ -24,7 +24,9 @@ ABOUT_THE_PERSON: dict[str, str] = {
     "accounts.SecurityEvent.person": "security_events",
     "accounts.TwoFactorFailure.user": "two_factor",
     "otp_totp.TOTPDevice.user": "two_factor",
+    "accounts.SecretTOTPDevice.user": "two_factor",  # the same rows, read with the key decrypted
     "otp_static.StaticDevice.user": "two_factor",
+    "accounts.OidcIdentity.person": "two_factor",
     "orgs.Person.trainers": "trainers",
     "orgs.TrainerLink.participant": "trainers",
     "orgs.TrainerLink.trainer": "trainees",
@@ -36,6 +38,7 @@ ABOUT_THE_PERSON: dict[str, str] = {
     # Trajectories and everything in them.
     "trajectories.Trajectory.participant": "trajectories",
     "trajectories.TrajectorySkill.trajectory": "trajectories.skills",
+    "trajectories.PhaseChange.trajectory": "trajectories.phase_history",
     "trajectories.ParticipantAssignment.trajectory": "trajectories.assignments",
     "trajectories.ParticipantQuestion.trajectory": "trajectories.questions",
     "trajectories.CoachingConversation.trajectory": "trajectories.conversations",
@@ -79,6 +82,7 @@ DONE_BY_THE_PERSON: dict[str, Any] = {
     "privacy.Anonymisation.by": _("Gegevens van deelnemers verwijderd"),
     "trajectories.Trajectory.trainer": _("WPO-trajecten als werkplekopleider"),
     "trajectories.StepChange.actor": _("Stappen in opdrachten gezet"),
+    "trajectories.PhaseChange.actor": _("Fases van WPO-trajecten gezet"),
     "trajectories.Observation.author": _("Observaties geschreven"),
     "trajectories.WorkAdaptation.created_by": _("Aanpassingen in het werk vastgelegd"),
     "trajectories.CoachingConversation.attendees": _("Begeleidingsgesprekken meegedaan"),

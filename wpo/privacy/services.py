@@ -21,22 +21,27 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wpo.accounts.models import LoginCard, LoginFailure, TwoFactorFailure
+from wpo.accounts.models import LoginCard, LoginFailure, OidcIdentity, TwoFactorFailure
 from wpo.certificates.models import Certificate
+from wpo.certificates.services import Forgotten, participant_certificates_forget
 from wpo.followup.models import Problem, ProblemEvent
 from wpo.orgs.models import Organization, Person
+from wpo.orgs.people_import import people_import_forget
+from wpo.orgs.permissions import is_only_participant, only_participants_filter
 from wpo.trajectories.models import (
     Assessment,
     CoachingConversation,
     LookBackAnswer,
     Observation,
     ParticipantQuestion,
+    PhaseChange,
     StepChange,
     TrainerCalendarFeed,
     Trajectory,
     WorkAdaptation,
 )
 
+from .mentions import Identity, scrub_mentions
 from .models import DEFAULT_RETENTION_MONTHS, Anonymisation, PrivacySettings
 
 log = logging.getLogger(__name__)
@@ -49,10 +54,14 @@ def anonymous_name(number: int) -> str:
     return f"{ANONYMOUS_FIRST_NAME} {ANONYMOUS_LAST_NAME.format(number=number)}"
 
 
-def anonymise_refusal(person: Person) -> str | None:
+def anonymise_refusal(person: Person, reason: str = Anonymisation.Reason.REQUEST) -> str | None:
     """Why this person's data cannot be anonymised now, in Dutch; None when it can."""
     if not person.is_participant:
         return _("Alleen de gegevens van een deelnemer kunnen anoniem gemaakt worden.")
+    # The retention period is about participants; it never takes the account of someone who works
+    # here in another role (an administrator who once was a participant).
+    if reason == Anonymisation.Reason.RETENTION and not is_only_participant(person):
+        return _("Deze persoon heeft nog een andere rol en wordt niet vanzelf anoniem gemaakt.")
     if Anonymisation.objects.filter(person=person).exists():
         return _("De gegevens van deze deelnemer zijn al anoniem gemaakt.")
     # A running trajectory first ends through its own workflow (stopped, with its open
@@ -68,7 +77,7 @@ def person_anonymise(*, person: Person, actor: Person | None, reason: str = Anon
     with transaction.atomic():
         # Lock the person so that two requests (or the task and a request) cannot both go ahead.
         person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
-        refusal = anonymise_refusal(person)
+        refusal = anonymise_refusal(person, reason)
         if refusal is not None:
             raise ValidationError(refusal)
         now = timezone.now()
@@ -80,15 +89,22 @@ def person_anonymise(*, person: Person, actor: Person | None, reason: str = Anon
             organization_id=person.organization_id, person=person, number=number, reason=reason, at=now, by=actor
         )
         old_login_names = {person.user.username.lower(), person.user.email.lower()} - {""}
+        identity = Identity.of(person)
         _anonymise_account(person, number)
         _revoke_logins(person, actor, now)
         stored_files = _anonymise_trajectories(person, number)
+        forgotten = _anonymise_elsewhere(person, identity)
         LoginFailure.objects.filter(login_name__in=old_login_names).delete()
         from wpo.audit.services import scrub_person_history
 
         scrub_person_history(person)
-        # Delete the files only once the rows that pointed at them are gone for good.
-        transaction.on_commit(lambda: _delete_files(stored_files))
+
+        def after_commit() -> None:
+            # The files go only once the rows that pointed at them are gone for good.
+            _delete_files(stored_files)
+            forgotten.after_commit()
+
+        transaction.on_commit(after_commit)
     log.info("privacy: anonymised person %s as number %s (%s), %s files", person.pk, number, reason, len(stored_files))
     return number
 
@@ -111,6 +127,7 @@ def _anonymise_account(person: Person, number: int) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     TwoFactorFailure.objects.filter(user=user).delete()
+    OidcIdentity.objects.filter(person=person).delete()
     person.employee_number = ""
     person.is_trainer = person.is_coach = person.is_project_manager = False
     person.is_administrator = person.is_content_editor = False
@@ -149,6 +166,8 @@ def _anonymise_trajectories(person: Person, number: int) -> list[str]:
         rows.update(**{field: ""})
     trajectories.update(stop_reason="", wish_develop="", wish_learn="", finds_hard="", trainer_sees="")
     StepChange.objects.filter(**assignments).update(note="")
+    # The phase history is append-only for everyone else; erasing personal text is the one exception.
+    PhaseChange._base_manager.filter(trajectory__participant=person).update(note="")
     LookBackAnswer.objects.filter(**assignments).update(text="")
     Observation.objects.filter(**assignments).update(note="")
     WorkAdaptation.objects.filter(**assignments).update(description="")
@@ -168,6 +187,21 @@ def _anonymise_trajectories(person: Person, number: int) -> list[str]:
     ProblemEvent._base_manager.filter(problem__in=problems).update(text="")
     problems.update(title=_("Probleem over een verwijderde deelnemer"), description="")
     return files
+
+
+def _anonymise_elsewhere(person: Person, identity: Identity) -> Forgotten:
+    """What names the person outside their own records: the organisation's notes, a waiting HR
+    import, print batches of their certificates and the cached certificate PDFs (those two after
+    the commit, by the returned ``Forgotten``)."""
+    scrub_mentions(person, identity)
+    people_import_forget(
+        organization_id=person.organization_id,
+        employee_number=identity.employee_number,
+        email=identity.email,
+        first_name=identity.first_name,
+        last_name=identity.last_name,
+    )
+    return participant_certificates_forget(person)
 
 
 def _delete_files(names: list[str]) -> None:
@@ -195,12 +229,7 @@ def months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def expired_participants(organization: Organization, today: date | None = None) -> models.QuerySet[Person]:
-    """Participants whose trajectories have all ended, the last one longer ago than the retention period.
-
-    A trajectory ends on the day it was closed or stopped; without that date, on its agreed end.
-    Participants without any trajectory are not touched by the task (the administrator decides).
-    """
+def _ended_participants(organization: Organization, today: date | None) -> models.QuerySet[Person]:
     today = today or timezone.localdate()
     cutoff = months_before(today, retention_months(organization))
     ended = Coalesce(TruncDate("trajectories__closed_at"), "trajectories__ends_on")
@@ -213,16 +242,49 @@ def expired_participants(organization: Organization, today: date | None = None) 
     )
 
 
+def expired_participants(organization: Organization, today: date | None = None) -> models.QuerySet[Person]:
+    """Participants whose trajectories have all ended, the last one longer ago than the retention period.
+
+    A trajectory ends on the day it was closed or stopped; without that date, on its agreed end.
+    Participants without any trajectory are not touched by the task (the administrator decides).
+    Only people who are nothing but a participant: see ``expired_but_staff``.
+    """
+    return _ended_participants(organization, today).filter(only_participants_filter())
+
+
+def expired_but_staff(organization: Organization, today: date | None = None) -> models.QuerySet[Person]:
+    """Former participants past the retention period who now hold another role or extra rights.
+
+    The task leaves them alone and names them (by number, never by name) in its log. Anonymising
+    would take the account of someone who works here; erasing only their old participant data is
+    an administrator's decision on request (``person_anonymise``), because the person, and the
+    organisation's own file on an employee, are still there: the texts would be gone but the
+    trajectory would still carry their name, so little privacy is won for a lot that is lost.
+    """
+    return _ended_participants(organization, today).exclude(only_participants_filter())
+
+
 @dataclass
 class RetentionRun:
     anonymised: int = 0
     failed: int = 0
+    left_alone: int = 0  # past the period, but holding another role (``expired_but_staff``)
 
 
 def anonymise_expired(*, batch_size: int = 100, today: date | None = None) -> RetentionRun:
     """Anonymise every expired participant of every organisation, each in a transaction of their own."""
     run = RetentionRun()
     for organization in Organization.objects.order_by("pk"):
+        staff = list(expired_but_staff(organization, today).values_list("pk", flat=True))
+        if staff:
+            run.left_alone += len(staff)
+            log.warning(
+                "privacy: organisation %s: %s former participants past the retention period hold another role "
+                "and were left alone: persons %s",
+                organization.pk,
+                len(staff),
+                ", ".join(map(str, staff)),
+            )
         seen: set[int] = set()
         while True:
             batch = list(expired_participants(organization, today).exclude(pk__in=seen)[:batch_size])
@@ -238,5 +300,10 @@ def anonymise_expired(*, batch_size: int = 100, today: date | None = None) -> Re
                     run.failed += 1
                 else:
                     run.anonymised += 1
-    log.info("privacy: retention run anonymised %s participants, %s failed", run.anonymised, run.failed)
+    log.info(
+        "privacy: retention run anonymised %s participants, %s failed, %s left alone (another role)",
+        run.anonymised,
+        run.failed,
+        run.left_alone,
+    )
     return run

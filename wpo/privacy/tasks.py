@@ -1,4 +1,6 @@
-"""The daily retention run: participants whose data is past the retention period are anonymised.
+"""The daily retention run: participants whose data is past the retention period are anonymised,
+HR imports left waiting are emptied (``people_imports_purge``) and print batches of certificates
+past their days lose their PDF (``batch_pdfs_expire``).
 
 Like the coaches' weekly digest (``wpo.coaching.digest``) it runs on the database-backed worker
 and queues its own next run, every night at 03:00 (Europe/Amsterdam); ``manage.py schedule_retention``
@@ -12,7 +14,9 @@ from datetime import datetime, time, timedelta
 from django.tasks import task
 from django.utils import timezone
 
+from wpo.certificates.services import batch_pdfs_expire
 from wpo.lib.tasks import schedule_once
+from wpo.orgs.people_import import people_imports_purge
 
 from . import services
 
@@ -31,8 +35,20 @@ def next_run(now: datetime) -> datetime:
 @task
 def anonymise_expired_participants() -> str:
     run = services.anonymise_expired()
+    # The same night: files with real names that were only needed for a while.
+    imports = people_imports_purge()
+    batches = batch_pdfs_expire()
     schedule(timezone.now())
-    return f"{run.anonymised} anonymised, {run.failed} failed"
+    extra = [
+        f"{count} {what}"
+        for count, what in (
+            (run.left_alone, "left alone (another role)"),
+            (imports, "waiting people imports emptied"),
+            (batches, "certificate batch PDFs removed"),
+        )
+        if count
+    ]
+    return ", ".join([f"{run.anonymised} anonymised", f"{run.failed} failed", *extra])
 
 
 def schedule(now: datetime | None = None) -> datetime | None:

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from wpo.orgs import access as org_access
-from wpo.orgs.models import Person, Role
+from wpo.orgs.models import Person
+from wpo.orgs.permissions import Ability
 
 from . import access, export, services
 from .forms import AnonymiseForm, PrivacySettingsForm
@@ -19,8 +20,8 @@ from .models import PrivacySettings
 
 log = logging.getLogger(__name__)
 
-admin_only = org_access.role_required(Role.ADMINISTRATOR)
-anyone_logged_in = org_access.role_required(*Role)
+admin_only = org_access.ability_required(Ability.MANAGE_PEOPLE)
+anyone_logged_in = org_access.ability_required(Ability.USE_APP)
 
 
 @require_safe
@@ -51,9 +52,10 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
 @require_safe
 @anyone_logged_in
 def export_zip(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = access.access_person_data(org_access.person_of(request), person_id)
+    me = org_access.person_of(request)
+    person = access.access_person_data(me, person_id)
     started = time.perf_counter()
-    content = export.export_zip(person)
+    content = export.export_zip(person, viewer=me)
     log.info("privacy: export zip of %s, %d bytes in %.2fs", person.pk, len(content), time.perf_counter() - started)
     return _download(content, "application/zip", export.file_name(person, "zip"))
 
@@ -61,8 +63,9 @@ def export_zip(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_safe
 @anyone_logged_in
 def export_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = access.access_person_data(org_access.person_of(request), person_id)
-    return _download(export.export_pdf(person), "application/pdf", export.file_name(person, "pdf"))
+    me = org_access.person_of(request)
+    person = access.access_person_data(me, person_id)
+    return _download(export.export_pdf(person, viewer=me), "application/pdf", export.file_name(person, "pdf"))
 
 
 @admin_only

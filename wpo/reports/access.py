@@ -12,20 +12,19 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from wpo.lib.db_router import reads_from_replica
-from wpo.orgs.access import View, in_org, role_required
-from wpo.orgs.models import Department, Organization, Person, Role
+from wpo.orgs.access import View, ability_required, in_org
+from wpo.orgs.models import Department, Organization, Person
+from wpo.orgs.permissions import Ability, may
 from wpo.trajectories.models import ParticipantAssignment, Trajectory, TrajectorySkill
-
-REPORT_ROLES = (Role.PROJECT_MANAGER, Role.COACH, Role.ADMINISTRATOR)
 
 
 def may_read_report(person: Person) -> bool:
-    return person.has_role(*REPORT_ROLES)
+    return may(person, Ability.READ_REPORT)
 
 
 def report_view(view: View) -> View:
     """Decorator for every report view (page and exports); their reads go to the replica, if any."""
-    return role_required(*REPORT_ROLES)(reads_from_replica(view))
+    return ability_required(Ability.READ_REPORT)(reads_from_replica(view))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The report as PDF (WeasyPrint, A4), rendered like ``wpo.curriculum.pdf.render_pdf``.
+"""The report as PDF (WeasyPrint, A4), rendered by ``wpo.lib.pdf``.
 
 The charts are inline SVG in the HTML; the URL fetcher allows only ``data:`` URIs, so rendering
 never reaches the network or the file system.
@@ -9,15 +9,10 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from wpo.curriculum.pdf import url_fetcher
+from wpo.lib.pdf import html_to_pdf
 
 PRINT_CSS = Path(__file__).resolve().parent / "static" / "reports" / "report-print.css"
 
 
 def render_report_pdf(context: dict[str, Any]) -> bytes:
-    from weasyprint import CSS, HTML
-
-    fetcher = url_fetcher()
-    html = render_to_string("reports/report_pdf.html", context)
-    stylesheet = CSS(string=PRINT_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    return bytes(HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet]))
+    return html_to_pdf(render_to_string("reports/report_pdf.html", context), PRINT_CSS)

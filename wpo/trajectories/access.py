@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 
 from wpo.accounts.access import token_hash
-from wpo.orgs.access import STAFF_OVERVIEW_ROLES, get_in_org, in_org
-from wpo.orgs.models import Person, Role, TrainerLink
+from wpo.orgs.access import get_in_org, in_org
+from wpo.orgs.models import Person
+from wpo.orgs.permissions import Ability, OnTrajectory, holders_of, may, may_on, trajectories_filter
 
 from .models import (
     Assessment,
@@ -23,56 +24,53 @@ from .models import (
 )
 
 
+def trajectories_for(person: Person, action: OnTrajectory) -> QuerySet[Trajectory]:
+    """The trajectories of the organisation on which ``person`` may do ``action`` (wpo/orgs/permissions.py)."""
+    return in_org(person, Trajectory).filter(trajectories_filter(person, action))
+
+
 def visible_trajectories(person: Person) -> QuerySet[Trajectory]:
-    """Coach, project manager, administrator: all in the organisation; a werkplekopleider:
-    the trajectories they lead or of participants they train; a participant: their own."""
-    qs = in_org(person, Trajectory)
-    if person.has_role(*STAFF_OVERVIEW_ROLES):
-        return qs
-    if person.is_trainer:
-        return qs.filter(trainer=person) | qs.filter(participant__trainer_links__trainer=person)
-    return qs.filter(participant=person)
-
-
-def _panel_conversations() -> QuerySet[CoachingConversation]:
-    return CoachingConversation.objects.select_related("participant_assignment__version")
+    """The trajectories whose staff page ``person`` may open: all of the organisation for coach,
+    project manager and administrator, the ones a werkplekopleider guides; never one's own."""
+    return trajectories_for(person, OnTrajectory.VIEW)
 
 
 def access_trajectory(person: Person, trajectory_id: int) -> Trajectory:
+    """A trajectory whose page ``person`` may open, with what the page shows of it loaded
+    (``wpo.trajectories.panels`` adds the rest)."""
     qs = (
         visible_trajectories(person)
         .select_related("participant__user", "trainer__user", "department")
         .prefetch_related(
-            "chosen_skills__skill",
+            Prefetch("chosen_skills", queryset=TrajectorySkill.objects.select_related("skill")),
             Prefetch(
                 "assignments",
                 queryset=ParticipantAssignment.objects.select_related(
                     "version__assignment__subskill__skill"
                 ).prefetch_related(Prefetch("history", queryset=StepChange.objects.select_related("actor__user"))),
             ),
-            # For the conversations panel at the end of the trajectory page.
-            Prefetch(
-                "conversations",
-                queryset=_panel_conversations().filter(held_at__isnull=True).order_by("planned_at"),
-                to_attr="planned_conversations",
-            ),
-            Prefetch(
-                "conversations",
-                queryset=_panel_conversations().filter(held_at__isnull=False).order_by("-held_at"),
-                to_attr="held_conversations",
-            ),
         )
     )
-    return get_in_org(qs.distinct(), pk=trajectory_id)
+    return get_in_org(qs, pk=trajectory_id)
 
 
-def open_assignments(person: Person) -> QuerySet[ParticipantAssignment]:
+def _open(person: Person) -> QuerySet[ParticipantAssignment]:
     return (
         in_org(person, ParticipantAssignment)
-        .filter(trajectory__in=visible_trajectories(person), trajectory__status=Trajectory.Status.ACTIVE)
+        .filter(trajectory__status=Trajectory.Status.ACTIVE)
         .exclude(step__in=["achieved", "stopped"])
         .select_related("version__assignment__subskill__skill", "trajectory__participant__user")
     )
+
+
+def open_assignments(person: Person) -> QuerySet[ParticipantAssignment]:
+    """The open assignments of the running trajectories whose page ``person`` may open."""
+    return _open(person).filter(trajectory__in=visible_trajectories(person))
+
+
+def own_open_assignments(person: Person) -> QuerySet[ParticipantAssignment]:
+    """The participant's own open assignments."""
+    return _open(person).filter(trajectory__participant=person)
 
 
 def access_own_assignment(person: Person, pa_id: int) -> ParticipantAssignment:
@@ -85,8 +83,9 @@ def access_own_assignment(person: Person, pa_id: int) -> ParticipantAssignment:
 
 
 def access_look_back_answer(person: Person, answer_id: int) -> LookBackAnswer:
-    """A look-back answer (with its photo or voice note) for the participant and the staff who follow them."""
-    qs = in_org(person, LookBackAnswer).filter(participant_assignment__trajectory__in=visible_trajectories(person))
+    """A look-back answer (with its photo or voice note) for the participant and the staff who guide them."""
+    media = trajectories_for(person, OnTrajectory.MEDIA).values("pk")
+    qs = in_org(person, LookBackAnswer).filter(participant_assignment__trajectory__in=media)
     return get_in_org(qs, pk=answer_id)
 
 
@@ -102,9 +101,8 @@ def access_own_trajectory(person: Person) -> Trajectory | None:
 
 def access_assignment_for_trainer(person: Person, pa_id: int) -> ParticipantAssignment:
     """An assignment the person may work on as werkplekopleider or coach (not only view)."""
-    if not person.has_role(Role.TRAINER, Role.COACH):
-        raise PermissionDenied
-    qs = in_org(person, ParticipantAssignment).filter(trajectory__in=visible_trajectories(person))
+    workable = trajectories_for(person, OnTrajectory.WORK).values("pk")
+    qs = in_org(person, ParticipantAssignment).filter(trajectory__in=workable)
     return get_in_org(
         qs.select_related("trajectory__participant__user", "version__assignment__subskill__skill"),
         pk=pa_id,
@@ -112,9 +110,8 @@ def access_assignment_for_trainer(person: Person, pa_id: int) -> ParticipantAssi
 
 
 # Coaching conversations -------------------------------------------------------------------------
-# The werkplekopleider of the participant or a coach plans and records conversations; the
-# participant sees the next one on their home page but never manages one.
-CONVERSATION_ROLES = (Role.TRAINER, Role.COACH)
+# Whoever may work on the trajectory (its werkplekopleider, a coach) plans and records
+# conversations; the participant sees the next one on their home page but never manages one.
 # token_urlsafe(24) gives 32 characters; anything much longer is not ours and is not hashed.
 MAX_FEED_TOKEN_LENGTH = 64
 # How far back a calendar feed reaches: recent conversations stay in the calendar once held.
@@ -123,19 +120,15 @@ FEED_PAST = timedelta(days=90)
 
 def access_trajectory_for_conversations(person: Person, trajectory_id: int) -> Trajectory:
     """A trajectory for which ``person`` may plan a conversation."""
-    if not person.has_role(*CONVERSATION_ROLES):
-        raise PermissionDenied
-    qs = visible_trajectories(person).select_related("participant__user", "trainer__user")
-    return get_in_org(qs.distinct(), pk=trajectory_id)
+    qs = trajectories_for(person, OnTrajectory.WORK).select_related("participant__user", "trainer__user")
+    return get_in_org(qs, pk=trajectory_id)
 
 
 def access_conversation(person: Person, conversation_id: int) -> CoachingConversation:
     """A conversation ``person`` may see, plan, record and download as an invitation."""
-    if not person.has_role(*CONVERSATION_ROLES):
-        raise PermissionDenied
     qs = (
         in_org(person, CoachingConversation)
-        .filter(trajectory__in=visible_trajectories(person))
+        .filter(trajectory__in=trajectories_for(person, OnTrajectory.WORK).values("pk"))
         .select_related(
             "trajectory__participant__user",
             "trajectory__trainer__user",
@@ -150,9 +143,8 @@ def access_conversation(person: Person, conversation_id: int) -> CoachingConvers
 
 def access_question_for_conversation(person: Person, question_id: int) -> ParticipantQuestion:
     """A participant's question (with its voice note) for the staff who hold the conversation."""
-    if not person.has_role(*CONVERSATION_ROLES):
-        raise PermissionDenied
-    qs = in_org(person, ParticipantQuestion).filter(trajectory__in=visible_trajectories(person))
+    workable = trajectories_for(person, OnTrajectory.WORK).values("pk")
+    qs = in_org(person, ParticipantQuestion).filter(trajectory__in=workable)
     return get_in_org(qs, pk=question_id)
 
 
@@ -160,7 +152,7 @@ def conversation_attendee_choices(person: Person, trajectory: Trajectory) -> Que
     """Colleagues who can join a conversation: staff of the organisation, without the two who always do."""
     return (
         in_org(person, Person)
-        .filter(Q(is_trainer=True) | Q(is_coach=True) | Q(is_project_manager=True), user__is_active=True)
+        .filter(holders_of(Ability.JOIN_CONVERSATIONS), user__is_active=True)
         .exclude(pk__in=[trajectory.participant_id, trajectory.trainer_id])
         .select_related("user")
         .order_by("user__first_name", "user__last_name")
@@ -184,7 +176,7 @@ def calendar_feed_for_token(token: str) -> TrainerCalendarFeed | None:
         TrainerCalendarFeed.objects.filter(
             token_hash=token_hash(token), revoked_at__isnull=True, person__user__is_active=True
         )
-        .filter(Q(person__is_trainer=True) | Q(person__is_coach=True))
+        .filter(person__in=Person.objects.filter(holders_of(Ability.WORK_ON_TRAJECTORIES)))
         .select_related("person__user")
         .first()
     )
@@ -206,21 +198,13 @@ def calendar_feed_conversations(feed: TrainerCalendarFeed, now: datetime) -> Que
 
 # The sign-off sequence ---------------------------------------------------------------------------
 # Acting on an assignment after the look-back (assessment, second assessor, what next, closing)
-# is for the werkplekopleider of this participant and for a coach. A project manager or
-# administrator sees the trajectory page but acts on nothing; another werkplekopleider of the
-# same organisation gets 403 rather than 404, since nothing of another organisation is at stake.
+# is for whoever may work on the trajectory. A project manager or administrator sees the
+# trajectory page but acts on nothing; another werkplekopleider of the same organisation gets 403
+# rather than 404, since nothing of another organisation is at stake.
 
 
 def may_act_for(person: Person, trajectory: Trajectory) -> bool:
-    if person.organization_id != trajectory.organization_id:
-        return False
-    if person.is_coach:
-        return True
-    if not person.is_trainer:
-        return False
-    if trajectory.trainer_id == person.pk:
-        return True
-    return in_org(person, TrainerLink).filter(participant_id=trajectory.participant_id, trainer=person).exists()
+    return may_on(person, OnTrajectory.WORK, trajectory)
 
 
 def access_assignment_for_staff(person: Person, pa_id: int) -> ParticipantAssignment:
@@ -260,7 +244,10 @@ def access_assessment_for_second_assessor(person: Person, assessment_id: int) ->
         "participant_assignment__version__assignment__subskill__skill",
     )
     assessment = get_in_org(qs, pk=assessment_id)
-    if not person.is_coach or assessment.second_assessor_id != person.pk:
+    trajectory = assessment.participant_assignment.trajectory
+    if assessment.second_assessor_id != person.pk or not may(person, Ability.COACH_TRAJECTORIES):
+        raise PermissionDenied
+    if not may_on(person, OnTrajectory.WORK, trajectory):
         raise PermissionDenied
     return assessment
 
@@ -294,10 +281,12 @@ def second_assessor_requests_for_me(person: Person) -> QuerySet[SecondAssessorRe
 
 
 def coaches_of(trajectory: Trajectory) -> QuerySet[Person]:
-    """The coaches of the trajectory's organisation, who can be asked as second assessor."""
+    """The coaches of the trajectory's organisation, who can be asked as second assessor (never the
+    participant themself)."""
     return (
         Person.objects.filter(organization_id=trajectory.organization_id)
-        .filter(is_coach=True, user__is_active=True)
+        .filter(holders_of(Ability.COACH_TRAJECTORIES), user__is_active=True)
+        .exclude(pk=trajectory.participant_id)
         .select_related("user")
         .order_by("user__first_name", "user__last_name")
     )

@@ -6,8 +6,3 @@ class TrajectoriesConfig(AppConfig):
     name = "wpo.trajectories"
     label = "trajectories"
     verbose_name = _("WPO-trajecten")
-
-    def ready(self) -> None:
-        from . import activity
-
-        activity.connect()

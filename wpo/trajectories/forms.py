@@ -1,17 +1,26 @@
-from datetime import date, timedelta
+"""Every form of trajectories: the start conversation, the shop floor (work adaptation,
+observation), coaching conversations and the sign-off sequence."""
+
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wpo.curriculum.models import Assignment, Skill
-from wpo.learn.forms import checked_upload
-from wpo.lib.uploads import PHOTO_MAX_BYTES, PHOTO_TYPES
+from wpo.lib import clock, ids
+from wpo.lib.uploads import PHOTO_MAX_BYTES, PHOTO_TYPES, checked_upload
 from wpo.orgs.models import Department, Person
 
-from .services import period_warning
+from .models import Judgement, ParticipantAssignment
+from .services.conversations import DURATIONS, Decision
+from .services.start import period_warning
 
 RATINGS = [("", "–"), *[(str(n), str(n)) for n in range(1, 6)]]
+RECORD_ROWS = {"rows": 3}
 
 
 class StartForm(forms.Form):
@@ -63,8 +72,8 @@ class StartForm(forms.Form):
             f"{a.subskill.skill.name} · {a.subskill.name} · {a.level}: {a.current_version.title}"
         )
         self.skills = skills
-        self.initial.setdefault("starts_on", date.today())
-        self.initial.setdefault("ends_on", date.today() + timedelta(days=183))
+        self.initial.setdefault("starts_on", clock.today())
+        self.initial.setdefault("ends_on", clock.today() + timedelta(days=183))
         for skill in skills:
             self.fields[f"skill_{skill.pk}"] = forms.BooleanField(label=skill.name, required=False)
             self.fields[f"self_{skill.pk}"] = forms.TypedChoiceField(
@@ -125,7 +134,7 @@ class WorkAdaptationForm(forms.Form):
         help_text=_("Bijvoorbeeld: andere taken, met een andere collega, meer tijdsdruk."),
     )
     starts_on = forms.DateField(
-        label=_("Vanaf"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), initial=date.today
+        label=_("Vanaf"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), initial=clock.today
     )
 
 
@@ -148,3 +157,141 @@ class ObservationForm(forms.Form):
 
     def clean_photo(self) -> Any:
         return checked_upload(self.cleaned_data.get("photo"), PHOTO_TYPES, PHOTO_MAX_BYTES, str(_("foto")))
+
+
+# Coaching conversations -------------------------------------------------------------------------
+
+
+class ConversationForm(forms.Form):
+    """When, where, about what and with whom; the participant and trainer are always there."""
+
+    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    time = forms.TimeField(label=_("Tijd"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    duration_minutes = forms.TypedChoiceField(
+        label=_("Hoe lang duurt het?"),
+        choices=[],
+        coerce=int,
+        initial=30,
+    )
+    location = forms.CharField(
+        label=_("Waar?"),
+        max_length=200,
+        required=False,
+        help_text=_("Een rustige ruimte, bijvoorbeeld het kantoor van de afdeling."),
+    )
+    participant_assignment = forms.ModelChoiceField(
+        label=_("Over welke opdracht?"),
+        queryset=ParticipantAssignment.objects.none(),
+        required=False,
+        empty_label=_("Geen opdracht in het bijzonder"),
+    )
+    attendees = ids.ModelMultipleChoiceField(
+        label=_("Wie doet er nog mee?"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("De deelnemer en de werkplekopleider zijn er altijd bij."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        assignments: QuerySet[ParticipantAssignment],
+        colleagues: QuerySet[Person],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["duration_minutes"].choices = [  # type: ignore[attr-defined]
+            (m, gettext("%(minutes)s minuten") % {"minutes": m}) for m in DURATIONS
+        ]
+        self.fields["participant_assignment"].queryset = assignments  # type: ignore[attr-defined]
+        self.fields["participant_assignment"].label_from_instance = lambda pa: (  # type: ignore[attr-defined]
+            f"{pa.version.title} ({pa.get_step_display()})"
+        )
+        self.fields["attendees"].queryset = colleagues  # type: ignore[attr-defined]
+        self.fields["attendees"].label_from_instance = lambda p: p.name  # type: ignore[attr-defined]
+
+    def planned_at(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"]))
+
+
+class RecordForm(forms.Form):
+    done_and_learned = forms.CharField(
+        label=_("Wat heeft de deelnemer gedaan en geleerd?"),
+        widget=forms.Textarea(attrs=RECORD_ROWS),
+        required=False,
+        help_text=_("In de woorden van de deelnemer."),
+    )
+    trainer_saw = forms.CharField(
+        label=_("Wat zag de werkplekopleider?"), widget=forms.Textarea(attrs=RECORD_ROWS), required=False
+    )
+    agreements = forms.CharField(label=_("Afspraken"), widget=forms.Textarea(attrs=RECORD_ROWS), required=False)
+    decision = forms.ChoiceField(
+        label=_("Besluit over de opdracht"),
+        choices=[
+            (Decision.GOAL_REACHED.value, Decision.GOAL_REACHED.label),
+            (Decision.ANOTHER_WEEK.value, Decision.ANOTHER_WEEK.label),
+            (Decision.NONE.value, Decision.NONE.label),
+        ],
+        initial=Decision.NONE.value,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Nog een week oefenen is heel gewoon: zo leert iedereen. "
+            "Is het leerdoel gehaald, dan kijkt u een week of de deelnemer het zelfstandig laat zien."
+        ),
+    )
+    # The step the screen showed, so a decision on a step someone else has changed meanwhile is refused.
+    step_seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, decides: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not decides:
+            del self.fields["decision"]
+
+
+# The sign-off sequence -------------------------------------------------------------------------
+
+
+class AssessmentForm(forms.Form):
+    judgement = forms.ChoiceField(
+        label=_("Oordeel"),
+        choices=[
+            (Judgement.ACHIEVED, _("Behaald: de deelnemer laat het zelfstandig zien")),
+            (Judgement.NOT_YET, _("Nog niet: nog even oefenen")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Toelichting"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Nodig bij ‘nog niet’: wat gaat de deelnemer nog oefenen?"),
+    )
+
+
+class SecondJudgementForm(AssessmentForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["judgement"].label = _("Uw oordeel als tweede beoordelaar")
+        self.fields["note"].help_text = _("Nodig bij ‘nog niet’ en als u anders oordeelt dan de eerste.")
+
+
+class CloseTrajectoryForm(forms.Form):
+    stop_reason = forms.CharField(
+        label=_("Waarom stoppen de opdrachten die nog lopen?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args: object, needs_reason: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["stop_reason"].required = needs_reason
+
+
+class StopTrajectoryForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Waarom stopt het WPO-traject?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Schrijf op waarom het WPO-traject stopt.")},
+    )

@@ -2,11 +2,10 @@
 
 import uuid
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wpo.audit.history import (
@@ -19,9 +18,6 @@ from wpo.audit.history import (
 from wpo.curriculum.models import AssignmentVersion, Level, Skill
 from wpo.lib.uploads import UnguessableName
 from wpo.orgs.models import Department, OrgOwned, Person
-
-if TYPE_CHECKING:
-    from .signoff import SignoffPanel
 
 
 class Phase(models.IntegerChoices):
@@ -46,6 +42,7 @@ class Trajectory(OrgOwned):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, verbose_name=_("afdeling"))
     starts_on = models.DateField(_("startdatum"))
     ends_on = models.DateField(_("afgesproken einddatum"))
+    # Moves only through ``workflow.set_phase``, which writes a ``PhaseChange`` row.
     phase = models.PositiveSmallIntegerField(_("fase"), choices=Phase.choices, default=Phase.START)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     stop_reason = models.TextField(_("reden van stoppen"), blank=True)
@@ -81,6 +78,41 @@ class Trajectory(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.participant} ({self.starts_on:%d-%m-%Y})"
+
+
+class PhaseChangeQuerySet(models.QuerySet["PhaseChange"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("the phase history of a trajectory is append-only")
+
+
+class PhaseChange(OrgOwned):
+    """History row for every move of a trajectory's phase (``workflow.set_phase``); never updated,
+    never deleted on its own."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="phase_history")
+    from_phase = models.PositiveSmallIntegerField(choices=Phase.choices)
+    to_phase = models.PositiveSmallIntegerField(choices=Phase.choices)
+    actor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    note = models.TextField(_("toelichting"), blank=True)
+
+    objects = PhaseChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fase in de geschiedenis")
+        verbose_name_plural = _("geschiedenis van fases")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.trajectory_id}: {self.from_phase} → {self.to_phase}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("the phase history of a trajectory is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("the phase history of a trajectory is append-only")
 
 
 class TrajectorySkill(OrgOwned):
@@ -143,17 +175,6 @@ class ParticipantAssignment(OrgOwned):
     @property
     def is_open(self) -> bool:
         return self.step not in (Step.ACHIEVED, Step.STOPPED)
-
-    @cached_property
-    def signoff(self) -> "SignoffPanel":
-        """What the sign-off panel on the trajectory page shows for this assignment.
-
-        The panel is included in a page whose view only hands it ``pa``; the rules live in
-        ``wpo.trajectories.signoff``, which loads what all panels of one trajectory need at once.
-        """
-        from .signoff import signoff_panel
-
-        return signoff_panel(self)
 
 
 class StepChange(OrgOwned):

@@ -1,7 +1,10 @@
-"""The life of one WPO assignment for one participant, as a guarded state machine.
+"""The life of one WPO assignment for one participant, as a guarded state machine; and the phase of
+the trajectory around it (``set_phase``).
 
-Each move checks the current step and who is moving, then writes a ``StepChange`` row. The
-history is append-only: a repeated work task is a new row, never an edit of an old one.
+Each move checks the current step and who is moving, then writes a ``StepChange`` row and records
+the moment as the trajectory's latest activity (``activity.record``). The history is append-only: a
+repeated work task is a new row, never an edit of an old one. A phase moves the same way, with a
+``PhaseChange`` row.
 """
 
 from dataclasses import dataclass
@@ -12,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wpo.curriculum.models import AssignmentVersion
-from wpo.orgs.models import Person, Role
+from wpo.orgs.models import Person
+from wpo.orgs.permissions import OnTrajectory, may_on
 
-from .models import ParticipantAssignment, Step, StepChange, Trajectory
+from . import activity
+from .models import ParticipantAssignment, Phase, PhaseChange, Step, StepChange, Trajectory
 
 
 class IllegalMove(Exception):
@@ -27,20 +32,23 @@ class StaleStep(IllegalMove):
 
 @dataclass(frozen=True)
 class Move:
+    """A step the assignment may take. Whoever may work on the trajectory (its werkplekopleider, a
+    coach: ``OnTrajectory.WORK``) makes every move; the participant themself only the moves marked
+    ``by_participant``."""
+
     to: Step
-    roles: tuple[Role, ...]
+    by_participant: bool = False
     needs_note: bool = False
 
 
-STAFF = (Role.TRAINER, Role.COACH)
 MOVES: dict[Step, tuple[Move, ...]] = {
-    Step.INTRODUCED: (Move(Step.PRACTISING, (Role.PARTICIPANT, *STAFF)),),
-    Step.PRACTISING: (Move(Step.WORKING, (Role.PARTICIPANT, *STAFF)),),
-    Step.WORKING: (Move(Step.LOOKING_BACK, (Role.PARTICIPANT, *STAFF)),),
+    Step.INTRODUCED: (Move(Step.PRACTISING, by_participant=True),),
+    Step.PRACTISING: (Move(Step.WORKING, by_participant=True),),
+    Step.WORKING: (Move(Step.LOOKING_BACK, by_participant=True),),
     # In the look-back conversation: goal reached, or another round of the work task.
-    Step.LOOKING_BACK: (Move(Step.INDEPENDENT, STAFF), Move(Step.WORKING, STAFF)),
-    Step.INDEPENDENT: (Move(Step.ASSESSING, STAFF),),
-    Step.ASSESSING: (Move(Step.ACHIEVED, STAFF), Move(Step.WORKING, STAFF)),
+    Step.LOOKING_BACK: (Move(Step.INDEPENDENT), Move(Step.WORKING)),
+    Step.INDEPENDENT: (Move(Step.ASSESSING),),
+    Step.ASSESSING: (Move(Step.ACHIEVED), Move(Step.WORKING)),
 }
 FINAL = (Step.ACHIEVED, Step.STOPPED)
 
@@ -49,15 +57,15 @@ def allowed_moves(current: Step | str) -> tuple[Move, ...]:
     step = Step(current)
     if step in FINAL:
         return ()
-    return (*MOVES.get(step, ()), Move(Step.STOPPED, STAFF, needs_note=True))
+    return (*MOVES.get(step, ()), Move(Step.STOPPED, needs_note=True))
 
 
 def _may_act(actor: Person, pa: ParticipantAssignment, move: Move) -> bool:
-    if actor.organization_id != pa.organization_id:
-        return False
-    if Role.PARTICIPANT in move.roles and actor.pk == pa.trajectory.participant_id:
-        return True
-    return actor.has_role(*(role for role in move.roles if role != Role.PARTICIPANT))
+    trajectory = pa.trajectory
+    if actor.pk == trajectory.participant_id and actor.organization_id == trajectory.organization_id:
+        # For their own assignment a person is its participant, whatever else they are.
+        return move.by_participant
+    return may_on(actor, OnTrajectory.WORK, trajectory)
 
 
 @transaction.atomic
@@ -99,7 +107,7 @@ def move(
         fields.append("achieved_at")
     locked.save(update_fields=fields)
     pa.step, pa.step_since, pa.achieved_at = locked.step, locked.step_since, locked.achieved_at
-    return StepChange.objects.create(
+    change = StepChange.objects.create(
         organization_id=locked.organization_id,
         participant_assignment=locked,
         from_step=current,
@@ -108,6 +116,8 @@ def move(
         at=when,
         note=note.strip(),
     )
+    activity.record(locked.trajectory_id, when)
+    return change
 
 
 @transaction.atomic
@@ -115,7 +125,7 @@ def give_assignment(
     trajectory: Trajectory, version: AssignmentVersion, *, actor: Person, note: str = "", at: datetime | None = None
 ) -> ParticipantAssignment:
     """Hand out an assignment (step ‘klaargezet’) on the given content version."""
-    if actor.organization_id != trajectory.organization_id or not actor.has_role(*STAFF):
+    if not may_on(actor, OnTrajectory.WORK, trajectory):
         raise IllegalMove(_("Alleen de werkplekopleider of coach kan een opdracht klaarzetten."))
     if trajectory.status != Trajectory.Status.ACTIVE:
         raise IllegalMove(_("Dit WPO-traject loopt niet meer."))
@@ -137,4 +147,59 @@ def give_assignment(
         at=when,
         note=note.strip(),
     )
+    activity.record(trajectory.pk, when)
     return pa
+
+
+# The phase of a trajectory ------------------------------------------------------------------------
+
+PHASE_MOVES: dict[Phase, tuple[Phase, ...]] = {
+    Phase.START: (Phase.LEARN_WORK, Phase.CLOSING),
+    Phase.LEARN_WORK: (Phase.EVALUATION, Phase.CLOSING),
+    Phase.EVALUATION: (Phase.LEARN_WORK, Phase.CLOSING),
+    Phase.CLOSING: (),
+}
+
+
+@transaction.atomic
+def set_phase(
+    trajectory: Trajectory, to: Phase, *, actor: Person, note: str = "", at: datetime | None = None
+) -> PhaseChange:
+    """Move the running ``trajectory`` to phase ``to`` or raise ``IllegalMove``; records who, when and why.
+
+    The legal moves (``PHASE_MOVES``), after the four phases of the method:
+
+    - 1 Start → 2 Leer/werkperiode: the start conversation is held (``trajectory_start`` makes the
+      trajectory in phase 1 and moves it on in the same transaction);
+    - 2 → 3 Evaluatie en beoordeling, and 3 → 2 back to the learn/work period when the evaluation
+      shows more is to be learned (as an assignment goes back from ‘beoordelen’ to ‘aan de slag’);
+    - any phase → 4 Afsluiting, when the trajectory closes (``trajectory_close``); a trajectory that
+      closes early, or is older than this rule, may still stand in phase 1 or 2.
+
+    Phase 4 is final, and so is a trajectory that no longer runs: a stopped trajectory keeps the
+    phase it stopped in (its status says it stopped). Whoever may work on the trajectory
+    (``OnTrajectory.WORK``) moves its phase; the trajectory row is locked for the move.
+    """
+    locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    current = Phase(locked.phase)
+    if not may_on(actor, OnTrajectory.WORK, locked):
+        raise IllegalMove(_("Alleen de werkplekopleider of coach kan de fase van dit WPO-traject veranderen."))
+    if locked.status != Trajectory.Status.ACTIVE:
+        raise IllegalMove(_("Dit WPO-traject loopt niet meer."))
+    if to not in PHASE_MOVES[current]:
+        raise IllegalMove(
+            _("Van fase ‘%(current)s’ kan dit WPO-traject niet naar fase ‘%(target)s’.")
+            % {"current": current.label, "target": Phase(to).label}
+        )
+    locked.phase = to
+    locked.save(update_fields=["phase"])
+    trajectory.phase = locked.phase
+    return PhaseChange.objects.create(
+        organization_id=locked.organization_id,
+        trajectory=locked,
+        from_phase=current,
+        to_phase=to,
+        actor=actor,
+        at=at or timezone.now(),
+        note=note.strip(),
+    )

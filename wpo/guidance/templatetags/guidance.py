@@ -33,10 +33,11 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from wpo.orgs.models import Person, Role
+from wpo.orgs.models import Person
+from wpo.orgs.permissions import Ability, OnTrajectory, may, may_on
 from wpo.trajectories.models import ParticipantAssignment, Phase, Step, Trajectory
 
-from ..content import PARTICIPANT, TRAINER, Guide, Kind, Text, Topic, guide_for
+from ..content import COACH, PARTICIPANT, TRAINER, Guide, Kind, Text, Topic, guide_for
 
 register = template.Library()
 
@@ -56,7 +57,7 @@ def current_assignment(trajectory: Trajectory) -> ParticipantAssignment | None:
 def topic_for(guide: Guide, subject: object) -> tuple[Topic | None, ParticipantAssignment | None]:
     """The topic of ``guide`` that ``subject`` points at, and the assignment it came from, if any."""
     if isinstance(subject, Trajectory):
-        if guide.role in (Role.COACH, Role.PROJECT_MANAGER):
+        if guide.by_phase:
             return guide.for_phase(subject.phase), None
         subject = current_assignment(subject)
         if subject is None:
@@ -119,8 +120,8 @@ def trajectory_guidance(context: template.Context, trajectory: Trajectory) -> di
     """The trajectory page's help: the coach's phase box for a coach, the trainer's step box for everyone."""
     reader = _reader(context)
     boxes: list[dict[str, Any]] = []
-    coach = guide_for(Role.COACH)
-    if reader is not None and reader.is_coach and coach is not None:
+    coach = COACH
+    if reader is not None and may(reader, Ability.COACH_TRAJECTORIES) and coach is not None:
         topic = coach.for_phase(Phase.CLOSING if trajectory.closed_at else trajectory.phase)
         if topic is not None:
             boxes.append(box(coach, topic))
@@ -130,7 +131,7 @@ def trajectory_guidance(context: template.Context, trajectory: Trajectory) -> di
             # ‘Wat doe je nu?’ for the trainer; a coach or manager reads what the trainer does.
             mine = reader is not None and (
                 reader.pk == trajectory.trainer_id
-                or (reader.is_trainer and not reader.has_role(Role.COACH, Role.PROJECT_MANAGER, Role.ADMINISTRATOR))
+                or (may_on(reader, OnTrajectory.WORK, trajectory) and not may(reader, Ability.FOLLOW_ALL_TRAJECTORIES))
             )
             question = TRAINER.question if mine else _("Wat doet de werkplekopleider nu?")
             boxes.append(box(TRAINER, topic, pa=pa, question=question))

@@ -1,0 +1,128 @@
+"""Mentions of a participant in the organisation's free texts, replaced when they are anonymised.
+
+Meeting reports, department visit notes and the problem log are written about many people at once
+(``Jan had een goede week``), so they are not erased with the participant's own records: the
+participant's name and e-mail address in them are replaced by a neutral marker, and the rest of
+the note stays. The first name alone is replaced only when nobody else in the organisation has it,
+since otherwise a note about a colleague with the same first name would lose its meaning and
+still not say who was meant.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from wpo.followup.models import DepartmentVisit, Problem, ProblemEvent, VisitAction
+from wpo.meetings.models import Meeting
+from wpo.orgs.models import Person
+
+# The free texts of the organisation that may name a participant, per model.
+FREE_TEXTS: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
+    (Meeting, ("title", "agenda", "location", "notes")),
+    (DepartmentVisit, ("purpose", "notes_seen", "notes_participants", "notes_trainers")),
+    (VisitAction, ("description",)),
+    (Problem, ("title", "description")),
+    (ProblemEvent, ("text",)),
+)
+MIN_FIRST_NAME = 2
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the person was, read before their account is anonymised."""
+
+    first_name: str
+    last_name: str
+    email: str
+    employee_number: str
+
+    @classmethod
+    def of(cls, person: Person) -> "Identity":
+        user = person.user
+        return cls(user.first_name.strip(), user.last_name.strip(), user.email.strip(), person.employee_number.strip())
+
+
+def _words(text: str) -> str:
+    """``text`` as a pattern that allows any whitespace between its words."""
+    return r"\s+".join(re.escape(word) for word in text.split())
+
+
+def patterns(identity: Identity, *, first_name_alone: bool) -> list[tuple[re.Pattern[str], str]]:
+    """What to look for, longest first, with what replaces it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        name_marker, email_marker, number_marker = (
+            _("[naam verwijderd]"),
+            _("[e-mailadres verwijderd]"),
+            _("[nummer verwijderd]"),
+        )
+    found: list[tuple[re.Pattern[str], str]] = []
+    if identity.email:
+        found.append((re.compile(rf"(?<![\w.+-]){re.escape(identity.email)}(?![\w-])", re.IGNORECASE), email_marker))
+    if identity.first_name and identity.last_name:
+        full = _words(f"{identity.first_name} {identity.last_name}")
+        found.append((re.compile(rf"(?<!\w){full}(?!\w)", re.IGNORECASE), name_marker))
+        # As a list often writes it: "Bakker, Fenna".
+        reverse = rf"{_words(identity.last_name)},?\s+{_words(identity.first_name)}"
+        found.append((re.compile(rf"(?<!\w){reverse}(?!\w)", re.IGNORECASE), name_marker))
+    if first_name_alone and len(identity.first_name) >= MIN_FIRST_NAME:
+        found.append((re.compile(rf"(?<!\w){_words(identity.first_name)}(?!\w)", re.IGNORECASE), name_marker))
+    if len(identity.employee_number) >= 3:
+        found.append((re.compile(rf"(?<!\w){re.escape(identity.employee_number)}(?!\w)"), number_marker))
+    return found
+
+
+def replace(text: str, found: list[tuple[re.Pattern[str], str]]) -> str:
+    for pattern, marker in found:
+        text = pattern.sub(marker, text)
+    return text
+
+
+def first_name_is_unambiguous(person: Person, first_name: str) -> bool:
+    others = Person.objects.filter(organization_id=person.organization_id, user__first_name__iexact=first_name)
+    return bool(first_name) and not others.exclude(pk=person.pk).exists()
+
+
+def scrub_mentions(person: Person, identity: Identity) -> int:
+    """Replace every mention of ``identity`` in the organisation's free texts; returns rows changed.
+
+    Runs inside the anonymisation's transaction. Rows are found by the database (``icontains`` on the
+    texts to look for) and rewritten here, one update per row so that nothing else on it changes.
+    """
+    alone = first_name_is_unambiguous(person, identity.first_name)
+    found = patterns(identity, first_name_alone=alone)
+    needles = [
+        n
+        for n in (
+            identity.email,
+            identity.first_name if alone else "",
+            identity.last_name.split()[-1] if identity.last_name else "",
+            identity.employee_number if len(identity.employee_number) >= 3 else "",
+        )
+        if n
+    ]
+    if not found or not needles:
+        return 0
+    changed = 0
+    for model, fields in FREE_TEXTS:
+        query = models.Q()
+        for field in fields:
+            for needle in needles:
+                query |= models.Q(**{f"{field}__icontains": needle})
+        # The problem log is append-only for everyone else; erasing a name is the one exception,
+        # so it goes through the base manager that has no guard.
+        rows = model._base_manager.filter(query, organization_id=person.organization_id)
+        for row_id, *values in rows.values_list("pk", *fields):
+            update = {}
+            for field, value in zip(fields, values, strict=True):
+                new = replace(value or "", found)
+                if new != (value or ""):
+                    limit = getattr(model._meta.get_field(field), "max_length", None)
+                    update[field] = new[:limit] if limit else new
+            if update:
+                model._base_manager.filter(pk=row_id).update(**update)
+                changed += 1
+    return changed

@@ -1,0 +1,244 @@
+"""Read helpers of trajectories that more than one page or service asks: what next after an
+achievement, the levels achieved, whether a trajectory may close, a conversation's agenda.
+
+They take rows the caller already got through the access layer (``access.py``) and never write.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import models
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wpo.curriculum.models import Assignment, Level
+
+from .models import (
+    CoachingConversation,
+    LookBackAnswer,
+    Observation,
+    ParticipantAssignment,
+    ParticipantQuestion,
+    SecondAssessorRequest,
+    Step,
+    Trajectory,
+    TrajectorySkill,
+)
+
+INDEPENDENCE_WEEK_DAYS = 7
+LEVELS = [level.value for level in Level]
+
+
+# The sign-off sequence ------------------------------------------------------------------------------
+
+
+def independence_days(pa: ParticipantAssignment, now: datetime | None = None) -> int:
+    """How many days the independence week has run (or ran, when the assessment has begun)."""
+    return max(((now or timezone.now()) - pa.step_since).days, 0)
+
+
+def open_second_assessor_request(pa: ParticipantAssignment) -> SecondAssessorRequest | None:
+    """The coach asked to join the coming assessment of ``pa``, if one was asked."""
+    return (
+        SecondAssessorRequest.objects.filter(
+            organization_id=pa.organization_id, participant_assignment=pa, assessment__isnull=True
+        )
+        .select_related("coach__user")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    assignment: Assignment
+    reason: str
+
+
+def _achieved_levels(assignments: list[ParticipantAssignment]) -> dict[int, set[str]]:
+    """Levels achieved per sub-skill id."""
+    levels: dict[int, set[str]] = {}
+    for pa in assignments:
+        if pa.step == Step.ACHIEVED:
+            levels.setdefault(pa.version.assignment.subskill_id, set()).add(pa.version.assignment.level)
+    return levels
+
+
+def next_suggestions(pa: ParticipantAssignment) -> list[Suggestion]:
+    """What could follow ``pa``, best first: the next level of the same sub-skill (A→B→C), then the
+    other sub-skill of the skill, then the sub-skills of the other chosen skills still open.
+
+    Per sub-skill the suggestion is the level after the highest one achieved (A when none is);
+    closed skills, assignments running now and assignments without text are left out.
+    """
+    trajectory = pa.trajectory
+    # .all() so that the prefetched rows of the trajectory page are used when they are there.
+    assignments = list(trajectory.assignments.all())
+    chosen = list(trajectory.chosen_skills.all())
+    closed = {ts.skill_id for ts in chosen if ts.closed_at}
+    skill = pa.version.assignment.subskill.skill
+    skill_ids = [skill.pk, *(ts.skill_id for ts in chosen if ts.skill_id != skill.pk)]
+    skill_ids = [s for s in skill_ids if s not in closed]
+    if not skill_ids:
+        return []
+    running = {a.version.assignment_id for a in assignments if a.is_open}
+    achieved = _achieved_levels(assignments)
+    curriculum = list(
+        Assignment.objects.filter(subskill__skill_id__in=skill_ids, current_version__isnull=False)
+        .select_related("subskill__skill", "current_version")
+        .order_by("subskill__skill__order", "subskill__number", "level")
+    )
+
+    def next_in(subskill_id: int) -> Assignment | None:
+        done = achieved.get(subskill_id, set())
+        above = LEVELS.index(max(done, key=LEVELS.index)) + 1 if done else 0
+        for candidate in curriculum:
+            if candidate.subskill_id == subskill_id and LEVELS.index(candidate.level) >= above:
+                return None if candidate.pk in running else candidate
+        return None
+
+    this_subskill = pa.version.assignment.subskill_id
+    ordered: list[tuple[int, str]] = []
+    if skill.pk not in closed:
+        ordered.append((this_subskill, _("Volgend niveau van deze deelskill")))
+        ordered.extend(
+            (sub_id, _("Andere deelskill van deze skill"))
+            for sub_id in dict.fromkeys(a.subskill_id for a in curriculum if a.subskill.skill_id == skill.pk)
+            if sub_id != this_subskill
+        )
+    ordered.extend(
+        (sub_id, _("Andere gekozen skill"))
+        for sub_id in dict.fromkeys(a.subskill_id for a in curriculum if a.subskill.skill_id != skill.pk)
+    )
+    suggestions = []
+    for sub_id, reason in ordered:
+        found = next_in(sub_id)
+        if found is not None:
+            suggestions.append(Suggestion(found, reason))
+    return suggestions
+
+
+def achieved_levels_in(assignments: list[ParticipantAssignment], skill_id: int) -> list[str]:
+    """The levels achieved for one skill among ``assignments`` (all of one trajectory), lowest first."""
+    levels = {
+        pa.version.assignment.level
+        for pa in assignments
+        if pa.step == Step.ACHIEVED and pa.version.assignment.subskill.skill_id == skill_id
+    }
+    return [level for level in LEVELS if level in levels]
+
+
+def achieved_levels_of(chosen: TrajectorySkill) -> list[str]:
+    """The levels the participant achieved for this skill in this trajectory, lowest first."""
+    levels = set(
+        ParticipantAssignment.objects.filter(
+            trajectory_id=chosen.trajectory_id,
+            version__assignment__subskill__skill_id=chosen.skill_id,
+            step=Step.ACHIEVED,
+        ).values_list("version__assignment__level", flat=True)
+    )
+    return [level for level in LEVELS if level in levels]
+
+
+@dataclass
+class ClosingCheck:
+    """Whether a trajectory may close now, and what closing would stop."""
+
+    all_skills_closed: bool
+    end_date_passed: bool
+    open_assignments: list[ParticipantAssignment]
+
+    @property
+    def may_close(self) -> bool:
+        return self.all_skills_closed or self.end_date_passed
+
+
+def closing_check(trajectory: Trajectory) -> ClosingCheck:
+    chosen = list(TrajectorySkill.objects.filter(trajectory=trajectory))
+    return ClosingCheck(
+        all_skills_closed=bool(chosen) and all(ts.closed_at for ts in chosen),
+        end_date_passed=trajectory.ends_on < timezone.localdate(),
+        open_assignments=list(
+            ParticipantAssignment.objects.filter(trajectory=trajectory)
+            .exclude(step__in=[Step.ACHIEVED, Step.STOPPED])
+            .select_related("version")
+            .order_by("created_at", "id")
+        ),
+    )
+
+
+# A conversation's agenda ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgendaAnswer:
+    question: str
+    answer: LookBackAnswer
+
+
+@dataclass(frozen=True)
+class AgendaLookBack:
+    pa: ParticipantAssignment
+    answers: list[AgendaAnswer]
+
+
+@dataclass(frozen=True)
+class Agenda:
+    since: datetime | None
+    look_back: list[AgendaLookBack] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    questions: list[ParticipantQuestion] = field(default_factory=list)
+
+
+def _between[M: models.Model](
+    qs: models.QuerySet[M], at: str, since: datetime | None, until: datetime | None
+) -> models.QuerySet[M]:
+    if since is not None:
+        qs = qs.filter(**{f"{at}__gt": since})
+    if until is not None:
+        qs = qs.filter(**{f"{at}__lte": until})
+    return qs
+
+
+def conversation_agenda(conversation: CoachingConversation) -> Agenda:
+    """What to talk about: look-back answers and observations since the previous held
+    conversation, and the participant's questions. A held conversation shows what it had."""
+    scope = {"organization_id": conversation.organization_id}
+    previous = CoachingConversation.objects.filter(
+        **scope, trajectory_id=conversation.trajectory_id, held_at__isnull=False
+    ).exclude(pk=conversation.pk)
+    if conversation.held_at is not None:
+        previous = previous.filter(held_at__lt=conversation.held_at)
+    since: datetime | None = previous.aggregate(last=Max("held_at"))["last"]
+
+    answers = LookBackAnswer.objects.filter(**scope, participant_assignment__trajectory_id=conversation.trajectory_id)
+    if conversation.participant_assignment_id is not None:
+        answers = answers.filter(participant_assignment_id=conversation.participant_assignment_id)
+    until = conversation.held_at
+    answers = _between(answers, "answered_at", since, until).select_related("participant_assignment__version")
+    grouped: dict[int, AgendaLookBack] = {}
+    for answer in answers.order_by("participant_assignment_id", "question_index", "answered_at"):
+        pa = answer.participant_assignment
+        questions = pa.version.content.get("look_back", [])
+        text = questions[answer.question_index] if answer.question_index < len(questions) else ""
+        grouped.setdefault(pa.pk, AgendaLookBack(pa=pa, answers=[])).answers.append(AgendaAnswer(text, answer))
+
+    observations = _between(
+        Observation.objects.filter(**scope, participant_assignment__trajectory_id=conversation.trajectory_id),
+        "observed_at",
+        since,
+        until,
+    ).select_related("author__user", "participant_assignment__version")
+
+    if conversation.held_at is not None:
+        questions_qs = ParticipantQuestion.objects.filter(**scope, discussed_in=conversation)
+    else:
+        questions_qs = ParticipantQuestion.objects.filter(
+            **scope, trajectory_id=conversation.trajectory_id, discussed_in__isnull=True
+        )
+    return Agenda(
+        since=since,
+        look_back=list(grouped.values()),
+        observations=list(observations.order_by("-observed_at")),
+        questions=list(questions_qs.order_by("asked_at")),
+    )

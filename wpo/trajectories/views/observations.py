@@ -1,0 +1,75 @@
+"""On the shop floor: introduce an assignment with how the work changes, and note an observation
+in a few taps."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wpo.orgs import access
+from wpo.orgs.permissions import Ability
+
+from .. import access as trajectory_access
+from ..forms import ObservationForm, WorkAdaptationForm
+from ..services.observations import observation_record, work_adaptation_record
+
+trainer_or_coach = access.ability_required(Ability.WORK_ON_TRAJECTORIES)
+
+
+@trainer_or_coach
+def introduce(request: HttpRequest, pa_id: int) -> HttpResponse:
+    """Explain the assignment, with the trainer tips for this level, and record how the work changes."""
+    me = access.person_of(request)
+    pa = trajectory_access.access_assignment_for_trainer(me, pa_id)
+    form = WorkAdaptationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            work_adaptation_record(
+                pa=pa, actor=me, description=form.cleaned_data["description"], starts_on=form.cleaned_data["starts_on"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("De aanpassing van het werk is vastgelegd."))
+            return redirect("trajectories:my_participants")
+    return render(
+        request,
+        "trajectories/introduce.html",
+        {
+            "pa": pa,
+            "parts": pa.version.content,
+            "form": form,
+            "adaptations": pa.work_adaptations.select_related("created_by__user").order_by("-starts_on"),
+        },
+    )
+
+
+@trainer_or_coach
+def observe(request: HttpRequest, pa_id: int) -> HttpResponse:
+    """An observation in a few taps: behaviours seen, a few words or a photo, shared or not."""
+    me = access.person_of(request)
+    pa = trajectory_access.access_assignment_for_trainer(me, pa_id)
+    behaviours = list(pa.version.content.get("trainer", {}).get("observe", []))
+    bound = request.method == "POST"
+    form = ObservationForm(request.POST if bound else None, request.FILES if bound else None, behaviours=behaviours)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            observation_record(
+                pa=pa,
+                author=me,
+                observed_at=timezone.now(),
+                behaviours=data["behaviours"],
+                note=data["note"],
+                photo=data["photo"],
+                went_well=data["went_well"],
+                shared_with_participant=data["shared_with_participant"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Observatie bewaard."))
+            return redirect("trajectories:my_participants")
+    return render(request, "trajectories/observe.html", {"pa": pa, "form": form})

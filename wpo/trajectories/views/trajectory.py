@@ -1,0 +1,110 @@
+"""The werkplekopleider's list of their participants, and the trajectory page."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wpo.lib.urls import PkUrl
+from wpo.orgs import access
+from wpo.orgs.permissions import Ability
+
+from .. import access as trajectory_access
+from .. import panels
+from ..models import CoachingConversation, ParticipantAssignment, Step, Trajectory
+from ..selectors import INDEPENDENCE_WEEK_DAYS
+
+INDEPENDENCE_WEEK = timedelta(days=INDEPENDENCE_WEEK_DAYS)
+
+
+class RowUrls:
+    """The links of the trainer's list, each pattern reversed once per request (PkUrl)."""
+
+    def __init__(self) -> None:
+        self.detail = PkUrl("trajectories:trajectory_detail")
+        self.introduce = PkUrl("trajectories:introduce")
+        self.observe = PkUrl("trajectories:observe")
+        self.login_card = PkUrl("accounts:login_card")
+
+
+def needs_me(
+    pa: ParticipantAssignment | None, trajectory: Trajectory | None, planned: bool, urls: RowUrls | None = None
+) -> dict[str, Any]:
+    """What this participant needs from the trainer now; lower urgency comes first."""
+    if trajectory is None:
+        return {"urgency": 5, "text": _("Nog geen WPO-traject."), "action": _("Traject starten"), "url": None}
+    urls = urls or RowUrls()
+    detail = urls.detail(trajectory.pk)
+    if pa is None:
+        return {"urgency": 2, "text": _("Geen lopende opdracht."), "action": _("Nieuwe opdracht geven"), "url": detail}
+    anchor = f"{detail}#opdracht-{pa.pk}"
+    waited = timezone.now() - pa.step_since
+    if pa.step == Step.ASSESSING:
+        return {"urgency": 1, "text": _("Beoordeling vastleggen."), "action": _("Beoordelen"), "url": anchor}
+    if pa.step == Step.LOOKING_BACK:
+        return {"urgency": 1, "text": _("Terugkijken bespreken."), "action": _("Gesprek voeren"), "url": anchor}
+    if pa.step == Step.INDEPENDENT and waited >= INDEPENDENCE_WEEK:
+        return {"urgency": 1, "text": _("De zelfstandigheidsweek is om."), "action": _("Beoordelen"), "url": anchor}
+    if pa.step == Step.INTRODUCED:
+        url = urls.introduce(pa.pk)
+        return {"urgency": 2, "text": _("Opdracht uitleggen."), "action": _("Introduceren"), "url": url}
+    if pa.step == Step.WORKING and not planned:
+        return {"urgency": 3, "text": _("Nog geen gesprek gepland."), "action": _("Gesprek plannen"), "url": detail}
+    return {"urgency": 4, "text": _("Loopt goed."), "action": _("Bekijken"), "url": anchor}
+
+
+@access.ability_required(Ability.GUIDE_PARTICIPANTS)
+def my_participants(request: HttpRequest) -> HttpResponse:
+    me = access.person_of(request)
+    participants = list(
+        access.visible_participants(me).filter(trainer_links__trainer=me).order_by("user__first_name").distinct()
+    )
+    trajectories = {
+        t.participant_id: t
+        for t in access.in_org(me, Trajectory).filter(participant__in=participants, status=Trajectory.Status.ACTIVE)
+    }
+    open_pa: dict[int, ParticipantAssignment] = {}
+    for open_one in trajectory_access.open_assignments(me).filter(trajectory__in=trajectories.values()):
+        open_pa.setdefault(open_one.trajectory.participant_id, open_one)
+    planned = set(
+        access.in_org(me, CoachingConversation)
+        .filter(trajectory__in=trajectories.values(), held_at__isnull=True, planned_at__gte=timezone.now())
+        .values_list("trajectory_id", flat=True)
+    )
+    now = timezone.now()
+    urls = RowUrls()
+    start_url = reverse("trajectories:start")
+    rows: list[dict[str, Any]] = []
+    for p in participants:
+        trajectory = trajectories.get(p.pk)
+        pa = open_pa.get(p.pk)
+        need = needs_me(pa, trajectory, bool(trajectory and trajectory.pk in planned), urls)
+        if need["url"] is None:
+            need["url"] = f"{start_url}?deelnemer={p.pk}"
+        rows.append(
+            {
+                "person": p,
+                "trajectory": trajectory,
+                "pa": pa,
+                "weeks": (now - pa.step_since).days // 7 if pa else None,
+                "need": need,
+                # Built here rather than with {% url %} per row: one reverse per pattern, not per row.
+                "detail_url": urls.detail(trajectory.pk) if trajectory else None,
+                "observe_url": urls.observe(pa.pk) if pa else None,
+                "card_url": urls.login_card(p.pk),
+            }
+        )
+    rows.sort(key=lambda r: (int(r["need"]["urgency"]), str(r["person"].name)))
+    return render(request, "trajectories/my_participants.html", {"rows": rows})
+
+
+@access.ability_required(Ability.FOLLOW_TRAJECTORIES)
+def trajectory_detail(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    me = access.person_of(request)
+    trajectory: Trajectory = trajectory_access.access_trajectory(me, trajectory_id)
+    page = panels.trajectory_page(me, trajectory)
+    return render(request, "trajectories/trajectory_detail.html", {"trajectory": trajectory, "page": page})
