@@ -285,6 +285,9 @@ def check_wording(text: str, checker: Checker, name: str, *, for_participant: bo
         found = re.search(pattern, text, re.IGNORECASE)
         if found:
             checker.add(name, f"{found.group(0)!r}: {advice}")
+    glued = re.search(r"\w" + re.escape(TRAINER_PLACEHOLDER) + "|" + re.escape(TRAINER_PLACEHOLDER) + r"\w", text)
+    if glued:
+        checker.add(name, f"{glued.group(0)!r}: zet geen letters vast aan {TRAINER_PLACEHOLDER}")
     for placeholder in re.findall(r"\{[^}]*\}", text):
         if placeholder != TRAINER_PLACEHOLDER or not for_participant:
             checker.add(name, f"onbekende invulplek {placeholder} (alleen {TRAINER_PLACEHOLDER} in deelnemerstekst)")
@@ -330,6 +333,9 @@ def check_assignment(data: dict[str, Any], checker: Checker) -> dict[str, Any]:
         "goal": checker.text(data, "goal", max_length=MAX_TEXT),
         "explanation": checker.text(data, "explanation", max_length=MAX_TEXT),
     }
+    # The title also stands in the werkplekopleider's lists and on the certificate, never filled in.
+    if TRAINER_PLACEHOLDER in a["title"]:
+        checker.add("title", f"geen {TRAINER_PLACEHOLDER} in de titel: die staat ook in lijsten en op het certificaat")
     # A wrong value becomes None: the identity (skill, subskill, level) is put in sets further on,
     # and a list or object there broke the whole check with a TypeError (tests/property).
     if not isinstance(a["subskill"], int) or a["subskill"] not in (1, 2):
@@ -565,6 +571,17 @@ def picture_problems(assignments: list[dict[str, Any]], content_dir: Path) -> li
 
 def illustration_names(content_dir: Path) -> list[str]:
     return sorted(p.stem for p in (content_dir / "illustrations").glob("*.svg") if PICTURE_NAME_RE.match(p.stem))
+
+
+def unknown_pictures(assignment: dict[str, Any], content_dir: Path, where: str) -> list[Problem]:
+    """The story's pictures that are not in ``content_dir/illustrations`` (any picture there may be
+    used: the rule of own pictures holds for the national curriculum in ``content/`` only)."""
+    known = set(illustration_names(content_dir))
+    return [
+        Problem(where, f"video.story[{k}].picture", f"plaatje illustrations/{scene['picture']}.svg bestaat niet")
+        for k, scene in enumerate(assignment["video"]["story"], start=1)
+        if scene["picture"] and scene["picture"] not in known
+    ]
 
 
 DOCUMENT_FORMAT = "wpo-curriculum"
