@@ -18,15 +18,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wpo.curriculum.models import Level
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability, may
 from wpo.trajectories.models import Assessment, ParticipantAssignment, Step, Trajectory, TrajectorySkill
+from wpo.trajectories.selectors import highest_levels
 
 from .models import CODE_ALPHABET, CODE_LENGTH, CODE_PREFIX, Certificate, CertificateBatch
 from .pdf import evict
 
-LEVELS = [level.value for level in Level]
 SNAPSHOT_VERSION = 1
 # One ceremony prints tens of certificates; a few hundred at once would keep the worker busy for minutes.
 MAX_BATCH = 200
@@ -67,20 +66,19 @@ def _local_date(moment: datetime | None) -> date:
 def achieved_skills(trajectory: Trajectory, chosen: list[TrajectorySkill]) -> list[dict[str, Any]]:
     """Per chosen skill with at least one achievement: each sub-skill with the highest level achieved.
 
-    The same rule as ``wpo.trajectories.signoff._achieved_levels``: an assignment counts when its
-    step is ‘behaald’; the level and its description are taken from the assignment's sub-skill.
+    The highest level is the trajectory's one rule (``wpo.trajectories.selectors.highest_levels``);
+    the level's description is taken from the assignment's sub-skill.
     """
     by_skill = {ts.skill_id: ts for ts in chosen}
-    highest: dict[int, tuple[Any, str]] = {}
-    achieved = ParticipantAssignment.objects.filter(
-        trajectory=trajectory, step=Step.ACHIEVED, version__assignment__subskill__skill_id__in=list(by_skill)
-    ).select_related("version__assignment__subskill__skill")
-    for pa in achieved:
-        subskill, level = pa.version.assignment.subskill, pa.version.assignment.level
-        if subskill.pk not in highest or LEVELS.index(level) > LEVELS.index(highest[subskill.pk][1]):
-            highest[subskill.pk] = (subskill, level)
+    achieved = list(
+        ParticipantAssignment.objects.filter(
+            trajectory=trajectory, step=Step.ACHIEVED, version__assignment__subskill__skill_id__in=list(by_skill)
+        ).select_related("version__assignment__subskill__skill")
+    )
+    subskills = {pa.version.assignment.subskill_id: pa.version.assignment.subskill for pa in achieved}
+    highest = [(subskills[subskill_id], level) for subskill_id, level in highest_levels(achieved).items()]
     skills: dict[int, dict[str, Any]] = {}
-    for subskill, level in sorted(highest.values(), key=lambda sl: (sl[0].skill.order, sl[0].skill.name, sl[0].number)):
+    for subskill, level in sorted(highest, key=lambda sl: (sl[0].skill.order, sl[0].skill.name, sl[0].number)):
         skill = subskill.skill
         entry = skills.setdefault(
             skill.pk,

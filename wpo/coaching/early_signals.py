@@ -22,7 +22,9 @@ from wpo.followup.access import problems_waiting_for
 from wpo.meetings import access as meetings_access
 from wpo.orgs.access import in_org
 from wpo.orgs.models import Department, Organization, Person
+from wpo.trajectories.access import open_assignments_in
 from wpo.trajectories.models import (
+    OPEN_STEPS,
     Assessment,
     CoachingConversation,
     ParticipantAssignment,
@@ -35,8 +37,8 @@ from .models import SignalSettings
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
-OPEN_STEPS = [Step.INTRODUCED, Step.PRACTISING, Step.WORKING, Step.LOOKING_BACK, Step.INDEPENDENT, Step.ASSESSING]
-STARTED_STEPS = [Step.PRACTISING, Step.WORKING, Step.LOOKING_BACK, Step.INDEPENDENT, Step.ASSESSING]
+# The open steps once the participant began: the assignment is more than handed out.
+STARTED_STEPS = [step for step in OPEN_STEPS if step != Step.INTRODUCED]
 
 
 @dataclass(frozen=True, eq=False)  # the kinds are singletons: compared by identity, not by (lazy) label
@@ -154,13 +156,6 @@ NAME_FIELDS = [f"{PARTICIPANT}user__{f}" for f in ("first_name", "last_name", "u
 TRAJECTORY_NAME_FIELDS = [f.removeprefix("trajectory__") for f in NAME_FIELDS]
 
 
-def _open_assignments(coach: Person) -> QuerySet[ParticipantAssignment]:
-    # ``IN`` the organisation's running trajectories rather than a join on the status alone: joined,
-    # PostgreSQL scanned the running trajectories of every organisation (80 ms at national scale).
-    running = in_org(coach, Trajectory).filter(status=Trajectory.Status.ACTIVE).values("pk")
-    return in_org(coach, ParticipantAssignment).filter(trajectory__in=running)
-
-
 def _window(found: QuerySet[Any], window: tuple[int, int] | None) -> QuerySet[Any]:
     """One slice of a source's rows in its own order (one page of the signals list)."""
     return found if window is None else found[window[0] : window[1]]
@@ -173,7 +168,7 @@ def _only(found: QuerySet[Any], only: Collection[int] | None, key: str) -> Query
 
 def _long_assignments(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
     limit = now - timedelta(weeks=config.assignment_weeks)
-    return _open_assignments(coach).filter(step__in=OPEN_STEPS, created_at__lt=limit)
+    return open_assignments_in(coach).filter(created_at__lt=limit)
 
 
 def long_assignments(
@@ -211,7 +206,7 @@ def long_assignments(
 
 def _work_without_look_back(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
     limit = now - timedelta(weeks=config.look_back_weeks)
-    return _open_assignments(coach).filter(step=Step.WORKING, step_since__lt=limit)
+    return open_assignments_in(coach).filter(step=Step.WORKING, step_since__lt=limit)
 
 
 def work_without_look_back(

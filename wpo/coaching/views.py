@@ -21,7 +21,7 @@ from wpo.orgs import access
 from wpo.orgs.models import Department, Person
 from wpo.orgs.permissions import Ability, may
 from wpo.trajectories.access import assessments_awaiting_my_judgement, visible_trajectories
-from wpo.trajectories.models import ParticipantAssignment, Phase, Step, Trajectory
+from wpo.trajectories.models import OPEN_STEPS, ParticipantAssignment, Phase, Step, Trajectory
 
 from . import early_signals, signal_cache
 from .models import SignalSettings
@@ -83,7 +83,7 @@ class OverviewFilter(forms.Form):
     )
     stap = forms.ChoiceField(
         label=_("Stap"),
-        choices=[("", _("Alle stappen")), *[(s.value, s.label) for s in early_signals.OPEN_STEPS]],
+        choices=[("", _("Alle stappen")), *[(s.value, s.label) for s in OPEN_STEPS]],
         required=False,
     )
     signaal = forms.ChoiceField(
@@ -119,9 +119,9 @@ class OverviewFilter(forms.Form):
 def _with_current_assignment(trajectories: QuerySet[Trajectory]) -> Any:
     # Any: the annotations (current_step, ...) are not known to the type checker.
     """Annotate each trajectory with its open assignment (the newest one that is not finished)."""
-    current = ParticipantAssignment.objects.filter(
-        trajectory=OuterRef("pk"), step__in=early_signals.OPEN_STEPS
-    ).order_by("-created_at", "-pk")
+    current = ParticipantAssignment.objects.filter(trajectory=OuterRef("pk"), step__in=OPEN_STEPS).order_by(
+        "-created_at", "-pk"
+    )
     return trajectories.annotate(
         current_pa_id=Subquery(current.values("pk")[:1]),
         current_title=Subquery(current.values("version__title")[:1]),

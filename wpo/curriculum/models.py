@@ -15,6 +15,8 @@ from wpo.orgs.models import Organization
 
 
 class Level(models.TextChoices):
+    """An assignment's level, as a model field's choices; ``content_format.LEVELS`` is their order."""
+
     A = "A", _("Niveau A")
     B = "B", _("Niveau B")
     C = "C", _("Niveau C")

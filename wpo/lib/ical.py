@@ -69,9 +69,7 @@ def _event(event: Event) -> icalendar.Event:
     if event.organizer is not None:
         vevent.add("organizer", _address(event.organizer))
     for attendee in event.attendees:
-        vevent.add(
-            "attendee", _address(attendee, ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION", RSVP="FALSE")
-        )
+        vevent.add("attendee", _address(attendee, ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION", RSVP="FALSE"))
     vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
     vevent.add("transp", "OPAQUE")
     return vevent

@@ -17,7 +17,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .figures import LEVELS, DepartmentRow, Report
+from wpo.curriculum.content_format import LEVELS
+
+from .figures import DepartmentRow, Report
 
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 INK = "#1a1a1a"

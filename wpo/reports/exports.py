@@ -33,8 +33,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from wpo.curriculum.content_format import LEVELS
+
 from . import charts
-from .figures import DEFINITIONS, LEVELS, Report
+from .figures import DEFINITIONS, Report
 
 Value = str | int | float | date | datetime | None
 # Text that a spreadsheet would read as a formula (CSV injection).

@@ -41,13 +41,12 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wpo.curriculum.models import Level
+from wpo.curriculum.content_format import LEVELS
 from wpo.orgs.models import Department
 from wpo.trajectories.models import Step, Trajectory
 
 from .access import ReportScope
 
-LEVELS = [level.value for level in Level]
 TREND_QUARTERS = 8
 DEPARTMENTS_PER_PAGE = 12
 STOP_REASONS_SHOWN = 10

@@ -11,6 +11,7 @@ from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability, OnTrajectory, holders_of, may, may_on, trajectories_filter
 
 from .models import (
+    OPEN_STEPS,
     Assessment,
     CoachingConversation,
     LookBackAnswer,
@@ -54,23 +55,32 @@ def access_trajectory(person: Person, trajectory_id: int) -> Trajectory:
     return get_in_org(qs, pk=trajectory_id)
 
 
-def _open(person: Person) -> QuerySet[ParticipantAssignment]:
-    return (
-        in_org(person, ParticipantAssignment)
-        .filter(trajectory__status=Trajectory.Status.ACTIVE)
-        .exclude(step__in=["achieved", "stopped"])
-        .select_related("version__assignment__subskill__skill", "trajectory__participant__user")
-    )
+def open_assignments_in(
+    person: Person, trajectories: QuerySet[Trajectory] | None = None
+) -> QuerySet[ParticipantAssignment]:
+    """The open assignments (``OPEN_STEPS``) of the running trajectories of ``person``'s organisation,
+    or of the running ones among ``trajectories``: the one query behind every list of open
+    assignments (the werkplekopleider's list, the participant's home, the coach's signals)."""
+    # ``IN`` the running trajectories rather than a join on the status alone: joined, PostgreSQL
+    # scanned the running trajectories of every organisation (80 ms at national scale).
+    scope = in_org(person, Trajectory) if trajectories is None else trajectories
+    running = scope.filter(status=Trajectory.Status.ACTIVE).values("pk")
+    return in_org(person, ParticipantAssignment).filter(step__in=OPEN_STEPS, trajectory__in=running)
 
 
 def open_assignments(person: Person) -> QuerySet[ParticipantAssignment]:
     """The open assignments of the running trajectories whose page ``person`` may open."""
-    return _open(person).filter(trajectory__in=visible_trajectories(person))
+    return open_assignments_in(person, visible_trajectories(person)).select_related(
+        "version__assignment__subskill__skill", "trajectory__participant__user"
+    )
 
 
 def own_open_assignments(person: Person) -> QuerySet[ParticipantAssignment]:
     """The participant's own open assignments."""
-    return _open(person).filter(trajectory__participant=person)
+    own = in_org(person, Trajectory).filter(participant=person)
+    return open_assignments_in(person, own).select_related(
+        "version__assignment__subskill__skill", "trajectory__participant__user"
+    )
 
 
 def access_own_assignment(person: Person, pa_id: int) -> ParticipantAssignment:

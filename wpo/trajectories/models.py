@@ -149,6 +149,14 @@ class Step(models.TextChoices):
     STOPPED = "stopped", _("Gestopt")
 
 
+# An open assignment is under way: in any step but the two final ones, ‘behaald’ and ‘gestopt’
+# (``ParticipantAssignment.is_open``, ``filter(step__in=OPEN_STEPS)``). Closing or stopping a
+# trajectory stops its open assignments, so they belong to running trajectories; the lists of an
+# organisation's open assignments come from ``access.open_assignments_in``.
+FINAL_STEPS = (Step.ACHIEVED, Step.STOPPED)
+OPEN_STEPS = tuple(step for step in Step if step not in FINAL_STEPS)
+
+
 class ParticipantAssignment(OrgOwned):
     """One WPO assignment as one participant works through it, on a fixed content version."""
 
@@ -177,7 +185,7 @@ class ParticipantAssignment(OrgOwned):
 
     @property
     def is_open(self) -> bool:
-        return self.step not in (Step.ACHIEVED, Step.STOPPED)
+        return self.step in OPEN_STEPS
 
 
 class StepChange(OrgOwned):

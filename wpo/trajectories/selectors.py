@@ -4,6 +4,7 @@ achievement, the levels achieved, whether a trajectory may close, a conversation
 They take rows the caller already got through the access layer (``access.py``) and never write.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,10 +13,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wpo.curriculum.models import Assignment, Level
+from wpo.curriculum.content_format import LEVELS
+from wpo.curriculum.models import Assignment
 from wpo.curriculum.wording import fill_trainer
 
 from .models import (
+    OPEN_STEPS,
     CoachingConversation,
     LookBackAnswer,
     Observation,
@@ -28,7 +31,6 @@ from .models import (
 )
 
 INDEPENDENCE_WEEK_DAYS = 7
-LEVELS = [level.value for level in Level]
 
 
 # The sign-off sequence ------------------------------------------------------------------------------
@@ -50,19 +52,52 @@ def open_second_assessor_request(pa: ParticipantAssignment) -> SecondAssessorReq
     )
 
 
+# The levels achieved ---------------------------------------------------------------------------
+# One rule for "what next", closing a skill and the certificates: an assignment counts when its
+# step is ‘behaald’; its level and sub-skill are those of its assignment; A < B < C (``LEVELS``).
+
+
+def achieved_levels(assignments: Iterable[ParticipantAssignment]) -> dict[int, list[str]]:
+    """The levels achieved per sub-skill id, lowest first (the assignments with their version's
+    assignment loaded)."""
+    found: dict[int, set[str]] = {}
+    for pa in assignments:
+        if pa.step == Step.ACHIEVED:
+            found.setdefault(pa.version.assignment.subskill_id, set()).add(pa.version.assignment.level)
+    return {subskill_id: [level for level in LEVELS if level in levels] for subskill_id, levels in found.items()}
+
+
+def highest_levels(assignments: Iterable[ParticipantAssignment]) -> dict[int, str]:
+    """The highest level achieved per sub-skill id."""
+    return {subskill_id: levels[-1] for subskill_id, levels in achieved_levels(assignments).items()}
+
+
+def achieved_levels_in(assignments: Iterable[ParticipantAssignment], skill_id: int) -> list[str]:
+    """The levels achieved in any sub-skill of one skill, lowest first: the levels it may close at
+    (the assignments with their version's assignment and sub-skill loaded)."""
+    of_skill = [pa for pa in assignments if pa.version.assignment.subskill.skill_id == skill_id]
+    levels = {level for found in achieved_levels(of_skill).values() for level in found}
+    return [level for level in LEVELS if level in levels]
+
+
+def achieved_levels_of(chosen: TrajectorySkill) -> list[str]:
+    """``achieved_levels_in`` for a chosen skill, read from the database."""
+    achieved = ParticipantAssignment.objects.filter(
+        organization_id=chosen.organization_id,
+        trajectory_id=chosen.trajectory_id,
+        version__assignment__subskill__skill_id=chosen.skill_id,
+        step=Step.ACHIEVED,
+    ).select_related("version__assignment__subskill")
+    return achieved_levels_in(achieved, chosen.skill_id)
+
+
+# What next ------------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Suggestion:
     assignment: Assignment
     reason: str
-
-
-def _achieved_levels(assignments: list[ParticipantAssignment]) -> dict[int, set[str]]:
-    """Levels achieved per sub-skill id."""
-    levels: dict[int, set[str]] = {}
-    for pa in assignments:
-        if pa.step == Step.ACHIEVED:
-            levels.setdefault(pa.version.assignment.subskill_id, set()).add(pa.version.assignment.level)
-    return levels
 
 
 def next_suggestions(pa: ParticipantAssignment) -> list[Suggestion]:
@@ -83,7 +118,7 @@ def next_suggestions(pa: ParticipantAssignment) -> list[Suggestion]:
     if not skill_ids:
         return []
     running = {a.version.assignment_id for a in assignments if a.is_open}
-    achieved = _achieved_levels(assignments)
+    highest = highest_levels(assignments)
     curriculum = list(
         Assignment.objects.filter(subskill__skill_id__in=skill_ids, current_version__isnull=False)
         .select_related("subskill__skill", "current_version")
@@ -91,8 +126,7 @@ def next_suggestions(pa: ParticipantAssignment) -> list[Suggestion]:
     )
 
     def next_in(subskill_id: int) -> Assignment | None:
-        done = achieved.get(subskill_id, set())
-        above = LEVELS.index(max(done, key=LEVELS.index)) + 1 if done else 0
+        above = LEVELS.index(highest[subskill_id]) + 1 if subskill_id in highest else 0
         for candidate in curriculum:
             if candidate.subskill_id == subskill_id and LEVELS.index(candidate.level) >= above:
                 return None if candidate.pk in running else candidate
@@ -119,28 +153,6 @@ def next_suggestions(pa: ParticipantAssignment) -> list[Suggestion]:
     return suggestions
 
 
-def achieved_levels_in(assignments: list[ParticipantAssignment], skill_id: int) -> list[str]:
-    """The levels achieved for one skill among ``assignments`` (all of one trajectory), lowest first."""
-    levels = {
-        pa.version.assignment.level
-        for pa in assignments
-        if pa.step == Step.ACHIEVED and pa.version.assignment.subskill.skill_id == skill_id
-    }
-    return [level for level in LEVELS if level in levels]
-
-
-def achieved_levels_of(chosen: TrajectorySkill) -> list[str]:
-    """The levels the participant achieved for this skill in this trajectory, lowest first."""
-    levels = set(
-        ParticipantAssignment.objects.filter(
-            trajectory_id=chosen.trajectory_id,
-            version__assignment__subskill__skill_id=chosen.skill_id,
-            step=Step.ACHIEVED,
-        ).values_list("version__assignment__level", flat=True)
-    )
-    return [level for level in LEVELS if level in levels]
-
-
 @dataclass
 class ClosingCheck:
     """Whether a trajectory may close now, and what closing would stop."""
@@ -161,7 +173,7 @@ def closing_check(trajectory: Trajectory) -> ClosingCheck:
         end_date_passed=trajectory.ends_on < timezone.localdate(),
         open_assignments=list(
             ParticipantAssignment.objects.filter(trajectory=trajectory)
-            .exclude(step__in=[Step.ACHIEVED, Step.STOPPED])
+            .filter(step__in=OPEN_STEPS)
             .select_related("version")
             .order_by("created_at", "id")
         ),

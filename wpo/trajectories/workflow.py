@@ -19,7 +19,7 @@ from wpo.orgs.models import Person
 from wpo.orgs.permissions import OnTrajectory, may_on
 
 from . import activity
-from .models import ParticipantAssignment, Phase, PhaseChange, Step, StepChange, Trajectory
+from .models import OPEN_STEPS, ParticipantAssignment, Phase, PhaseChange, Step, StepChange, Trajectory
 
 
 class IllegalMove(Exception):
@@ -50,12 +50,11 @@ MOVES: dict[Step, tuple[Move, ...]] = {
     Step.INDEPENDENT: (Move(Step.ASSESSING),),
     Step.ASSESSING: (Move(Step.ACHIEVED), Move(Step.WORKING)),
 }
-FINAL = (Step.ACHIEVED, Step.STOPPED)
 
 
 def allowed_moves(current: Step | str) -> tuple[Move, ...]:
     step = Step(current)
-    if step in FINAL:
+    if step not in OPEN_STEPS:
         return ()
     return (*MOVES.get(step, ()), Move(Step.STOPPED, needs_note=True))
 
@@ -173,8 +172,8 @@ def set_phase(
       trajectory in phase 1 and moves it on in the same transaction);
     - 2 → 3 Evaluatie en beoordeling, and 3 → 2 back to the learn/work period when the evaluation
       shows more is to be learned (as an assignment goes back from ‘beoordelen’ to ‘aan de slag’);
-    - any phase → 4 Afsluiting, when the trajectory closes (``trajectory_close``); a trajectory that
-      closes early, or is older than this rule, may still stand in phase 1 or 2.
+    - any phase → 4 Afsluiting, when the trajectory closes (``trajectory_close``): no page moves a
+      trajectory to phase 3 yet, and a trajectory older than this rule may still stand in phase 1.
 
     Phase 4 is final, and so is a trajectory that no longer runs: a stopped trajectory keeps the
     phase it stopped in (its status says it stopped). Whoever may work on the trajectory

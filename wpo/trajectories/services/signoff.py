@@ -30,6 +30,7 @@ from wpo.orgs.permissions import Ability, OnTrajectory, may, may_on
 
 from .. import access
 from ..models import (
+    OPEN_STEPS,
     Assessment,
     Judgement,
     ParticipantAssignment,
@@ -198,7 +199,7 @@ def give_next(trajectory: Trajectory, assignment: Assignment, *, actor: Person) 
         raise IllegalMove(_("Deze opdracht is nog niet geschreven. Kies een andere."))
     running = (
         ParticipantAssignment.objects.filter(trajectory=locked, version__assignment=fresh)
-        .exclude(step__in=[Step.ACHIEVED, Step.STOPPED])
+        .filter(step__in=OPEN_STEPS)
         .exists()
     )
     if running:
@@ -230,7 +231,7 @@ def skill_close(chosen: TrajectorySkill, *, actor: Person, level: str) -> Trajec
         ParticipantAssignment.objects.filter(
             trajectory_id=locked.trajectory_id, version__assignment__subskill__skill_id=locked.skill_id
         )
-        .exclude(step__in=[Step.ACHIEVED, Step.STOPPED])
+        .filter(step__in=OPEN_STEPS)
         .exists()
     )
     if running:
@@ -302,7 +303,7 @@ def trajectory_stop(
         raise IllegalMove(_("Dit WPO-traject is al afgesloten of gestopt."))
     if not reason.strip():
         raise IllegalMove(_("Schrijf op waarom het WPO-traject stopt."))
-    open_assignments = list(locked.assignments.exclude(step__in=[Step.ACHIEVED, Step.STOPPED]).order_by("pk"))
+    open_assignments = list(locked.assignments.filter(step__in=OPEN_STEPS).order_by("pk"))
     if expected_open is not None and {pa.pk for pa in open_assignments} != expected_open:
         raise _stale()
     for pa in open_assignments:

@@ -23,7 +23,7 @@ from wpo.orgs.permissions import Ability
 from .. import access as trajectory_access
 from .. import invitations, selectors
 from ..forms import ConversationForm, RecordForm
-from ..models import CoachingConversation, ParticipantAssignment, Step, Trajectory
+from ..models import OPEN_STEPS, CoachingConversation, ParticipantAssignment, Step, Trajectory
 from ..services import conversations
 from ..services.conversations import Decision
 from ..workflow import IllegalMove
@@ -38,7 +38,7 @@ def _conversation_form(request: HttpRequest, me: Person, trajectory: Trajectory,
     assignments = (
         access.in_org(me, ParticipantAssignment)
         .filter(trajectory=trajectory)
-        .exclude(step__in=[Step.ACHIEVED, Step.STOPPED])
+        .filter(step__in=OPEN_STEPS)
         .select_related("version")
         .order_by("created_at")
     )
@@ -57,7 +57,7 @@ def conversation_plan(request: HttpRequest, trajectory_id: int) -> HttpResponse:
     open_ones = list(
         access.in_org(me, ParticipantAssignment)
         .filter(trajectory=trajectory)
-        .exclude(step__in=[Step.ACHIEVED, Step.STOPPED])
+        .filter(step__in=OPEN_STEPS)
         .order_by("created_at")
         .values_list("pk", flat=True)
     )
