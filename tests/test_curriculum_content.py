@@ -1,9 +1,13 @@
 """The curriculum in content/: complete, valid, readable, and loaded idempotently."""
 
+import copy
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
@@ -113,6 +117,9 @@ def test_json_export_round_trips(tmp_path: Path) -> None:
     first = json.loads(out.read_text(encoding="utf-8"))
     assert len(first["skills"]) == 8 and len(first["assignments"]) == 48
     assert first["skills"][0]["pictogram_svg"].lstrip().startswith("<svg")
+    # The second edition's fields travel along: the criterion, each picture's description, the placeholder.
+    assert all(a["trainer"]["criterion"] and all(s["alt"] for s in a["video"]["story"]) for a in first["assignments"])
+    assert "{werkplekopleider}" in first["assignments"][0]["goal"]
     # Into an empty database, and out again: the same document.
     AssignmentVersion.objects.all().delete()
     Skill.objects.all().delete()
@@ -155,3 +162,159 @@ def test_an_organisation_loads_skills_of_its_own(tmp_path: Path) -> None:
     assert Skill.objects.filter(organization__slug="eigen").count() == 8
     assert Skill.objects.filter(organization=None).count() == 8
     assert curriculum_export(organization=Organization.objects.get(slug="eigen"))["skills"][0]["code"] == "overleggen"
+
+
+# The second edition's rules: each one refuses a bad example --------------------------------------------
+
+RAW_SAMPLE = yaml.safe_load((CONTENT / "assignments" / "overleggen" / "1-A.yaml").read_text(encoding="utf-8"))
+
+
+def check(change: Callable[[dict[str, Any]], None]) -> list[str]:
+    """The problems of the sample assignment after ``change``, as text."""
+    data = copy.deepcopy(RAW_SAMPLE)
+    change(data)
+    checker = content_format.Checker("test")
+    content_format.check_assignment(data, checker)
+    return [f"{p.field}: {p.message}" for p in checker.problems]
+
+
+def test_the_sample_passes() -> None:
+    assert check(lambda a: None) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # One word for one person.
+        (lambda a: a.update(goal="Je vraagt hulp aan je baas."), "'baas': noem de werkplekopleider"),
+        (lambda a: a["summary"].append("Vraag het de leidinggevende."), "'leidinggevende': noem de werkplekopleider"),
+        (lambda a: a.update(goal="Je vraagt {werkplekopleiders} om hulp."), "onbekende invulplek"),
+        (lambda a: a.update(goal="Je vraagt {werkplekopleider}s hulp."), "zet geen letters vast aan"),
+        (lambda a: a.update(title="Ik vraag {werkplekopleider} om hulp"), "title: geen {werkplekopleider} in de titel"),
+        (
+            lambda a: a["trainer"].update(introduction="Wat vroeg je {werkplekopleider}?"),
+            "trainer: onbekende invulplek",
+        ),
+        # One narrator, an adult tone, no eye contact as the norm.
+        (lambda a: a.update(explanation="Vragen is goed. Dat snap ik wel."), "één verteller"),
+        (lambda a: a.update(explanation="Steek je hand op als je iets niet weet."), "kinderachtig"),
+        (lambda a: a["summary"].append("Zoek oogcontact als je iets vraagt."), "aankijken is geen norm"),
+        (lambda a: a["trainer"]["observe"].append("Kijkt de deelnemer je aan?"), "aankijken is geen norm"),
+        # Spelling.
+        (
+            lambda a: a.update(explanation="Zo gaat er niets mis. Als het mis gaat, vraag het."),
+            "'mis gaat': aan elkaar",
+        ),
+        (lambda a: a["summary"].append("Je moet alles op ruimen."), "'op ruimen': aan elkaar"),
+        # The verdict is the app's: the feedback gives the reason only.
+        (
+            lambda a: a["questions"][0]["options"][2].update(feedback="Goed zo! Zo weet je het."),
+            "begint met een oordeel",
+        ),
+        (lambda a: a["questions"][2].update(feedback_wrong="Bijna. Kijk nog eens."), "begint met een oordeel"),
+        # Asking, not telling.
+        (lambda a: a["trainer"].update(introduction="Leg uit waarom vragen goed is?"), "begin niet met 'Leg uit'"),
+        (lambda a: a["trainer"].update(introduction="Vragen is goed."), "stel de deelnemer een vraag"),
+        (lambda a: a["look_back"].__setitem__(0, "Heb je hulp gevraagd?"), "stel een open vraag"),
+        (lambda a: a["look_back"].__setitem__(2, "Wat vroeg je nog meer?"), "wat goed ging of waar de deelnemer trots"),
+        # A criterion for achieved, and a description for every picture.
+        (lambda a: a["trainer"].pop("criterion"), "trainer.criterion: ontbreekt"),
+        (lambda a: a["video"]["story"][1].pop("alt"), "video.story[2].alt: ontbreekt"),
+        (lambda a: a["video"]["story"][1].update(picture="../geheim"), "video.story[2].picture: moet de naam"),
+    ],
+)
+def test_a_rule_of_the_second_edition_refuses_a_bad_example(
+    change: Callable[[dict[str, Any]], None], message: str
+) -> None:
+    problems = check(change)
+    assert any(message in p for p in problems), problems
+
+
+def questions_with_right_answer_at(position: int, count: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "questions": [
+                {
+                    "kind": "multiple_choice",
+                    "options": [{"text": f"Antwoord {i}", "correct": i == position} for i in range(3)],
+                }
+                for _ in range(count)
+            ]
+        }
+    ]
+
+
+def test_the_balance_of_right_answers_is_checked_over_the_whole_curriculum() -> None:
+    assert content_format.balance_problems(assignments) == []
+    # The right answer always first: a participant who taps the first option wins.
+    problems = [str(p) for p in content_format.balance_problems(questions_with_right_answer_at(0, 10))]
+    assert any("het goede antwoord staat 10 van 10 keer op plek 1" in p for p in problems), problems
+    # The right answer always the longest.
+    longest = [
+        {
+            "questions": [
+                {
+                    "kind": "situation",
+                    "options": [
+                        {"text": "Kort.", "correct": False},
+                        {"text": "Dit is het lange, goede antwoord.", "correct": True},
+                        {"text": "Ook kort.", "correct": False},
+                    ],
+                }
+                for _ in range(3)
+            ]
+            + questions_with_right_answer_at(0, 2)[0]["questions"]
+            + questions_with_right_answer_at(2, 2)[0]["questions"]
+        }
+    ]
+    assert content_format.balance_problems(longest) == []  # 3 of 7 is under 45%
+    longest[0]["questions"] += longest[0]["questions"][:3]  # 6 of 10 is not
+    problems = [str(p) for p in content_format.balance_problems(longest)]
+    assert any("keer het langste" in p for p in problems), problems
+    # "Waar" always right.
+    true_false = [
+        {
+            "questions": [
+                {
+                    "kind": "true_false",
+                    "options": [{"text": "Waar", "correct": True}, {"text": "Niet waar", "correct": False}],
+                }
+                for _ in range(4)
+            ]
+        }
+    ]
+    problems = [str(p) for p in content_format.balance_problems(true_false)]
+    assert any("'Waar' is 4 van 4 keer goed" in p for p in problems), problems
+
+
+def test_pictures_must_exist_be_small_and_two_per_assignment_their_own(tmp_path: Path) -> None:
+    (tmp_path / "illustrations").mkdir()
+    for name in ("eigen-1", "eigen-2", "gedeeld"):
+        (tmp_path / "illustrations" / f"{name}.svg").write_text('<svg viewBox="0 0 240 160"></svg>')
+    (tmp_path / "illustrations" / "te-groot.svg").write_text("<svg>" + " " * 9000 + "</svg>")
+
+    def assignment(sub: int, pictures: list[str]) -> dict[str, Any]:
+        return {
+            "skill": "overleggen",
+            "subskill": sub,
+            "level": "A",
+            "video": {"story": [{"picture": p, "alt": "x", "text": "x"} for p in pictures]},
+        }
+
+    good = assignment(1, ["eigen-1", "eigen-2", "gedeeld"])
+    assert content_format.picture_problems([good], tmp_path) == []
+    problems = [
+        str(p) for p in content_format.picture_problems([good, assignment(2, ["gedeeld", "eigen-1"])], tmp_path)
+    ]
+    assert any("overleggen/2-A.yaml: video.story: heeft 0 eigen plaatjes, minstens 2" in p for p in problems), problems
+    assert any("overleggen/1-A.yaml: video.story: heeft 1 eigen plaatjes" in p for p in problems), problems
+    problems = [
+        str(p) for p in content_format.picture_problems([assignment(1, ["bestaat-niet", "te-groot"])], tmp_path)
+    ]
+    assert any("plaatje illustrations/bestaat-niet.svg bestaat niet" in p for p in problems), problems
+    assert any("illustrations/te-groot.svg: bestand: is" in p and "(hoogstens 8 KB)" in p for p in problems), problems
+    # The editor and an exchange document only need the picture to exist: any illustration will do.
+    assert content_format.unknown_pictures(assignment(1, ["gedeeld", "te-groot"]), tmp_path, "x") == []
+    assert [p.field for p in content_format.unknown_pictures(assignment(1, ["gedeeld", "weg"]), tmp_path, "x")] == [
+        "video.story[2].picture"
+    ]

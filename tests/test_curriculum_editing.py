@@ -10,10 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from wpo.curriculum import content_format
 from wpo.curriculum.forms import AssignmentForm
 from wpo.curriculum.models import Assignment, AssignmentVersion, Skill
+from wpo.curriculum.wording import fill_content
 from wpo.orgs.models import Role
 from wpo.trajectories.models import ParticipantAssignment
 
@@ -44,9 +46,14 @@ def test_preview_shows_every_screen_and_publishes_nothing(client: Client, world:
     )
     body = response.content.decode()
     assert "Zo ziet de deelnemer het" in body and "Leesgemak (Flesch-Douma)" in body
-    for part in (SAMPLE["goal"], SAMPLE["questions"][0]["prompt"], SAMPLE["summary"][0], SAMPLE["work_task"]["what"]):
-        assert part.replace('"', "&quot;") in body or part in body
-    assert 'src="/static/illustrations/werkvloer.svg"' in body
+    # The preview shows the participant's text as on paper: no name, "je werkplekopleider".
+    preview = body.split('id="voorbeeld-titel"')[1].split("<form")[0]
+    shown = fill_content(SAMPLE)
+    for part in (shown["goal"], shown["questions"][0]["prompt"], shown["summary"][0], shown["work_task"]["what"]):
+        assert escape(part) in preview
+    assert "{werkplekopleider}" not in preview and "aan je werkplekopleider" in preview
+    scene = SAMPLE["video"]["story"][0]
+    assert f'src="/static/illustrations/{scene["picture"]}.svg" alt="{escape(scene["alt"])}"' in preview
     assert assignment.versions.count() == 1
 
 
@@ -94,7 +101,46 @@ def test_problems_are_shown_at_the_field_and_nothing_is_published(client: Client
     body = client.post(url, {**form_data(questions="- kind: [kapot"), "action": "publish"}).content.decode()
     assert "De vragen zijn geen geldige YAML" in body
     body = client.post(url, {**form_data(story="werkvloer Sanne werkt."), "action": "publish"}).content.decode()
-    assert "schrijf eerst het plaatje, dan | en dan de tekst" in body
+    assert "schrijf eerst het plaatje, dan |, dan wat het plaatje laat zien, dan | en dan de tekst" in body
+    # The old form without a description of the picture is refused the same way.
+    body = client.post(url, {**form_data(story="werkvloer | Sanne werkt."), "action": "publish"}).content.decode()
+    assert "Regel 1: schrijf eerst het plaatje" in body
+    assert assignment.versions.count() == 1
+
+
+def test_the_editor_carries_each_pictures_description_and_the_criterion(client: Client, world: World) -> None:
+    login(client, world.content_editor)
+    assignment = own_assignment(world)
+    url = reverse("curriculum:assignment_edit", args=[assignment.pk])
+    form = client.get(url).content.decode()
+    first = world.pa.version.content["video"]["story"][0]
+    assert escape(f"{first['picture']} | {first['alt']} | {first['text']}") in form
+    assert "wanneer is de opdracht gehaald?" in form
+    criterion = "Vraagt in de zelfstandigheidsweek op minstens drie dagen zelf om hulp."
+    story = "duim | Iemand steekt een duim op. | Ineke is klaar.\n" + form_data()["story"]
+    client.post(url, {**form_data(trainer_criterion=criterion, story=story), "action": "publish"})
+    assignment.refresh_from_db()
+    published = assignment.current_version.content  # type: ignore[union-attr]
+    assert published["trainer"]["criterion"] == criterion
+    assert published["video"]["story"][0] == {
+        "picture": "duim",
+        "alt": "Iemand steekt een duim op.",
+        "text": "Ineke is klaar.",
+    }
+    assert published["video"]["story"][1:] == SAMPLE["video"]["story"]
+
+
+def test_a_missing_criterion_or_picture_is_refused_at_its_field(client: Client, world: World) -> None:
+    login(client, world.content_editor)
+    assignment = own_assignment(world)
+    url = reverse("curriculum:assignment_edit", args=[assignment.pk])
+    body = client.post(url, {**form_data(trainer_criterion=""), "action": "publish"}).content.decode()
+    assert "Niet alles klopt nog" in body and "Dit veld is verplicht" in body
+    story = form_data()["story"] + "\nbestaat-niet | Een leeg plaatje. | Ineke gaat naar huis."
+    body = client.post(url, {**form_data(story=story), "action": "publish"}).content.decode()
+    assert "plaatje illustrations/bestaat-niet.svg bestaat niet" in body
+    body = client.post(url, {**form_data(story=story), "action": "preview"}).content.decode()
+    assert "plaatje illustrations/bestaat-niet.svg bestaat niet" in body and "Zo ziet de deelnemer het" not in body
     assert assignment.versions.count() == 1
 
 
@@ -105,7 +151,9 @@ def test_text_that_is_too_hard_to_read_is_not_published(client: Client, world: W
         "De arbeidsorganisatorische interventiemogelijkheden binnen de productieomgeving "
         "vereisen systematische communicatievaardigheden en organisatiesensitiviteit."
     )
-    data = form_data(explanation=hard, goal=hard, summary="\n".join([hard] * 3), look_back="\n".join([hard] * 3))
+    # Look-back questions stay open questions (the second edition's rule), only their words are hard.
+    look_back = "\n".join(f"{opening} {hard}" for opening in ("Wat ging goed bij:", "Hoe gingen:", "Waarom:"))
+    data = form_data(explanation=hard, goal=hard, summary="\n".join([hard] * 3), look_back=look_back)
     body = client.post(
         reverse("curriculum:assignment_edit", args=[assignment.pk]), {**data, "action": "publish"}
     ).content.decode()
@@ -235,7 +283,7 @@ def test_an_uploaded_video_is_served_with_captions_through_the_access_layer(
     assert b"".join(response.streaming_content) == MP4_HEAD  # type: ignore[attr-defined]
     vtt = client.get(reverse("curriculum:captions", args=[version.pk])).content.decode()
     assert vtt.startswith("WEBVTT") and vtt.count(" --> ") == len(SAMPLE["video"]["story"])
-    assert SAMPLE["video"]["story"][0]["text"] in vtt
+    assert SAMPLE["video"]["story"][0]["text"] in vtt and "{werkplekopleider}" not in vtt
     client.logout()
     login(client, other_world.participant)
     assert client.get(reverse("curriculum:video", args=[version.pk])).status_code == 404

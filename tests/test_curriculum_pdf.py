@@ -9,10 +9,12 @@ from django.core.management import call_command
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 from pypdf import PdfReader
 
 from wpo.curriculum import pdf
 from wpo.curriculum.models import Assignment
+from wpo.curriculum.wording import fill_content
 from wpo.lib.pdf import url_fetcher
 
 from .conftest import login
@@ -45,7 +47,8 @@ def test_an_assignment_prints_with_participant_part_answers_and_trainer_part(
     client: Client, world: World, curriculum: None
 ) -> None:
     assignment = national_assignment("overleggen", 1, "A")
-    content = assignment.current_version.content  # type: ignore[union-attr]
+    # Paper knows no name: the text as printed says "je werkplekopleider" ("mijn …" in the options).
+    content = fill_content(assignment.current_version.content)  # type: ignore[union-attr]
     login(client, world.trainer)
     response = client.get(reverse("curriculum:assignment_pdf", args=[assignment.pk]))
     assert response.status_code == 200
@@ -73,6 +76,11 @@ def test_an_assignment_prints_with_participant_part_answers_and_trainer_part(
     for example in content["trainer"]["feedback_examples"]:
         assert example in trainer
     assert content["trainer"]["observe"][0] not in " ".join(pages[: answers + 1])
+    # When it counts as achieved: in the trainer part only.
+    assert "Wanneer is de opdracht gehaald?" in trainer and content["trainer"]["criterion"] in trainer
+    assert content["trainer"]["criterion"] not in " ".join(pages[: answers + 1])
+    assert "{werkplekopleider}" not in text and "Je werkplekopleider legt iets uit." in text
+    assert "Ik vraag mijn werkplekopleider waar ze liggen." in text and "Ik loop naar mijn werkplekopleider." in text
 
 
 def test_an_organisations_own_assignment_prints_even_with_little_content(client: Client, world: World) -> None:
@@ -158,3 +166,39 @@ def test_rendering_fetches_nothing_but_data_uris(url: str) -> None:
     with pytest.raises(ValueError, match="disallowed protocol"):
         url_fetcher()(url)
     assert url_fetcher()(pdf.illustration_uri("duim")).read().startswith(b"<svg")
+
+
+def test_the_paper_shows_options_shuffled_the_same_way_for_one_version(curriculum: None) -> None:
+    assignment = national_assignment("overleggen", 1, "A")
+    version = assignment.current_version
+    assert version is not None
+    first = pdf.assignment_context(assignment, version)["questions"]
+    assert pdf.assignment_context(assignment, version)["questions"] == first
+    file_order = [[o["text"] for o in q.get("options", [])] for q in fill_content(version.content)["questions"]]
+    printed = [[o["text"] for o in q["options"]] for q in first]
+    assert [sorted(texts) for texts in printed] == [sorted(texts) for texts in file_order]
+    assert printed != file_order
+    # Seeded by what the version is (skill, sub-skill, level, number), not by a database key.
+    seed = f"overleggen/1-A/v{version.number}"
+    assert pdf.print_questions(fill_content(version.content)["questions"], seed) == first
+    # Another version of the same assignment may print in another order; the right answer stays right.
+    other = pdf.print_questions(version.content["questions"], f"overleggen/1-A/v{version.number + 1}")
+    same = pdf.print_questions(version.content["questions"], seed)
+    assert [[o["text"] for o in q["options"]] for q in other] != [[o["text"] for o in q["options"]] for q in same]
+    for question in other:
+        for option in question["options"]:
+            original = next(
+                o for q in version.content["questions"] for o in q.get("options", []) if o["text"] == option["text"]
+            )
+            assert option["correct"] == original["correct"] and option["feedback"] == original["feedback"]
+
+
+def test_the_paper_describes_each_story_picture(curriculum: None) -> None:
+    from django.template.loader import render_to_string
+
+    assignment = national_assignment("overleggen", 1, "A")
+    version = assignment.current_version
+    assert version is not None
+    html = render_to_string("curriculum/print/assignment.html", pdf.assignment_context(assignment, version))
+    for scene in version.content["video"]["story"]:
+        assert f'alt="{escape(scene["alt"])}"' in html

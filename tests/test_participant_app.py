@@ -1,5 +1,6 @@
 """The participant's assignment, screen by screen, through HTTP."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,7 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
+from wpo.curriculum.wording import fill_content
 from wpo.orgs.models import Role
 from wpo.trajectories.models import (
     CoachingConversation,
@@ -36,6 +39,11 @@ QUESTIONS = SAMPLE_CONTENT["questions"]
 def media(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+def seen(world: World) -> dict:  # type: ignore[type-arg]
+    """The sample text as the participant reads it: their werkplekopleider by first name."""
+    return fill_content(SAMPLE_CONTENT, world.trainer.user.first_name)
 
 
 def url(name: str, world: World, *args: object) -> str:
@@ -71,16 +79,16 @@ def answer_all(client: Client, world: World) -> None:
 def test_the_whole_practice_part_then_the_work_task(client: Client, world: World) -> None:
     login(client, world.participant)
     body = client.get(url("assignment", world)).content.decode()
-    assert SAMPLE_CONTENT["goal"] in body and "Begin met oefenen" in body
+    assert seen(world)["goal"] in body and "Begin met oefenen" in body
     client.post(url("start", world))
     world.pa.refresh_from_db()
     assert (world.pa.step, world.pa.practice_position) == (Step.PRACTISING, 1)
 
-    first = QUESTIONS[0]
+    first = seen(world)["questions"][0]
     right, wrong = right_and_wrong(first)
     body = client.post(url("answer", world, 1), wrong).content.decode()
     wrong_option = first["options"][int(wrong["answer"])]
-    assert "Bijna! Kijk nog eens goed." in body and wrong_option["feedback"] in body
+    assert "Nog niet goed." in body and wrong_option["feedback"] in body
     assert "Probeer nog een keer" in body
     body = client.post(url("answer", world, 1), right).content.decode()
     assert "Goed zo!" in body and first["options"][int(right["answer"])]["feedback"] in body
@@ -96,10 +104,10 @@ def test_the_whole_practice_part_then_the_work_task(client: Client, world: World
         assert "Goed zo!" in client.post(url("answer", world, number), data).content.decode()
         client.post(url("next", world))
     body = client.get(url("assignment", world)).content.decode()
-    assert "Dit is belangrijk" in body and SAMPLE_CONTENT["summary"][0] in body
+    assert "Dit is belangrijk" in body and seen(world)["summary"][0] in body
     client.post(url("next", world))
     body = client.get(url("assignment", world)).content.decode()
-    assert "Dit ga je doen" in body and SAMPLE_CONTENT["work_task"]["what"] in body
+    assert "Dit ga je doen" in body and seen(world)["work_task"]["what"] in body
     response = client.post(url("work_task_start", world), follow=True)
     assert "Nu ga je deze week aan de slag" in response.content.decode()
     world.pa.refresh_from_db()
@@ -112,7 +120,7 @@ def test_an_order_question_in_the_wrong_order_gets_encouraging_feedback(client: 
     client.post(url("start", world))
     number = next(i for i, q in enumerate(QUESTIONS, start=1) if q["kind"] == "order")
     body = client.post(url("answer", world, number), order_answer(world, number, False)).content.decode()
-    assert QUESTIONS[number - 1]["feedback_wrong"] in body
+    assert seen(world)["questions"][number - 1]["feedback_wrong"] in body
     body = client.post(url("answer", world, number), {"position": ["1", "1", "2", "3"]}).content.decode()
     assert "Geef elke stap een ander nummer" in body
 
@@ -125,7 +133,7 @@ def test_leaving_and_coming_back_resumes_at_the_same_screen(client: Client, worl
     client.logout()
     login(client, world.participant)
     body = client.get(url("assignment", world)).content.decode()
-    assert QUESTIONS[1]["prompt"] in body and "Vraag 2 van" in body
+    assert seen(world)["questions"][1]["prompt"] in body and "Vraag 2 van" in body
 
 
 def test_htmx_gets_only_the_screen(client: Client, world: World) -> None:
@@ -314,3 +322,154 @@ def test_participant_pages_run_at_most_10_queries_however_long_the_history(
     give_long_history(world, 25)
     long = count_queries(client, path)
     assert long == short <= 10, (short, long)
+
+
+# The second edition: options shuffled per participant and run, the werkplekopleider by name, the verdict once.
+
+
+def shown_options(body: str) -> list[int]:
+    """The answer options of a question screen, in the order shown, as the identity each one posts."""
+    return [int(v) for v in re.findall(r'<input type="radio" name="answer" value="(-?\d+)"', body)]
+
+
+def choice_questions() -> list[int]:
+    return [n for n, q in enumerate(QUESTIONS, start=1) if q["kind"] != "order"]
+
+
+def test_options_stay_in_their_place_on_a_retry_and_move_in_a_new_run(client: Client, world: World) -> None:
+    login(client, world.participant)
+    client.post(url("start", world))
+    first = shown_options(client.get(url("assignment", world)).content.decode())
+    assert sorted(first) == list(range(len(QUESTIONS[0]["options"])))
+    _right, wrong = right_and_wrong(QUESTIONS[0])
+    for _try in range(3):  # "Probeer nog een keer" does not move the answers
+        body = client.post(url("answer", world, 1), wrong).content.decode()
+        assert "Probeer nog een keer" in body and shown_options(body) == first
+    assert shown_options(client.get(url("assignment", world)).content.decode()) == first
+    world.pa.refresh_from_db()
+    assert world.pa.practice_runs == 1
+
+    from wpo.learn.services import option_order
+
+    run_one = [option_order(world.pa, n) for n in choice_questions()]
+    client.post(url("previous", world))  # back to the goal and the story …
+    client.post(url("start", world))  # … and through the practice part again: a new attempt
+    world.pa.refresh_from_db()
+    assert world.pa.practice_runs == 2 and world.pa.practice_position == 1
+    assert shown_options(client.get(url("assignment", world)).content.decode()) == option_order(world.pa, 1)
+    assert [option_order(world.pa, n) for n in choice_questions()] != run_one
+
+
+def test_participants_see_the_options_in_different_orders(world: World) -> None:
+    from wpo.learn.services import option_order
+    from wpo.trajectories.models import Trajectory
+    from wpo.trajectories.workflow import give_assignment
+
+    orders = set()
+    for _ in range(6):
+        participant = make_person(world.org, [Role.PARTICIPANT], world.department)
+        trajectory = Trajectory.objects.create(
+            organization=world.org,
+            participant=participant,
+            trainer=world.trainer,
+            department=world.department,
+            starts_on=world.trajectory.starts_on,
+            ends_on=world.trajectory.ends_on,
+        )
+        pa = give_assignment(trajectory, world.pa.version, actor=world.trainer)
+        pa.practice_runs = 1
+        orders.add(tuple(tuple(option_order(pa, n)) for n in choice_questions()))
+    assert len(orders) > 1
+
+
+def test_the_answer_is_checked_by_the_options_identity_not_its_place(client: Client, world: World) -> None:
+    login(client, world.participant)
+    client.post(url("start", world))
+    for number in choice_questions():
+        question = QUESTIONS[number - 1]
+        right, wrong = right_and_wrong(question)
+        # A wrong option is wrong wherever it is shown, the right one right.
+        body = client.post(url("answer", world, number), wrong).content.decode()
+        assert "Nog niet goed." in body
+        order = shown_options(body)
+        assert "Goed zo!" in client.post(url("answer", world, number), right).content.decode()
+        # The place on the screen means nothing: posting the right option's place is not the right answer.
+        place = order.index(int(right["answer"]))
+        if place != int(right["answer"]):
+            body = client.post(url("answer", world, number), {"answer": str(place)}).content.decode()
+            assert "Nog niet goed." in body
+        client.post(url("next", world))
+    stored = list(PracticeAnswer.objects.filter(participant_assignment=world.pa, is_correct=True))
+    assert all(
+        QUESTIONS[a.question_index]["options"][a.answer]["correct"] for a in stored
+    )  # the identity is what is kept
+    body = client.post(url("answer", world, choice_questions()[0]), {"answer": "-1"}).content.decode()
+    assert "Kies eerst een antwoord." in body
+
+
+def test_the_werkplekopleider_is_called_by_first_name_on_screen(client: Client, world: World) -> None:
+    name = world.trainer.user.first_name
+    login(client, world.participant)
+    body = client.get(url("assignment", world)).content.decode()
+    assert f"Je vraagt hulp aan {name} als je iets niet weet." in body
+    client.post(url("start", world))
+    seen_text = body
+    for number, question in enumerate(QUESTIONS, start=1):
+        body = client.get(url("assignment", world)).content.decode()
+        seen_text += body
+        if question["kind"] == "order":
+            answers = [order_answer(world, number, False)]
+        else:  # every option, to read every feedback
+            answers = [{"answer": str(i)} for i in range(len(question["options"]))]
+        for data in answers:
+            seen_text += client.post(url("answer", world, number), data).content.decode()
+        client.post(url("next", world))
+    for _screen in ("summary", "work task"):
+        seen_text += client.get(url("assignment", world)).content.decode()
+        client.post(url("next", world))
+    assert f"Ik vraag {name} waar ze liggen." in seen_text  # an option in the participant's voice
+    assert f"Ik loop naar {name}." in seen_text  # a step of the order question
+    assert f"Vraag het zelf aan {name}." in seen_text  # feedback on a wrong option
+    assert f"{name} weet waar de rollen liggen." in seen_text  # feedback that starts with the name
+    assert f"{name} legt iets uit." in seen_text  # a question that starts with the name
+    assert f"Vraag deze week hulp aan {name} als je iets niet weet." in seen_text
+    assert "{werkplekopleider}" not in seen_text and "mijn werkplekopleider" not in seen_text
+
+
+def test_without_a_first_name_the_screen_says_je_werkplekopleider(client: Client, world: World) -> None:
+    world.trainer.user.first_name = ""
+    world.trainer.user.save()
+    login(client, world.participant)
+    body = client.get(url("assignment", world)).content.decode()
+    assert "Je vraagt hulp aan je werkplekopleider als je iets niet weet." in body
+    client.post(url("start", world))
+    number = next(n for n, q in enumerate(QUESTIONS, start=1) if q["prompt"].startswith("{werkplekopleider}"))
+    for _ in range(number - 1):
+        client.post(url("next", world))
+    body = client.get(url("assignment", world)).content.decode()
+    assert "Je werkplekopleider legt iets uit." in body and "Ik vraag mijn werkplekopleider" not in body
+    assert "{werkplekopleider}" not in body
+
+
+def test_the_verdict_stands_once_above_the_reason(client: Client, world: World) -> None:
+    login(client, world.participant)
+    client.post(url("start", world))
+    right, wrong = right_and_wrong(QUESTIONS[0])
+    for data, verdict, other in ((wrong, "Nog niet goed.", "Goed zo!"), (right, "Goed zo!", "Nog niet goed.")):
+        body = client.post(url("answer", world, 1), data).content.decode()
+        feedback = re.search(r'<div class="feedback [^"]*" role="status"[^>]*>(.*?)</div>', body, re.S)
+        assert feedback is not None
+        paragraphs = [
+            re.sub(r"<[^>]+>", "", p).strip() for p in re.findall(r"<p[^>]*>(.*?)</p>", feedback.group(1), re.S)
+        ]
+        reason = seen(world)["questions"][0]["options"][int(data["answer"])]["feedback"]
+        assert paragraphs == [verdict, reason]
+        assert body.count(verdict) == 1 and other not in body and "Bijna" not in body
+
+
+def test_the_story_shows_each_picture_with_what_it_shows(client: Client, world: World) -> None:
+    login(client, world.participant)
+    body = client.get(url("assignment", world)).content.decode()
+    for scene in SAMPLE_CONTENT["video"]["story"]:
+        assert f'src="/static/illustrations/{scene["picture"]}.svg" alt="{escape(scene["alt"])}"' in body
+    assert 'alt=""' not in body.split('class="story"')[1].split("</ol>")[0]

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from wpo.curriculum.models import Assignment, AssignmentVersion
 from wpo.lib.refusals import Refused
@@ -112,6 +113,26 @@ def test_the_full_road_from_the_independence_week_to_achieved(client: Client, wo
         ("independent", "assessing", world.trainer.pk, "De zelfstandigheidsweek liep 0 dagen."),
         ("assessing", "achieved", world.trainer.pk, "Vroeg zelf om hulp."),
     ]
+
+
+def test_the_criterion_for_achieved_shows_at_the_independence_week_and_the_assessment(
+    client: Client, world: World
+) -> None:
+    criterion = escape(world.pa.version.content["trainer"]["criterion"])
+    login(client, world.trainer)
+    assert criterion not in body(client.get(detail(world)))  # not while the participant practises
+    bring(world, world.pa, Step.INDEPENDENT)
+    page = body(client.get(detail(world)))
+    assert "Zelfstandigheidsweek" in page and "Gehaald als de deelnemer dit laat zien:" in page and criterion in page
+    client.post(url("assessment_start", world.pa.pk), {"expected_step": "independent"})
+    assert criterion in body(client.get(detail(world)))
+    page = body(client.get(url("assessment_record", world.pa.pk)))
+    assert "Oordeel vastleggen" in page and "Gehaald als de deelnemer dit laat zien:" in page and criterion in page
+    client.post(url("second_assessor_request", world.pa.pk), {"coach": world.coach.pk, "expected_step": "assessing"})
+    client.post(url("assessment_record", world.pa.pk), {"judgement": "achieved", "expected_step": "assessing"})
+    login(client, world.coach)
+    assessment = Assessment.objects.get()
+    assert criterion in body(client.get(url("second_assessment_record", assessment.pk)))
 
 
 def test_a_full_independence_week_is_shown_as_over(client: Client, world: World) -> None:

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from wpo.orgs.models import Person, Role, TrainerLink
 from wpo.trajectories.models import Observation, ParticipantAssignment, Step, Trajectory, WorkAdaptation
@@ -102,7 +103,10 @@ def test_introduce_shows_the_trainer_tips_and_records_a_work_adaptation(client: 
     login(client, world.trainer)
     url = reverse("trajectories:introduce", args=[world.pa.pk])
     page = client.get(url).content.decode()
-    assert SAMPLE_CONTENT["trainer"]["adapt_work"][0] in page and SAMPLE_CONTENT["goal"] in page
+    # The participant's goal as the participant reads it: the werkplekopleider by first name.
+    goal = SAMPLE_CONTENT["goal"].replace("{werkplekopleider}", world.trainer.user.first_name)
+    assert SAMPLE_CONTENT["trainer"]["adapt_work"][0] in page and goal in page
+    assert "Wanneer is de opdracht gehaald?" in page and escape(SAMPLE_CONTENT["trainer"]["criterion"]) in page
     body = client.post(url, {"description": "", "starts_on": date.today().isoformat()}).content.decode()
     assert "Dit veld is verplicht" in body
     client.post(url, {"description": "Werkt deze week met Kees.", "starts_on": date.today().isoformat()})

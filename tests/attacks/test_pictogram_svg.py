@@ -132,3 +132,15 @@ def test_not_an_svg_is_refused() -> None:
     for text in ("geen plaatje", "<html><body/></html>", f"<svg {NS}><rect>", ""):
         with pytest.raises(UnsafeSvg):
             sanitise_svg(text)
+
+
+def test_a_clipping_shape_stays_inside_the_file() -> None:
+    # A clip path is a drawing (the rounded corners of an illustration); it may only point inside the file.
+    drawing = (
+        f'<svg {NS} viewBox="0 0 10 10"><clipPath id="c"><rect width="10" height="10" rx="2"/></clipPath>'
+        '<g clip-path="url(#c)"><circle r="9"/></g><g clip-path="url(https://evil.example/x.svg#c)"><rect/></g>'
+        '<rect style="clip-path: url(http://evil.example/)"/></svg>'
+    )
+    cleaned = sanitise_svg(drawing)
+    assert '<clipPath id="c">' in cleaned and '<g clip-path="url(#c)">' in cleaned
+    assert "evil.example" not in cleaned and sanitise_svg(cleaned) == cleaned

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from wpo.accounts.services import login_card_issue
+from wpo.curriculum.wording import fill_content
 from wpo.demo.organization import create_demo_organization
 from wpo.orgs.models import Person
 from wpo.trajectories.models import Assessment, ParticipantAssignment, Step
@@ -61,7 +62,8 @@ def test_start_to_achieved_with_a_second_assessor(browser: Any, live_server: Any
     detail_url = trainer.url
     bram = Person.objects.get(user__first_name="Bram")
     pa = ParticipantAssignment.objects.get(trajectory__participant=bram)
-    content = pa.version.content
+    # The text as Bram reads it: his werkplekopleider by first name.
+    content = fill_content(pa.version.content, pa.trajectory.trainer.user.first_name)
 
     # The participant logs in with the card and does the practice part.
     card = login_card_issue(participant=bram, issued_by=Person.objects.get(user__username="werkplekopleider"))

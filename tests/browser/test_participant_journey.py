@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from wpo.curriculum.wording import fill_content
 from wpo.demo.organization import create_demo_organization
 from wpo.orgs.models import Person
 from wpo.trajectories.models import ParticipantAssignment, Step
@@ -93,7 +94,8 @@ def card_log_in(page: Any, base: str, person: Person) -> None:
 
 def test_a_whole_assignment_on_a_phone(page: Any, live_server: Any, mohamed: Person, tmp_path: Path) -> None:
     pa = ParticipantAssignment.objects.get(trajectory__participant=mohamed)
-    content = pa.version.content
+    # The text as Mohamed reads it: his werkplekopleider by first name.
+    content = fill_content(pa.version.content, pa.trajectory.trainer.user.first_name)
     card_log_in(page, live_server.url, mohamed)
     assert page.url.endswith("/deelnemer/")
     check(page, "01-home")
@@ -110,7 +112,7 @@ def test_a_whole_assignment_on_a_phone(page: Any, live_server: Any, mohamed: Per
             answer_question(page, question, right=False)
             assert page.evaluate("window.wpoMarker") == 1
             page.wait_for_selector(".feedback-try")
-            assert "Bijna! Kijk nog eens goed." in page.inner_text(".feedback")
+            assert "Nog niet goed." in page.inner_text(".feedback")
             check(page, "03-vraag-1-nog-niet-goed")
         answer_question(page, question, right=True)
         page.wait_for_selector(".feedback-right")

@@ -79,7 +79,7 @@ def summary_for(coach: Person) -> SignalSummary:
 
 # Saves of only these fields change no signal; a practice answer moves ``practice_position`` on every
 # question, and would otherwise throw the counts away for the whole organisation each time.
-IGNORED_FIELDS = frozenset({"practice_position"})
+IGNORED_FIELDS = frozenset({"practice_position", "practice_runs"})
 
 
 def _changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:

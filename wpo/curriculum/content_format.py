@@ -24,23 +24,59 @@ from . import safe_yaml
 
 LEVELS = ("A", "B", "C")
 QUESTION_KINDS = ("multiple_choice", "true_false", "order", "situation")
-# Pictures available to the illustrated step-by-step story (content/illustrations/<name>.svg).
-ILLUSTRATIONS = (
-    "werkvloer",
-    "gesprek",
-    "vraag",
-    "idee",
-    "klok",
-    "team",
-    "fout",
-    "duim",
-    "lijst",
-    "luisteren",
-    "telefoon",
-    "hart",
-)
 MIN_READING_EASE = 70.0
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+# A story picture is content/illustrations/<name>.svg; each assignment draws at least two of its own.
+PICTURE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MAX_PICTURE_BYTES = 8 * 1024
+OWN_PICTURES_PER_ASSIGNMENT = 2
+
+# Participant text names the participant's own werkplekopleider with this placeholder: on screen it
+# becomes their first name ("Vraag het aan Ahmed"), on paper and where no name is known "je
+# werkplekopleider" (wpo.curriculum.wording.fill_trainer).
+TRAINER_PLACEHOLDER = "{werkplekopleider}"
+# One word for one person: in participant text the trainer is never "baas" or "leidinggevende".
+OTHER_WORDS_FOR_THE_TRAINER = re.compile(r"\b(baas|bazen|leidinggevenden?)\b", re.IGNORECASE)
+# Words the content check catches (written apart, or an off tone), with what to write instead.
+SPELLING = {
+    r"\bmis (gaat|gaan|ging|gingen|gegaan)\b": "aan elkaar: misgaat, misgaan, misging",
+    r"\bstil (gestaan|staan|staat)\b": "aan elkaar: stilstaan, stilgestaan",
+    r"\bkapot (gaat|gaan|ging|gegaan|maken|maakt|gemaakt)\b": "aan elkaar: kapotgaan, kapotmaken",
+    r"\bschoon (maken|maakt|maak|gemaakt|maakte)\b": "aan elkaar: schoonmaken, schoongemaakt",
+    r"\bweg (leggen|legt|gelegd|zetten|gezet|gooien|gegooid)\b": "aan elkaar: wegleggen, wegzetten, weggooien",
+    r"\bop (ruimen|geruimd|bellen|gebeld|letten|gelet)\b": "aan elkaar: opruimen, opbellen, opletten",
+    r"\bklaar (zetten|gezet|leggen|gelegd)\b": "aan elkaar: klaarzetten, klaarleggen",
+    r"\bdoor (gaan|gegaan|werken|gewerkt)\b": "aan elkaar: doorgaan, doorwerken",
+    r"\bterug (kijken|gekeken|komen|gekomen)\b": "aan elkaar: terugkijken, terugkomen",
+    r"\bsamen (werken|gewerkt)\b": "aan elkaar: samenwerken, samengewerkt",
+}
+TONE = {
+    r"\bsteek je hand op\b": "kinderachtig; zeg wat de deelnemer echt doet",
+    r"\bsnap je vast\b": "betuttelend",
+    r"\bniet moeilijk\b": "betuttelend: wat voor de een makkelijk is, is dat niet voor de ander",
+    r"\b(snap ik|snappen we|begrijp ik|begrijpen we)\b": "één verteller: spreek de deelnemer aan met je",
+    r"\boogcontact\b": "aankijken is geen norm: kijk naar wat iemand doet of zegt",
+    r"\b(aankijken|kijk (de ander|hem|haar|je collega|de klant) aan|kijkt (hij|zij|ze|de deelnemer) je aan)\b": (
+        "aankijken is geen norm: kijk naar wat iemand doet of zegt"
+    ),
+    r"\b(lach even|glimlach)": "lachen is geen norm: kijk naar wat iemand doet of zegt",
+}
+# The app writes the verdict above the feedback ("Goed zo!" / "Nog niet goed."); the text gives the reason.
+VERDICT_OPENING = re.compile(
+    r"^(goed zo|goed|klopt|ja|nee|prima|precies|helaas|dat mag|bijna|fout|juist|jammer|top|super|"
+    r"niet helemaal|nog niet|helemaal goed|mooi zo|knap|correct)\b",
+    re.IGNORECASE,
+)
+# A look-back question is open: it cannot be answered with yes or no.
+OPEN_QUESTION_OPENING = re.compile(
+    r"^(wat|wie|waar|wanneer|hoe|welk|welke|waarom|waarover|waarmee|waaraan|waardoor|hoeveel|vertel|noem)\b",
+    re.IGNORECASE,
+)
+PROUD_OR_WENT_WELL = re.compile(r"\b(trots|goed ging|ging goed|gelukt|lukte)\b", re.IGNORECASE)
+# Over the whole curriculum (validate_tree): the right answer may not sit in one place.
+MAX_SHARE_ONE_POSITION = 0.45
+MAX_SHARE_LONGEST = 0.45
+TRUE_SHARE_RANGE = (0.40, 0.60)
 VIDEO_NAME_RE = re.compile(r"^videos/[0-9a-f]{32}\.(mp4|webm)$")
 # Caps on one assignment, far above what content needs (5 questions, 3 answers, 5 steps, texts under
 # 350 characters), so that text from the editor or an import never makes the checks, the database
@@ -200,7 +236,16 @@ def check_skill(data: dict[str, Any], checker: Checker, content_dir: Path | None
                 "levels": {lv: checker.text(levels, lv, where=f"{where}levels.") for lv in LEVELS},
             }
         )
+    check_wording(skill_text(skill), checker, "skilltekst", for_participant=True)
     return skill
+
+
+def skill_text(skill: dict[str, Any]) -> str:
+    """What a participant reads of a skill: the explanation, the choice card and the sub-skills."""
+    parts = [skill["explanation"], *skill["choice_card"]["hard"], *skill["choice_card"]["better"]]
+    for sub in skill["subskills"]:
+        parts += [sub["name"], sub["description"], *sub["levels"].values()]
+    return "\n".join(p for p in parts if p)
 
 
 def _check_options(question: dict[str, Any], checker: Checker, where: str) -> list[dict[str, Any]]:
@@ -218,16 +263,40 @@ def _check_options(question: dict[str, Any], checker: Checker, where: str) -> li
         if not isinstance(correct, bool):
             checker.add(f"{ow}correct", "moet true of false zijn")
             correct = False
+        feedback = checker.text(opt, "feedback", where=ow, max_length=MAX_TEXT)
+        check_feedback(feedback, checker, f"{ow}feedback")
         result.append(
-            {
-                "text": checker.text(opt, "text", where=ow, max_length=MAX_TEXT),
-                "correct": correct,
-                "feedback": checker.text(opt, "feedback", where=ow, max_length=MAX_TEXT),
-            }
+            {"text": checker.text(opt, "text", where=ow, max_length=MAX_TEXT), "correct": correct, "feedback": feedback}
         )
     if sum(1 for o in result if o["correct"]) != 1:
         checker.add(f"{where}options", "precies 1 antwoord moet 'correct: true' hebben")
     return result
+
+
+def check_feedback(text: str, checker: Checker, name: str) -> None:
+    opening = VERDICT_OPENING.match(text)
+    if opening:
+        checker.add(name, f"begint met een oordeel ({opening.group(0)!r}); dat zet het programma er al boven")
+
+
+def check_wording(text: str, checker: Checker, name: str, *, for_participant: bool) -> None:
+    """Spelling, tone and, in what a participant reads, one word for their werkplekopleider."""
+    for pattern, advice in (SPELLING | TONE).items():
+        found = re.search(pattern, text, re.IGNORECASE)
+        if found:
+            checker.add(name, f"{found.group(0)!r}: {advice}")
+    glued = re.search(r"\w" + re.escape(TRAINER_PLACEHOLDER) + "|" + re.escape(TRAINER_PLACEHOLDER) + r"\w", text)
+    if glued:
+        checker.add(name, f"{glued.group(0)!r}: zet geen letters vast aan {TRAINER_PLACEHOLDER}")
+    for placeholder in re.findall(r"\{[^}]*\}", text):
+        if placeholder != TRAINER_PLACEHOLDER or not for_participant:
+            checker.add(name, f"onbekende invulplek {placeholder} (alleen {TRAINER_PLACEHOLDER} in deelnemerstekst)")
+    if for_participant:
+        found = OTHER_WORDS_FOR_THE_TRAINER.search(text)
+        if found:
+            checker.add(
+                name, f"{found.group(0)!r}: noem de werkplekopleider {TRAINER_PLACEHOLDER} of 'je werkplekopleider'"
+            )
 
 
 def check_question(question: Any, checker: Checker, where: str) -> dict[str, Any]:
@@ -243,8 +312,9 @@ def check_question(question: Any, checker: Checker, where: str) -> dict[str, Any
     }
     if kind == "order":
         result["steps"] = checker.text_list(question, "steps", 3, MAX_STEPS, where=where, max_length=MAX_TEXT)
-        result["feedback_correct"] = checker.text(question, "feedback_correct", where=where, max_length=MAX_TEXT)
-        result["feedback_wrong"] = checker.text(question, "feedback_wrong", where=where, max_length=MAX_TEXT)
+        for key in ("feedback_correct", "feedback_wrong"):
+            result[key] = checker.text(question, key, where=where, max_length=MAX_TEXT)
+            check_feedback(result[key], checker, f"{where}{key}")
     else:
         result["options"] = _check_options(question, checker, where)
         if kind == "true_false":
@@ -263,6 +333,9 @@ def check_assignment(data: dict[str, Any], checker: Checker) -> dict[str, Any]:
         "goal": checker.text(data, "goal", max_length=MAX_TEXT),
         "explanation": checker.text(data, "explanation", max_length=MAX_TEXT),
     }
+    # The title also stands in the werkplekopleider's lists and on the certificate, never filled in.
+    if TRAINER_PLACEHOLDER in a["title"]:
+        checker.add("title", f"geen {TRAINER_PLACEHOLDER} in de titel: die staat ook in lijsten en op het certificaat")
     # A wrong value becomes None: the identity (skill, subskill, level) is put in sets further on,
     # and a list or object there broke the whole check with a TypeError (tests/property).
     if not isinstance(a["subskill"], int) or a["subskill"] not in (1, 2):
@@ -289,9 +362,16 @@ def check_assignment(data: dict[str, Any], checker: Checker) -> dict[str, Any]:
     for k, scene in enumerate(story, start=1):
         sw = f"video.story[{k}]."
         picture = scene.get("picture") if isinstance(scene, dict) else None
-        if picture not in ILLUSTRATIONS:
-            checker.add(f"{sw}picture", f"moet een van {', '.join(ILLUSTRATIONS)} zijn")
-        scenes.append({"text": checker.text(scene, "text", where=sw, max_length=MAX_TEXT), "picture": picture})
+        if not isinstance(picture, str) or not PICTURE_NAME_RE.match(picture):
+            checker.add(f"{sw}picture", "moet de naam van een plaatje in illustrations/ zijn (a-z, 0-9, -)")
+            picture = None
+        scenes.append(
+            {
+                "text": checker.text(scene, "text", where=sw, max_length=MAX_TEXT),
+                "picture": picture,
+                "alt": checker.text(scene, "alt", where=sw, max_length=MAX_TEXT),
+            }
+        )
     a["video"] = {"url": url, "story": scenes}
     # An uploaded video is kept in the media storage; only its storage name travels in the content.
     video_file = checker.optional_text(video, "file", where="video.")
@@ -317,23 +397,49 @@ def check_assignment(data: dict[str, Any], checker: Checker) -> dict[str, Any]:
         for k in ("what", "where", "when", "how_often")
     }
     a["look_back"] = checker.text_list(data, "look_back", 3, MAX_LIST_ITEMS, max_length=MAX_TEXT)
+    for question in a["look_back"]:
+        if not OPEN_QUESTION_OPENING.match(question):
+            checker.add("look_back", f"stel een open vraag (begin met wat, hoe, wanneer, ...): {question!r}")
+    if a["look_back"] and not any(PROUD_OR_WENT_WELL.search(q) for q in a["look_back"]):
+        checker.add("look_back", "vraag ook wat goed ging of waar de deelnemer trots op is")
     trainer = data.get("trainer")
     if not isinstance(trainer, dict):
-        checker.add("trainer", "ontbreekt (verwacht adapt_work, observe, feedback_examples)")
+        checker.add("trainer", "ontbreekt (verwacht introduction, criterion, adapt_work, observe, feedback_examples)")
         trainer = {}
     a["trainer"] = {
         "introduction": checker.text(trainer, "introduction", where="trainer.", max_length=MAX_TEXT),
+        "criterion": checker.text(trainer, "criterion", where="trainer.", max_length=MAX_TEXT),
         "adapt_work": checker.text_list(trainer, "adapt_work", 2, 6, where="trainer.", max_length=MAX_TEXT),
         "observe": checker.text_list(trainer, "observe", 3, 5, where="trainer.", max_length=MAX_TEXT),
         "feedback_examples": checker.text_list(
             trainer, "feedback_examples", 2, 3, where="trainer.", max_length=MAX_TEXT
         ),
     }
+    introduction = a["trainer"]["introduction"]
+    if introduction.lower().startswith("leg uit"):
+        checker.add("trainer.introduction", "begin niet met 'Leg uit': begin bij wat de deelnemer zelf meemaakte")
+    if introduction and "?" not in introduction:
+        checker.add("trainer.introduction", "stel de deelnemer een vraag over wat hij of zij zelf meemaakte")
+    check_wording(participant_text(a, raw=True), checker, "deelnemerstekst", for_participant=True)
+    check_wording(trainer_text(a), checker, "trainer", for_participant=False)
     return a
 
 
-def participant_text(assignment: dict[str, Any]) -> str:
-    """All text a participant reads in one assignment, as one block for readability scoring."""
+def trainer_text(assignment: dict[str, Any]) -> str:
+    """Everything in an assignment that only the werkplekopleider reads."""
+    trainer = assignment["trainer"]
+    parts = [trainer["introduction"], trainer.get("criterion", "")]
+    parts += trainer["adapt_work"] + trainer["observe"] + trainer["feedback_examples"]
+    return "\n".join(p for p in parts if p)
+
+
+# How the readability score fills the placeholder: a participant on screen reads a first name.
+SAMPLE_TRAINER_NAME = "Ahmed"
+
+
+def participant_text(assignment: dict[str, Any], *, raw: bool = False) -> str:
+    """All text a participant reads in one assignment, as one block for readability scoring; with
+    ``raw`` the placeholder for their werkplekopleider stays as written."""
     parts: list[str] = [assignment["title"] + ".", assignment["goal"], assignment["explanation"]]
     parts += [s["text"] for s in assignment["video"]["story"]]
     for q in assignment["questions"]:
@@ -345,7 +451,8 @@ def participant_text(assignment: dict[str, Any]) -> str:
     parts += assignment["summary"]
     parts += list(assignment["work_task"].values())
     parts += assignment["look_back"]
-    return "\n".join(p for p in parts if p)
+    text = "\n".join(p for p in parts if p)
+    return text if raw else text.replace(TRAINER_PLACEHOLDER, SAMPLE_TRAINER_NAME)
 
 
 def reading_ease(text: str) -> float:
@@ -366,6 +473,115 @@ def missing_assignments(skills: list[dict[str, Any]], assignments: list[dict[str
                 if (skill["code"], sub, level) not in present:
                     problems.append(Problem(f"assignments/{skill['code']}/{sub}-{level}.yaml", "bestand", "ontbreekt"))
     return problems
+
+
+def answer_balance(assignments: list[dict[str, Any]]) -> dict[str, Any]:
+    """Where the right answer sits over a whole curriculum, so that tapping without reading fails.
+
+    Questions with three or more options count for the position and for "the longest option";
+    true/false items count for the share whose right answer is "Waar"."""
+    positions: dict[int, int] = {}
+    longest = chosen = true_items = true_right = 0
+    for a in assignments:
+        for q in a["questions"]:
+            options = q.get("options") or []
+            right = [i for i, o in enumerate(options) if o.get("correct")]
+            if len(right) != 1:
+                continue
+            if q.get("kind") == "true_false":
+                true_items += 1
+                true_right += options[right[0]]["text"] == "Waar"
+            elif len(options) >= 3:
+                chosen += 1
+                positions[right[0] + 1] = positions.get(right[0] + 1, 0) + 1
+                lengths = [len(o["text"]) for o in options]
+                longest += lengths[right[0]] == max(lengths) and lengths.count(max(lengths)) == 1
+    return {
+        "questions": chosen,
+        "positions": dict(sorted(positions.items())),
+        "longest": longest,
+        "true_false": true_items,
+        "true_is_right": true_right,
+    }
+
+
+def balance_problems(assignments: list[dict[str, Any]]) -> list[Problem]:
+    b = answer_balance(assignments)
+    problems = []
+    where = "alle opdrachten"
+    if b["questions"]:
+        for position, n in b["positions"].items():
+            if n / b["questions"] > MAX_SHARE_ONE_POSITION:
+                problems.append(
+                    Problem(
+                        where, "questions", f"het goede antwoord staat {n} van {b['questions']} keer op plek {position}"
+                    )
+                )
+        if b["longest"] / b["questions"] > MAX_SHARE_LONGEST:
+            problems.append(
+                Problem(
+                    where, "questions", f"het goede antwoord is {b['longest']} van {b['questions']} keer het langste"
+                )
+            )
+    if b["true_false"]:
+        share = b["true_is_right"] / b["true_false"]
+        low, high = TRUE_SHARE_RANGE
+        if not low <= share <= high:
+            problems.append(
+                Problem(
+                    where,
+                    "questions",
+                    f"'Waar' is {b['true_is_right']} van {b['true_false']} keer goed (moet tussen "
+                    f"{low:.0%} en {high:.0%} liggen)",
+                )
+            )
+    return problems
+
+
+def picture_problems(assignments: list[dict[str, Any]], content_dir: Path) -> list[Problem]:
+    """Every story picture exists and is small; each assignment has pictures of its own."""
+    problems: list[Problem] = []
+    users: dict[str, set[str]] = {}
+    for a in assignments:
+        ident = f"assignments/{a['skill']}/{a['subskill']}-{a['level']}.yaml"
+        for scene in a["video"]["story"]:
+            if scene["picture"]:
+                users.setdefault(scene["picture"], set()).add(ident)
+    for name, idents in sorted(users.items()):
+        path = content_dir / "illustrations" / f"{name}.svg"
+        if not path.is_file():
+            problems += [
+                Problem(i, "video.story", f"plaatje illustrations/{name}.svg bestaat niet") for i in sorted(idents)
+            ]
+        elif path.stat().st_size > MAX_PICTURE_BYTES:
+            problems.append(
+                Problem(f"illustrations/{name}.svg", "bestand", f"is {path.stat().st_size} bytes (hoogstens 8 KB)")
+            )
+    for a in assignments:
+        ident = f"assignments/{a['skill']}/{a['subskill']}-{a['level']}.yaml"
+        own = {s["picture"] for s in a["video"]["story"] if s["picture"] and users.get(s["picture"]) == {ident}}
+        if len(own) < OWN_PICTURES_PER_ASSIGNMENT:
+            problems.append(
+                Problem(
+                    ident, "video.story", f"heeft {len(own)} eigen plaatjes, minstens {OWN_PICTURES_PER_ASSIGNMENT}"
+                )
+            )
+    return problems
+
+
+def illustration_names(content_dir: Path) -> list[str]:
+    return sorted(p.stem for p in (content_dir / "illustrations").glob("*.svg") if PICTURE_NAME_RE.match(p.stem))
+
+
+def unknown_pictures(assignment: dict[str, Any], content_dir: Path, where: str) -> list[Problem]:
+    """The story's pictures that are not in ``content_dir/illustrations`` (any picture there may be
+    used: the rule of own pictures holds for the national curriculum in ``content/`` only)."""
+    known = set(illustration_names(content_dir))
+    return [
+        Problem(where, f"video.story[{k}].picture", f"plaatje illustrations/{scene['picture']}.svg bestaat niet")
+        for k, scene in enumerate(assignment["video"]["story"], start=1)
+        if scene["picture"] and scene["picture"] not in known
+    ]
 
 
 DOCUMENT_FORMAT = "wpo-curriculum"
@@ -456,6 +672,8 @@ def validate_tree(content_dir: Path) -> tuple[list[dict[str, Any]], list[dict[st
             assignments.append(a)
         problems += checker.problems
     problems += missing_assignments(skills, assignments)
+    problems += picture_problems(assignments, content_dir)
+    problems += balance_problems(assignments)
     return skills, assignments, problems
 
 
@@ -469,6 +687,11 @@ def main(argv: list[str]) -> int:
             score = reading_ease(participant_text(a))
             flag = "" if score >= MIN_READING_EASE else "  <-- te moeilijk (minstens 70)"
             print(f"leesgemak {a['skill']}/{a['subskill']}-{a['level']}: {score:.1f}{flag}")
+    b = answer_balance(assignments)
+    print(
+        f"goede antwoord per plek {b['positions']} van {b['questions']}, langste {b['longest']}; "
+        f"'Waar' goed {b['true_is_right']} van {b['true_false']}"
+    )
     print(f"{len(skills)} skills, {len(assignments)} opdrachten, {len(problems)} problemen")
     return 1 if problems else 0
 

@@ -47,8 +47,11 @@ class AssignmentForm(forms.Form):
     story = forms.CharField(
         label=_("Verhaal (tekst van de video)"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Eén scène per regel: plaatje | tekst. Plaatjes: %(names)s.")
-        % {"names": ", ".join(content_format.ILLUSTRATIONS)},
+        help_text=_(
+            "Eén scène per regel: plaatje | beschrijving van het plaatje | tekst. De plaatjes staan in "
+            "content/illustrations. De beschrijving is één zin over wat het plaatje laat zien, voor wie het "
+            "plaatje niet kan zien."
+        ),
     )
     questions = forms.CharField(
         label=_("Oefenvragen (YAML)"),
@@ -66,6 +69,14 @@ class AssignmentForm(forms.Form):
     look_back = LinesField(label=_("Terugkijkvragen (minstens 3)"))
     trainer_introduction = forms.CharField(
         label=_("Voor de werkplekopleider: introductie"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    trainer_criterion = forms.CharField(
+        label=_("Voor de werkplekopleider: wanneer is de opdracht gehaald?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Wat laat de deelnemer zien, en hoe vaak, op dit niveau? Iets wat je kunt zien en tellen. "
+            "Bijvoorbeeld: ‘Vraagt in de zelfstandigheidsweek op minstens drie dagen zelf om hulp.’"
+        ),
     )
     trainer_adapt_work = LinesField(label=_("Werk aanpassen op dit niveau (2 tot 6)"))
     trainer_observe = LinesField(label=_("Gedrag om op te letten (3 tot 5)"))
@@ -86,6 +97,7 @@ class AssignmentForm(forms.Form):
         "work_task.how_often": "work_task_how_often",
         "look_back": "look_back",
         "trainer.introduction": "trainer_introduction",
+        "trainer.criterion": "trainer_criterion",
         "trainer.adapt_work": "trainer_adapt_work",
         "trainer.observe": "trainer_observe",
         "trainer.feedback_examples": "trainer_feedback_examples",
@@ -101,7 +113,9 @@ class AssignmentForm(forms.Form):
             "goal": content.get("goal", ""),
             "explanation": content.get("explanation", ""),
             "video_url": video.get("url", ""),
-            "story": "\n".join(f"{s['picture']} | {s['text']}" for s in video.get("story", [])),
+            "story": "\n".join(
+                f"{s.get('picture') or ''} | {s.get('alt', '')} | {s.get('text', '')}" for s in video.get("story", [])
+            ),
             "questions": safe_yaml.dump(content.get("questions", [])),
             "summary": "\n".join(content.get("summary", [])),
             "work_task_what": task.get("what", ""),
@@ -110,6 +124,7 @@ class AssignmentForm(forms.Form):
             "work_task_how_often": task.get("how_often", ""),
             "look_back": "\n".join(content.get("look_back", [])),
             "trainer_introduction": trainer.get("introduction", ""),
+            "trainer_criterion": trainer.get("criterion", ""),
             "trainer_adapt_work": "\n".join(trainer.get("adapt_work", [])),
             "trainer_observe": "\n".join(trainer.get("observe", [])),
             "trainer_feedback_examples": "\n".join(trainer.get("feedback_examples", [])),
@@ -135,12 +150,17 @@ class AssignmentForm(forms.Form):
     def clean_story(self) -> list[dict[str, str]]:
         scenes = []
         for number, line in enumerate(_lines(self.cleaned_data["story"]), start=1):
-            picture, sep, text = line.partition("|")
-            if not sep:
+            picture, sep, rest = line.partition("|")
+            alt, sep2, text = rest.partition("|")
+            if not (sep and sep2):
                 raise forms.ValidationError(
-                    _("Regel %(n)d: schrijf eerst het plaatje, dan | en dan de tekst.") % {"n": number}
+                    _(
+                        "Regel %(n)d: schrijf eerst het plaatje, dan |, dan wat het plaatje laat zien, "
+                        "dan | en dan de tekst."
+                    )
+                    % {"n": number}
                 )
-            scenes.append({"picture": picture.strip(), "text": text.strip()})
+            scenes.append({"picture": picture.strip(), "alt": alt.strip(), "text": text.strip()})
         return scenes
 
     def clean_questions(self) -> Any:
@@ -176,6 +196,7 @@ class AssignmentForm(forms.Form):
             "look_back": _lines(d["look_back"]),
             "trainer": {
                 "introduction": d["trainer_introduction"],
+                "criterion": d["trainer_criterion"],
                 "adapt_work": _lines(d["trainer_adapt_work"]),
                 "observe": _lines(d["trainer_observe"]),
                 "feedback_examples": _lines(d["trainer_feedback_examples"]),

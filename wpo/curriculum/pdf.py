@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from wpo.lib.pdf import html_to_pdf, svg_data_uri
 
-from .content_format import ILLUSTRATIONS
+from .content_format import PICTURE_NAME_RE
 from .models import Assignment, AssignmentVersion, Skill
+from .wording import fill_content, shuffled_indices
 
 PRINT_CSS = Path(__file__).resolve().parent / "static" / "curriculum" / "print.css"
 # Empty lines to write on, per place in the assignment; fewer per look-back question when there
@@ -33,7 +34,7 @@ LOOK_BACK_LINES_MANY = 2
 
 def illustration_uri(name: str | None) -> str:
     """A story picture as a data: URI; only the known names, only from the content directory."""
-    if name not in ILLUSTRATIONS:
+    if not name or not PICTURE_NAME_RE.match(name):
         return ""
     path = Path(settings.CONTENT_DIR) / "illustrations" / f"{name}.svg"
     try:
@@ -54,15 +55,17 @@ def shuffled_steps(steps: list[str], seed: str) -> list[dict[str, Any]]:
     return numbered
 
 
-def print_questions(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The practice questions as the paper shows them: order steps shuffled, positions kept."""
+def print_questions(questions: list[dict[str, Any]], seed: str = "") -> list[dict[str, Any]]:
+    """The practice questions as the paper shows them: order steps shuffled, positions kept; the
+    answer options shuffled by ``seed`` (one assignment version prints the same every time)."""
     result = []
     for number, question in enumerate(questions, start=1):
+        options = list(question.get("options", []))
         item: dict[str, Any] = {
             "number": number,
             "kind": question.get("kind"),
             "prompt": question.get("prompt", ""),
-            "options": list(question.get("options", [])),
+            "options": [options[i] for i in shuffled_indices(len(options), f"{seed}/{number}")],
         }
         if question.get("kind") == "order":
             steps = list(question.get("steps", []))
@@ -85,7 +88,8 @@ def assignment_filename(assignment: Assignment) -> str:
 
 
 def assignment_context(assignment: Assignment, version: AssignmentVersion) -> dict[str, Any]:
-    parts = version.parts
+    # Paper knows no name: "je werkplekopleider", "mijn werkplekopleider" in the participant's own words.
+    parts = fill_content(version.parts)
     subskill = assignment.subskill
     skill = subskill.skill
     video = parts.get("video") or {}
@@ -98,10 +102,17 @@ def assignment_context(assignment: Assignment, version: AssignmentVersion) -> di
         "parts": parts,
         "pictogram": svg_data_uri(skill.pictogram_svg),
         "scenes": [
-            {"text": scene.get("text", ""), "picture": illustration_uri(scene.get("picture"))}
+            {
+                "text": scene.get("text", ""),
+                "picture": illustration_uri(scene.get("picture")),
+                "alt": scene.get("alt", ""),
+            }
             for scene in video.get("story", [])
         ],
-        "questions": print_questions(parts.get("questions", [])),
+        # Seeded by what the version is, not by a database key: the same version prints the same anywhere.
+        "questions": print_questions(
+            parts.get("questions", []), f"{skill.code}/{subskill.number}-{assignment.level}/v{version.number}"
+        ),
         "work_task_lines": range(WORK_TASK_LINES),
         "look_back_lines": range(LOOK_BACK_LINES if len(parts.get("look_back", [])) <= 4 else LOOK_BACK_LINES_MANY),
         "days": [_("maandag"), _("dinsdag"), _("woensdag"), _("donderdag"), _("vrijdag")],

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,10 @@ def curriculum_from_directory(content_dir: Path) -> tuple[list[dict[str, Any]], 
 def curriculum_from_document(doc: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     skills, assignments, problems = content_format.validate_document(doc)
     problems += _sanitise_pictograms(skills)
+    # Pictures do not travel in the document: each one must be among this installation's illustrations.
+    for a in assignments:
+        where = f"assignments/{a['skill']}/{a['subskill']}-{a['level']}"
+        problems += content_format.unknown_pictures(a, Path(settings.CONTENT_DIR), where)
     if problems:
         raise ContentInvalid(problems)
     return skills, assignments
@@ -177,9 +182,11 @@ class PublishRefused(Refused):
 
 
 def assignment_check(content: dict[str, Any]) -> tuple[dict[str, Any], list[content_format.Problem], float | None]:
-    """Validate edited content with the rules of content/, and measure its reading ease."""
+    """Validate edited content with the rules of content/ (its pictures must be among the
+    illustrations; the rule of two own pictures is for content/ only), and measure its reading ease."""
     checker = content_format.Checker("opdracht")
     checked = content_format.check_assignment(content, checker)
+    checker.problems += content_format.unknown_pictures(checked, Path(settings.CONTENT_DIR), checker.path)
     score = None
     if not checker.problems:
         score = content_format.reading_ease(content_format.participant_text(checked))

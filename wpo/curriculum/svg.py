@@ -38,6 +38,8 @@ ELEMENTS = frozenset(
         "radialGradient",
         "stop",
         "use",
+        # A clipping shape (a picture's rounded corners); it can only point inside the file.
+        "clipPath",
     }
 )
 # Elements whose text is part of the picture (its accessible name); other text is whitespace.
@@ -60,6 +62,7 @@ PRESENTATION = frozenset(
         "stroke-opacity",
         "opacity",
         "clip-rule",
+        "clip-path",
         "stop-color",
         "stop-opacity",
         "visibility",
@@ -94,6 +97,7 @@ ATTRIBUTES = PRESENTATION | frozenset(
         "gradientUnits",
         "gradientTransform",
         "spreadMethod",
+        "clipPathUnits",
         "role",
         "aria-label",
         "aria-labelledby",

@@ -8,6 +8,7 @@ from wpo.orgs.permissions import Ability, may
 
 from . import access as curriculum_access
 from .models import Assignment, SubSkill
+from .wording import fill_content
 
 
 @access.ability_required(Ability.READ_CURRICULUM)
@@ -41,7 +42,8 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
         {
             "assignment": assignment,
             "version": version,
-            "parts": version.content if version else None,
+            # Participant text as on paper: "je werkplekopleider" where the participant reads a name.
+            "parts": fill_content(version.content) if version else None,
             "can_edit": curriculum_access.can_edit_skill(me, assignment.subskill.skill),
             "versions": assignment.versions.select_related("published_by").order_by("-number"),
         },

@@ -17,6 +17,7 @@ from . import access as curriculum_access
 from .forms import AssignmentForm, SkillForm, SubSkillForm
 from .models import Skill
 from .services import PublishRefused, assignment_check, assignment_publish, skill_save, store_video
+from .wording import fill_content
 
 editor_only = access.ability_required(Ability.EDIT_CURRICULUM)
 
@@ -73,7 +74,7 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
             if problems:
                 form.add_problems(problems)
             else:
-                context.update(parts=checked, reading_ease=score)
+                context.update(parts=fill_content(checked), reading_ease=score)
     return render(request, "curriculum/assignment_edit.html", {**context, "form": form})
 
 

@@ -11,6 +11,7 @@ from wpo.orgs.permissions import Ability
 
 from . import access as curriculum_access
 from .captions import webvtt
+from .wording import fill_content
 
 anyone_in_an_organisation = access.ability_required(Ability.USE_APP)
 
@@ -18,7 +19,8 @@ anyone_in_an_organisation = access.ability_required(Ability.USE_APP)
 @anyone_in_an_organisation
 def captions(request: HttpRequest, version_id: int) -> HttpResponse:
     version = curriculum_access.access_version(access.person_of(request), version_id)
-    story = version.content.get("video", {}).get("story", [])
+    # The same words for everyone who plays the video: "je werkplekopleider", as on paper.
+    story = fill_content(version.content).get("video", {}).get("story", [])
     response = HttpResponse(webvtt(story), content_type="text/vtt; charset=utf-8")
     response["Cache-Control"] = "private, max-age=3600"
     return response

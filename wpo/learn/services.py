@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wpo.curriculum.wording import shuffled_indices
 from wpo.lib.refusals import Refused
 from wpo.orgs.models import Person
 from wpo.trajectories.models import (
@@ -54,6 +55,15 @@ def shuffled_steps(pa: ParticipantAssignment, number: int) -> list[tuple[int, st
     return shuffled
 
 
+def option_order(pa: ParticipantAssignment, number: int) -> list[int]:
+    """The options of question ``number`` in the order shown to this participant in this run of the
+    practice part: the same on every retry ("Probeer nog een keer"), new when the practice part is
+    started again (``practice_runs``), different between participants. Each index is the option's
+    place in the content; the participant posts that, never a place on the screen."""
+    options = questions_of(pa)[number - 1].get("options") or []
+    return shuffled_indices(len(options), f"{pa.pk}-{number}-{pa.practice_runs}")
+
+
 def _own(pa: ParticipantAssignment, actor: Person) -> None:
     if pa.trajectory.participant_id != actor.pk:
         raise Refused(_("Dit is niet jouw opdracht."))
@@ -65,8 +75,10 @@ def practice_start(pa: ParticipantAssignment, *, actor: Person) -> None:
     if pa.step == Step.INTRODUCED:
         move(pa, Step.PRACTISING, actor=actor)
     if pa.step == Step.PRACTISING and pa.practice_position == 0:
+        # From the goal screen into the questions: a new run, with the options in a new order.
         pa.practice_position = 1
-        pa.save(update_fields=["practice_position"])
+        pa.practice_runs += 1
+        pa.save(update_fields=["practice_position", "practice_runs"])
 
 
 def _evaluate(question: dict[str, Any], raw: Any, steps_shown: list[tuple[int, str]]) -> Feedback:
@@ -85,6 +97,8 @@ def _evaluate(question: dict[str, Any], raw: Any, steps_shown: list[tuple[int, s
     options = question.get("options", [])
     try:
         chosen = int(raw)
+        if chosen < 0:  # a negative index would pick an option from the end
+            raise IndexError(chosen)
         option = options[chosen]
     except (TypeError, ValueError, IndexError) as exc:
         raise Refused(_("Kies eerst een antwoord.")) from exc

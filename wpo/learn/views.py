@@ -3,6 +3,7 @@
 Every screen works as a plain form post; with htmx only the screen itself is swapped.
 """
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wpo.curriculum.wording import fill_content, fill_trainer, trainer_first_name
 from wpo.lib.refusals import Refused
 from wpo.lib.uploads import content_type_for
 from wpo.orgs import access
@@ -115,8 +117,15 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _content(pa: ParticipantAssignment) -> dict[str, Any]:
+    """The assignment's text as this participant reads it: their own werkplekopleider by first name."""
+    return fill_content(pa.version.content, trainer_first_name(pa.trajectory.trainer))
+
+
 def _screen_context(pa: ParticipantAssignment, feedback: services.Feedback | None = None) -> dict[str, Any]:
-    parts = pa.version.content
+    parts = _content(pa)
+    if feedback is not None:
+        feedback = replace(feedback, text=fill_trainer(feedback.text, trainer_first_name(pa.trajectory.trainer)))
     questions = parts.get("questions", [])
     position = pa.practice_position
     total = services.screen_count(pa)
@@ -133,11 +142,16 @@ def _screen_context(pa: ParticipantAssignment, feedback: services.Feedback | Non
         "next": next_step(pa),
     }
     if pa.step == Step.PRACTISING and 1 <= position <= len(questions):
+        question = questions[position - 1]
+        steps = question.get("steps") or []
+        options = question.get("options") or []
         context.update(
             screen="question",
             number=position,
-            question=questions[position - 1],
-            steps_shown=services.shuffled_steps(pa, position),
+            question=question,
+            # Shown in a shuffled order, each with its place in the content (what the form posts).
+            steps_shown=[(i, steps[i]) for i, _text in services.shuffled_steps(pa, position)],
+            options_shown=[{**options[i], "value": i} for i in services.option_order(pa, position)],
         )
     elif pa.step == Step.PRACTISING and position == len(questions) + 1:
         context["screen"] = "summary"
@@ -232,7 +246,8 @@ def work_task_start(request: HttpRequest, pa_id: int) -> HttpResponse:
 @participant_only
 def look_back(request: HttpRequest, pa_id: int) -> HttpResponse:
     me, pa = _own(request, pa_id)
-    questions = pa.version.content.get("look_back", [])
+    parts = _content(pa)
+    questions = parts.get("look_back", [])
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
     forms = [LookBackQuestionForm(data, files, prefix=f"v{i}") for i in range(len(questions))]
@@ -261,7 +276,7 @@ def look_back(request: HttpRequest, pa_id: int) -> HttpResponse:
     return render(
         request,
         "learn/look_back.html",
-        {"pa": pa, "rows": list(zip(questions, forms, strict=True)), "error": error, "parts": pa.version.content},
+        {"pa": pa, "rows": list(zip(questions, forms, strict=True)), "error": error, "parts": parts},
         status=400 if error else 200,
     )
 

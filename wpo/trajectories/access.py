@@ -87,7 +87,7 @@ def access_own_assignment(person: Person, pa_id: int) -> ParticipantAssignment:
     """One of the participant's own assignments; nobody else's, whatever their roles."""
     qs = in_org(person, ParticipantAssignment).filter(trajectory__participant=person)
     return get_in_org(
-        qs.select_related("trajectory", "version__assignment__subskill__skill"),
+        qs.select_related("trajectory__trainer__user", "version__assignment__subskill__skill"),
         pk=pa_id,
     )
 
@@ -114,7 +114,9 @@ def access_assignment_for_trainer(person: Person, pa_id: int) -> ParticipantAssi
     workable = trajectories_for(person, OnTrajectory.WORK).values("pk")
     qs = in_org(person, ParticipantAssignment).filter(trajectory__in=workable)
     return get_in_org(
-        qs.select_related("trajectory__participant__user", "version__assignment__subskill__skill"),
+        qs.select_related(
+            "trajectory__participant__user", "trajectory__trainer__user", "version__assignment__subskill__skill"
+        ),
         pk=pa_id,
     )
 

@@ -158,6 +158,9 @@ class ParticipantAssignment(OrgOwned):
     # Which practice screen the participant is on (0 = goal and story, 1..n = questions, then
     # summary and work task), so leaving and coming back resumes at the same place.
     practice_position = models.PositiveSmallIntegerField(default=0)
+    # How many times the practice part was started from the goal screen ("Begin met oefenen"): each
+    # run is a new attempt, with the answer options in a new order (wpo.learn.services.option_order).
+    practice_runs = models.PositiveSmallIntegerField(default=0)
     # When the assignment was given (klaargezet); set from the moment the trainer gave it.
     created_at = models.DateTimeField(default=timezone.now)
     achieved_at = models.DateTimeField(_("behaald op"), null=True, blank=True)

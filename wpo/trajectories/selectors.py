@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wpo.curriculum.models import LEVELS, Assignment
+from wpo.curriculum.wording import fill_trainer
 
 from .models import (
     OPEN_STEPS,
@@ -231,7 +232,8 @@ def conversation_agenda(conversation: CoachingConversation) -> Agenda:
     for answer in answers.order_by("participant_assignment_id", "question_index", "answered_at"):
         pa = answer.participant_assignment
         questions = pa.version.content.get("look_back", [])
-        text = questions[answer.question_index] if answer.question_index < len(questions) else ""
+        # As on paper ("je werkplekopleider"): the agenda is read by the staff.
+        text = fill_trainer(questions[answer.question_index]) if answer.question_index < len(questions) else ""
         grouped.setdefault(pa.pk, AgendaLookBack(pa=pa, answers=[])).answers.append(AgendaAnswer(text, answer))
 
     observations = _between(

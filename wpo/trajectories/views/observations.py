@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wpo.curriculum.wording import fill_content, trainer_first_name
 from wpo.lib.refusals import Refused
 from wpo.orgs import access
 from wpo.orgs.permissions import Ability
@@ -39,7 +40,8 @@ def introduce(request: HttpRequest, pa_id: int) -> HttpResponse:
         "trajectories/introduce.html",
         {
             "pa": pa,
-            "parts": pa.version.content,
+            # The participant's text as they read it, with their werkplekopleider's first name.
+            "parts": fill_content(pa.version.content, trainer_first_name(pa.trajectory.trainer)),
             "form": form,
             "adaptations": pa.work_adaptations.select_related("created_by__user").order_by("-starts_on"),
         },

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('curriculum', '0002_edit_permission'),
         ('orgs', '0003_people_import_abandoned'),
-        ('trajectories', '0011_phase_history'),
+        ('trajectories', '0012_practice_runs'),
     ]
 
     operations = [
