@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from wpo.curriculum.wording import shuffled_indices
+from wpo.curriculum.selectors import shuffled_indices
 from wpo.lib.refusals import Refused
 from wpo.orgs.models import Person
 from wpo.trajectories.models import (

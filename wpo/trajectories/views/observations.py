@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wpo.curriculum.wording import fill_content, trainer_first_name
+from wpo.curriculum.selectors import fill_content, trainer_first_name
 from wpo.lib.refusals import Refused
 from wpo.orgs import access
 from wpo.orgs.permissions import Ability
