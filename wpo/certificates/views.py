@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from wpo.lib.refusals import Refused
 from wpo.orgs import access as org_access
 from wpo.orgs.permissions import Ability
 
-from . import access, throttle
+from . import access, selectors, throttle
 from .forms import BatchForm, ListFilterForm, RevokeForm, VerifyForm
 from .models import Certificate, CertificateBatch
 from .pdf import certificate_pdf as cached_certificate_pdf
@@ -31,7 +30,6 @@ PAGE_SIZE = 50
 # The batch page offers the certificates of the last weeks; a closing ceremony follows the closings.
 BATCH_WEEKS = (4, 8, 13, 26, 52)
 DEFAULT_BATCH_WEEKS = 8
-BATCH_LIST_LIMIT = 500
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -46,22 +44,12 @@ def _base_url(request: HttpRequest) -> str:
 def certificate_list(request: HttpRequest) -> HttpResponse:
     me = org_access.person_of(request)
     form = ListFilterForm(request.GET)
-    qs = access.visible_certificates(me)
     query, status = "", ""
     if form.is_valid():
         query, status = form.cleaned_data["q"].strip(), form.cleaned_data["status"]
-    if query:
-        qs = qs.filter(
-            Q(participant_name__icontains=query)
-            | Q(participant__user__first_name__icontains=query)
-            | Q(participant__user__last_name__icontains=query)
-        )
-    if status == "geldig":
-        qs = qs.filter(revoked_at__isnull=True)
-    elif status == "ingetrokken":
-        qs = qs.filter(revoked_at__isnull=False)
-    page = Paginator(qs.order_by("-issued_at", "-id"), PAGE_SIZE).get_page(request.GET.get("pagina"))
-    batches = list(org_access.in_org(me, CertificateBatch).order_by("-created_at", "-id")[:5])
+    qs = selectors.listed_certificates(me, text=query, status=status)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    batches = selectors.recent_batches(me)
     return render(
         request,
         "certificates/list.html",
@@ -139,22 +127,13 @@ def _people_ids(raw: str) -> list[int]:
 @staff_only
 def batch_new(request: HttpRequest) -> HttpResponse:
     me = org_access.person_of(request)
-    valid = access.visible_certificates(me).filter(revoked_at__isnull=True)
     weeks = request.GET.get("weken", "")
     parsed_weeks = ids.parse_id(weeks)
     weeks_shown = parsed_weeks if parsed_weeks in BATCH_WEEKS else DEFAULT_BATCH_WEEKS
     people = _people_ids(request.GET.get("personen", ""))
-    # Each named participant's latest valid certificate (one query, the first per person wins).
-    preselected: dict[int, int] = {}
-    if people:
-        for certificate_id, participant_id in (
-            valid.filter(participant_id__in=people)
-            .order_by("participant_id", "-issued_at", "-id")
-            .values_list("pk", "participant_id")
-        ):
-            preselected.setdefault(participant_id, certificate_id)
-    since = timezone.now() - timedelta(weeks=weeks_shown)
-    form = BatchForm(request.POST if request.method == "POST" else None, choices=valid)
+    # Each named participant's latest valid certificate.
+    preselected = selectors.latest_per_participant(me, people) if people else {}
+    form = BatchForm(request.POST if request.method == "POST" else None, choices=selectors.printable_certificates(me))
     if request.method == "POST" and form.is_valid():
         try:
             batch = batch_create(actor=me, certificates=form.cleaned_data["certificaten"], base_url=_base_url(request))
@@ -168,8 +147,11 @@ def batch_new(request: HttpRequest) -> HttpResponse:
         checked = set(preselected.values())
     else:
         checked = None  # everything shown
-    shown_filter = Q(issued_at__gte=since) | Q(pk__in=list(preselected.values()) + list(checked or ()))
-    shown = list(valid.filter(shown_filter).order_by("participant_name", "-issued_at", "-id")[:BATCH_LIST_LIMIT])
+    shown = selectors.batch_candidates(
+        me,
+        issued_since=timezone.now() - timedelta(weeks=weeks_shown),
+        also=list(preselected.values()) + list(checked or ()),
+    )
     return render(
         request,
         "certificates/batch_new.html",
@@ -181,7 +163,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
             "week_choices": BATCH_WEEKS,
             "people": ",".join(str(p) for p in people),
             "missing": len(people) - len(preselected) if people else 0,
-            "limit_reached": len(shown) >= BATCH_LIST_LIMIT,
+            "limit_reached": len(shown) >= selectors.BATCH_LIST_LIMIT,
             "max_batch": MAX_BATCH,
         },
         status=400 if request.method == "POST" else 200,

@@ -6,7 +6,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,23 +18,15 @@ from wpo.lib.widgets import QuickSelect
 from wpo.orgs import access
 from wpo.orgs.models import Department, Person
 from wpo.orgs.permissions import Ability, may
-from wpo.trajectories.access import assessments_awaiting_my_judgement, visible_trajectories
-from wpo.trajectories.models import OPEN_STEPS, ParticipantAssignment, Phase, Step, Trajectory
+from wpo.trajectories.access import assessments_awaiting_my_judgement
+from wpo.trajectories.models import OPEN_STEPS, Phase, Step
 
-from . import early_signals, signal_cache
+from . import early_signals, selectors, signal_cache
 from .models import SignalSettings
 from .services import signal_settings_save
 
 PAGE_SIZE = 50
 
-SORTS: dict[str, tuple[str, ...]] = {
-    "afdeling": ("department__name", "trainer__user__first_name", "participant__user__first_name", "pk"),
-    "naam": ("participant__user__first_name", "participant__user__last_name", "pk"),
-    "opleider": ("trainer__user__first_name", "participant__user__first_name", "pk"),
-    "fase": ("phase", "department__name", "participant__user__first_name", "pk"),
-    # Longest in the current step first; trajectories without an open assignment last.
-    "weken": ("current_step_since", "pk"),
-}
 SORT_LABELS = {
     "afdeling": _("Afdeling en werkplekopleider"),
     "naam": _("Naam"),
@@ -101,33 +92,11 @@ class OverviewFilter(forms.Form):
         # Before the querysets: setting a queryset hands the widget its choices from ``iterator``.
         afdeling.iterator = _DepartmentChoices
         opleider.iterator = _TrainerChoices
-        afdeling.queryset = access.in_org(me, Department).order_by("name")
+        afdeling.queryset = selectors.overview_departments(me)
         afdeling.empty_label = _("Alle afdelingen")
-        # Only what the option labels print: up to 200 trainers are listed on every visit.
-        opleider.queryset = (
-            access.people(me)
-            .filter(is_trainer=True)
-            .select_related(None)
-            .select_related("user")
-            .only("pk", "user__first_name", "user__last_name", "user__username")
-            .order_by("user__first_name", "user__last_name")
-        )
+        opleider.queryset = selectors.overview_trainers(me)
         opleider.empty_label = _("Alle werkplekopleiders")
         opleider.label_from_instance = lambda p: p.name  # type: ignore[method-assign,assignment]
-
-
-def _with_current_assignment(trajectories: QuerySet[Trajectory]) -> Any:
-    # Any: the annotations (current_step, ...) are not known to the type checker.
-    """Annotate each trajectory with its open assignment (the newest one that is not finished)."""
-    current = ParticipantAssignment.objects.filter(trajectory=OuterRef("pk"), step__in=OPEN_STEPS).order_by(
-        "-created_at", "-pk"
-    )
-    return trajectories.annotate(
-        current_pa_id=Subquery(current.values("pk")[:1]),
-        current_title=Subquery(current.values("version__title")[:1]),
-        current_step=Subquery(current.values("step")[:1]),
-        current_step_since=Subquery(current.values("step_since")[:1]),
-    )
 
 
 @access.ability_required(Ability.COACH_TRAJECTORIES)
@@ -136,32 +105,19 @@ def overview(request: HttpRequest) -> HttpResponse:
     form = OverviewFilter(request.GET or None, me=me)
     # Counted in the database; the signals themselves are built only for the trajectories on this page.
     summary = signal_cache.summary_for(me)
-    # The participants as rows of the organisation too: the sort joins their names, and without this
-    # PostgreSQL read every person of every organisation to find the 2,000 it needs.
-    active = visible_trajectories(me).filter(status=Trajectory.Status.ACTIVE, participant__in=access.people(me))
-    sort = "afdeling"
+    filters = selectors.OverviewFilters()
     if form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
-            for word in data["q"].split()[:4]:
-                active = active.filter(
-                    Q(participant__user__first_name__icontains=word) | Q(participant__user__last_name__icontains=word)
-                )
-        if data["afdeling"]:
-            active = active.filter(department=data["afdeling"])
-        if data["opleider"]:
-            active = active.filter(trainer=data["opleider"])
-        if data["fase"]:
-            active = active.filter(phase=data["fase"])
-        if data["signaal"]:
-            active = active.filter(summary.flagged)
-        sort = data["sorteer"] or sort
-    trajectories = _with_current_assignment(active)
-    if form.is_valid() and form.cleaned_data["stap"]:
-        trajectories = trajectories.filter(current_step=form.cleaned_data["stap"])
-    trajectories = trajectories.select_related("participant__user", "trainer__user", "department").order_by(
-        *SORTS[sort]
-    )
+        filters = selectors.OverviewFilters(
+            words=data["q"].split(),
+            department=data["afdeling"],
+            trainer=data["opleider"],
+            phase=data["fase"],
+            step=data["stap"],
+            flagged=summary.flagged if data["signaal"] else None,
+            sort=data["sorteer"] or selectors.DEFAULT_SORT,
+        )
+    trajectories = selectors.overview_trajectories(me, filters)
     page = Paginator(trajectories, PAGE_SIZE).get_page(request.GET.get("pagina"))
     shown = list(page.object_list)
     flagged = early_signals.signals_for(me, only=[t.pk for t in shown]).by_trajectory()
@@ -178,7 +134,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                 "step_label": Step(t.current_step).label if t.current_step else None,
                 "weeks": (now - t.current_step_since).days // 7 if t.current_step_since else None,
                 "signals": flagged.get(t.pk, []),
-                "group": group if sort == "afdeling" and group != previous_group else None,
+                "group": group if filters.sort == "afdeling" and group != previous_group else None,
             }
         )
         previous_group = group
@@ -191,25 +147,23 @@ def overview(request: HttpRequest) -> HttpResponse:
             # Bar width in tens of percent of the agreed number (CSS classes: no inline style under CSP).
             "fill": min(100, round(10 * d.in_wpo / d.agreed_capacity) * 10) if d.agreed_capacity else 100,
         }
-        for d in access.in_org(me, Department)
-        .annotate(in_wpo=Count("trajectory", filter=Q(trajectory__status=Trajectory.Status.ACTIVE)))
-        .order_by("name")
+        for d in selectors.department_capacity(me)
     ]
-    filters: dict[str, str] = {k: v for k, v in request.GET.items() if k != "pagina" and isinstance(v, str) and v}
+    query: dict[str, str] = {k: v for k, v in request.GET.items() if k != "pagina" and isinstance(v, str) and v}
     return render(
         request,
         "coaching/overview.html",
         {
             "form": form,
             "page": page,
-            "page_query": urlencode(filters),
+            "page_query": urlencode(query),
             "rows": rows,
             "total": page.paginator.count,
             "capacity": capacity,
             "signal_counts": [(kind, n) for kind, n in summary.counts if n],
             "signal_total": summary.total,
             "waiting_for_me": assessments_awaiting_my_judgement(me).count(),
-            "filtered": bool(filters),
+            "filtered": bool(query),
         },
     )
 

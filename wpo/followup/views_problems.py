@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability, OnTrajectory, may, may_on
 
 from . import access as followup_access
-from . import workflow
+from . import selectors, workflow
 from .forms import CommentForm, ProblemChangeForm, ProblemFilterForm, RaiseProblemForm
 from .models import Problem, ProblemEvent, ProblemStatus, Urgency
 from .workflow import StaleProblem, Transition, WrongRole
@@ -70,25 +69,11 @@ def problems(request: HttpRequest) -> HttpResponse:
     at_turn = workflow.statuses_at_turn(me)
     form = ProblemFilterForm(request.GET or None, waits=bool(at_turn))
     waiting = followup_access.problems_waiting_for(me)
-    qs = followup_access.problem_list(me)
+    words: list[str] = []
     chosen = ""
     if form.is_valid():
-        data = form.cleaned_data
-        chosen = data["status"]
-        for word in data["q"].split()[:4]:
-            qs = qs.filter(title__icontains=word)
-    if chosen == "alle":
-        pass
-    elif chosen == "wacht":
-        qs = qs.filter(status__in=at_turn)
-    elif chosen in S.values:
-        qs = qs.filter(status=chosen)
-    else:
-        qs = qs.exclude(status=S.SOLVED)
-    qs = qs.annotate(
-        my_turn=Case(When(status__in=at_turn, then=Value(1)), default=Value(0), output_field=IntegerField()),
-        urgent=Case(When(urgency=Urgency.URGENT, then=Value(1)), default=Value(0), output_field=IntegerField()),
-    ).order_by("-my_turn", "-urgent", "-changed_at", "-pk")
+        words, chosen = form.cleaned_data["q"].split(), form.cleaned_data["status"]
+    qs = selectors.problem_list_page(me, words=words, status=chosen, at_turn=at_turn)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = {k: request.GET.get(k, "") for k in ("q", "status") if request.GET.get(k)}
     return render(

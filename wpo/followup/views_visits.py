@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from wpo.orgs.models import Department, Person
 from wpo.orgs.permissions import Ability, may
 
 from . import access as followup_access
-from . import services
+from . import selectors, services
 from .forms import ChooseDepartmentForm, RecordVisitForm, RequiredActionForm, VisitFilterForm, VisitForm, action_formset
 from .models import DepartmentVisit, VisitAction
 
@@ -31,34 +30,6 @@ readers = access.ability_required(Ability.READ_VISITS)
 coach_only = access.ability_required(Ability.PLAN_VISITS)
 
 HELD_PAGE_SIZE = 20
-UPCOMING_LIMIT = 50
-OPEN_ACTIONS_LIMIT = 100
-# A department with participants in WPO that the coach has not visited for this long is marked.
-VISIT_DUE_AFTER = timedelta(weeks=6)
-
-
-def _people_prefetch() -> Prefetch[Any]:
-    return Prefetch("trainers", queryset=Person.objects.select_related("user").order_by("user__first_name"))
-
-
-def _department_rows(me: Person, today: date) -> list[dict[str, Any]]:
-    rows = []
-    for department in followup_access.departments_with_visits(me):
-        last: date | None = department.last_visit  # type: ignore[attr-defined]
-        in_wpo: int = department.in_wpo  # type: ignore[attr-defined]
-        rows.append(
-            {
-                "department": department,
-                "last": last,
-                "days": (today - last).days if last else None,
-                "next": department.next_visit,  # type: ignore[attr-defined]
-                "in_wpo": in_wpo,
-                "due": in_wpo > 0 and (last is None or today - last > VISIT_DUE_AFTER),
-            }
-        )
-    # Never visited first, then the longest ago.
-    rows.sort(key=lambda r: (r["last"] is not None, r["last"] or date.min, r["department"].name))
-    return rows
 
 
 @require_safe
@@ -69,41 +40,14 @@ def visits(request: HttpRequest) -> HttpResponse:
     form = VisitFilterForm(
         request.GET or None, departments=followup_access.visible_departments(me), coach=may(me, Ability.PLAN_VISITS)
     )
-    base = followup_access.visible_visits(me)
-    actions = followup_access.visible_actions(me)
-    filtered = False
+    scope = selectors.VisitScope()
     if form.is_valid():
-        if department := form.cleaned_data["afdeling"]:
-            base = base.filter(department=department)
-            actions = actions.filter(visit__department=department)
-            filtered = True
-        if may(me, Ability.PLAN_VISITS) and form.cleaned_data.get("wie") != "alle":
-            base = base.filter(coach=me)
-            actions = actions.filter(Q(visit__coach=me) | Q(owner=me))
-    elif may(me, Ability.PLAN_VISITS):
-        base = base.filter(coach=me)
-        actions = actions.filter(Q(visit__coach=me) | Q(owner=me))
-    upcoming = list(
-        base.filter(status=DepartmentVisit.Status.PLANNED)
-        .select_related("department", "coach__user")
-        .prefetch_related(_people_prefetch())
-        .order_by("planned_at", "pk")[:UPCOMING_LIMIT]
-    )
-    held = (
-        base.filter(status=DepartmentVisit.Status.HELD)
-        .select_related("department", "coach__user")
-        .annotate(
-            action_count=Count("actions"),
-            open_action_count=Count("actions", filter=Q(actions__done_at__isnull=True)),
+        scope = selectors.VisitScope(
+            department=form.cleaned_data["afdeling"], all_coaches=form.cleaned_data.get("wie") == "alle"
         )
-        .order_by("-held_on", "-pk")
-    )
-    page = Paginator(held, HELD_PAGE_SIZE).get_page(request.GET.get("pagina"))
-    open_actions = list(
-        actions.filter(done_at__isnull=True)
-        .select_related("visit__department", "owner__user")
-        .order_by("due_on", "pk")[:OPEN_ACTIONS_LIMIT]
-    )
+    upcoming = list(selectors.upcoming_visits(me, scope))
+    page = Paginator(selectors.held_visits(me, scope), HELD_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    open_actions = list(selectors.open_actions(me, scope))
     for action in open_actions:
         action.may_tick = followup_access.may_tick_off(me, action)  # type: ignore[attr-defined]
     query = {k: request.GET.get(k, "") for k in ("afdeling", "wie") if request.GET.get(k)}
@@ -112,14 +56,14 @@ def visits(request: HttpRequest) -> HttpResponse:
         "followup/visits.html",
         {
             "form": form,
-            "filtered": filtered or bool(query),
+            "filtered": bool(scope.department) or bool(query),
             "upcoming": upcoming,
             "page": page,
             "page_query": urlencode(query),
             "open_actions": open_actions,
-            "departments": _department_rows(me, today) if followup_access.follows_all_visits(me) else [],
+            "departments": selectors.department_rows(me, today),
             "today": today,
-            "due_weeks": VISIT_DUE_AFTER.days // 7,
+            "due_weeks": selectors.VISIT_DUE_AFTER.days // 7,
             "may_plan_visits": may(me, Ability.PLAN_VISITS),
         },
     )

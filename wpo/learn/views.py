@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wpo.curriculum.wording import fill_content, fill_trainer, trainer_first_name
+from wpo.curriculum.selectors import fill_content, fill_trainer, trainer_first_name
 from wpo.lib.refusals import Refused
 from wpo.lib.uploads import content_type_for
 from wpo.orgs import access
@@ -24,19 +24,15 @@ from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability, OnTrajectory
 from wpo.trajectories import access as trajectory_access
 from wpo.trajectories.models import (
-    CoachingConversation,
-    Observation,
     ParticipantAssignment,
     Step,
-    TrajectorySkill,
 )
 
-from . import services
+from . import selectors, services
 from .forms import LookBackQuestionForm, QuestionForConversationForm
 
 participant_only = access.ability_required(Ability.LEARN)
 LOOK_BACK_AFTER = timedelta(days=5)
-ACHIEVEMENTS_SHOWN = 6
 
 
 def next_step(pa: ParticipantAssignment) -> dict[str, Any]:
@@ -67,51 +63,18 @@ def next_step(pa: ParticipantAssignment) -> dict[str, Any]:
 @participant_only
 def home(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
-    trajectory = trajectory_access.access_own_trajectory(me)
-    mine = list(trajectory_access.own_open_assignments(me).order_by("created_at"))
-    achieved_all = (
-        access.in_org(me, ParticipantAssignment)
-        .filter(trajectory__participant=me, step=Step.ACHIEVED)
-        .select_related("version__assignment__subskill")
-        .order_by("-achieved_at")
-    )
-    # The newest achievements with pictures; a long history stays one line of text.
-    achieved = list(achieved_all[:ACHIEVEMENTS_SHOWN])
-    achieved_count = achieved_all.count()
-    skills = (
-        list(access.in_org(me, TrajectorySkill).filter(trajectory=trajectory).select_related("skill"))
-        if trajectory
-        else []
-    )
-    conversation = (
-        access.in_org(me, CoachingConversation)
-        .filter(trajectory=trajectory, held_at__isnull=True, planned_at__gte=timezone.now())
-        .order_by("planned_at")
-        .first()
-        if trajectory
-        else None
-    )
-    shared = (
-        list(
-            access.in_org(me, Observation)
-            .filter(participant_assignment__trajectory=trajectory, shared_with_participant=True)
-            .select_related("author__user")
-            .order_by("-observed_at")[:5]
-        )
-        if trajectory
-        else []
-    )
+    page = selectors.participant_home(me)
     return render(
         request,
         "learn/home.html",
         {
-            "current": [{"pa": pa, "next": next_step(pa)} for pa in mine],
-            "achieved": achieved,
-            "achieved_more": achieved_count - len(achieved),
-            "skills": skills,
-            "conversation": conversation,
-            "shared": shared,
-            "trajectory": trajectory,
+            "current": [{"pa": pa, "next": next_step(pa)} for pa in page.current],
+            "achieved": page.achieved,
+            "achieved_more": page.achieved_more,
+            "skills": page.skills,
+            "conversation": page.conversation,
+            "shared": page.shared,
+            "trajectory": page.trajectory,
             "question_form": QuestionForConversationForm(),
         },
     )

@@ -1,7 +1,9 @@
-"""Read helpers of trajectories that more than one page or service asks: what next after an
-achievement, the levels achieved, whether a trajectory may close, a conversation's agenda.
+"""Read helpers of trajectories: what next after an achievement, the levels achieved, whether a
+trajectory may close, a conversation's agenda, and the rows of the werkplekopleider's lists (my
+participants, the people a trajectory can start for).
 
-They take rows the caller already got through the access layer (``access.py``) and never write.
+They take rows the caller already got through the access layer (``access.py``), or ask it
+themselves, and never write.
 """
 
 from collections.abc import Iterable
@@ -14,8 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wpo.curriculum.models import LEVELS, Assignment
-from wpo.curriculum.wording import fill_trainer
+from wpo.curriculum.selectors import fill_trainer
+from wpo.orgs import access as org_access
+from wpo.orgs.models import Person
+from wpo.orgs.permissions import only_participants_filter
 
+from . import access
 from .models import (
     OPEN_STEPS,
     CoachingConversation,
@@ -30,6 +36,56 @@ from .models import (
 )
 
 INDEPENDENCE_WEEK_DAYS = 7
+
+
+# The werkplekopleider's lists ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MyParticipants:
+    """The participants a werkplekopleider trains, with what the list shows of each (four queries)."""
+
+    participants: list[Person]  # by first name
+    trajectory_of: dict[int, Trajectory]  # participant id -> their running trajectory
+    open_assignment_of: dict[int, ParticipantAssignment]  # participant id -> their first open assignment
+    planned: set[int]  # ids of the trajectories with a conversation planned ahead
+
+
+def my_participants(trainer: Person) -> MyParticipants:
+    participants = list(
+        org_access.visible_participants(trainer)
+        .filter(trainer_links__trainer=trainer)
+        .order_by("user__first_name")
+        .distinct()
+    )
+    trajectories = {
+        t.participant_id: t
+        for t in org_access.in_org(trainer, Trajectory).filter(
+            participant__in=participants, status=Trajectory.Status.ACTIVE
+        )
+    }
+    open_pa: dict[int, ParticipantAssignment] = {}
+    for open_one in access.open_assignments(trainer).filter(trajectory__in=trajectories.values()):
+        open_pa.setdefault(open_one.trajectory.participant_id, open_one)
+    planned = set(
+        org_access.in_org(trainer, CoachingConversation)
+        .filter(trajectory__in=trajectories.values(), held_at__isnull=True, planned_at__gte=timezone.now())
+        .values_list("trajectory_id", flat=True)
+    )
+    return MyParticipants(participants, trajectories, open_pa, planned)
+
+
+def people_to_start(trainer: Person) -> models.QuerySet[Person]:
+    """Whom a werkplekopleider can start a trajectory for: the organisation's people who are only a
+    participant (no other role or permission), have no running trajectory, and are not themselves."""
+    busy = org_access.in_org(trainer, Trajectory).filter(status=Trajectory.Status.ACTIVE).values("participant_id")
+    return (
+        org_access.people(trainer)
+        .exclude(pk=trainer.pk)
+        .exclude(pk__in=busy)
+        .filter(only_participants_filter())
+        .order_by("user__first_name")
+    )
 
 
 # The sign-off sequence ------------------------------------------------------------------------------

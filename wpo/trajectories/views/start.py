@@ -10,10 +10,10 @@ from wpo.lib import ids
 from wpo.lib.refusals import Refused
 from wpo.orgs import access
 from wpo.orgs.models import Department
-from wpo.orgs.permissions import Ability, only_participants_filter
+from wpo.orgs.permissions import Ability
 
 from ..forms import StartForm
-from ..models import Trajectory
+from ..selectors import people_to_start
 from ..services.start import ChosenSkill, start_conversation_record
 
 
@@ -21,14 +21,6 @@ from ..services.start import ChosenSkill, start_conversation_record
 def start(request: HttpRequest) -> HttpResponse:
     """The start conversation, guided: the participant's own wishes first, then the choice card."""
     me = access.person_of(request)
-    busy = access.in_org(me, Trajectory).filter(status=Trajectory.Status.ACTIVE).values("participant_id")
-    people = (
-        access.people(me)
-        .exclude(pk=me.pk)
-        .exclude(pk__in=busy)
-        .filter(only_participants_filter())
-        .order_by("user__first_name")
-    )
     skills = list(visible_skills(me))
     initial = {"department": me.department_id}
     chosen_id = request.GET.get("deelnemer", "")
@@ -37,7 +29,7 @@ def start(request: HttpRequest) -> HttpResponse:
     form = StartForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
-        people=people,
+        people=people_to_start(me),
         departments=access.in_org(me, Department),
         skills=skills,
     )

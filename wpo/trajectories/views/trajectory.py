@@ -14,11 +14,10 @@ from wpo.orgs import access
 from wpo.orgs.permissions import Ability
 
 from .. import access as trajectory_access
-from .. import panels
-from ..models import CoachingConversation, ParticipantAssignment, Step, Trajectory
-from ..selectors import INDEPENDENCE_WEEK_DAYS
+from .. import panels, selectors
+from ..models import ParticipantAssignment, Step, Trajectory
 
-INDEPENDENCE_WEEK = timedelta(days=INDEPENDENCE_WEEK_DAYS)
+INDEPENDENCE_WEEK = timedelta(days=selectors.INDEPENDENCE_WEEK_DAYS)
 
 
 class RowUrls:
@@ -60,29 +59,15 @@ def needs_me(
 @access.ability_required(Ability.GUIDE_PARTICIPANTS)
 def my_participants(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
-    participants = list(
-        access.visible_participants(me).filter(trainer_links__trainer=me).order_by("user__first_name").distinct()
-    )
-    trajectories = {
-        t.participant_id: t
-        for t in access.in_org(me, Trajectory).filter(participant__in=participants, status=Trajectory.Status.ACTIVE)
-    }
-    open_pa: dict[int, ParticipantAssignment] = {}
-    for open_one in trajectory_access.open_assignments(me).filter(trajectory__in=trajectories.values()):
-        open_pa.setdefault(open_one.trajectory.participant_id, open_one)
-    planned = set(
-        access.in_org(me, CoachingConversation)
-        .filter(trajectory__in=trajectories.values(), held_at__isnull=True, planned_at__gte=timezone.now())
-        .values_list("trajectory_id", flat=True)
-    )
+    mine = selectors.my_participants(me)
     now = timezone.now()
     urls = RowUrls()
     start_url = reverse("trajectories:start")
     rows: list[dict[str, Any]] = []
-    for p in participants:
-        trajectory = trajectories.get(p.pk)
-        pa = open_pa.get(p.pk)
-        need = needs_me(pa, trajectory, bool(trajectory and trajectory.pk in planned), urls)
+    for p in mine.participants:
+        trajectory = mine.trajectory_of.get(p.pk)
+        pa = mine.open_assignment_of.get(p.pk)
+        need = needs_me(pa, trajectory, bool(trajectory and trajectory.pk in mine.planned), urls)
         if need["url"] is None:
             need["url"] = f"{start_url}?deelnemer={p.pk}"
         rows.append(

@@ -1,0 +1,69 @@
+"""The participant's reads: what their home page shows.
+
+Built on the access layer (``wpo.trajectories.access``, ``wpo.orgs.access.in_org``): a participant
+only ever reads their own trajectory.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from wpo.orgs.access import in_org
+from wpo.orgs.models import Person
+from wpo.trajectories import access as trajectory_access
+from wpo.trajectories.models import (
+    CoachingConversation,
+    Observation,
+    ParticipantAssignment,
+    Step,
+    Trajectory,
+    TrajectorySkill,
+)
+
+ACHIEVEMENTS_SHOWN = 6
+SHARED_OBSERVATIONS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Home:
+    trajectory: Trajectory | None  # the running one
+    current: list[ParticipantAssignment]  # open assignments, oldest first
+    # The newest achievements with pictures (ACHIEVEMENTS_SHOWN); a long history stays one line of text.
+    achieved: list[ParticipantAssignment]
+    achieved_more: int
+    skills: list[TrajectorySkill] = field(default_factory=list)
+    conversation: CoachingConversation | None = None  # the next planned one
+    shared: list[Observation] = field(default_factory=list)  # observations shared with the participant
+
+
+def participant_home(person: Person) -> Home:
+    """Everything the participant's home page shows, in a fixed number of queries."""
+    trajectory = trajectory_access.access_own_trajectory(person)
+    current = list(trajectory_access.own_open_assignments(person).order_by("created_at"))
+    achieved_all = (
+        in_org(person, ParticipantAssignment)
+        .filter(trajectory__participant=person, step=Step.ACHIEVED)
+        .select_related("version__assignment__subskill")
+        .order_by("-achieved_at")
+    )
+    achieved = list(achieved_all[:ACHIEVEMENTS_SHOWN])
+    achieved_more = achieved_all.count() - len(achieved)
+    if trajectory is None:
+        return Home(trajectory=None, current=current, achieved=achieved, achieved_more=achieved_more)
+    return Home(
+        trajectory=trajectory,
+        current=current,
+        achieved=achieved,
+        achieved_more=achieved_more,
+        skills=list(in_org(person, TrajectorySkill).filter(trajectory=trajectory).select_related("skill")),
+        conversation=in_org(person, CoachingConversation)
+        .filter(trajectory=trajectory, held_at__isnull=True, planned_at__gte=timezone.now())
+        .order_by("planned_at")
+        .first(),
+        shared=list(
+            in_org(person, Observation)
+            .filter(participant_assignment__trajectory=trajectory, shared_with_participant=True)
+            .select_related("author__user")
+            .order_by("-observed_at")[:SHARED_OBSERVATIONS_SHOWN]
+        ),
+    )
