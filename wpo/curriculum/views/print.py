@@ -5,8 +5,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from wpo.orgs import access
 from wpo.orgs.permissions import Ability
 
-from . import access as curriculum_access
-from . import pdf
+from .. import access as curriculum_access
+from .. import pdf
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:

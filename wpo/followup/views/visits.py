@@ -21,10 +21,17 @@ from wpo.orgs import access
 from wpo.orgs.models import Department, Person
 from wpo.orgs.permissions import Ability, may
 
-from . import access as followup_access
-from . import selectors, services
-from .forms import ChooseDepartmentForm, RecordVisitForm, RequiredActionForm, VisitFilterForm, VisitForm, action_formset
-from .models import DepartmentVisit, VisitAction
+from .. import access as followup_access
+from .. import selectors, services
+from ..forms import (
+    ChooseDepartmentForm,
+    RecordVisitForm,
+    RequiredActionForm,
+    VisitFilterForm,
+    VisitForm,
+    action_formset,
+)
+from ..models import DepartmentVisit, VisitAction
 
 readers = access.ability_required(Ability.READ_VISITS)
 coach_only = access.ability_required(Ability.PLAN_VISITS)

@@ -13,11 +13,11 @@ from wpo.lib.refusals import Refused
 from wpo.orgs import access
 from wpo.orgs.permissions import Ability
 
-from . import access as curriculum_access
-from .forms import AssignmentForm, SkillForm, SubSkillForm
-from .models import Skill
-from .services import PublishRefused, assignment_check, assignment_publish, skill_save, store_video
-from .wording import fill_content
+from .. import access as curriculum_access
+from ..forms import AssignmentForm, SkillForm, SubSkillForm
+from ..models import Skill
+from ..services import PublishRefused, assignment_check, assignment_publish, skill_save, store_video
+from ..wording import fill_content
 
 editor_only = access.ability_required(Ability.EDIT_CURRICULUM)
 

@@ -20,11 +20,11 @@ from wpo.orgs import access
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability, OnTrajectory, may, may_on
 
-from . import access as followup_access
-from . import selectors, workflow
-from .forms import CommentForm, ProblemChangeForm, ProblemFilterForm, RaiseProblemForm
-from .models import Problem, ProblemEvent, ProblemStatus, Urgency
-from .workflow import StaleProblem, Transition, WrongRole
+from .. import access as followup_access
+from .. import selectors, workflow
+from ..forms import CommentForm, ProblemChangeForm, ProblemFilterForm, RaiseProblemForm
+from ..models import Problem, ProblemEvent, ProblemStatus, Urgency
+from ..workflow import StaleProblem, Transition, WrongRole
 
 S = ProblemStatus
 readers = access.ability_required(Ability.READ_PROBLEMS)

@@ -9,9 +9,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from wpo.orgs import access
 from wpo.orgs.permissions import Ability
 
-from . import access as curriculum_access
-from .captions import webvtt
-from .wording import fill_content
+from .. import access as curriculum_access
+from ..captions import webvtt
+from ..wording import fill_content
 
 anyone_in_an_organisation = access.ability_required(Ability.USE_APP)
 

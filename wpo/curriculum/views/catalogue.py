@@ -1,3 +1,5 @@
+"""The curriculum to read: the catalogue of skills, one assignment, and a skill's pictogram."""
+
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -6,9 +8,9 @@ from wpo.orgs import access
 from wpo.orgs.access import get_in_org
 from wpo.orgs.permissions import Ability, may
 
-from . import access as curriculum_access
-from .models import Assignment, SubSkill
-from .wording import fill_content
+from .. import access as curriculum_access
+from ..models import Assignment, SubSkill
+from ..wording import fill_content
 
 
 @access.ability_required(Ability.READ_CURRICULUM)
