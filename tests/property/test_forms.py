@@ -214,8 +214,9 @@ def test_every_form_class_is_in_the_inventory() -> None:
     for module_info in pkgutil.walk_packages(wpo.__path__, "wpo."):
         if ".migrations" in module_info.name or ".tests" in module_info.name:
             continue
-        name = module_info.name.rsplit(".", 1)[-1]
-        if not (name.startswith("forms") or name.startswith("views")):
+        # forms*.py and views*.py, and every module inside a forms/ or views/ package (wpo.x.views.edit).
+        parts = module_info.name.split(".")[2:]
+        if not any(part.startswith(("forms", "views")) for part in parts):
             continue
         module = importlib.import_module(module_info.name)
         for _name, obj in inspect.getmembers(module, inspect.isclass):
