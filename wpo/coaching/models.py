@@ -35,6 +35,12 @@ class SignalSettings(OrgOwned):
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(52)],
     )
+    # Phase 3 of the method: a trajectory is evaluated along the way (wpo.evaluations).
+    interim_weeks = models.PositiveSmallIntegerField(
+        _("geen tussentijdse evaluatie in (weken)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+    )
     digest_enabled = models.BooleanField(
         _("wekelijkse e-mail met signalen sturen"),
         default=True,
