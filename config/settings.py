@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "wpo.coaching",
     "wpo.followup",
     "wpo.meetings",
+    "wpo.intake",
     "wpo.reports",
     "wpo.certificates",
     "wpo.guidance",

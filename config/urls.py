@@ -20,6 +20,7 @@ urlpatterns = [
     path("coach/", include("wpo.coaching.urls")),
     path("opvolging/", include("wpo.followup.urls")),
     path("bijeenkomsten/", include("wpo.meetings.urls")),
+    path("aanmeldingen/", include("wpo.intake.urls")),
     path("rapportage/", include("wpo.reports.urls")),
     path("certificaten/", include("wpo.certificates.urls")),
     path("hulp/", include("wpo.guidance.urls")),

@@ -398,3 +398,17 @@ def make_certificate_batch(world: World):  # -> CertificateBatch
     )
     batch.certificates.set([certificate])
     return batch
+
+
+def make_interest(world: World, employee: Person | None = None, department: Department | None = None):  # -> Interest
+    """An employee of ``world`` put forward by its coach, to be guided by its trainer (status ‘belangstelling’)."""
+    from wpo.intake.services import interest_put_forward
+
+    department = department or world.department
+    return interest_put_forward(
+        actor=world.coach,
+        department=department,
+        trainer=world.trainer,
+        source="coach",
+        employee=employee or make_person(world.org, [], department),
+    )

@@ -23,7 +23,15 @@ from wpo.orgs.models import PeopleImport, Person
 from wpo.trajectories.models import Assessment, CoachingConversation, LookBackAnswer, ParticipantQuestion
 
 from .conftest import login
-from .factories import World, make_certificate, make_certificate_batch, make_meeting, make_problem, make_visit
+from .factories import (
+    World,
+    make_certificate,
+    make_certificate_batch,
+    make_interest,
+    make_meeting,
+    make_problem,
+    make_visit,
+)
 
 # Media behind the URLs hold a real file, so a 404 below is the access layer's, not a missing file's.
 JPEG = b"\xff\xd8\xff" + b"0" * 20
@@ -111,6 +119,7 @@ OBJECT_OF_ORG_A: dict[str, Callable[[World], object]] = {
     "problem_id": lambda w: make_problem(w.trainer, trajectory=w.trajectory).pk,
     "certificate_id": lambda w: make_certificate(w).pk,
     "batch_id": finished_batch,
+    "interest_id": lambda w: make_interest(w).pk,
 }
 # Namespaces that organisations never reach: Django's admin is for the service's own operators.
 NOT_ORGANISATION_URLS = {"admin"}

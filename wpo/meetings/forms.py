@@ -5,9 +5,12 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from wpo.intake import selectors as intake_selectors
+from wpo.intake.models import Interest
 from wpo.lib import ids
 from wpo.lib.forms import label_with, model_choice
 from wpo.orgs.models import Department, Person
@@ -23,6 +26,15 @@ ERROR_FIELD = {"starts_at": "date", "duration_minutes": "duration_minutes", "inv
 
 def _person_label(person: Person) -> str:
     return f"{person.name} ({person.department.name})" if person.department else person.name
+
+
+def _interest_label(interest: Interest) -> str:
+    return gettext("%(name)s, %(department)s, met %(trainer)s (%(status)s)") % {
+        "name": interest.employee.name,
+        "department": interest.department.name,
+        "trainer": interest.trainer.name,
+        "status": interest.get_status_display().lower(),
+    }
 
 
 def _people_field(label: StrOrPromise) -> forms.ModelMultipleChoiceField[Person]:
@@ -84,10 +96,24 @@ class MeetingForm(forms.Form):
     trainers = _people_field(_("Werkplekopleiders"))
     participants = _people_field(_("Deelnemers"))
     staff = _people_field(_("Coaches en projectmanagers"))
+    # Only for a kick-off (``kickoff=True``): the intake's waiting list, each with their werkplekopleider.
+    interests = ids.ModelMultipleChoiceField(
+        label=_("Van de wachtlijst (aanmeldingen), met hun werkplekopleider"),
+        queryset=Interest.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
-    def __init__(self, *args: Any, me: Person, keep: list[int] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, me: Person, keep: list[int] | None = None, kickoff: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.me = me
+        if kickoff:
+            model_choice(self, "interests").queryset = intake_selectors.kickoff_candidates(me)
+            label_with(self, "interests", _interest_label)
+        else:
+            del self.fields["interests"]
         model_choice(self, "department").queryset = access.departments(me)
         model_choice(self, "departments").queryset = access.departments(me)
         for name, queryset in (
@@ -107,6 +133,8 @@ class MeetingForm(forms.Form):
     def _invitees(self) -> list[Person]:
         data = self.cleaned_data
         people: list[Person] = [*data.get("trainers", []), *data.get("participants", []), *data.get("staff", [])]
+        for interest in data.get("interests", []):
+            people += [interest.employee, interest.trainer]
         if data.get("all_trainers"):
             people += list(access.invitable_trainers(self.me))
         people += access.participants_of_departments(self.me, list(data.get("departments", [])))

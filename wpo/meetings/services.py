@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from wpo.intake import services as intake_services
 from wpo.lib.refusals import Refused, checked
 from wpo.orgs.models import Department, Person
 
@@ -104,8 +105,21 @@ def meeting_plan(*, actor: Person, kind: Meeting.Kind, details: MeetingDetails) 
     MeetingAttendance.objects.bulk_create(
         MeetingAttendance(organization_id=meeting.organization_id, meeting=meeting, person=p) for p in invitees
     )
+    _invited_from_intake(meeting, actor, [p.pk for p in invitees])
     invitations.send_after_commit(meeting, method=invitations.REQUEST, person_ids=[p.pk for p in invitees])
     return meeting
+
+
+def _invited_from_intake(meeting: Meeting, actor: Person, person_ids: list[int]) -> None:
+    """Invited to the kick-off: their interest in the intake moves to ‘uitgenodigd voor de start’."""
+    if meeting.kind != Meeting.Kind.START or not person_ids:
+        return
+    day = formats.date_format(timezone.localtime(meeting.starts_at), "j F Y")
+    intake_services.interests_invited_to_start(
+        actor=actor,
+        employee_ids=person_ids,
+        note=_("Uitgenodigd voor %(title)s op %(day)s.") % {"title": meeting.title, "day": day},
+    )
 
 
 def _lock(meeting: Meeting, actor: Person) -> Meeting:
@@ -155,6 +169,7 @@ def meeting_change(*, meeting: Meeting, actor: Person, details: MeetingDetails) 
         for p in invitees
         if p.pk in added
     )
+    _invited_from_intake(locked, actor, sorted(added))
     invitations.send_after_commit(locked, method=invitations.CANCEL, person_ids=sorted(removed))
     invitations.send_after_commit(locked, method=invitations.REQUEST, person_ids=sorted(added))
     if event_changed:

@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from wpo.intake import selectors as intake_selectors
 from wpo.lib.refusals import Refused
 from wpo.orgs import access as org_access
 from wpo.orgs.models import Person
@@ -133,7 +134,11 @@ def meeting_plan(request: HttpRequest) -> HttpResponse:
         initial["trainers"] = list(access.invitable_trainers(me).values_list("pk", flat=True))
         if request.GET.get("kwartaal") == "dit":
             initial["date"] = _day_in_this_quarter()
-    form = MeetingForm(request.POST if request.method == "POST" else None, me=me, initial=initial)
+    kickoff = defaults.kind == Meeting.Kind.START
+    if kickoff:
+        # The kick-off invites from the intake's waiting list: everyone on it is ticked, with their trainer.
+        initial["interests"] = list(intake_selectors.kickoff_candidates(me).values_list("pk", flat=True))
+    form = MeetingForm(request.POST if request.method == "POST" else None, me=me, initial=initial, kickoff=kickoff)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_plan(actor=me, kind=defaults.kind, details=form.details())
@@ -167,8 +172,16 @@ def meeting_change(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "participants": [p.pk for p in invited if p.is_participant and not p.is_trainer],
         "staff": [p.pk for p in invited if not (p.is_trainer or p.is_participant)],
     }
+    kickoff = meeting.kind == Meeting.Kind.START
+    if kickoff:
+        invited_ids = {p.pk for p in invited}
+        initial["interests"] = [i.pk for i in intake_selectors.kickoff_candidates(me) if i.employee_id in invited_ids]
     form = MeetingForm(
-        request.POST if request.method == "POST" else None, me=me, keep=[p.pk for p in invited], initial=initial
+        request.POST if request.method == "POST" else None,
+        me=me,
+        keep=[p.pk for p in invited],
+        initial=initial,
+        kickoff=kickoff,
     )
     if request.method == "POST" and form.is_valid():
         try:

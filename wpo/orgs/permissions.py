@@ -57,6 +57,10 @@ class Ability(StrEnum):
     READ_ALL_PROBLEMS = "read_all_problems"  # every problem of the organisation
     HANDLE_PROBLEMS = "handle_problems"  # take up, solve, put to the project manager
     ANSWER_ESCALATIONS = "answer_escalations"  # answer a problem put to the project manager
+    READ_INTAKE = "read_intake"  # the intake (aanmeldingen); which rows: interests_filter
+    READ_ALL_INTAKE = "read_all_intake"  # every department's intake
+    PUT_FORWARD = "put_forward"  # put an employee forward for WPO (for which department: may_put_forward)
+    MANAGE_INTAKE = "manage_intake"  # the queue: invite, start, not now, order; open a trajectory for a trainer
     MANAGE_PEOPLE = "manage_people"  # people, departments, organisation, security, audit log, AVG
     ISSUE_LOGIN_CARDS = "issue_login_cards"  # for which participant: may_issue_card
     READ_CURRICULUM = "read_curriculum"
@@ -81,6 +85,8 @@ GRANTS: dict[Role, frozenset[Ability]] = {
             A.ISSUE_LOGIN_CARDS,
             A.READ_CURRICULUM,
             A.STAFF_SESSION,
+            A.READ_INTAKE,
+            A.PUT_FORWARD,
         }
     ),
     Role.COACH: frozenset(
@@ -105,6 +111,10 @@ GRANTS: dict[Role, frozenset[Ability]] = {
             A.READ_CURRICULUM,
             A.STAFF_SESSION,
             A.TWO_FACTOR_REQUIRED,
+            A.READ_INTAKE,
+            A.READ_ALL_INTAKE,
+            A.PUT_FORWARD,
+            A.MANAGE_INTAKE,
         }
     ),
     Role.PROJECT_MANAGER: frozenset(
@@ -124,6 +134,8 @@ GRANTS: dict[Role, frozenset[Ability]] = {
             A.READ_CURRICULUM,
             A.STAFF_SESSION,
             A.TWO_FACTOR_REQUIRED,
+            A.READ_INTAKE,
+            A.READ_ALL_INTAKE,
         }
     ),
     Role.ADMINISTRATOR: frozenset(
@@ -352,3 +364,57 @@ def participants_filter(person: Person) -> Q:
         trainees = TrainerLink.objects.filter(organization_id=person.organization_id, trainer=person)
         q |= Q(is_participant=True, pk__in=trainees.values("participant_id"))
     return q
+
+
+# The intake (aanmeldingen) ------------------------------------------------------------------------
+# The coach keeps the organisation's intake: who wants to join WPO, per department, in a queue. A
+# werkplekopleider follows the intake of their own department and the employees they would guide,
+# and puts employees of their department forward, to be guided by themselves; a project manager
+# reads it all. Field names below are those of ``wpo.intake.models.Interest`` (orgs does not import it).
+
+
+def interests_filter(person: Person) -> Q:
+    """The interests (aanmeldingen) ``person`` may see, as a filter on ``Interest`` (within the
+    organisation, which the access layer adds)."""
+    if may(person, Ability.READ_ALL_INTAKE):
+        return ~Q(pk__in=[])
+    if not may(person, Ability.READ_INTAKE):
+        return Q(pk__in=[])
+    q = Q(trainer=person)
+    if person.department_id is not None:
+        q |= Q(department_id=person.department_id)
+    return q
+
+
+def intake_departments_filter(person: Person) -> Q:
+    """The departments whose queue ``person`` may see, as a filter on ``Department``."""
+    if may(person, Ability.READ_ALL_INTAKE):
+        return ~Q(pk__in=[])
+    if may(person, Ability.READ_INTAKE) and person.department_id is not None:
+        return Q(pk=person.department_id)
+    return Q(pk__in=[])
+
+
+def may_put_forward(person: Person, *, department_id: int, trainer: Person) -> bool:
+    """Put an employee forward in ``department_id``, to be guided by ``trainer``: the coach for any
+    department and werkplekopleider of the organisation; a werkplekopleider in their own department,
+    guided by themself."""
+    if trainer.organization_id != person.organization_id or not may(trainer, Ability.GUIDE_PARTICIPANTS):
+        return False
+    if may(person, Ability.MANAGE_INTAKE):
+        return True
+    return may(person, Ability.PUT_FORWARD) and trainer.pk == person.pk and department_id == person.department_id
+
+
+def may_mark_invited(person: Person) -> bool:
+    """Marking an interest 'uitgenodigd voor de start' is what inviting someone to the kick-off does:
+    whoever keeps the intake, or plans the meeting."""
+    return may(person, Ability.MANAGE_INTAKE) or may(person, Ability.PLAN_MEETINGS)
+
+
+def may_open_trajectory(actor: Person, trainer: Person) -> bool:
+    """Open a trajectory in phase 1 (before the start conversation) to be guided by ``trainer``: the
+    werkplekopleider for themself, or the coach who keeps the intake."""
+    if actor.organization_id != trainer.organization_id or not may(trainer, Ability.GUIDE_PARTICIPANTS):
+        return False
+    return actor.pk == trainer.pk or may(actor, Ability.MANAGE_INTAKE)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from wpo.accounts.models import LoginCard, OidcIdentity, SecurityEvent, TwoFactorFailure
 from wpo.certificates.models import Certificate
 from wpo.followup.models import Problem
+from wpo.intake.models import Interest, InterestChange
 from wpo.lib.pdf import html_to_pdf
 from wpo.meetings.models import MeetingAttendance
 from wpo.orgs.models import Person, TrainerLink
@@ -175,6 +176,7 @@ def _collect(person: Person, *, shared_only: bool) -> tuple[dict[str, Any], _Fil
             .select_related("meeting")
             .order_by("meeting__starts_at", "pk")
         ],
+        "intake": _intake(person, shared_only=shared_only),
         "anonymisation": (
             {
                 "at": _when(anonymisation.at),
@@ -188,6 +190,43 @@ def _collect(person: Person, *, shared_only: bool) -> tuple[dict[str, Any], _Fil
     }
     data["files"] = sorted(files.paths)
     return data, files
+
+
+def _intake(person: Person, *, shared_only: bool) -> list[dict[str, Any]]:
+    """The person's interests (aanmeldingen) with their history; what the coach wrote about them
+    only in the complete export, as with unshared observations."""
+    rows = (
+        Interest.objects.filter(employee=person)
+        .select_related("department", "trainer__user", "put_forward_by__user")
+        .prefetch_related(
+            Prefetch("history", queryset=InterestChange.objects.select_related("actor__user").order_by("at", "pk"))
+        )
+        .order_by("put_forward_on", "pk")
+    )
+    return [
+        {
+            "department": i.department.name,
+            "trainer": _name(i.trainer),
+            "put_forward_by": _name(i.put_forward_by),
+            "source": i.get_source_display(),
+            "put_forward_on": _when(i.put_forward_on),
+            "status": i.get_status_display(),
+            "note": None if shared_only else i.note,
+            "not_now_reason": None if shared_only else i.not_now_reason,
+            "ask_again_on": _when(i.ask_again_on),
+            "trajectory_id": i.trajectory_id,
+            "history": [
+                {
+                    "to": c.get_to_status_display(),
+                    "at": _when(c.at),
+                    "by": _name(c.actor),
+                    "note": None if shared_only else c.note,
+                }
+                for c in i.history.all()
+            ],
+        }
+        for i in rows
+    ]
 
 
 def _trajectory(t: Trajectory, files: _Files, *, shared_only: bool) -> dict[str, Any]:

@@ -34,6 +34,8 @@ ABOUT_THE_PERSON: dict[str, str] = {
     "trajectories.TrainerCalendarFeed.person": "calendar_feeds",
     "meetings.MeetingAttendance.person": "meetings",
     "meetings.Meeting.invitees": "meetings",
+    "intake.Interest.employee": "intake",
+    "intake.Interest.trajectory": "intake",
     "privacy.Anonymisation.person": "anonymisation",
     # Trajectories and everything in them.
     "trajectories.Trajectory.participant": "trajectories",
@@ -76,6 +78,9 @@ DONE_BY_THE_PERSON: dict[str, Any] = {
     "followup.Problem.handled_by": _("Problemen behandeld"),
     "followup.ProblemEvent.actor": _("Reacties en wijzigingen bij problemen"),
     "meetings.Meeting.organiser": _("Bijeenkomsten georganiseerd"),
+    "intake.Interest.trainer": _("Aanmeldingen voor WPO als werkplekopleider"),
+    "intake.Interest.put_forward_by": _("Medewerkers aangemeld voor WPO"),
+    "intake.InterestChange.actor": _("Aanmeldingen voor WPO veranderd"),
     "meetings.Meeting.cancelled_by": _("Bijeenkomsten afgezegd"),
     "meetings.Meeting.recorded_by": _("Aanwezigheid bij bijeenkomsten vastgelegd"),
     "orgs.PeopleImport.created_by": _("Lijsten met mensen geïmporteerd"),

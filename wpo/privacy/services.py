@@ -24,6 +24,7 @@ from wpo.accounts.models import LoginCard, LoginFailure, OidcIdentity, TwoFactor
 from wpo.certificates.models import Certificate
 from wpo.certificates.services import Forgotten, participant_certificates_forget
 from wpo.followup.models import Problem, ProblemEvent
+from wpo.intake.services import interests_forget
 from wpo.lib.refusals import Refused, checked
 from wpo.orgs.models import Organization, Person
 from wpo.orgs.permissions import Ability, is_only_participant, may, only_participants_filter
@@ -93,6 +94,7 @@ def person_anonymise(*, person: Person, actor: Person | None, reason: str = Anon
         _anonymise_account(person, number)
         _revoke_logins(person, actor, now)
         stored_files = _anonymise_trajectories(person, number)
+        interests_forget(person)
         forgotten = _anonymise_elsewhere(person, identity)
         LoginFailure.objects.filter(login_name__in=old_login_names).delete()
         from wpo.audit.services import scrub_person_history

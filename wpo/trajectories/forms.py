@@ -63,7 +63,11 @@ class StartForm(forms.Form):
     def __init__(self, *args: Any, people: Any, departments: Any, skills: list[Skill], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["participant"].queryset = people  # type: ignore[attr-defined]
-        self.fields["participant"].label_from_instance = lambda p: p.name  # type: ignore[attr-defined]
+        self.fields["participant"].label_from_instance = lambda p: (  # type: ignore[attr-defined]
+            gettext("%(name)s (wacht op het startgesprek)") % {"name": p.name}
+            if getattr(p, "waiting_for_start", False)
+            else p.name
+        )
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
         assignments = (
             Assignment.objects.filter(subskill__skill__in=skills, current_version__isnull=False)

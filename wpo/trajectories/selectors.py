@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import models
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,7 @@ from .models import (
     Observation,
     ParticipantAssignment,
     ParticipantQuestion,
+    Phase,
     SecondAssessorRequest,
     Step,
     Trajectory,
@@ -75,16 +76,38 @@ def my_participants(trainer: Person) -> MyParticipants:
     return MyParticipants(participants, trajectories, open_pa, planned)
 
 
+def waiting_for_start() -> Q:
+    """A trajectory opened in phase 1 before its start conversation (from the intake,
+    ``services.start.trajectory_open``): running, in phase 1, no skill chosen yet. The start
+    conversation fills it in; a trajectory of before the phases stands in phase 1 with its skills."""
+    chosen = TrajectorySkill.objects.filter(trajectory=OuterRef("pk"))
+    return Q(status=Trajectory.Status.ACTIVE, phase=Phase.START) & Q(~Exists(chosen))
+
+
 def people_to_start(trainer: Person) -> models.QuerySet[Person]:
     """Whom a werkplekopleider can start a trajectory for: the organisation's people who are only a
-    participant (no other role or permission), have no running trajectory, and are not themselves."""
-    busy = org_access.in_org(trainer, Trajectory).filter(status=Trajectory.Status.ACTIVE).values("participant_id")
+    participant (no other role or permission), have no running trajectory, and are not themselves;
+    and, first (``waiting_for_start`` true), their own participants whose trajectory waits in phase 1
+    for this start conversation."""
+    running = org_access.in_org(trainer, Trajectory).filter(status=Trajectory.Status.ACTIVE)
+    waiting = running.filter(waiting_for_start(), trainer=trainer)
+    busy = running.exclude(pk__in=waiting.values("pk")).values("participant_id")
     return (
         org_access.people(trainer)
         .exclude(pk=trainer.pk)
         .exclude(pk__in=busy)
         .filter(only_participants_filter())
-        .order_by("user__first_name")
+        .annotate(waiting_for_start=Exists(waiting.filter(participant=OuterRef("pk"))))
+        .order_by("-waiting_for_start", "user__first_name")
+    )
+
+
+def waiting_trajectory(trainer: Person, participant_id: int) -> Trajectory | None:
+    """The participant's trajectory that waits for this werkplekopleider's start conversation."""
+    return (
+        org_access.in_org(trainer, Trajectory)
+        .filter(waiting_for_start(), trainer=trainer, participant_id=participant_id)
+        .first()
     )
 
 

@@ -199,3 +199,18 @@ def set_phase(
         at=at or timezone.now(),
         note=note.strip(),
     )
+
+
+def phase_opened(trajectory: Trajectory, *, actor: Person, note: str = "", at: datetime | None = None) -> PhaseChange:
+    """The first history row of a trajectory opened in phase 1 before its start conversation (from
+    the intake, ``services.start.trajectory_open``): who opened it and when. Not a move: it stays in
+    phase 1 until the start conversation moves it to 2 through ``set_phase``."""
+    return PhaseChange.objects.create(
+        organization_id=trajectory.organization_id,
+        trajectory=trajectory,
+        from_phase=Phase.START,
+        to_phase=Phase.START,
+        actor=actor,
+        at=at or timezone.now(),
+        note=note.strip(),
+    )

@@ -1,7 +1,7 @@
 """The start conversation's writes: make an employee a participant, start their trajectory."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from wpo.curriculum.models import Assignment, Skill
 from wpo.lib.refusals import Refused
 from wpo.orgs.models import Department, Person, Role, TrainerLink
-from wpo.orgs.permissions import Ability, may, may_make_participant
+from wpo.orgs.permissions import Ability, may, may_make_participant, may_open_trajectory
 from wpo.orgs.services import person_create
 
 from ..models import ParticipantAssignment, Phase, Trajectory, TrajectorySkill
-from ..workflow import give_assignment, set_phase
+from ..selectors import waiting_for_start
+from ..workflow import give_assignment, phase_opened, set_phase
 
 MIN_MONTHS, MAX_MONTHS = 3, 12
 
@@ -73,6 +74,47 @@ def participant_invite(
 
 
 @transaction.atomic
+def trajectory_open(
+    *,
+    actor: Person,
+    participant: Person,
+    trainer: Person,
+    department: Department,
+    starts_on: date,
+    ends_on: date,
+    note: str = "",
+    at: datetime | None = None,
+) -> Trajectory:
+    """Phase 1 before the start conversation: the employee takes their turn (from the intake) and
+    gets a trajectory in phase 1 with ``trainer``, who holds the start conversation
+    (``trajectory_start`` fills it in and moves it to phase 2). The employee becomes the trainer's
+    participant under ``participant_invite``'s rules: only someone who is nothing but a participant,
+    or has no role yet. The werkplekopleider opens one for themself, the coach for any of them."""
+    if participant.organization_id != actor.organization_id or not may_open_trajectory(actor, trainer):
+        raise Refused(_("Je kunt voor deze werkplekopleider geen WPO-traject openen."))
+    if department.organization_id != actor.organization_id:
+        raise Refused(_("Kies een afdeling van je eigen organisatie."))
+    if ends_on <= starts_on:
+        raise Refused(_("De einddatum moet na de startdatum liggen."))
+    # Two requests for the same employee at once: the second waits here and then sees the first's.
+    Person.objects.select_for_update().filter(pk=participant.pk).first()
+    if Trajectory.objects.filter(participant=participant, status=Trajectory.Status.ACTIVE).exists():
+        raise Refused(_("Deze medewerker heeft al een lopend WPO-traject."))
+    participant_invite(trainer=trainer, existing=participant)
+    trajectory = Trajectory.objects.create(
+        organization_id=actor.organization_id,
+        participant=participant,
+        trainer=trainer,
+        department=department,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        phase=Phase.START,
+    )
+    phase_opened(trajectory, actor=actor, note=note, at=at)
+    return trajectory
+
+
+@transaction.atomic
 def trajectory_start(
     *,
     trainer: Person,
@@ -88,7 +130,12 @@ def trajectory_start(
     trainer_sees: str = "",
     submission: UUID | None = None,
 ) -> tuple[Trajectory, ParticipantAssignment]:
-    """The start conversation's outcome: a trajectory with chosen skills and the first assignment."""
+    """The start conversation's outcome: a trajectory with chosen skills and the first assignment.
+
+    When the participant's trajectory was opened in phase 1 before this conversation (from the
+    intake, ``trajectory_open``), the conversation fills in that trajectory and ends its phase 1;
+    otherwise it makes the trajectory here. Any other running trajectory is refused.
+    """
     if not may(trainer, Ability.GUIDE_PARTICIPANTS) or trainer.organization_id != participant.organization_id:
         raise Refused(_("U kunt voor deze persoon geen WPO-traject starten."))
     if department.organization_id != trainer.organization_id:
@@ -97,8 +144,12 @@ def trajectory_start(
         raise Refused(_("De einddatum moet na de startdatum liggen."))
     if not skills:
         raise Refused(_("Kies minstens één skill."))
-    if Trajectory.objects.filter(participant=participant, status=Trajectory.Status.ACTIVE).exists():
+    running = Trajectory.objects.select_for_update().filter(participant=participant, status=Trajectory.Status.ACTIVE)
+    waiting = running.filter(waiting_for_start()).first()
+    if waiting is None and running.exists():
         raise Refused(_("Deze deelnemer heeft al een lopend WPO-traject."))
+    if waiting is not None and waiting.trainer_id != trainer.pk:
+        raise Refused(_("Dit WPO-traject wacht op het startgesprek met %(name)s.") % {"name": waiting.trainer.name})
     chosen = {c.skill.pk for c in skills}
     if first_assignment.subskill.skill_id not in chosen:
         raise Refused(_("Kies de eerste opdracht bij een van de gekozen skills."))
@@ -106,19 +157,25 @@ def trajectory_start(
     if version is None:
         raise Refused(_("Deze opdracht is nog niet geschreven. Kies een andere."))
     participant_invite(trainer=trainer, existing=participant)
-    trajectory = Trajectory.objects.create(
-        organization_id=trainer.organization_id,
-        participant=participant,
-        trainer=trainer,
-        department=department,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        wish_develop=wish_develop.strip(),
-        wish_learn=wish_learn.strip(),
-        finds_hard=finds_hard.strip(),
-        trainer_sees=trainer_sees.strip(),
-        start_submission=submission,
-    )
+    conversation = {
+        "department": department,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "wish_develop": wish_develop.strip(),
+        "wish_learn": wish_learn.strip(),
+        "finds_hard": finds_hard.strip(),
+        "trainer_sees": trainer_sees.strip(),
+        "start_submission": submission,
+    }
+    if waiting is not None:
+        trajectory = waiting
+        for name, value in conversation.items():
+            setattr(trajectory, name, value)
+        trajectory.save(update_fields=list(conversation))
+    else:
+        trajectory = Trajectory.objects.create(
+            organization_id=trainer.organization_id, participant=participant, trainer=trainer, **conversation
+        )
     for c in skills:
         # One save each (a few skills): the audit trail records each choice.
         TrajectorySkill.objects.create(

@@ -13,7 +13,7 @@ from wpo.orgs.models import Department
 from wpo.orgs.permissions import Ability
 
 from ..forms import StartForm
-from ..selectors import people_to_start
+from ..selectors import people_to_start, waiting_trajectory
 from ..services.start import ChosenSkill, start_conversation_record
 
 
@@ -22,10 +22,14 @@ def start(request: HttpRequest) -> HttpResponse:
     """The start conversation, guided: the participant's own wishes first, then the choice card."""
     me = access.person_of(request)
     skills = list(visible_skills(me))
-    initial = {"department": me.department_id}
+    initial: dict[str, object] = {"department": me.department_id}
     chosen_id = request.GET.get("deelnemer", "")
     if (chosen_pk := ids.parse_id(chosen_id)) is not None:
         initial["participant"] = chosen_pk
+        # Opened from the intake: the conversation starts from what was agreed there.
+        waiting = waiting_trajectory(me, chosen_pk)
+        if waiting is not None:
+            initial.update(department=waiting.department_id, starts_on=waiting.starts_on, ends_on=waiting.ends_on)
     form = StartForm(
         request.POST if request.method == "POST" else None,
         initial=initial,

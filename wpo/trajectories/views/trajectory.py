@@ -15,7 +15,7 @@ from wpo.orgs.permissions import Ability
 
 from .. import access as trajectory_access
 from .. import panels, selectors
-from ..models import ParticipantAssignment, Step, Trajectory
+from ..models import ParticipantAssignment, Phase, Step, Trajectory
 
 INDEPENDENCE_WEEK = timedelta(days=selectors.INDEPENDENCE_WEEK_DAYS)
 
@@ -38,6 +38,9 @@ def needs_me(
         return {"urgency": 5, "text": _("Nog geen WPO-traject."), "action": _("Traject starten"), "url": None}
     urls = urls or RowUrls()
     detail = urls.detail(trajectory.pk)
+    if pa is None and trajectory.phase == Phase.START:
+        # Opened from the intake, waiting for the start conversation (the caller links to it).
+        return {"urgency": 2, "text": _("Wacht op het startgesprek."), "action": _("Startgesprek voeren"), "url": None}
     if pa is None:
         return {"urgency": 2, "text": _("Geen lopende opdracht."), "action": _("Nieuwe opdracht geven"), "url": detail}
     anchor = f"{detail}#opdracht-{pa.pk}"
