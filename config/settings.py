@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "wpo.orgs",
     "wpo.curriculum",
     "wpo.trajectories",
+    "wpo.evaluations",
     "wpo.learn",
     "wpo.coaching",
     "wpo.followup",

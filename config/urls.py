@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("wpo.accounts.urls")),
     path("deelnemer/", include("wpo.learn.urls")),
     path("opleider/", include("wpo.trajectories.urls")),
+    path("opleider/", include("wpo.evaluations.urls")),
     path("coach/", include("wpo.coaching.urls")),
     path("opvolging/", include("wpo.followup.urls")),
     path("bijeenkomsten/", include("wpo.meetings.urls")),

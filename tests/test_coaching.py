@@ -251,6 +251,7 @@ def test_coach_sets_thresholds_with_dutch_validation(client: Client, world: Worl
         "conversation_weeks": "4",
         "trajectory_months": "18",
         "inactive_weeks": "5",
+        "interim_weeks": "10",
         "digest_enabled": "",
     }
     assert client.post("/coach/signalen/instellingen/", data).status_code == 302
@@ -275,6 +276,7 @@ def test_thresholds_wrong_role_and_other_organisation(client: Client, world: Wor
         "conversation_weeks": "1",
         "trajectory_months": "2",
         "inactive_weeks": "1",
+        "interim_weeks": "1",
     }
     assert client.post("/coach/signalen/instellingen/", data).status_code == 302
     assert early_signals.settings_for(world.org).assignment_weeks == 6

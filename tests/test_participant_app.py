@@ -308,7 +308,7 @@ def count_queries(client: Client, path: str) -> int:
 
 
 @pytest.mark.parametrize("page", ["home", "assignment", "question", "look_back"])
-def test_participant_pages_run_at_most_10_queries_however_long_the_history(
+def test_participant_pages_run_at_most_11_queries_however_long_the_history(
     page: str, client: Client, world: World
 ) -> None:
     login(client, world.participant)
@@ -321,7 +321,8 @@ def test_participant_pages_run_at_most_10_queries_however_long_the_history(
     short = count_queries(client, path)
     give_long_history(world, 25)
     long = count_queries(client, path)
-    assert long == short <= 10, (short, long)
+    # 10 until issue 16; the home page's own interim evaluations (wpo.evaluations) are one query more.
+    assert long == short <= 11, (short, long)
 
 
 # The second edition: options shuffled per participant and run, the werkplekopleider by name, the verdict once.

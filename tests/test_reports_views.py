@@ -190,6 +190,7 @@ def test_xlsx(client: Client, data: Data) -> None:
         "Gekozen skills",
         "Behaalde niveaus",
         "Doorlooptijd",
+        "Evaluaties en verlengingen",
         "Trend per kwartaal",
         "Zo tellen we",
     ]

@@ -53,6 +53,16 @@ def question_with_voice_note(w: World) -> ParticipantQuestion:
     return question
 
 
+def evaluation_with_voice_note(w: World) -> int:
+    from wpo.evaluations.models import InterimEvaluation
+
+    evaluation = InterimEvaluation(
+        organization=w.org, trajectory=w.trajectory, planned_at=timezone.now() + timedelta(days=3)
+    )
+    evaluation.voice_note.save("evaluatie.webm", ContentFile(WEBM))
+    return evaluation.pk
+
+
 def version_with_video(w: World) -> int:
     version = w.pa.version
     version.content.setdefault("video", {})["file"] = default_storage.save("videos/film.mp4", ContentFile(MP4))
@@ -120,6 +130,7 @@ OBJECT_OF_ORG_A: dict[str, Callable[[World], object]] = {
     "certificate_id": lambda w: make_certificate(w).pk,
     "batch_id": finished_batch,
     "interest_id": lambda w: make_interest(w).pk,
+    "evaluation_id": evaluation_with_voice_note,
 }
 # Namespaces that organisations never reach: Django's admin is for the service's own operators.
 NOT_ORGANISATION_URLS = {"admin"}

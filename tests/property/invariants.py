@@ -41,6 +41,7 @@ def _no_row(queryset: Any, what: str) -> None:
 
 def check_consistent() -> None:
     """Domain invariants: history complete, no row pointing into another organisation, uploads real."""
+    from wpo.evaluations.models import ChosenSkillChange, EndDateChange, InterimEvaluation
     from wpo.followup.models import Problem, ProblemEvent, VisitAction
     from wpo.meetings.models import MeetingAttendance
     from wpo.orgs.models import Organization, Person
@@ -58,6 +59,10 @@ def check_consistent() -> None:
         last = StepChange.objects.filter(participant_assignment=pa).order_by("at", "id").last()
         assert last is not None, f"assignment {pa.pk} has no history"
         assert last.to_step == pa.step, f"assignment {pa.pk} is {pa.step}, its history says {last.to_step}"
+    # An extended trajectory ends on the date of its latest extension (the only writer of ends_on).
+    for trajectory_id in set(EndDateChange.objects.values_list("trajectory_id", flat=True)):
+        latest = EndDateChange.objects.filter(trajectory_id=trajectory_id).order_by("at", "id").last()
+        assert latest is not None and latest.trajectory.ends_on == latest.to_date, f"trajectory {trajectory_id}"
     for problem in Problem.objects.all():
         last_event = ProblemEvent.objects.filter(problem=problem).order_by("id").last()
         assert last_event is not None and last_event.to_status == problem.status, f"problem {problem.pk}"
@@ -77,6 +82,9 @@ def check_consistent() -> None:
         (VisitAction, "owner__organization"),
         (ProblemEvent, "problem__organization"),
         (Person, "department__organization"),
+        (InterimEvaluation, "trajectory__organization"),
+        (ChosenSkillChange, "trajectory__organization"),
+        (EndDateChange, "trajectory__organization"),
     ]
     for model, path in same_org:
         _no_row(
@@ -89,6 +97,7 @@ def check_consistent() -> None:
         (Observation, "photo", PHOTO_TYPES),
         (ParticipantQuestion, "voice_note", VOICE_TYPES),
         (Organization, "logo", PHOTO_TYPES),
+        (InterimEvaluation, "voice_note", VOICE_TYPES),
     ]
     for model, name, types in uploads:
         for row in model.objects.exclude(**{name: ""}):

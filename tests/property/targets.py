@@ -21,6 +21,7 @@ from wpo.audit import forms as audit_forms
 from wpo.certificates import forms as certificates_forms
 from wpo.coaching import views as coaching_views
 from wpo.curriculum import forms as curriculum_forms
+from wpo.evaluations import forms as evaluations_forms
 from wpo.followup import forms as followup_forms
 from wpo.learn import forms as learn_forms
 from wpo.meetings import forms as meetings_forms
@@ -361,6 +362,45 @@ def _give_next(ctx: Context) -> Prepared:
     return Prepared({"pa_id": ctx.a.pa.pk}, keys={"assignment": _ids(ctx)})
 
 
+def _started(ctx: Context) -> None:
+    from wpo.trajectories.models import Phase
+    from wpo.trajectories.workflow import set_phase
+
+    set_phase(ctx.a.trajectory, Phase.LEARN_WORK, actor=ctx.a.trainer)
+
+
+def _evaluation_plan(ctx: Context) -> Prepared:
+    _started(ctx)
+    people = st.sampled_from([str(ctx.a.coach.pk), str(ctx.b.coach.pk), str(ctx.a.participant.pk)])
+    return Prepared({"trajectory_id": ctx.a.trajectory.pk}, keys={"attendees": people})
+
+
+def _evaluation_record(ctx: Context) -> Prepared:
+    from tests.factories import make_skill
+    from wpo.evaluations.models import InterimEvaluation
+
+    _started(ctx)
+    evaluation = InterimEvaluation.objects.create(
+        organization=ctx.a.org, trajectory=ctx.a.trajectory, planned_at=timezone.now() + timedelta(days=2)
+    )
+    chosen = [str(c.pk) for t in (ctx.a, ctx.b) for c in t.trajectory.chosen_skills.all()]
+    new = [str(make_skill(ctx.a.org).pk), str(ctx.a.skill.pk), str(ctx.b.skill.pk)]
+    ends_on = ctx.a.trajectory.ends_on
+    dates = [(ends_on + timedelta(days=d)).isoformat() for d in (-1, 0, 30, 400)]
+    return Prepared(
+        {"evaluation_id": evaluation.pk},
+        keys={
+            "skills_fit": st.sampled_from(["keep", "add", "drop", "swap", "x"]),
+            "skill_out": st.sampled_from(chosen),
+            "skill_in": st.sampled_from(new),
+            "period": st.sampled_from(["stands", "extend", "x"]),
+            "new_ends_on": st.sampled_from(dates),
+            "seen_ends_on": st.sampled_from([ends_on.isoformat(), dates[2]]),
+            "feeling": st.sampled_from(["good", "bit", "not_yet", "x"]),
+        },
+    )
+
+
 def _second_request(ctx: Context) -> Prepared:
     _to_step(ctx, Step.ASSESSING)
     coaches = st.sampled_from([str(ctx.a.coach.pk), str(ctx.b.coach.pk), str(ctx.a.trainer.pk)])
@@ -436,6 +476,16 @@ TARGETS: list[Target] = [
         prefixes=("", "sub1", "sub2"),
         files={"pictogram_file": 50_000},
         prepare=_skill,
+    ),
+    # evaluations (phase 3): plan, and record with a spoken answer, a change of skills, an extension
+    Target("evaluations:plan", Role.TRAINER, (evaluations_forms.PlanForm,), prepare=_evaluation_plan),
+    Target(
+        "evaluations:detail",
+        Role.TRAINER,
+        (evaluations_forms.RecordForm,),
+        files={"voice_note": 15 * 1024 * 1024},
+        prepare=_evaluation_record,
+        weight=3,
     ),
     # followup
     Target("followup:visit_plan", Role.COACH, (followup_forms.VisitForm,), prepare=_visit_plan),

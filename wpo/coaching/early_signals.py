@@ -18,6 +18,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from wpo.evaluations.models import InterimEvaluation
 from wpo.followup.access import problems_waiting_for
 from wpo.meetings import access as meetings_access
 from wpo.orgs.access import in_org
@@ -28,6 +29,7 @@ from wpo.trajectories.models import (
     Assessment,
     CoachingConversation,
     ParticipantAssignment,
+    Phase,
     Step,
     Trajectory,
 )
@@ -57,6 +59,8 @@ SECOND_ASSESSOR = Kind("tweede-beoordelaar", _("Wacht op tweede beoordelaar"), _
 OVER_CAPACITY = Kind("afdeling-vol", _("Afdeling boven afspraak"), _("Bekijk de afdeling"))
 PROBLEM_WAITING = Kind("probleem", _("Probleem wacht op de coach"), _("Pak het probleem op"))
 INTERVISION_DUE = Kind("intervisie", _("Intervisie niet gepland"), _("Plan de intervisie"))
+# Phase 3 (wpo.evaluations): a running trajectory without an interim evaluation for N weeks.
+NO_INTERIM_EVALUATION = Kind("geen-tussenevaluatie", _("Geen tussentijdse evaluatie"), _("Plan een evaluatie"))
 
 KINDS: tuple[Kind, ...] = (
     SECOND_ASSESSOR,
@@ -66,6 +70,7 @@ KINDS: tuple[Kind, ...] = (
     LONG_ASSIGNMENT,
     INACTIVE,
     OVERDUE,
+    NO_INTERIM_EVALUATION,
     OVER_CAPACITY,
     INTERVISION_DUE,
 )
@@ -390,6 +395,56 @@ def inactive_trajectories(
         )
 
 
+def _no_interim_evaluation(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
+    """Running after its start conversation for more than N weeks, with no interim evaluation held
+    in the last N weeks and none planned (wpo.evaluations)."""
+    limit = now - timedelta(weeks=config.interim_weeks)
+    evaluations = InterimEvaluation.objects.filter(trajectory=OuterRef("pk"))
+    return (
+        in_org(coach, Trajectory)
+        .filter(status=Trajectory.Status.ACTIVE, phase__in=[Phase.LEARN_WORK, Phase.EVALUATION])
+        .filter(starts_on__lt=timezone.localdate(limit))
+        .exclude(Exists(evaluations.filter(held_at__gte=limit)))
+        .exclude(Exists(evaluations.filter(held_at__isnull=True, planned_at__gte=now)))
+    )
+
+
+def no_interim_evaluation(
+    coach: Person,
+    config: SignalSettings,
+    now: datetime,
+    only: Collection[int] | None = None,
+    window: tuple[int, int] | None = None,
+) -> Iterable[Signal]:
+    last_held = Subquery(
+        InterimEvaluation.objects.filter(trajectory=OuterRef("pk"), held_at__isnull=False)
+        .order_by("-held_at")
+        .values("held_at")[:1],
+    )
+    found = (
+        _only(_no_interim_evaluation(coach, config, now), only, "pk")
+        .annotate(last_held=last_held)
+        .order_by("starts_on", "pk")
+        .values("pk", "starts_on", "last_held", *TRAJECTORY_NAME_FIELDS)
+    )
+    never = _("%(name)s is al %(weeks)s weken bezig. Er is nog geen tussentijdse evaluatie gehouden of gepland.")
+    earlier = _("De laatste tussentijdse evaluatie met %(name)s was %(weeks)s weken geleden. Er is geen nieuwe.")
+    action = str(NO_INTERIM_EVALUATION.action)  # translated once, not once per signal
+    for trajectory in _window(found, window):
+        name = _first_name(trajectory, "participant__")
+        last: datetime | None = trajectory["last_held"]
+        since = last or datetime.combine(trajectory["starts_on"], time(0), tzinfo=now.tzinfo)
+        reason = _lazy_format(earlier if last else never, {"name": name, "weeks": _weeks(since, now)})
+        yield Signal(
+            NO_INTERIM_EVALUATION,
+            reason,
+            _lazy_reverse("evaluations:plan", trajectory["pk"]),
+            action,
+            trajectory_id=trajectory["pk"],
+            since=since,
+        )
+
+
 def _waiting_for_second_assessor(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
     return in_org(coach, Assessment).filter(second_assessor__isnull=False, second_judgement="")
 
@@ -494,6 +549,7 @@ TRAJECTORY_SOURCES: tuple[tuple[Kind, Query, str, Callable[..., Iterable[Signal]
     (LONG_ASSIGNMENT, _long_assignments, "trajectory_id", long_assignments),
     (INACTIVE, _inactive_trajectories, "pk", inactive_trajectories),
     (OVERDUE, _overdue_trajectories, "pk", overdue_trajectories),
+    (NO_INTERIM_EVALUATION, _no_interim_evaluation, "pk", no_interim_evaluation),
 )
 # The signals about the organisation or a department: few, always listed in full.
 ORGANISATION_SOURCES: tuple[Source, ...] = (problems_waiting, departments_over_capacity, intervision_due)
@@ -506,6 +562,7 @@ SOURCES: tuple[Source, ...] = (
     long_assignments,
     inactive_trajectories,
     overdue_trajectories,
+    no_interim_evaluation,
     departments_over_capacity,
     intervision_due,
 )
@@ -609,6 +666,7 @@ SOURCE_KINDS: tuple[Kind, ...] = (
     LONG_ASSIGNMENT,
     INACTIVE,
     OVERDUE,
+    NO_INTERIM_EVALUATION,
     OVER_CAPACITY,
     INTERVISION_DUE,
 )

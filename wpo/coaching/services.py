@@ -17,6 +17,7 @@ SETTINGS_FIELDS = (
     "conversation_weeks",
     "trajectory_months",
     "inactive_weeks",
+    "interim_weeks",
     "digest_enabled",
 )
 

@@ -92,6 +92,7 @@ def _changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
 
 def connect() -> None:
     """Watch every model a signal is counted from (``CoachingConfig.ready``)."""
+    from wpo.evaluations.models import InterimEvaluation
     from wpo.followup.models import Problem
     from wpo.meetings.models import Meeting
     from wpo.orgs.models import Department
@@ -103,6 +104,7 @@ def connect() -> None:
         Assessment,
         CoachingConversation,
         Department,
+        InterimEvaluation,
         Meeting,
         ParticipantAssignment,
         Person,

@@ -198,6 +198,7 @@ class SignalSettingsForm(forms.ModelForm[SignalSettings]):
             "conversation_weeks",
             "trajectory_months",
             "inactive_weeks",
+            "interim_weeks",
             "digest_enabled",
         ]
 

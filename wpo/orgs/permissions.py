@@ -199,15 +199,18 @@ class OnTrajectory(StrEnum):
     WORK = "work"  # plan and hold conversations, observe, decide the next step, assess, stop, close
     MEDIA = "media"  # hear and see the participant's photos and voice notes
     DOWNLOAD_CERTIFICATES = "download_certificates"
+    # Read the interim evaluations (wpo.evaluations): what the participant said and what was agreed.
+    # Planning and recording one is WORK; the administrator, who keeps people, not trajectories, reads none.
+    EVALUATIONS = "evaluations"
 
 
 T = OnTrajectory
 # The relation is named after the role that makes it: PARTICIPANT is "it is my own trajectory".
 ON_TRAJECTORY: dict[Role, frozenset[OnTrajectory]] = {
-    Role.PARTICIPANT: frozenset({T.MEDIA}),
-    Role.TRAINER: frozenset({T.VIEW, T.WORK, T.MEDIA, T.DOWNLOAD_CERTIFICATES}),
-    Role.COACH: frozenset({T.VIEW, T.WORK, T.MEDIA, T.DOWNLOAD_CERTIFICATES}),
-    Role.PROJECT_MANAGER: frozenset({T.VIEW, T.DOWNLOAD_CERTIFICATES}),
+    Role.PARTICIPANT: frozenset({T.MEDIA, T.EVALUATIONS}),
+    Role.TRAINER: frozenset({T.VIEW, T.WORK, T.MEDIA, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS}),
+    Role.COACH: frozenset({T.VIEW, T.WORK, T.MEDIA, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS}),
+    Role.PROJECT_MANAGER: frozenset({T.VIEW, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS}),
     Role.ADMINISTRATOR: frozenset({T.VIEW}),
     Role.CONTENT_EDITOR: frozenset(),
 }

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from wpo.accounts.models import LoginCard, OidcIdentity, SecurityEvent, TwoFactorFailure
 from wpo.certificates.models import Certificate
+from wpo.evaluations.models import ChosenSkillChange, EndDateChange, InterimEvaluation
 from wpo.followup.models import Problem
 from wpo.intake.models import Interest, InterestChange
 from wpo.lib.pdf import html_to_pdf
@@ -297,6 +298,47 @@ def _trajectory(t: Trajectory, files: _Files, *, shared_only: bool) -> dict[str,
             for c in CoachingConversation.objects.filter(trajectory=t)
             .select_related("recorded_by__user")
             .order_by("planned_at", "pk")
+        ],
+        "interim_evaluations": [
+            {
+                "final": e.is_final,
+                "planned_at": _when(e.planned_at),
+                "location": e.location,
+                "held_at": _when(e.held_at),
+                "recorded_by": _name(e.recorded_by),
+                "achieved": e.achieved,
+                "feeling": e.get_feeling_display() if e.feeling else "",
+                "participant_words": e.participant_words,
+                "voice_note": files.add(e.voice_note, "evaluatie-spraak", e.pk),
+                "agreements": e.agreements,
+                "agreed_ends_on": _when(e.agreed_ends_on),
+            }
+            for e in InterimEvaluation.objects.filter(trajectory=t)
+            .select_related("recorded_by__user")
+            .order_by("planned_at", "pk")
+        ],
+        "skill_changes": [
+            {
+                "what": c.get_kind_display(),
+                "dropped": c.dropped.name if c.dropped else None,
+                "added": c.added.name if c.added else None,
+                "reason": c.reason,
+                "at": _when(c.at),
+                "by": _name(c.actor),
+            }
+            for c in ChosenSkillChange.objects.filter(trajectory=t)
+            .select_related("dropped", "added", "actor__user")
+            .order_by("at", "pk")
+        ],
+        "end_date_changes": [
+            {
+                "from": _when(c.from_date),
+                "to": _when(c.to_date),
+                "reason": c.reason,
+                "at": _when(c.at),
+                "by": _name(c.actor),
+            }
+            for c in EndDateChange.objects.filter(trajectory=t).select_related("actor__user").order_by("at", "pk")
         ],
         "certificates": [
             {

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from wpo.accounts.models import LoginCard, LoginFailure, OidcIdentity, TwoFactorFailure
 from wpo.certificates.models import Certificate
 from wpo.certificates.services import Forgotten, participant_certificates_forget
+from wpo.evaluations.models import ChosenSkillChange, EndDateChange, InterimEvaluation
 from wpo.followup.models import Problem, ProblemEvent
 from wpo.intake.services import interests_forget
 from wpo.lib.refusals import Refused, checked
@@ -162,6 +163,7 @@ def _anonymise_trajectories(person: Person, number: int) -> list[str]:
         (LookBackAnswer, "voice_note", assignments),
         (Observation, "photo", assignments),
         (ParticipantQuestion, "voice_note", {"trajectory__participant": person}),
+        (InterimEvaluation, "voice_note", {"trajectory__participant": person}),
     ):
         rows = model._default_manager.filter(**lookup).exclude(**{field: ""})
         files += [name for name in rows.values_list(field, flat=True) if name]
@@ -178,6 +180,13 @@ def _anonymise_trajectories(person: Person, number: int) -> list[str]:
     CoachingConversation.objects.filter(trajectory__participant=person).update(
         location="", done_and_learned="", trainer_saw="", agreements="", decision=""
     )
+    InterimEvaluation.objects.filter(trajectory__participant=person).update(
+        location="", achieved="", participant_words="", agreements=""
+    )
+    # The histories of skills and end dates are append-only for everyone else; as for the phase history,
+    # erasing the personal text of their reasons is the one exception.
+    ChosenSkillChange._base_manager.filter(trajectory__participant=person).update(reason="")
+    EndDateChange._base_manager.filter(trajectory__participant=person).update(reason="")
     name = anonymous_name(number)
     for certificate in Certificate.objects.filter(participant=person):
         certificate.participant_name = name

@@ -105,6 +105,8 @@ def headline_rows(report: Report) -> list[tuple[str, str, Value]]:
         (_("Afgeronde skills"), _("Aantal skills"), report.closed_skills_total),
         (_("Duur van een afgerond traject"), _("Gemiddeld aantal dagen"), t.avg_trajectory_days),
         (_("Tijd per behaalde opdracht"), _("Gemiddeld aantal dagen"), all_levels.avg_days),
+        (_("Tussentijdse evaluaties gehouden"), _("Aantal evaluaties"), report.evaluations.held),
+        (_("Verlengingen"), _("Aantal verlengingen"), report.evaluations.extensions),
     ]
 
 
@@ -175,6 +177,19 @@ def tables(report: Report) -> list[Table]:
             _("Doorlooptijd"),
             [_("Onderdeel"), _("Aantal"), _("Dagen (gemiddeld)")],
             [[d.label, d.count, d.avg_days] for d in [*report.assignment_durations, report.trajectory_duration]],
+        ),
+        Table(
+            "evaluations",
+            _("Evaluaties en verlengingen"),
+            [_("Onderdeel"), _("Aantal")],
+            [
+                [_("Tussentijdse evaluaties gehouden"), report.evaluations.held],
+                [_("waarvan eindevaluaties"), report.evaluations.final_held],
+                [_("Trajecten met een evaluatie"), report.evaluations.trajectories_evaluated],
+                [_("Verlengingen van de einddatum"), report.evaluations.extensions],
+                [_("Trajecten verlengd"), report.evaluations.trajectories_extended],
+            ],
+            note=_("Evaluaties gehouden in de periode, en einddatums verlengd in de periode."),
         ),
         Table(
             "trend",

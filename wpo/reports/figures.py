@@ -22,6 +22,8 @@ What we count (the page says the same in plain Dutch, see ``DEFINITIONS``):
   for the trajectories finished in the period.
 - *trend*: started, finished and stopped per calendar quarter, for the eight quarters up to the
   quarter of the reference day.
+- *interim evaluations held*: recorded (``held_at``) in the period, the final ones included
+  (wpo.evaluations); *extensions*: end dates moved in the period (``EndDateChange.at``).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wpo.curriculum.models import LEVELS
+from wpo.evaluations.selectors import EvaluationCounts, report_counts
 from wpo.orgs.models import Department
 from wpo.trajectories.models import Step, Trajectory
 
@@ -96,6 +99,14 @@ DEFINITIONS = [
     ),
     (gettext_lazy("Afgerond"), gettext_lazy("Het traject is afgesloten in de periode.")),
     (gettext_lazy("Gestopt"), gettext_lazy("Het traject is gestopt in de periode, voordat het af was.")),
+    (
+        gettext_lazy("Tussentijdse evaluaties"),
+        gettext_lazy("Evaluaties die in de periode zijn gehouden en vastgelegd, de eindevaluaties meegeteld."),
+    ),
+    (
+        gettext_lazy("Verlengingen"),
+        gettext_lazy("Keren dat in de periode de afgesproken einddatum van een traject is verlengd."),
+    ),
     (
         gettext_lazy("Doorlooptijd"),
         gettext_lazy(
@@ -259,6 +270,7 @@ class Report:
     assignment_durations: list[Duration]  # one per level, then all levels
     trajectory_duration: Duration
     trend: list[QuarterRow]
+    evaluations: EvaluationCounts = field(default_factory=EvaluationCounts)  # phase 3 (issue 16)
 
     @property
     def achieved_total(self) -> int:
@@ -553,4 +565,5 @@ def compute(scope: ReportScope, flt: ReportFilter, *, page: str | int | None = N
             _("Traject, van start tot afsluiten"), totals.finished, totals.avg_trajectory_days
         ),
         trend=_trend(trajectories, flt),
+        evaluations=report_counts(scope.organization, cond.from_moment, cond.until_moment, flt.department),
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,16 @@ from wpo.orgs.models import Person
 from wpo.orgs.permissions import OnTrajectory, may_on
 
 from . import activity
-from .models import OPEN_STEPS, ParticipantAssignment, Phase, PhaseChange, Step, StepChange, Trajectory
+from .models import (
+    OPEN_STEPS,
+    ParticipantAssignment,
+    Phase,
+    PhaseChange,
+    Step,
+    StepChange,
+    Trajectory,
+    TrajectorySkill,
+)
 
 
 class StaleStep(Refused):
@@ -113,6 +123,10 @@ def move(
         note=note.strip(),
     )
     activity.record(locked.trajectory_id, when)
+    if to in SIGN_OFF_STEPS:
+        follow_phase(locked.trajectory, actor=actor, at=when)
+    elif current == Step.ASSESSING and to == Step.WORKING:
+        follow_phase(locked.trajectory, actor=actor, at=when, more_to_learn=True)
     return change
 
 
@@ -144,7 +158,48 @@ def give_assignment(
         note=note.strip(),
     )
     activity.record(trajectory.pk, when)
+    follow_phase(trajectory, actor=actor, at=when, more_to_learn=True)
     return pa
+
+
+# Phase 3 follows the sign-off (issue 16) ----------------------------------------------------------
+# The independence week and the assessment are the method's "Evaluatie en beoordeling". A trajectory
+# enters phase 3 when its last chosen skill is in assessment: every chosen skill is closed (assessed
+# and finished at its highest level), or all its open assignments are in the independence week or the
+# assessment. It goes back to phase 2 when there is more to learn: an assessment says ‘nog niet’
+# (back to work), a new assignment is handed out (the next level), or a skill is added
+# (wpo.evaluations). The werkplekopleider can also start phase 3 by starting the final evaluation
+# (wpo.evaluations.services.evaluation_plan).
+SIGN_OFF_STEPS = (Step.INDEPENDENT, Step.ASSESSING)
+
+
+def last_skill_in_assessment(trajectory_id: int) -> bool:
+    """Every chosen skill of the trajectory is closed or in assessment (and it has at least one)."""
+    chosen = TrajectorySkill.objects.filter(trajectory_id=trajectory_id)
+    open_ones = ParticipantAssignment.objects.filter(
+        trajectory_id=trajectory_id, version__assignment__subskill__skill_id=OuterRef("skill_id"), step__in=OPEN_STEPS
+    )
+    still_learning = chosen.filter(closed_at__isnull=True).filter(
+        ~Exists(open_ones) | Exists(open_ones.exclude(step__in=SIGN_OFF_STEPS))
+    )
+    return chosen.exists() and not still_learning.exists()
+
+
+def follow_phase(
+    trajectory: Trajectory, *, actor: Person, at: datetime | None = None, more_to_learn: bool = False
+) -> PhaseChange | None:
+    """Move a running trajectory between phase 2 and 3 as its sign-off goes (see above); None when
+    it stays. Phases 1 and 4 are left alone: the start conversation and the close move those."""
+    phase, status = Trajectory.objects.filter(pk=trajectory.pk).values_list("phase", "status").get()
+    if status != Trajectory.Status.ACTIVE:
+        return None
+    if more_to_learn and phase == Phase.EVALUATION and not last_skill_in_assessment(trajectory.pk):
+        note = _("Er is nog meer te leren: terug naar de leer/werkperiode.")
+        return set_phase(trajectory, Phase.LEARN_WORK, actor=actor, note=note, at=at)
+    if not more_to_learn and phase == Phase.LEARN_WORK and last_skill_in_assessment(trajectory.pk):
+        note = _("De laatste gekozen skill wordt beoordeeld.")
+        return set_phase(trajectory, Phase.EVALUATION, actor=actor, note=note, at=at)
+    return None
 
 
 # The phase of a trajectory ------------------------------------------------------------------------
@@ -168,9 +223,10 @@ def set_phase(
     - 1 Start → 2 Leer/werkperiode: the start conversation is held (``trajectory_start`` makes the
       trajectory in phase 1 and moves it on in the same transaction);
     - 2 → 3 Evaluatie en beoordeling, and 3 → 2 back to the learn/work period when the evaluation
-      shows more is to be learned (as an assignment goes back from ‘beoordelen’ to ‘aan de slag’);
-    - any phase → 4 Afsluiting, when the trajectory closes (``trajectory_close``): no page moves a
-      trajectory to phase 3 yet, and a trajectory older than this rule may still stand in phase 1.
+      shows more is to be learned (as an assignment goes back from ‘beoordelen’ to ‘aan de slag’):
+      ``follow_phase`` after the sign-off's moves, and the final evaluation (wpo.evaluations);
+    - any phase → 4 Afsluiting, when the trajectory closes (``trajectory_close``); a trajectory
+      older than this rule may still stand in phase 1.
 
     Phase 4 is final, and so is a trajectory that no longer runs: a stopped trajectory keeps the
     phase it stopped in (its status says it stopped). Whoever may work on the trajectory

@@ -8,8 +8,9 @@ assignment is ``wpo.trajectories.workflow``.
 
 from .. import activity  # what counts as activity, for other apps' writers (the participant's answers)
 
-# The assignment's state machine, for the participant's own moves made in wpo/learn.
-from ..workflow import give_assignment, move
+# The assignment's state machine, for the participant's own moves made in wpo/learn; the phase of a
+# trajectory, for the interim evaluations (wpo/evaluations: the final evaluation, a skill added or dropped).
+from ..workflow import follow_phase, give_assignment, last_skill_in_assessment, move, set_phase
 from . import conversations, observations, signoff, start
 from .observations import observation_record, work_adaptation_record
 from .start import ChosenSkill, participant_invite, start_conversation_record, trajectory_start
@@ -18,11 +19,14 @@ __all__ = [
     "ChosenSkill",
     "activity",
     "conversations",
+    "follow_phase",
     "give_assignment",
+    "last_skill_in_assessment",
     "move",
     "observation_record",
     "observations",
     "participant_invite",
+    "set_phase",
     "signoff",
     "start",
     "start_conversation_record",

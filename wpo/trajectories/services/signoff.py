@@ -43,7 +43,7 @@ from ..models import (
     TrajectorySkill,
 )
 from ..selectors import achieved_levels_of, closing_check, independence_days
-from ..workflow import StaleStep, give_assignment, move, set_phase
+from ..workflow import StaleStep, follow_phase, give_assignment, move, set_phase
 
 
 def _require_staff(actor: Person, trajectory: Trajectory) -> None:
@@ -241,6 +241,8 @@ def skill_close(chosen: TrajectorySkill, *, actor: Person, level: str) -> Trajec
     locked.highest_level = level
     locked.save(update_fields=["closed_at", "highest_level"])
     chosen.closed_at, chosen.highest_level = locked.closed_at, locked.highest_level
+    # Issue 16: closing the last skill still being learned starts phase 3 (workflow.follow_phase).
+    follow_phase(locked.trajectory, actor=actor)
     # Issue 6 (certificates): the skill certificate is issued in this same transaction.
     certificates.issue_skill_certificate(locked, actor=actor)
     return locked
