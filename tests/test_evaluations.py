@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -640,3 +641,25 @@ def test_the_avg_export_holds_the_evaluations_and_anonymisation_blanks_them(worl
     evaluation.refresh_from_db()
     assert (evaluation.achieved, evaluation.participant_words, evaluation.voice_note.name) == ("", "", "")
     assert EndDateChange.objects.get().reason == ""
+
+
+@override_settings(DEBUG=True)
+def test_the_demo_has_interim_evaluations_an_extension_and_phase_3() -> None:
+    from wpo.coaching import early_signals
+    from wpo.orgs.models import Organization, Person
+
+    call_command("load_curriculum", verbosity=0)
+    call_command("load_demo", stdout=io.StringIO())
+    org = Organization.objects.get(slug="demo-werkbedrijf")
+    sanne = Trajectory.objects.get(organization=org, participant__user__username="deelnemer", status="active")
+    [extension] = EndDateChange.objects.filter(trajectory=sanne)
+    assert extension.evaluation is not None and extension.evaluation.feeling == "good"
+    assert sanne.ends_on == extension.to_date > extension.from_date
+    assert InterimEvaluation.objects.filter(organization=org, held_at__isnull=True, is_final=True).exists()
+    running = Trajectory.objects.filter(organization=org, status="active")
+    assert running.filter(phase=Phase.EVALUATION).count() >= 2
+    for trajectory in running:
+        last = PhaseChange.objects.filter(trajectory=trajectory).last()
+        assert last is None or last.to_phase == trajectory.phase, trajectory
+    coach = Person.objects.get(user__username="coach")
+    assert dict(early_signals.summary_for(coach).counts)[early_signals.NO_INTERIM_EVALUATION] == 1

@@ -14,7 +14,7 @@ from wpo.orgs.services import person_create
 from wpo.trajectories.models import ParticipantAssignment, Phase, Step, Trajectory, TrajectorySkill
 from wpo.trajectories.workflow import give_assignment, move
 
-from . import certificates, followup, meetings, reports
+from . import certificates, evaluations, followup, meetings, reports
 
 DEMO_ORG_SLUG = "demo-werkbedrijf"
 DEMO_PASSWORD = "wpo-demo"
@@ -60,6 +60,7 @@ def create_demo_organization() -> Organization:
     followup.populate_demo(org)
     meetings.populate_demo(org)
     certificates.populate_demo(org)
+    evaluations.populate_demo(org)  # phase 3: interim evaluations, an extension, the final evaluation
     return org
 
 

@@ -207,6 +207,7 @@ def populate_demo(org: Organization) -> None:
                 if moment < latest:
                     step = rng.choice([Step.INTRODUCED, Step.PRACTISING, Step.WORKING, Step.LOOKING_BACK])
                     story.walk(version, moment, step, max(1, min(20, (latest - moment).days)))
+        trajectory.refresh_from_db(fields=["phase"])  # the sign-off's moves may have changed it (issue 16)
         if fate == "closed":
             trajectory.status, trajectory.phase = Trajectory.Status.CLOSED, Phase.CLOSING
             trajectory.closed_at = max(moment + timedelta(days=1), _at(closes_on, 15))

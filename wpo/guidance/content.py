@@ -197,12 +197,14 @@ COACH = Guide(
                         _("Kijk elke week bij Signalen. Welke opdracht loopt vast?"),
                         _("Los problemen samen op. Lukt dat niet? Ga dan naar de projectmanager."),
                         _("Doe de eerste gesprekken samen met een nieuwe werkplekopleider. Geef daarna tips."),
+                        _("Heeft elk traject eens per kwartaal een tussentijdse evaluatie? Ga mee als het kan."),
                     ),
                     look_for=(
                         _("Een opdracht duurt meestal 1 tot 6 weken. Duurt het langer? Vraag waarom."),
                         _("Is er na twee weken ‘aan de slag’ nog niet teruggekeken?"),
                         _("Is er een gesprek gepland? Of is het lang stil?"),
                         _("Geeft de werkplekopleider vooral positieve feedback, met voorbeelden?"),
+                        _("Passen de skills nog? Is de periode nog haalbaar? Dat bespreken ze in de evaluatie."),
                     ),
                     meetings=(
                         _("Intervisie: eens per kwartaal met de werkplekopleiders."),
@@ -216,6 +218,7 @@ COACH = Guide(
                 _phase(
                     Phase.EVALUATION,
                     do=(
+                        _("Fase 3 begint vanzelf als de laatste skill wordt beoordeeld, of met de eindevaluatie."),
                         _("Spreek met de werkplekopleider af of jij de tweede beoordelaar bent."),
                         _("Kijk bij Tweede beoordelaar welke gesprekken op jou wachten."),
                         _("Vraag de deelnemer: wat heb je geleerd? Hoe liet je dat zien?"),
@@ -226,7 +229,10 @@ COACH = Guide(
                         _("Past het niveau bij wat deze deelnemer kan halen: A, B of C?"),
                         _("Heeft de werkplekopleider voorbeelden van wat hij zag?"),
                     ),
-                    meetings=(_("Het gesprek om te beoordelen: de werkplekopleider leidt, jij stelt vragen."),),
+                    meetings=(
+                        _("Het gesprek om te beoordelen: de werkplekopleider leidt, jij stelt vragen."),
+                        _("De eindevaluatie: samen terugkijken op het hele traject. Ga mee als het kan."),
+                    ),
                     pitfalls=(
                         _("Maak er geen examen van. De deelnemer moet zien wat hij heeft bereikt."),
                         _("Nog niet gehaald? Dan weer aan de slag. Dat is geen falen."),
@@ -434,6 +440,24 @@ TRAINER = Guide(
                     pitfalls=(_("Zeg niets over de persoon, zoals ‘je bent lui’. Zeg wat je zag."),),
                 ),
                 Topic(
+                    anchor="tussentijdse-evaluatie",
+                    title=_("De tussentijdse evaluatie"),
+                    do=(
+                        _("Kijk eens per kwartaal samen terug op het hele traject. Plan het bij het traject."),
+                        _("De app vult al in wat de deelnemer heeft gehaald. Vul het aan."),
+                        _("Vraag hoe de deelnemer zich erover voelt. Kies samen een gezicht."),
+                        _("Schrijf zijn eigen woorden op, of laat hem het inspreken."),
+                        _("Passen de skills nog? Zet er een bij, haal er een af of ruil. Schrijf op waarom."),
+                        _("Meer tijd nodig? Verleng het traject: kies een nieuwe einddatum en schrijf op waarom."),
+                        _("Is het traject bijna klaar? Kies ‘Eindevaluatie starten’. Dan begint fase 3."),
+                    ),
+                    say=(_("Wat heb je tot nu toe geleerd? Hoe voel je je daarover?"),),
+                    look_for=(_("Past de skill nog bij het werk? En bij wat de deelnemer zelf wil?"),),
+                    pitfalls=(
+                        _("Gaat er een skill af met een lopende opdracht? Stop die opdracht eerst, met een reden."),
+                    ),
+                ),
+                Topic(
                     anchor="werk-aanpassen",
                     title=_("Het werk aanpassen"),
                     do=(
@@ -500,6 +524,7 @@ PROJECT_MANAGER = Guide(
                     do=(
                         _("Kijk bij Rapportage hoeveel trajecten lopen, klaar zijn of gestopt."),
                         _("Bekijk per skill welke opdrachten zijn behaald."),
+                        _("Kijk hoeveel tussentijdse evaluaties er waren, en hoe vaak een traject langer duurde."),
                         _("Vraag de bedrijfsleiders hoe het gaat en wat het oplevert."),
                         _("Deel de resultaten met opdrachtgevers, zoals de gemeente."),
                     ),
@@ -543,6 +568,15 @@ PARTICIPANT = Guide(
                     anchor="begin",
                     title=_("Het begin"),
                     do=(_("Je praat met je werkplekopleider. Samen kies je wat je wilt leren."),),
+                ),
+                Topic(
+                    anchor="samen-terugkijken",
+                    title=_("Samen terugkijken"),
+                    do=(
+                        _("Soms kijk je samen terug op je hele traject."),
+                        _("Hoe gaat het? Kies een gezicht. Zeg het, of spreek het in."),
+                        _("Op je pagina zie je wat jullie afspraken."),
+                    ),
                 ),
                 Topic(
                     anchor=STEP_ANCHORS[Step.INTRODUCED],
