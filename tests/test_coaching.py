@@ -168,7 +168,8 @@ def test_overview_shows_phase_assignment_step_weeks_signals_and_capacity(client:
     assert world.pa.version.title in html
     assert "Aan de slag" in html
     assert '<td data-label="Weken in stap">3</td>' in html
-    assert "Opdracht duurt lang" in html and "Aan de slag zonder terugkijken" in html
+    # One reason per trajectory, the most urgent (early_signals.SEVERITY); the other three behind a link.
+    assert '<span class="badge badge-warn signal-badge">Lang niets gebeurd</span>' in html and "+3 andere" in html
     assert "1 in WPO, afgesproken 3" in html
     assert str(Phase.START.label) in html
 

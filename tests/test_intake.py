@@ -205,9 +205,10 @@ def test_only_the_coach_moves_an_interest(world: World, role: Role) -> None:
     ):
         with pytest.raises(Refused):
             attempt()
-    assert history(interest) == [("", Status.INTERESTED)] and not Trajectory.objects.filter(
-        participant=interest.employee
-    ).exists()
+    assert (
+        history(interest) == [("", Status.INTERESTED)]
+        and not Trajectory.objects.filter(participant=interest.employee).exists()
+    )
 
 
 def test_the_project_manager_may_invite_as_the_kick_off_does_but_a_trainer_not(world: World) -> None:
@@ -640,3 +641,82 @@ def test_the_avg_export_holds_the_intake_and_anonymisation_blanks_it(world: Worl
     trajectory_stop(Trajectory.objects.get(participant=employee), actor=world.coach, reason="Ander werk.")
     person_anonymise(person=employee, actor=world.administrator)
     assert "moeder" not in str(person_data(employee)) and "Weer tijd" not in str(person_data(employee))
+
+
+# The project manager's report -------------------------------------------------------------------
+
+
+def test_the_report_counts_the_intake_per_period_and_department(client: Client, world: World) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from wpo.orgs.models import Department
+    from wpo.reports.access import report_scope
+    from wpo.reports.figures import Period, Preset, ReportFilter, compute
+
+    ams = ZoneInfo("Europe/Amsterdam")
+
+    def at(*args: int) -> datetime:
+        return datetime(*args, tzinfo=ams)  # type: ignore[misc]
+
+    groen = Department.objects.create(organization=world.org, name="Groen")
+    trainer2 = make_person(world.org, [Role.TRAINER], groen)
+
+    def put(department: Department, day: date) -> Interest:
+        return services.interest_put_forward(
+            actor=world.coach,
+            department=department,
+            trainer=world.trainer if department == world.department else trainer2,
+            source="coach",
+            employee=make_person(world.org, [], department),
+            put_forward_on=day,
+            at=at(day.year, day.month, day.day, 10),
+        )
+
+    a = put(world.department, date(2024, 6, 20))
+    services.interest_invite(actor=world.coach, interest=a, at=at(2024, 7, 5, 9))
+    services.interest_start(
+        actor=world.coach, interest=a, starts_on=date(2024, 8, 1), ends_on=date(2025, 2, 1), at=at(2024, 8, 1, 9)
+    )
+    put(world.department, date(2024, 7, 1))  # b: still interested
+    c = put(world.department, date(2024, 9, 30))
+    services.interest_not_now(actor=world.coach, interest=c, reason="Later.", at=at(2024, 10, 1, 0, 30))
+    d = put(groen, date(2024, 8, 10))
+    services.interest_not_now(actor=world.coach, interest=d, reason="Ziek.", at=at(2024, 9, 30, 23, 30))
+    e = put(groen, date(2024, 5, 1))
+    services.interest_invite(actor=world.coach, interest=e, at=at(2024, 6, 30, 23, 30))
+
+    q3 = Period(date(2024, 7, 1), date(2024, 9, 30), Preset.CUSTOM)
+
+    def figures(department: Department | None = None) -> tuple[tuple[int, ...], dict[int, tuple[int, ...]]]:
+        result = compute(report_scope(world.project_manager), ReportFilter(q3, department, today=date(2025, 1, 15)))
+        row = lambda c: (c.interested, c.invited, c.started, c.not_now, c.waiting)  # noqa: E731
+        return row(result.intake.total), {
+            d.department_id: row(result.intake.of(d.department_id)) for d in result.departments
+        }
+
+    total, per_department = figures()
+    assert total == (3, 1, 1, 1, 3)
+    assert per_department == {world.department.pk: (2, 1, 1, 0, 2), groen.pk: (1, 0, 0, 1, 1)}
+    assert figures(groen)[0] == (1, 0, 0, 1, 1)
+    # The exports carry the same figures.
+    login(client, world.project_manager)
+    csv = client.get(reverse("reports:export_csv"), {"periode": "eigen", "van": "2024-07-01", "tot": "2024-09-30"})
+    text = csv.content.decode("utf-8-sig")
+    assert "Aanmeldingen;Groen;Niet nu;1" in text and "Aanmeldingen;Totaal;Aangemeld;3" in text
+
+
+def test_the_coach_overview_links_each_department_to_its_queue(client: Client, world: World) -> None:
+    login(client, world.coach)
+    body = client.get(reverse("coaching:overview")).content.decode()
+    assert reverse("intake:department", args=[world.department.pk]) in body and "Wachtlijst" in body
+
+
+def test_starting_refuses_when_the_employee_got_another_role_meanwhile(world: World) -> None:
+    interest = make_interest(world)
+    Person.objects.filter(pk=interest.employee_id).update(is_coach=True)
+    interest.employee.refresh_from_db()
+    with pytest.raises(Refused):
+        start(world, Interest.objects.get(pk=interest.pk))
+    assert Interest.objects.get(pk=interest.pk).status == Status.INTERESTED
+    assert not Trajectory.objects.filter(participant=interest.employee).exists()

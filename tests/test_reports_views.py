@@ -191,6 +191,7 @@ def test_xlsx(client: Client, data: Data) -> None:
         "Behaalde niveaus",
         "Doorlooptijd",
         "Evaluaties en verlengingen",
+        "Aanmeldingen",
         "Trend per kwartaal",
         "Zo tellen we",
     ]

@@ -98,7 +98,9 @@ def test_many_to_many_tables_without_organisation_are_the_known_ones() -> None:
     through = sorted(t._meta.label for t in tables if t is not None and t._meta.auto_created)
     assert through == [
         "certificates.CertificateBatch_certificates",
+        "evaluations.InterimEvaluation_attendees",
         "followup.DepartmentVisit_trainers",
+        "trajectories.Assessment_outcome_present",
         "trajectories.CoachingConversation_attendees",
     ], AUTO_CREATED_M2M
 

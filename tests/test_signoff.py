@@ -185,7 +185,9 @@ def test_an_assessment_is_only_recorded_in_the_assessment_step(world: World) -> 
 # The second assessor ----------------------------------------------------------------------------------
 
 
-def test_a_coach_as_second_assessor_keeps_their_own_judgement_beside_the_first(client: Client, world: World) -> None:
+def test_a_coach_as_second_assessor_judges_blind_beside_the_first(client: Client, world: World) -> None:
+    """Issue 16 changed this test to the blind rule: the coach no longer sees the first judgement
+    before giving theirs, and the first judgement no longer moves the step on its own."""
     bring(world, world.pa, Step.INDEPENDENT)
     login(client, world.trainer)
     assert "Vraag de coach als tweede beoordelaar" in body(client.get(detail(world)))
@@ -202,21 +204,25 @@ def test_a_coach_as_second_assessor_keeps_their_own_judgement_beside_the_first(c
     signoff.assessment_start(world.pa, actor=world.trainer)
     signoff.assessment_record(world.pa, assessor=world.trainer, judgement="achieved", note="Zelfstandig gezien.")
     first = Assessment.objects.get()
-    assert first.second_assessor == world.coach and first.awaiting_second_judgement
+    assert first.second_assessor == world.coach and first.awaiting_second_judgement and first.is_blind
+    world.pa.refresh_from_db()
+    assert world.pa.step == Step.ASSESSING  # the first judgement waits for the second
     request.refresh_from_db()
     assert request.assessment == first
     waiting = body(client.get(url("second_assessor_waiting")))
-    assert url("second_assessment_record", first.pk) in waiting
+    assert url("second_assessment_record", first.pk) in waiting and "Behaald" not in waiting
 
     second = url("second_assessment_record", first.pk)
-    assert "Zelfstandig gezien." in body(client.get(second))
+    assert "Zelfstandig gezien." not in body(client.get(second))  # blind
     page = body(client.post(second, {"judgement": "not_yet", "note": ""}))
-    assert "U oordeelt anders dan de werkplekopleider. Schrijf op waarom." in page
-    client.post(second, {"judgement": "not_yet", "note": "Ik zag hem het nog niet zelf doen bij drukte."})
+    assert "Schrijf op wat de deelnemer nog gaat oefenen." in page and "Zelfstandig gezien." not in page
+    response = client.post(second, {"judgement": "not_yet", "note": "Ik zag hem het nog niet zelf doen bij drukte."})
+    assert response["Location"] == url("assessment_talk_plan", first.pk)
     first.refresh_from_db()
     assert (first.judgement, first.note, first.assessor) == ("achieved", "Zelfstandig gezien.", world.trainer)
     assert (first.second_judgement, first.second_note) == ("not_yet", "Ik zag hem het nog niet zelf doen bij drukte.")
-    assert first.judgements_differ and first.second_assessed_at is not None
+    assert first.judgements_differ and first.second_assessed_at is not None and first.awaiting_outcome
+    assert "Zelfstandig gezien." in body(client.get(second))  # both in: both shown
 
     # Written once: a second try changes nothing.
     page = body(client.post(second, {"judgement": "achieved", "note": "Toch wel."}))
@@ -224,13 +230,13 @@ def test_a_coach_as_second_assessor_keeps_their_own_judgement_beside_the_first(c
     first.refresh_from_db()
     assert first.second_judgement == "not_yet" and first.second_note.startswith("Ik zag")
     world.pa.refresh_from_db()
-    assert world.pa.step == Step.ACHIEVED  # the coach's judgement does not move the step
+    assert world.pa.step == Step.ASSESSING  # differing judgements move nothing: the talk will
 
     client.logout()
     login(client, world.trainer)
     page = body(client.get(detail(world)))
     assert "De oordelen verschillen." in page and "Ik zag hem het nog niet zelf doen bij drukte." in page
-    assert "judgements-differ" in page
+    assert "judgements-differ" in page and url("assessment_talk_plan", first.pk) in page
 
 
 def test_agreeing_needs_no_note_and_shows_no_difference(client: Client, world: World) -> None:

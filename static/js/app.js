@@ -103,7 +103,29 @@
     });
   }
 
+  // The menu's submenus are <details> and work without this; with it, one is open at a time, and
+  // Escape or a click elsewhere closes it (focus back on its summary after Escape).
+  function menus() {
+    const all = Array.from(document.querySelectorAll("details.nav-menu"));
+    all.forEach((menu) => {
+      menu.addEventListener("toggle", () => {
+        if (menu.open) all.forEach((other) => { if (other !== menu) other.open = false; });
+      });
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape") return;
+      const open = all.find((menu) => menu.open);
+      if (!open) return;
+      open.open = false;
+      open.querySelector("summary").focus();
+    });
+    document.addEventListener("click", (event) => {
+      all.forEach((menu) => { if (menu.open && !menu.contains(event.target)) menu.open = false; });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    menus();
     confirmForms();
     readAloud();
     idleLogout();

@@ -132,20 +132,23 @@ def test_start_to_achieved_with_a_second_assessor(browser: Any, live_server: Any
     trainer.goto(detail_url)
     trainer.get_by_label("Behaald: de deelnemer laat het zelfstandig zien").check()
     click_and_wait(trainer, trainer.get_by_role("button", name="Oordeel vastleggen"))
+    # Issue 16, blind second judgement: the first judgement waits for the coach's before the step moves.
     pa.refresh_from_db()
-    assert pa.step == Step.ACHIEVED
-    check(trainer, "05-behaald")
+    assert pa.step == Step.ASSESSING
+    check(trainer, "05-wacht-op-tweede-oordeel")
 
-    # The coach records an own judgement beside the trainer's.
+    # The coach records an own judgement, blind, beside the trainer's: they agree, so the step moves.
     log_in(coach, base, "coach")
-    click_and_wait(coach, coach.get_by_role("link", name="Tweede beoordelaar", exact=True))
+    coach.goto(f"{base}/opleider/tweede-beoordelaar/")
     check(coach, "06-coach-wachtrij")
-    click_and_wait(coach, coach.get_by_role("link", name="Geef uw oordeel").first)
+    click_and_wait(coach, coach.get_by_role("link", name="Geef je oordeel").first)
     coach.locator("input[name=judgement][value=achieved]").check()
     click_and_wait(coach, coach.get_by_role("button", name="Oordeel vastleggen"))
     assessment = Assessment.objects.get(participant_assignment=pa)
     assert (assessment.judgement, assessment.second_judgement) == ("achieved", "achieved")
     assert assessment.second_assessor is not None and assessment.second_assessor.user.username == "coach"
+    pa.refresh_from_db()
+    assert pa.step == Step.ACHIEVED
     coach.goto(detail_url)
     check(coach, "07-coach-ziet-traject")
 

@@ -19,10 +19,12 @@ from hypothesis import strategies as st
 from wpo.accounts import forms as accounts_forms
 from wpo.audit import forms as audit_forms
 from wpo.certificates import forms as certificates_forms
+from wpo.coaching import forms as coaching_forms
 from wpo.coaching import views as coaching_views
 from wpo.curriculum import forms as curriculum_forms
 from wpo.evaluations import forms as evaluations_forms
 from wpo.followup import forms as followup_forms
+from wpo.intake import forms as intake_forms
 from wpo.learn import forms as learn_forms
 from wpo.meetings import forms as meetings_forms
 from wpo.orgs import forms as orgs_forms
@@ -95,6 +97,15 @@ def _pa(step: Step | None = None, **keys: st.SearchStrategy[str]) -> Callable[[C
 
 def _steps() -> st.SearchStrategy[str]:
     return st.sampled_from([str(v) for v in Step.values])
+
+
+def _triage(ctx: Context) -> Prepared:
+    from wpo.coaching.early_signals import SNOOZABLE
+
+    return Prepared(
+        {"trajectory_id": ctx.a.trajectory.pk},
+        keys={"soort": st.sampled_from([kind.code for kind in SNOOZABLE] + ["probleem", ""])},
+    )
 
 
 def _card(ctx: Context) -> Prepared:
@@ -284,6 +295,36 @@ def _department(ctx: Context) -> Prepared:
     return Prepared({"department_id": ctx.a.department.pk})
 
 
+def _put_forward(ctx: Context) -> Prepared:
+    from tests.factories import make_person
+
+    newcomer = make_person(ctx.a.org, [], ctx.a.department)
+    keys = {
+        "employee": st.sampled_from([str(newcomer.pk), str(ctx.a.participant.pk), str(ctx.b.participant.pk), ""]),
+        "department": st.sampled_from([str(ctx.a.department.pk), str(ctx.b.department.pk)]),
+        "trainer": st.sampled_from([str(ctx.a.trainer.pk), str(ctx.b.trainer.pk), str(ctx.a.coach.pk)]),
+        "source": st.sampled_from(["trainer", "employee", "coach", "x"]),
+    }
+    return Prepared(keys=keys)
+
+
+def _interest(not_now: bool = False) -> Callable[[Context], Prepared]:
+    def prepare(ctx: Context) -> Prepared:
+        from tests.factories import make_interest
+        from wpo.intake.services import interest_not_now
+
+        interest = make_interest(ctx.a)
+        if not_now:
+            interest_not_now(actor=ctx.a.coach, interest=interest, reason="Later.")
+        statuses = st.sampled_from(["interested", "invited", "not_now", "started", "x", ""])
+        return Prepared(
+            {"interest_id": interest.pk},
+            keys={"expected": statuses, "richting": st.sampled_from(["omhoog", "omlaag", "x"])},
+        )
+
+    return prepare
+
+
 def _start(ctx: Context) -> Prepared:
     from wpo.orgs.models import Person
 
@@ -450,6 +491,10 @@ TARGETS: list[Target] = [
     # coaching
     Target("coaching:overview", Role.COACH, (coaching_views.OverviewFilter,), method="get"),
     Target("coaching:signal_settings", Role.COACH, (coaching_views.SignalSettingsForm,)),
+    # The triage of one signal of the world's trajectory; its signals may or may not be raised.
+    Target("coaching:signal_snooze", Role.COACH, (coaching_forms.SnoozeForm,), prepare=_triage),
+    Target("coaching:signal_wake", Role.COACH, (coaching_forms.WakeForm,), prepare=_triage),
+    Target("coaching:signal_discussed", Role.COACH, (coaching_forms.DiscussedForm,), prepare=_triage),
     # curriculum: the content editor's forms; the curriculum exchange import is a management
     # command (tests/property/test_curriculum_import.py)
     Target(
@@ -529,6 +574,13 @@ TARGETS: list[Target] = [
         answers_in_place=True,
     ),
     # meetings
+    # intake (phase 1): put forward, and the coach's moves
+    Target("intake:put_forward", Role.TRAINER, (intake_forms.PutForwardForm,), prepare=_put_forward),
+    Target("intake:interest_start", Role.COACH, (intake_forms.StartForm,), prepare=_interest()),
+    Target("intake:interest_not_now", Role.COACH, (intake_forms.NotNowForm,), prepare=_interest()),
+    Target("intake:interest_invite", Role.COACH, (intake_forms.NoteForm,), prepare=_interest()),
+    Target("intake:interest_back", Role.COACH, (intake_forms.NoteForm,), prepare=_interest(not_now=True)),
+    Target("intake:interest_move", Role.COACH, prepare=_interest()),
     Target("meetings:plan", Role.COACH, (meetings_forms.MeetingForm,), prepare=_meeting_plan),
     Target("meetings:change", Role.COACH, (meetings_forms.MeetingForm,), prepare=_meeting),
     Target("meetings:record", Role.COACH, (meetings_forms.AttendanceForm,), prepare=_meeting_record),

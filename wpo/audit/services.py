@@ -27,7 +27,7 @@ from wpo.orgs.models import Person
 USER_PERSONAL_FIELDS = ("username", "first_name", "last_name", "email")
 PERSON_PERSONAL_FIELDS = ("employee_number",)
 TRAJECTORY_PERSONAL_FIELDS = ("stop_reason",)
-ASSESSMENT_PERSONAL_FIELDS = ("note", "second_note")
+ASSESSMENT_PERSONAL_FIELDS = ("note", "second_note", "outcome_note")
 
 
 def _history_model(model: type[models.Model]) -> Any:

@@ -3,15 +3,20 @@
 The list is the one in wpo.md. Each kind is found with one query over the whole organisation,
 so the number of queries does not grow with the number of participants. Every signal carries
 its reason in words and a link to the place where the coach (or trainer) acts on it.
+
+Triage: a trajectory with several signals is shown on the coach's overview with its one most
+urgent reason, ranked by ``SEVERITY`` below. A coach can snooze one kind of signal of one
+trajectory until a date (``SignalEvent``); a quiet signal is left out of every query here, so
+out of the counts, the overview and the weekly digest, until that date has passed.
 """
 
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, overload
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import lazy
@@ -23,7 +28,7 @@ from wpo.followup.access import problems_waiting_for
 from wpo.meetings import access as meetings_access
 from wpo.orgs.access import in_org
 from wpo.orgs.models import Department, Organization, Person
-from wpo.trajectories.access import open_assignments_in
+from wpo.trajectories.access import open_assignments_in, visible_trajectories
 from wpo.trajectories.models import (
     OPEN_STEPS,
     Assessment,
@@ -34,7 +39,7 @@ from wpo.trajectories.models import (
     Trajectory,
 )
 
-from .models import SignalSettings
+from .models import SignalEvent, SignalSettings
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -75,6 +80,46 @@ KINDS: tuple[Kind, ...] = (
     INTERVISION_DUE,
 )
 KIND_BY_CODE = {kind.code: kind for kind in KINDS}
+
+# Severity: which reason the overview shows when a trajectory has several, the most urgent first.
+# The order asks "what happens to the participant if nobody acts this week?"; the coach's help
+# (wpo/guidance/content.py, "Eén reden per traject") explains it in the same order.
+SEVERITY: tuple[Kind, ...] = (
+    # Someone finished an assignment and waits for a judgement: the participant is held up by us,
+    # and the coach can act at once (often the coach is the second assessor).
+    SECOND_ASSESSOR,
+    # Nothing at all happened for weeks: the trajectory may have stopped without anyone saying so,
+    # the first step to dropping out. The other signals of a silent trajectory follow from it.
+    INACTIVE,
+    # No coaching conversation held or planned: the participant works without guidance.
+    NO_CONVERSATION,
+    # Working on the task without the look-back: the learning loop breaks, but work goes on.
+    NO_LOOK_BACK,
+    # Past the agreed end or longer than agreed: a decision is due (extend or close), but the
+    # participant's day does not change because of it.
+    OVERDUE,
+    # No interim evaluation for weeks: the look at the whole trajectory (do the skills still fit,
+    # does the period stand?) is overdue; it is planned ahead, so it can wait a little longer.
+    NO_INTERIM_EVALUATION,
+    # One assignment takes long: often the symptom of one of the above, and the least specific.
+    LONG_ASSIGNMENT,
+)
+# The kinds a coach can snooze: those about one trajectory. A problem, a department over its
+# agreed number and a missing intervision are solved, not snoozed.
+SNOOZABLE: tuple[Kind, ...] = SEVERITY
+
+
+def severity(kind: Kind) -> int:
+    """0 for the most urgent kind; a kind missing from ``SEVERITY`` ranks last."""
+    return SEVERITY.index(kind) if kind in SEVERITY else len(SEVERITY)
+
+
+def most_urgent(signals: Sequence["Signal"]) -> list["Signal"]:
+    """The signals of one trajectory, the most urgent first: by severity, then the longest-standing."""
+    return sorted(
+        signals,
+        key=lambda s: (severity(s.kind), s.since is None, s.since or datetime.max.replace(tzinfo=UTC)),
+    )
 
 
 @dataclass(frozen=True)
@@ -171,9 +216,28 @@ def _only(found: QuerySet[Any], only: Collection[int] | None, key: str) -> Query
     return found if only is None else found.filter(**{f"{key}__in": list(only)})
 
 
+def quiet(kind: Kind, key: str, now: datetime) -> Exists:
+    """The signal ``kind`` of the trajectory at ``key`` (a field of the query's rows) is snoozed:
+    its newest snooze or wake is a snooze whose last quiet day is today or later."""
+    later = SignalEvent.objects.filter(
+        trajectory_id=OuterRef("trajectory_id"),
+        kind=OuterRef("kind"),
+        action__in=[SignalEvent.Action.SNOOZED, SignalEvent.Action.WOKEN],
+        pk__gt=OuterRef("pk"),  # rows are appended: a higher id is a later decision
+    )
+    return Exists(
+        SignalEvent.objects.filter(
+            trajectory_id=OuterRef(key),
+            kind=kind.code,
+            action=SignalEvent.Action.SNOOZED,
+            until__gte=timezone.localdate(now),
+        ).exclude(Exists(later))
+    )
+
+
 def _long_assignments(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
     limit = now - timedelta(weeks=config.assignment_weeks)
-    return open_assignments_in(coach).filter(created_at__lt=limit)
+    return open_assignments_in(coach).filter(created_at__lt=limit).exclude(quiet(LONG_ASSIGNMENT, "trajectory_id", now))
 
 
 def long_assignments(
@@ -211,7 +275,11 @@ def long_assignments(
 
 def _work_without_look_back(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
     limit = now - timedelta(weeks=config.look_back_weeks)
-    return open_assignments_in(coach).filter(step=Step.WORKING, step_since__lt=limit)
+    return (
+        open_assignments_in(coach)
+        .filter(step=Step.WORKING, step_since__lt=limit)
+        .exclude(quiet(NO_LOOK_BACK, "trajectory_id", now))
+    )
 
 
 def work_without_look_back(
@@ -261,6 +329,7 @@ def _no_conversation(coach: Person, config: SignalSettings, now: datetime) -> Qu
         )
         .exclude(Exists(conversations.filter(held_at__gte=limit)))
         .exclude(Exists(conversations.filter(held_at__isnull=True, planned_at__gte=now)))
+        .exclude(quiet(NO_CONVERSATION, "pk", now))
     )
 
 
@@ -316,6 +385,7 @@ def _overdue_trajectories(coach: Person, config: SignalSettings, now: datetime) 
         in_org(coach, Trajectory)
         .filter(status=Trajectory.Status.ACTIVE)
         .filter(Q(ends_on__lt=today) | Q(starts_on__lt=year_ago))
+        .exclude(quiet(OVERDUE, "pk", now))
     )
 
 
@@ -359,6 +429,7 @@ def _inactive_trajectories(coach: Person, config: SignalSettings, now: datetime)
         in_org(coach, Trajectory)
         .filter(status=Trajectory.Status.ACTIVE, starts_on__lt=timezone.localdate(limit))
         .filter(Q(last_activity_at__lt=limit) | Q(last_activity_at__isnull=True))
+        .exclude(quiet(INACTIVE, "pk", now))
     )
 
 
@@ -406,6 +477,7 @@ def _no_interim_evaluation(coach: Person, config: SignalSettings, now: datetime)
         .filter(starts_on__lt=timezone.localdate(limit))
         .exclude(Exists(evaluations.filter(held_at__gte=limit)))
         .exclude(Exists(evaluations.filter(held_at__isnull=True, planned_at__gte=now)))
+        .exclude(quiet(NO_INTERIM_EVALUATION, "pk", now))
     )
 
 
@@ -446,7 +518,11 @@ def no_interim_evaluation(
 
 
 def _waiting_for_second_assessor(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
-    return in_org(coach, Assessment).filter(second_assessor__isnull=False, second_judgement="")
+    return (
+        in_org(coach, Assessment)
+        .filter(second_assessor__isnull=False, second_judgement="")
+        .exclude(quiet(SECOND_ASSESSOR, "participant_assignment__trajectory_id", now))
+    )
 
 
 def waiting_for_second_assessor(
@@ -635,14 +711,51 @@ def _slicer(signals: list[Signal]) -> Callable[[int, int], list[Signal]]:
     return fetch
 
 
-def _parts(coach: Person, now: datetime) -> tuple[list[_Part], Q]:
+@dataclass(frozen=True)
+class Triage:
+    """Conditions on ``Trajectory`` built from the kinds' queries; building them runs no query.
+
+    ``has[kind]``: the trajectory has an awake signal of that kind (snoozed ones are left out).
+    """
+
+    has: dict[Kind, Q]
+
+    @property
+    def flagged(self) -> Q:
+        """Has at least one awake signal."""
+        found = Q(pk__in=[])
+        for condition in self.has.values():
+            found |= condition
+        return found
+
+    def top_is(self, kind: Kind) -> Q:
+        """The trajectory's most urgent reason is ``kind``: it has that kind and none more severe."""
+        found = self.has.get(kind, Q(pk__in=[]))
+        for other in SEVERITY[: severity(kind)]:
+            if other in self.has:
+                found &= ~self.has[other]
+        return found
+
+    def rank(self) -> Case:
+        """The severity of the trajectory's most urgent reason (0 the most urgent), NULL without one."""
+        ranked = sorted(self.has.items(), key=lambda item: severity(item[0]))
+        return Case(*(When(condition, then=Value(severity(kind))) for kind, condition in ranked), default=None)
+
+
+def triage(coach: Person, now: datetime | None = None, config: SignalSettings | None = None) -> Triage:
+    now = now or timezone.now()
+    config = config or settings_for(coach.organization_id)
+    return Triage(
+        {kind: Q(pk__in=query(coach, config, now).values(key)) for kind, query, key, _source in TRAJECTORY_SOURCES}
+    )
+
+
+def _parts(coach: Person, now: datetime) -> tuple[list[_Part], Triage]:
     """Per kind: how many signals, and how to fetch a slice of them; and which trajectories have one."""
     config = settings_for(coach.organization_id)
     by_kind: dict[Kind, _Part] = {}
-    flagged = Q(pk__in=[])
-    for kind, query, key, source in TRAJECTORY_SOURCES:
+    for kind, query, _key, source in TRAJECTORY_SOURCES:
         rows = query(coach, config, now)
-        flagged |= Q(pk__in=rows.values(key))
 
         def fetch(a: int, b: int, source: Callable[..., Iterable[Signal]] = source) -> list[Signal]:
             return list(source(coach, config, now, None, (a, b)))
@@ -654,7 +767,7 @@ def _parts(coach: Person, now: datetime) -> tuple[list[_Part], Q]:
             of_kind = [signal for signal in listed if signal.kind is kind]
             by_kind[kind] = _Part(kind, len(of_kind), _slicer(of_kind))
     order = [kind for kind in SOURCE_KINDS if kind in by_kind]
-    return [by_kind[kind] for kind in order], flagged
+    return [by_kind[kind] for kind in order], triage(coach, now, config)
 
 
 # The order of the kinds in the full list: the order of SOURCES.
@@ -676,7 +789,7 @@ def signal_list(
     coach: Person, kind: Kind | None = None, now: datetime | None = None
 ) -> tuple[SignalList, list[tuple[Kind, int]]]:
     """The signals (of one kind, or all) as a list fetched a page at a time, and the count of each kind."""
-    parts, _flagged = _parts(coach, now or timezone.now())
+    parts, _triage = _parts(coach, now or timezone.now())
     found = {part.kind: part.count for part in parts}
     shown = [part for part in parts if kind is None or part.kind is kind]
     return SignalList(shown), [(k, found.get(k, 0)) for k in KINDS]
@@ -684,18 +797,48 @@ def signal_list(
 
 @dataclass(frozen=True)
 class SignalSummary:
-    """How many signals of each kind, counted in the database, and which trajectories have one."""
+    """How many signals of each kind, counted in the database, how many running trajectories have
+    each kind as their most urgent reason, and the conditions to find them."""
 
     counts: list[tuple[Kind, int]]
-    flagged: Q  # a condition on Trajectory: has at least one signal
+    reasons: list[tuple[Kind, int]]  # per kind of SEVERITY: running trajectories with it as their top reason
+    triage: Triage
+
+    @property
+    def flagged(self) -> Q:
+        """A condition on Trajectory: has at least one awake signal."""
+        return self.triage.flagged
 
     @property
     def total(self) -> int:
         return sum(n for _kind, n in self.counts)
 
+    @property
+    def needing_attention(self) -> int:
+        """Running trajectories with at least one awake signal."""
+        return sum(n for _kind, n in self.reasons)
+
+
+def reasons_count(coach: Person, found: Triage) -> list[tuple[Kind, int]]:
+    """Per kind of ``SEVERITY``, the running trajectories whose most urgent reason it is (one query)."""
+    rows = (
+        visible_trajectories(coach)
+        .filter(status=Trajectory.Status.ACTIVE)
+        .annotate(reason_rank=found.rank())
+        .filter(reason_rank__isnull=False)
+        .order_by()
+        .values("reason_rank")
+        .annotate(n=Count("pk"))
+    )
+    by_rank = {row["reason_rank"]: row["n"] for row in rows}
+    return [(kind, by_rank.get(severity(kind), 0)) for kind in SEVERITY]
+
 
 def summary_for(coach: Person, now: datetime | None = None) -> SignalSummary:
-    """The counts for the overview with one COUNT per kind, without building thousands of signals."""
-    parts, flagged = _parts(coach, now or timezone.now())
-    found = {part.kind: part.count for part in parts}
-    return SignalSummary(counts=[(kind, found.get(kind, 0)) for kind in KINDS], flagged=flagged)
+    """The counts for the overview with one COUNT per kind and one for the reasons, without building
+    thousands of signals."""
+    parts, found = _parts(coach, now or timezone.now())
+    counted = {part.kind: part.count for part in parts}
+    return SignalSummary(
+        counts=[(kind, counted.get(kind, 0)) for kind in KINDS], reasons=reasons_count(coach, found), triage=found
+    )

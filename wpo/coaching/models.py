@@ -1,10 +1,14 @@
-"""The coach's settings per organisation and the record of sent weekly digests."""
+"""The coach's settings per organisation, the record of sent weekly digests, and the coach's triage
+of signals (snoozed, woken, discussed)."""
+
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wpo.orgs.models import OrgOwned, Person
+from wpo.trajectories.models import Trajectory
 
 
 class SignalSettings(OrgOwned):
@@ -73,3 +77,58 @@ class DigestSent(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.coach_id} {self.week}"
+
+
+class SignalEventQuerySet(models.QuerySet["SignalEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("the triage history of a signal is append-only")
+
+
+class SignalEvent(OrgOwned):
+    """What a coach decided about one kind of signal of one trajectory; one row per decision.
+
+    Append-only, like a problem's history: a snooze is never edited or removed, a later row
+    overrules it. A signal is quiet while the newest ``snoozed`` or ``woken`` row of its
+    (trajectory, kind) is a snooze whose ``until`` has not passed (``early_signals.quiet``);
+    ``discussed`` rows are a note for the record and quiet nothing.
+    """
+
+    class Action(models.TextChoices):
+        SNOOZED = "snoozed", _("Stil gezet")
+        WOKEN = "woken", _("Weer aangezet")
+        DISCUSSED = "discussed", _("Besproken met werkplekopleider")
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("soort signaal"), max_length=40)  # early_signals.Kind.code
+    action = models.CharField(_("wat"), max_length=12, choices=Action.choices)
+    # Snoozed: quiet up to and including this day.
+    until = models.DateField(_("stil tot en met"), null=True, blank=True)
+    note = models.TextField(_("reden of notitie"), blank=True)
+    actor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    objects = SignalEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("besluit over een signaal")
+        verbose_name_plural = _("besluiten over signalen")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["trajectory", "kind", "action"], name="signal_event_lookup")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action="snoozed", until__isnull=False)
+                | (~models.Q(action="snoozed") & models.Q(until__isnull=True)),
+                name="signal_event_until_only_when_snoozed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trajectory_id} {self.kind} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("the triage history of a signal is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("the triage history of a signal is append-only")

@@ -1,20 +1,28 @@
 """The coach overview's reads: the running trajectories with their open assignment, filtered and
-sorted, the filter's options, and the capacity per department.
+sorted, the filter's options, the capacity per department, and the triage of each row (its most
+urgent reason, how many more, what the coach decided); the signals page of one trajectory.
 
 Built on the access layer (``wpo.orgs.access``, ``wpo.trajectories.access``); they return querysets
 and run nothing themselves, so the page's query count stays where the view evaluates them.
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from wpo.orgs import access
 from wpo.orgs.models import Department, Person
 from wpo.trajectories.access import visible_trajectories
 from wpo.trajectories.models import OPEN_STEPS, ParticipantAssignment, Trajectory
+
+from . import early_signals
+from .access import signal_events
+from .early_signals import KIND_BY_CODE, Kind, Signal
+from .models import SignalEvent
 
 SORTS: dict[str, tuple[str, ...]] = {
     "afdeling": ("department__name", "trainer__user__first_name", "participant__user__first_name", "pk"),
@@ -23,6 +31,8 @@ SORTS: dict[str, tuple[str, ...]] = {
     "fase": ("phase", "department__name", "participant__user__first_name", "pk"),
     # Longest in the current step first; trajectories without an open assignment last.
     "weken": ("current_step_since", "pk"),
+    # The most urgent reason first (early_signals.SEVERITY); trajectories without a signal last.
+    "aandacht": ("attention_rank", "department__name", "participant__user__first_name", "pk"),
 }
 DEFAULT_SORT = "afdeling"
 SEARCH_WORDS = 4
@@ -37,9 +47,12 @@ class OverviewFilters:
     trainer: Person | None = None
     phase: int | None = None
     step: str = ""
-    # The condition "has a signal" (signal_cache.summary_for(...).flagged), or None for everyone.
+    # The condition "has a signal" (signal_cache.summary_for(...).flagged), or "its most urgent
+    # reason is this kind" (.triage.top_is(kind)), or None for everyone.
     flagged: Q | None = None
     sort: str = DEFAULT_SORT
+    # The severity of each trajectory's most urgent reason (.triage.rank()), for sorting by it.
+    urgency: Any = None
 
 
 def overview_departments(coach: Person) -> QuerySet[Department]:
@@ -95,9 +108,14 @@ def overview_trajectories(coach: Person, filters: OverviewFilters) -> Any:
     trajectories = with_current_assignment(active)
     if filters.step:
         trajectories = trajectories.filter(current_step=filters.step)
-    return trajectories.select_related("participant__user", "trainer__user", "department").order_by(
-        *SORTS[filters.sort]
-    )
+    order: list[Any] = list(SORTS[filters.sort])
+    if filters.sort == "aandacht":
+        if filters.urgency is None:
+            order = list(SORTS[DEFAULT_SORT])
+        else:
+            trajectories = trajectories.annotate(attention_rank=filters.urgency)
+            order[0] = F("attention_rank").asc(nulls_last=True)
+    return trajectories.select_related("participant__user", "trainer__user", "department").order_by(*order)
 
 
 def department_capacity(coach: Person) -> Any:
@@ -107,4 +125,108 @@ def department_capacity(coach: Person) -> Any:
         access.in_org(coach, Department)
         .annotate(in_wpo=Count("trajectory", filter=Q(trajectory__status=Trajectory.Status.ACTIVE)))
         .order_by("name")
+    )
+
+
+# Triage ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quiet:
+    """A signal the coach snoozed: which kind, until when (inclusive), why and by whom."""
+
+    kind: Kind
+    until: date
+    reason: str
+    by: str
+    at: datetime
+
+
+@dataclass
+class RowTriage:
+    """What the overview shows of one trajectory's signals: the most urgent one and how many more."""
+
+    reason: Signal | None = None
+    others: int = 0
+    discussed_at: datetime | None = None  # the reason's kind, last talked over with the werkplekopleider
+    quiet: list[Quiet] = field(default_factory=list)
+
+
+def _quiet_and_discussed(
+    events: Sequence[SignalEvent], today: date
+) -> tuple[dict[int, list[Quiet]], dict[tuple[int, str], datetime]]:
+    """From the history (oldest first): the snoozes still running per trajectory, and when each
+    (trajectory, kind) was last discussed. The newest snooze or wake of a signal decides."""
+    newest: dict[tuple[int, str], SignalEvent] = {}
+    discussed: dict[tuple[int, str], datetime] = {}
+    for event in events:
+        key = (event.trajectory_id, event.kind)
+        if event.action == SignalEvent.Action.DISCUSSED:
+            discussed[key] = event.at
+        else:
+            newest[key] = event
+    quiet: dict[int, list[Quiet]] = {}
+    for (trajectory_id, code), event in newest.items():
+        kind = KIND_BY_CODE.get(code)
+        if kind and event.action == SignalEvent.Action.SNOOZED and event.until and event.until >= today:
+            quiet.setdefault(trajectory_id, []).append(Quiet(kind, event.until, event.note, event.actor.name, event.at))
+    for found in quiet.values():
+        found.sort(key=lambda q: early_signals.severity(q.kind))
+    return quiet, discussed
+
+
+def _events_with_actors(coach: Person, trajectory_ids: Collection[int]) -> list[SignalEvent]:
+    return list(signal_events(coach, trajectory_ids).select_related("actor__user"))
+
+
+def overview_triage(
+    coach: Person, trajectory_ids: Collection[int], now: datetime | None = None
+) -> dict[int, RowTriage]:
+    """The triage of the trajectories on one page of the overview: one query per kind of signal,
+    restricted to those trajectories, and one for their history; never per row."""
+    now = now or timezone.now()
+    rows = {pk: RowTriage() for pk in trajectory_ids}
+    if not rows:
+        return rows
+    by_trajectory = early_signals.signals_for(coach, now=now, only=list(rows)).by_trajectory()
+    quiet, discussed = _quiet_and_discussed(_events_with_actors(coach, rows), timezone.localdate(now))
+    for pk, row in rows.items():
+        ranked = early_signals.most_urgent(by_trajectory.get(pk, []))
+        if ranked:
+            row.reason, row.others = ranked[0], len(ranked) - 1
+            row.discussed_at = discussed.get((pk, ranked[0].kind.code))
+        row.quiet = quiet.get(pk, [])
+    return rows
+
+
+@dataclass(frozen=True)
+class TriagedSignal:
+    signal: Signal
+    discussed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TrajectoryTriage:
+    """The signals page of one trajectory: every awake signal (the most urgent first), the snoozed
+    ones, and the history of what coaches decided (newest first)."""
+
+    signals: list[TriagedSignal]
+    quiet: list[Quiet]
+    history: list[SignalEvent]
+
+
+def trajectory_triage(coach: Person, trajectory: Trajectory, now: datetime | None = None) -> TrajectoryTriage:
+    now = now or timezone.now()
+    found: list[Signal] = []
+    if trajectory.status == Trajectory.Status.ACTIVE:
+        found = early_signals.signals_for(coach, now=now, only=[trajectory.pk]).signals
+    events = _events_with_actors(coach, [trajectory.pk])
+    quiet, discussed = _quiet_and_discussed(events, timezone.localdate(now))
+    return TrajectoryTriage(
+        signals=[
+            TriagedSignal(signal, discussed.get((trajectory.pk, signal.kind.code)))
+            for signal in early_signals.most_urgent(found)
+        ],
+        quiet=quiet.get(trajectory.pk, []),
+        history=events[::-1],
     )

@@ -10,22 +10,24 @@ threshold, a participant's activity moving ``last_activity_at`` — shows within
 another coach's request counting between a write and its commit (the number moves on at the save,
 not at the commit: an ``on_commit`` hook would add a callback to every write of those models).
 
-Only the counts are cached. The rows of the overview, their signal badges and the "only with a
-signal" filter are read from the database on every request.
+A coach's snooze, wake or "discussed" (``SignalEvent``) is such a write. A snooze that ends is
+not: its last day passing shows within the same minute, like any other threshold.
+
+Only the counts are cached (per kind, and per most urgent reason). The rows of the overview, their
+reasons and the "only with a signal" filter are read from the database on every request.
 """
 
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
-from django.utils import timezone
 
 from wpo.orgs.models import Person
 
 from . import early_signals
-from .early_signals import KINDS, SignalSummary
+from .early_signals import KINDS, SEVERITY, SignalSummary
 
 DEFAULT_SECONDS = 60
 
@@ -52,16 +54,6 @@ def bump(organization_id: int) -> None:
         cache.add(key, 1, timeout=None)
 
 
-def _flagged(coach: Person) -> Q:
-    """Which trajectories have a signal, as a condition; builds querysets, runs none."""
-    now = timezone.now()
-    config = early_signals.settings_for(coach.organization_id)
-    flagged = Q(pk__in=[])
-    for _kind, query, key, _source in early_signals.TRAJECTORY_SOURCES:
-        flagged |= Q(pk__in=query(coach, config, now).values(key))
-    return flagged
-
-
 def summary_for(coach: Person) -> SignalSummary:
     """``early_signals.summary_for``, with the counts from the cache when they are still current."""
     seconds = _seconds()
@@ -70,10 +62,15 @@ def summary_for(coach: Person) -> SignalSummary:
     generation = cache.get(_generation_key(coach.organization_id), 0)
     key = _counts_key(coach, generation)
     numbers = cache.get(key)
-    if isinstance(numbers, list) and len(numbers) == len(KINDS):
-        return SignalSummary(counts=list(zip(KINDS, numbers, strict=True)), flagged=_flagged(coach))
+    if isinstance(numbers, list) and len(numbers) == len(KINDS) + len(SEVERITY):
+        # The conditions are built afresh (reading the settings, running no count).
+        return SignalSummary(
+            counts=list(zip(KINDS, numbers[: len(KINDS)], strict=True)),
+            reasons=list(zip(SEVERITY, numbers[len(KINDS) :], strict=True)),
+            triage=early_signals.triage(coach),
+        )
     summary = early_signals.summary_for(coach)
-    cache.set(key, [n for _kind, n in summary.counts], timeout=seconds)
+    cache.set(key, [n for _kind, n in summary.counts] + [n for _kind, n in summary.reasons], timeout=seconds)
     return summary
 
 
@@ -98,7 +95,7 @@ def connect() -> None:
     from wpo.orgs.models import Department
     from wpo.trajectories.models import Assessment, CoachingConversation, ParticipantAssignment, Trajectory
 
-    from .models import SignalSettings
+    from .models import SignalEvent, SignalSettings
 
     watched = (
         Assessment,
@@ -109,6 +106,7 @@ def connect() -> None:
         ParticipantAssignment,
         Person,
         Problem,
+        SignalEvent,
         SignalSettings,
         Trajectory,
     )

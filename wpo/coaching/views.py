@@ -1,6 +1,8 @@
-"""What the coach sees: the overview of every trajectory, the signals, and their thresholds."""
+"""What the coach sees: the overview of every trajectory with its most urgent reason, the signals
+(of everyone, or of one trajectory, with snooze and "discussed"), and their thresholds."""
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -9,21 +11,26 @@ from django.core.paginator import Paginator
 from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST, require_safe
 
+from wpo.lib.refusals import Refused
 from wpo.lib.urls import PkUrl
 from wpo.lib.widgets import QuickSelect
 from wpo.orgs import access
 from wpo.orgs.models import Department, Person
 from wpo.orgs.permissions import Ability, may
 from wpo.trajectories.access import assessments_awaiting_my_judgement
-from wpo.trajectories.models import OPEN_STEPS, Phase, Step
+from wpo.trajectories.models import OPEN_STEPS, Phase, Step, Trajectory
 
+from . import calibration as calibration_reads
 from . import early_signals, selectors, signal_cache
+from .access import triage_trajectory
+from .forms import DiscussedForm, SnoozeForm, WakeForm
 from .models import SignalSettings
-from .services import signal_settings_save
+from .services import MAX_SNOOZE_DAYS, signal_discussed, signal_settings_save, signal_snooze, signal_wake
 
 PAGE_SIZE = 50
 
@@ -33,7 +40,14 @@ SORT_LABELS = {
     "opleider": _("Werkplekopleider"),
     "fase": _("Fase"),
     "weken": _("Langst in dezelfde stap"),
+    "aandacht": _("Meest dringend eerst"),
 }
+# "Signalen": everyone, only those with a signal, or those whose most urgent reason is one kind.
+SIGNAL_CHOICES = [
+    ("", _("Iedereen")),
+    ("ja", _("Alleen met een signaal")),
+    *[(kind.code, kind.label) for kind in early_signals.SEVERITY],
+]
 
 
 class _DepartmentChoices(ModelChoiceIterator[Department]):
@@ -77,11 +91,7 @@ class OverviewFilter(forms.Form):
         choices=[("", _("Alle stappen")), *[(s.value, s.label) for s in OPEN_STEPS]],
         required=False,
     )
-    signaal = forms.ChoiceField(
-        label=_("Signalen"),
-        choices=[("", _("Iedereen")), ("ja", _("Alleen met een signaal"))],
-        required=False,
-    )
+    signaal = forms.ChoiceField(label=_("Signalen"), choices=SIGNAL_CHOICES, required=False)
     sorteer = forms.ChoiceField(label=_("Sorteer op"), choices=list(SORT_LABELS.items()), required=False)
 
     def __init__(self, *args: Any, me: Person, **kwargs: Any) -> None:
@@ -108,21 +118,30 @@ def overview(request: HttpRequest) -> HttpResponse:
     filters = selectors.OverviewFilters()
     if form.is_valid():
         data = form.cleaned_data
+        reason = early_signals.KIND_BY_CODE.get(data["signaal"])
+        flagged = None
+        if reason is not None:
+            flagged = summary.triage.top_is(reason)
+        elif data["signaal"]:
+            flagged = summary.flagged
         filters = selectors.OverviewFilters(
             words=data["q"].split(),
             department=data["afdeling"],
             trainer=data["opleider"],
             phase=data["fase"],
             step=data["stap"],
-            flagged=summary.flagged if data["signaal"] else None,
+            flagged=flagged,
             sort=data["sorteer"] or selectors.DEFAULT_SORT,
+            urgency=summary.triage.rank() if data["sorteer"] == "aandacht" else None,
         )
     trajectories = selectors.overview_trajectories(me, filters)
     page = Paginator(trajectories, PAGE_SIZE).get_page(request.GET.get("pagina"))
     shown = list(page.object_list)
-    flagged = early_signals.signals_for(me, only=[t.pk for t in shown]).by_trajectory()
     now = timezone.now()
+    # One most urgent reason per row, built only for the trajectories on this page.
+    triaged = selectors.overview_triage(me, [t.pk for t in shown], now)
     detail_url = PkUrl("trajectories:trajectory_detail")
+    signals_url = PkUrl("coaching:trajectory_signals")
     rows = []
     previous_group = None
     for t in shown:
@@ -131,9 +150,10 @@ def overview(request: HttpRequest) -> HttpResponse:
             {
                 "trajectory": t,
                 "url": detail_url(t.pk),
+                "signals_url": signals_url(t.pk),
                 "step_label": Step(t.current_step).label if t.current_step else None,
                 "weeks": (now - t.current_step_since).days // 7 if t.current_step_since else None,
-                "signals": flagged.get(t.pk, []),
+                "triage": triaged[t.pk],
                 "group": group if filters.sort == "afdeling" and group != previous_group else None,
             }
         )
@@ -162,6 +182,12 @@ def overview(request: HttpRequest) -> HttpResponse:
             "capacity": capacity,
             "signal_counts": [(kind, n) for kind, n in summary.counts if n],
             "signal_total": summary.total,
+            "reasons": [(kind, n) for kind, n in summary.reasons if n],
+            "needing_attention": summary.needing_attention,
+            # Problems, departments and the intervision: not about one trajectory, listed apart.
+            "organisation_signals": [
+                (kind, n) for kind, n in summary.counts if n and kind not in early_signals.SEVERITY
+            ],
             "waiting_for_me": assessments_awaiting_my_judgement(me).count(),
             "filtered": bool(query),
         },
@@ -175,11 +201,18 @@ def signals(request: HttpRequest) -> HttpResponse:
     # Counted in the database; only the signals on this page are fetched.
     shown, counts = early_signals.signal_list(me, kind)
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    triage_url = PkUrl("coaching:trajectory_signals")
+    snoozable = early_signals.SNOOZABLE
+    items = [
+        (signal, triage_url(signal.trajectory_id) if signal.trajectory_id and signal.kind in snoozable else "")
+        for signal in page.object_list
+    ]
     return render(
         request,
         "coaching/signals.html",
         {
             "page": page,
+            "items": items,
             "page_query": urlencode({"soort": kind.code}) if kind else "",
             "kind": kind,
             "counts": counts,
@@ -216,3 +249,164 @@ def signal_settings(request: HttpRequest) -> HttpResponse:
     else:
         form = SignalSettingsForm(instance=early_signals.settings_for(me.organization_id))
     return render(request, "coaching/signal_settings.html", {"form": form})
+
+
+# One trajectory's signals: snooze, wake, discussed -----------------------------------------------
+
+
+def _triage_page(
+    request: HttpRequest, trajectory: Trajectory, failed: tuple[str, str, forms.Form] | None = None
+) -> HttpResponse:
+    """The trajectory's signals with a form per action; ``failed`` (signal code, action, bound form)
+    is shown again with its errors in its own place."""
+    me = access.person_of(request)
+    triage = selectors.trajectory_triage(me, trajectory)
+    today = timezone.localdate()
+    min_date = (today + timedelta(days=1)).isoformat()
+    max_date = (today + timedelta(days=MAX_SNOOZE_DAYS)).isoformat()
+    shown_failed = False
+
+    def form_for(code: str, action: str, form_class: type[forms.Form], place: str) -> forms.Form:
+        nonlocal shown_failed
+        if failed and not shown_failed and failed[0] == code and failed[1] == action:
+            form, shown_failed = failed[2], True
+        else:
+            form = form_class(initial={"soort": code})
+        form.auto_id = f"id_{place}_{action}_%s"  # unique ids: a form of each action per signal
+        if "tot" in form.fields:
+            form.fields["tot"].widget.attrs.update(min=min_date, max=max_date)
+        return form
+
+    rows = []
+    for index, item in enumerate(triage.signals):
+        code = item.signal.kind.code
+        rows.append(
+            {
+                "signal": item.signal,
+                "discussed_at": item.discussed_at,
+                "first": index == 0,
+                "snooze_form": form_for(code, "stil", SnoozeForm, str(index)),
+                "discussed_form": form_for(code, "besproken", DiscussedForm, str(index)),
+                "snooze_open": bool(failed and failed[0] == code and failed[1] == "stil"),
+                "discussed_open": bool(failed and failed[0] == code and failed[1] == "besproken"),
+            }
+        )
+    quiet = [
+        {"quiet": q, "wake_form": form_for(q.kind.code, "aan", WakeForm, f"q{index}")}
+        for index, q in enumerate(triage.quiet)
+    ]
+    # A form about a signal that is not on the page (gone meanwhile, or nonsense): its errors on top.
+    unplaced = [str(m) for errors in failed[2].errors.values() for m in errors] if failed and not shown_failed else []
+    return render(
+        request,
+        "coaching/trajectory_signals.html",
+        {
+            "trajectory": trajectory,
+            "rows": rows,
+            "quiet": quiet,
+            "history": [
+                (event, getattr(early_signals.KIND_BY_CODE.get(event.kind), "label", event.kind))
+                for event in triage.history
+            ],
+            "is_active": trajectory.status == Trajectory.Status.ACTIVE,
+            "unplaced_errors": unplaced,
+        },
+    )
+
+
+@require_safe
+@access.ability_required(Ability.COACH_TRAJECTORIES)
+def trajectory_signals(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    me = access.person_of(request)
+    return _triage_page(request, triage_trajectory(me, trajectory_id))
+
+
+def _refused_into(form: forms.Form, refusal: Refused) -> None:
+    field = refusal.field if refusal.field in form.fields else None
+    form.add_error(field, refusal)
+
+
+@require_POST
+@access.ability_required(Ability.TRIAGE_SIGNALS)
+def signal_snooze_view(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    me = access.person_of(request)
+    trajectory = triage_trajectory(me, trajectory_id)
+    form = SnoozeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            signal_snooze(actor=me, trajectory=trajectory, kind=data["soort"], until=data["tot"], reason=data["reden"])
+        except Refused as refusal:
+            _refused_into(form, refusal)
+        else:
+            messages.success(
+                request,
+                _("Het signaal staat stil tot en met %(date)s.") % {"date": formats.date_format(data["tot"], "j F Y")},
+            )
+            return redirect("coaching:trajectory_signals", trajectory_id=trajectory.pk)
+    return _triage_page(request, trajectory, (request.POST.get("soort", ""), "stil", form))
+
+
+@require_POST
+@access.ability_required(Ability.TRIAGE_SIGNALS)
+def signal_wake_view(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    me = access.person_of(request)
+    trajectory = triage_trajectory(me, trajectory_id)
+    form = WakeForm(request.POST)
+    if form.is_valid():
+        try:
+            signal_wake(actor=me, trajectory=trajectory, kind=form.cleaned_data["soort"])
+        except Refused as refusal:
+            _refused_into(form, refusal)
+        else:
+            messages.success(request, _("Het signaal telt weer mee."))
+            return redirect("coaching:trajectory_signals", trajectory_id=trajectory.pk)
+    return _triage_page(request, trajectory, (request.POST.get("soort", ""), "aan", form))
+
+
+@require_POST
+@access.ability_required(Ability.TRIAGE_SIGNALS)
+def signal_discussed_view(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    me = access.person_of(request)
+    trajectory = triage_trajectory(me, trajectory_id)
+    form = DiscussedForm(request.POST)
+    if form.is_valid():
+        try:
+            signal_discussed(
+                actor=me, trajectory=trajectory, kind=form.cleaned_data["soort"], note=form.cleaned_data["notitie"]
+            )
+        except Refused as refusal:
+            _refused_into(form, refusal)
+        else:
+            messages.success(request, _("Vastgelegd: besproken met de werkplekopleider."))
+            return redirect("coaching:trajectory_signals", trajectory_id=trajectory.pk)
+    return _triage_page(request, trajectory, (request.POST.get("soort", ""), "besproken", form))
+
+
+@require_safe
+@access.ability_required(Ability.COACH_TRAJECTORIES)
+def calibration(request: HttpRequest) -> HttpResponse:
+    """Calibration: per werkplekopleider the share of ‘nog niet’, the weeks to ‘behaald’ per level and
+    the agreement with second assessors, beside the organisation's average."""
+    me = access.person_of(request)
+    period = request.GET.get("periode", calibration_reads.DEFAULT_PERIOD)
+    result = calibration_reads.calibration(me, period if isinstance(period, str) else "")
+    everyone = result.organisation
+    rows = [
+        {
+            "row": row,
+            "compared": result.compared(row),
+            "levels": [(weeks, everyone.weeks_at(weeks.level)) for weeks in row.levels],
+        }
+        for row in result.rows
+    ]
+    return render(
+        request,
+        "coaching/calibration.html",
+        {
+            "result": result,
+            "rows": rows,
+            "chart": calibration_reads.not_yet_chart(result),
+            "enough": calibration_reads.ENOUGH,
+        },
+    )

@@ -14,7 +14,8 @@ from wpo.orgs.services import person_create
 from wpo.trajectories.models import ParticipantAssignment, Phase, Step, Trajectory, TrajectorySkill
 from wpo.trajectories.workflow import give_assignment, move
 
-from . import certificates, evaluations, followup, meetings, reports
+from . import certificates, coaching, evaluations, followup, meetings, reports, signoff
+from .intake import populate_demo as populate_intake
 
 DEMO_ORG_SLUG = "demo-werkbedrijf"
 DEMO_PASSWORD = "wpo-demo"
@@ -59,8 +60,12 @@ def create_demo_organization() -> Organization:
     reports.populate_demo(org)
     followup.populate_demo(org)
     meetings.populate_demo(org)
+    populate_intake(org)  # phase 1: the queues of both departments, and the kick-off planned from them
     certificates.populate_demo(org)
+    signoff.populate_demo(org)
     evaluations.populate_demo(org)  # phase 3: interim evaluations, an extension, the final evaluation
+    # Last: the coaching rhythm over every running trajectory the parts above built, and the triage.
+    coaching.populate_demo(org)
     return org
 
 
@@ -138,7 +143,9 @@ def create_demo_people() -> Organization:
             pa = give_assignment(trajectory, versions[1], actor=their_trainer, at=second_start)
             _walk(pa, step, p, their_trainer, second_start)
         else:
-            pa = give_assignment(trajectory, versions[0], actor=their_trainer, at=start)
+            # Joyce had her first assignment three weeks after the start, when she had settled in.
+            given = start + timedelta(days=21) if username == "joyce" else start
+            pa = give_assignment(trajectory, versions[0], actor=their_trainer, at=given)
             if step != Step.INTRODUCED:
-                _walk(pa, step, p, their_trainer, start)
+                _walk(pa, step, p, their_trainer, given)
     return org

@@ -106,6 +106,37 @@ class _Story:
         return pa.achieved_at
 
 
+def _run(
+    rng: random.Random, story: _Story, road: list[AssignmentVersion | None], moment: datetime, stuck: bool
+) -> bool:
+    """A running trajectory, mostly going well: the earlier levels achieved one after the other, the
+    current assignment given in the last weeks and its last step a few days ago. The first one with
+    room for it (unless one is ``stuck`` already) has worked on its task for over two weeks without
+    the look-back: the coach sees a handful of reasons, not a signal on every row (wpo/demo/coaching.py
+    adds the conversations). Returns whether this one is the stuck one."""
+    versions = [version for version in road if version is not None]
+    now = timezone.now()
+    if not versions or (now - moment).days < 3:
+        return False  # started a few days ago: no assignment yet
+    make_stuck = not stuck and (now - moment).days > 35
+    given = max(moment, now - timedelta(days=28 if make_stuck else rng.randint(8, 30)))
+    earlier = versions[: min(len(versions) - 1, (given - moment).days // 30)]
+    for n, version in enumerate(earlier):
+        days = max(14, (given - moment).days // (len(earlier) - n) - 3)
+        moment = story.achieve(version, moment, days) + timedelta(days=rng.randint(1, 3))
+    given = max(moment, given)
+    age = (now - given).days
+    if make_stuck:
+        step, since = Step.WORKING, rng.randint(16, 20)
+    else:
+        step = rng.choice([Step.PRACTISING, Step.WORKING, Step.LOOKING_BACK]) if age > 4 else Step.INTRODUCED
+        since = rng.randint(1, max(1, min(6, age - 2)))
+    moves = [s for s, _who in ROAD].index(step) + 1 if step != Step.INTRODUCED else 1
+    # The walk spreads its moves over ``days``: the last one lands ``since`` days ago.
+    story.walk(versions[len(earlier)], given, step, max(1, round((age - since) * len(ROAD) / moves)))
+    return make_stuck
+
+
 def _levels_up_to(highest: str) -> list[str]:
     return list("ABC"[: "ABC".index(highest) + 1])
 
@@ -133,6 +164,7 @@ def populate_demo(org: Organization) -> None:
     today = timezone.localdate()
     fates = ["closed"] * 11 + ["stopped"] * 5 + ["active"] * 9
     rng.shuffle(fates)
+    stuck = False  # one running trajectory works on its task for weeks without the look-back
     for i, ((first, last), fate) in enumerate(zip(NAMES, fates, strict=True), start=1):
         trainer = trainers[i % len(trainers)]
         department = trainer.department if trainer.department in departments else departments[i % len(departments)]
@@ -199,14 +231,7 @@ def populate_demo(org: Organization) -> None:
                 move(pa, Step.STOPPED, actor=trainer, note=reason, at=moment)
                 trajectory.stop_reason = reason
             else:
-                room = (timezone.now() - moment).days
-                if room > 50 and rng.random() < 0.6 and (version := versions[skill].get((subskill, "A"))) is not None:
-                    moment = story.achieve(version, moment) + timedelta(days=rng.randint(2, 5))
-                version = versions[skill].get((subskill, "B")) or next(iter(versions[skill].values()))
-                latest = timezone.now() - timedelta(days=2)
-                if moment < latest:
-                    step = rng.choice([Step.INTRODUCED, Step.PRACTISING, Step.WORKING, Step.LOOKING_BACK])
-                    story.walk(version, moment, step, max(1, min(20, (latest - moment).days)))
+                stuck = stuck or _run(rng, story, [versions[skill].get((subskill, lv)) for lv in "ABC"], moment, stuck)
         trajectory.refresh_from_db(fields=["phase"])  # the sign-off's moves may have changed it (issue 16)
         if fate == "closed":
             trajectory.status, trajectory.phase = Trajectory.Status.CLOSED, Phase.CLOSING

@@ -185,7 +185,7 @@ class RecordForm(forms.Form):
             seen_ends_on=data.get("seen_ends_on"),
         )
 
-    def faces(self) -> list[tuple[Any, str, Any]]:
+    def faces(self) -> list[tuple[Any, str]]:
         """The feeling's radio buttons with their face, for the template."""
         by_value = {str(value): face for value, face, _label in FACES}
         return [(choice, by_value.get(str(choice.data["value"]), "")) for choice in self["feeling"]]

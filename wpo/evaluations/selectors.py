@@ -2,6 +2,7 @@
 evaluations, the text that pre-fills "what has been achieved", and the report's counts. Each is a
 fixed number of queries, however many evaluations, skills or assignments a trajectory has."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -70,7 +71,7 @@ class EvaluationsPanel:
     trajectory: Trajectory
     may_work: bool
     planned: InterimEvaluation | None
-    held: list[InterimEvaluation]  # newest first
+    held: Sequence[InterimEvaluation]  # newest first
     end_dates: list[EndDateChange]  # oldest first: the end date's history
     skill_changes: list[ChosenSkillChange]  # oldest first, also those made outside an evaluation
     today: date = field(default_factory=timezone.localdate)
@@ -137,7 +138,7 @@ def trajectory_panel(person: Person, trajectory: Trajectory) -> EvaluationsPanel
 @dataclass(frozen=True)
 class OwnEvaluations:
     planned: InterimEvaluation | None
-    held: list[InterimEvaluation]  # newest first
+    held: Sequence[InterimEvaluation]  # newest first
     ends_on: date
 
 

@@ -169,19 +169,24 @@ COACH = Guide(
                 _phase(
                     Phase.START,
                     do=(
-                        _("Vraag de werkplekopleiders welke medewerkers willen meedoen. Houd een lijst bij."),
-                        _("Leg WPO uit aan werkplekopleiders die er nieuw in zijn."),
-                        _("Kijk per afdeling hoeveel deelnemers er tegelijk mogen starten."),
+                        _("Vraag de werkplekopleiders wie er wil meedoen. Zet hen bij Aanmeldingen."),
+                        _("Elke afdeling heeft een wachtlijst. Bovenaan staat wie de volgende is."),
+                        _("Is een plek vrij? Kies bij de volgende ‘Gestart’. Het traject staat dan in fase 1."),
+                        _("Daarna voert de werkplekopleider het startgesprek. Dan gaat het traject naar fase 2."),
+                        _("Past het nu niet? Kies ‘Niet nu’, met een reden. Zet een datum om het weer te vragen."),
                         _("Ga mee naar de eerste gesprekken als de werkplekopleider dat wil."),
-                        _("Kijk of elke deelnemer kan inloggen, bijvoorbeeld met een inlogkaart."),
                     ),
                     look_for=(
                         _("Kiest de deelnemer zelf een skill? Zijn eigen wens komt eerst."),
-                        _("Past het aantal deelnemers bij de ruimte die de afdeling heeft?"),
+                        _("Hoeveel plekken heeft de afdeling? En hoeveel mensen zitten er nu in WPO?"),
                         _("Heeft de werkplekopleider tijd voor WPO, naast het werk?"),
+                        _("Kent een nieuwe werkplekopleider WPO nog niet? Leg het dan uit."),
+                        _("Kan elke deelnemer inloggen, bijvoorbeeld met een inlogkaart?"),
                     ),
                     meetings=(
                         _("Startbijeenkomst: nodig de deelnemers, hun werkplekopleiders en de projectmanager uit."),
+                        _("Plan je hem bij Bijeenkomsten? Dan staat de wachtlijst al aangevinkt."),
+                        _("Wie je uitnodigt, staat daarna op ‘uitgenodigd voor de start’."),
                         _("Zo ziet iedereen wie er meedoet en wie er helpt."),
                     ),
                     pitfalls=(
@@ -222,12 +227,14 @@ COACH = Guide(
                         _("Spreek met de werkplekopleider af of jij de tweede beoordelaar bent."),
                         _("Kijk bij Tweede beoordelaar welke gesprekken op jou wachten."),
                         _("Vraag de deelnemer: wat heb je geleerd? Hoe liet je dat zien?"),
-                        _("Geef je eigen oordeel in de app. Is het anders? Praat er samen over."),
+                        _("Geef je eigen oordeel in de app. Het eerste oordeel zie je pas daarna."),
+                        _("Verschillen jullie oordelen? Plan een kort gesprek met z'n drieën. Leg de uitkomst vast."),
                     ),
                     look_for=(
-                        _("Liet de deelnemer de skill een week lang zelf zien, zonder hulp?"),
+                        _("Liet de deelnemer de skill een week lang zelf zien? Kijk naar de afgevinkte dagen."),
                         _("Past het niveau bij wat deze deelnemer kan halen: A, B of C?"),
                         _("Heeft de werkplekopleider voorbeelden van wat hij zag?"),
+                        _("Kijk soms bij Kalibratie: oordeelt iemand veel strenger of milder dan de rest?"),
                     ),
                     meetings=(
                         _("Het gesprek om te beoordelen: de werkplekopleider leidt, jij stelt vragen."),
@@ -245,7 +252,7 @@ COACH = Guide(
                         _("Zorg dat elke deelnemer een certificaat krijgt."),
                         _("Regel samen met de werkplekopleiders de afsluiting en viering."),
                         _("Vertel de projectmanager wat er is bereikt."),
-                        _("Kijk met de afdeling wie er hierna mag starten."),
+                        _("Sluit je een traject af? Je ziet dan wie de volgende is op de wachtlijst."),
                     ),
                     look_for=(
                         _("Is de afgesproken einddatum voorbij? Of duurt het traject langer dan een jaar?"),
@@ -258,6 +265,37 @@ COACH = Guide(
                     pitfalls=(
                         _("Sla het vieren niet over. Deelnemers zijn trots op hun certificaat."),
                         _("Denk aan de volgende groep. Na een tijd mogen anderen meedoen."),
+                    ),
+                ),
+            ),
+        ),
+        Section(
+            _("Elke dag"),
+            (
+                # The order of ``look_for`` is the severity of wpo/coaching/early_signals.py (SEVERITY).
+                Topic(
+                    anchor="signalen",
+                    title=_("Signalen: één reden per traject"),
+                    do=(
+                        _("Op het Overzicht zie je per traject één reden: de belangrijkste."),
+                        _("Klik op ‘+2 andere’. Dan zie je alle signalen van dat traject."),
+                        _("Heb je het al opgepakt? Zet het signaal stil tot een datum. Schrijf erbij waarom."),
+                        _("Na die datum telt het signaal weer mee. Wat je deed, blijft bewaard."),
+                        _("Heb je het met de werkplekopleider besproken? Leg dat vast, met een korte notitie."),
+                    ),
+                    look_for=(
+                        _("Welke reden gaat voor? Deze volgorde:"),
+                        _("1. Wacht op tweede beoordelaar. De deelnemer wacht op ons."),
+                        _("2. Lang niets gebeurd. Het traject staat misschien stil."),
+                        _("3. Geen begeleidingsgesprek. De deelnemer werkt zonder hulp."),
+                        _("4. Aan de slag zonder terugkijken. Hij leert minder van zijn werk."),
+                        _("5. Traject over de tijd. Kies: verlengen of afsluiten."),
+                        _("6. Geen tussentijdse evaluatie. Kijk samen naar het hele traject."),
+                        _("7. Opdracht duurt lang. Vaak komt dat door een reden hierboven."),
+                    ),
+                    pitfalls=(
+                        _("Zet een signaal niet stil om er vanaf te zijn. Het kan hooguit drie maanden."),
+                        _("Een probleem, een volle afdeling of de intervisie los je op. Die zet je niet stil."),
                     ),
                 ),
             ),
@@ -279,10 +317,24 @@ TRAINER = Guide(
             _("Het begin"),
             (
                 Topic(
+                    anchor="aanmelden",
+                    title=_("Iemand aanmelden"),
+                    do=(
+                        _("Wil iemand van je afdeling meedoen met WPO? Meld hem of haar aan bij Aanmeldingen."),
+                        _("Vraagt de medewerker het zelf? Kies dan ‘de medewerker zelf’."),
+                        _("De medewerker komt op de wachtlijst van je afdeling."),
+                        _("De coach kijkt wanneer er een plek vrij is. Dan start het traject."),
+                    ),
+                    say=(_("Wil jij iets leren op je werk? Dan zet ik je op de lijst voor WPO."),),
+                    look_for=(_("Hoeveel plekken heeft je afdeling? Op de wachtlijst zie je wie er voor gaat."),),
+                    pitfalls=(_("Beloof geen datum. De coach kijkt samen met de afdeling wie de volgende is."),),
+                ),
+                Topic(
                     anchor="startgesprek",
                     title=_("Het startgesprek"),
                     do=(
                         _("Zoek een rustige plek en neem de tijd."),
+                        _("Staat iemand op ‘wacht op het startgesprek’? Die staat bovenaan de lijst."),
                         _("Leg uit wat WPO is: leren op je eigen werkplek, terwijl je werkt."),
                         _("Vraag eerst naar de wensen van de deelnemer. Schrijf ze op in de app."),
                         _("Kies samen één of twee skills met de skill-keuzekaart."),
@@ -361,6 +413,7 @@ TRAINER = Guide(
                     do=(
                         _("De deelnemer laat een week lang zien dat hij de skill zelf kan."),
                         _("Help nu niet. Kijk alleen, en schrijf op wat je ziet."),
+                        _("Vink elke dag af: liet de deelnemer het zelf zien? Ja of nee, met een korte notitie."),
                         _("Wil je de coach als tweede beoordelaar? Vraag het op tijd."),
                         _("Plan het gesprek om te beoordelen, aan het eind van de week."),
                     ),
@@ -372,6 +425,7 @@ TRAINER = Guide(
                     Step.ASSESSING,
                     do=(
                         _("Begin het gesprek met de knop ‘Beoordelingsgesprek beginnen’."),
+                        _("Kijk samen naar de afgevinkte dagen en naar wat ‘gehaald’ betekent."),
                         _("Laat de deelnemer eerst vertellen wat hij heeft geleerd."),
                         _("Geef je oordeel: behaald, of nog niet."),
                         _("Nog niet? Schrijf op wat hij nog gaat oefenen. Dan gaat hij weer aan de slag."),
@@ -379,9 +433,12 @@ TRAINER = Guide(
                     say=(_("Vertel eens: wat kun je nu, wat je eerst nog niet kon?"),),
                     look_for=(
                         _("Kijk naar wat je de hele week zag, niet naar één dag."),
-                        _("Is de coach er ook bij? Praat samen als jullie oordeel anders is."),
+                        _("Is de coach tweede beoordelaar? Jullie oordelen apart. Daarna zie je elkaars oordeel."),
                     ),
-                    pitfalls=(_("Maak het geen examen. Het gaat om wat de deelnemer op het werk laat zien."),),
+                    pitfalls=(
+                        _("Maak het geen examen. Het gaat om wat de deelnemer op het werk laat zien."),
+                        _("Verschillen jullie oordelen? Dan wint niemand. Praat kort met z'n drieën."),
+                    ),
                 ),
                 _step(
                     Step.ACHIEVED,
@@ -477,10 +534,12 @@ TRAINER = Guide(
                         _("Vraag de coach als je twijfelt, of als je een tweede blik wilt."),
                         _("Doe dat voor het gesprek, met ‘Vraag de coach als tweede beoordelaar’."),
                         _("Spreek af wie wat vraagt in het gesprek."),
-                        _("De coach geeft een eigen oordeel. Is het anders? Praat er samen over."),
+                        _("De coach geeft een eigen oordeel, zonder het jouwe te zien."),
+                        _("Zijn jullie het eens? Dan zet de app de stap."),
+                        _("Verschillen jullie? Plan een kort gesprek met de deelnemer erbij. Leg de uitkomst vast."),
                     ),
                     say=(_("Ik vraag de coach erbij. Zij wil graag horen wat je hebt geleerd."),),
-                    pitfalls=(_("Jouw oordeel zet de stap. Het oordeel van de coach staat ernaast."),),
+                    pitfalls=(_("Geen van beide oordelen wint. Samen met de deelnemer kom je tot één uitkomst."),),
                 ),
             ),
         ),
@@ -523,6 +582,7 @@ PROJECT_MANAGER = Guide(
                     title=_("Rapporteren aan opdrachtgevers"),
                     do=(
                         _("Kijk bij Rapportage hoeveel trajecten lopen, klaar zijn of gestopt."),
+                        _("Kijk ook hoeveel mensen zich aanmelden, en hoeveel er op de wachtlijst staan."),
                         _("Bekijk per skill welke opdrachten zijn behaald."),
                         _("Kijk hoeveel tussentijdse evaluaties er waren, en hoe vaak een traject langer duurde."),
                         _("Vraag de bedrijfsleiders hoe het gaat en wat het oplevert."),

@@ -85,7 +85,8 @@ def put_forward(request: HttpRequest) -> HttpResponse:
     departments = selectors.departments_to_put_forward(me)
     initial: dict[str, Any] = {"source": Interest.Source.COACH if manager else Interest.Source.TRAINER}
     chosen = ids.parse_id(request.GET.get("afdeling", ""))
-    initial["department"] = chosen if chosen is not None else me.department_id
+    only = list(departments.values_list("pk", flat=True)[:2])
+    initial["department"] = chosen or me.department_id or (only[0] if len(only) == 1 else None)
     if may(me, Ability.GUIDE_PARTICIPANTS):
         initial["trainer"] = me.pk
     form = PutForwardForm(

@@ -46,6 +46,7 @@ class Ability(StrEnum):
     WORK_ON_TRAJECTORIES = "work_on_trajectories"  # conversations, observations, sign-off (which: OnTrajectory.WORK)
     JOIN_CONVERSATIONS = "join_conversations"  # can be asked to join a coaching conversation
     SET_SIGNAL_THRESHOLDS = "set_signal_thresholds"
+    TRIAGE_SIGNALS = "triage_signals"  # snooze a trajectory's signal, mark it discussed (which: OnTrajectory.WORK)
     READ_REPORT = "read_report"
     PLAN_MEETINGS = "plan_meetings"
     MANAGE_CERTIFICATES = "manage_certificates"  # list, revoke, print in a batch
@@ -98,6 +99,7 @@ GRANTS: dict[Role, frozenset[Ability]] = {
             A.WORK_ON_TRAJECTORIES,
             A.JOIN_CONVERSATIONS,
             A.SET_SIGNAL_THRESHOLDS,
+            A.TRIAGE_SIGNALS,
             A.READ_REPORT,
             A.PLAN_MEETINGS,
             A.MANAGE_CERTIFICATES,

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from wpo.accounts.models import LoginCard, OidcIdentity, SecurityEvent, TwoFactorFailure
 from wpo.certificates.models import Certificate
+from wpo.coaching.models import SignalEvent
 from wpo.evaluations.models import ChosenSkillChange, EndDateChange, InterimEvaluation
 from wpo.followup.models import Problem
 from wpo.intake.models import Interest, InterestChange
@@ -35,6 +36,7 @@ from wpo.orgs.models import Person, TrainerLink
 from wpo.trajectories.models import (
     Assessment,
     CoachingConversation,
+    IndependenceDay,
     LookBackAnswer,
     Observation,
     ParticipantAssignment,
@@ -366,6 +368,19 @@ def _trajectory(t: Trajectory, files: _Files, *, shared_only: bool) -> dict[str,
             }
             for p in Problem.objects.filter(trajectory=t).select_related("raised_by__user").order_by("raised_at", "pk")
         ],
+        # The coach's triage of the trajectory's signals (snoozed, woken, discussed); the coach's
+        # notes only in the complete export, as with unshared observations.
+        "signal_triage": [
+            {
+                "signal": e.kind,
+                "action": e.get_action_display(),
+                "until": _when(e.until),
+                "by": _name(e.actor),
+                "at": _when(e.at),
+                "note": None if shared_only else e.note,
+            }
+            for e in SignalEvent.objects.filter(trajectory=t).select_related("actor__user").order_by("pk")
+        ],
     }
 
 
@@ -384,20 +399,32 @@ _ASSIGNMENT_PARTS = (
         "second_assessor_requests",
         SecondAssessorRequest.objects.select_related("coach__user").order_by("requested_at", "pk"),
     ),
+    Prefetch("independence_days", IndependenceDay.objects.select_related("recorded_by__user").order_by("day")),
 )
 
 
-_SHARED_ASSIGNMENT_PARTS = tuple(
-    Prefetch(
-        "observations",
-        Observation.objects.filter(shared_with_participant=True)
-        .select_related("author__user")
-        .order_by("observed_at", "pk"),
-    )
-    if part.prefetch_to == "observations"
-    else part
-    for part in _ASSIGNMENT_PARTS
-)
+def _shared_part(part: Prefetch[Any]) -> Prefetch[Any]:
+    """What the participant's own download holds: observations they were shown, and no first judgement
+    that still waits, blind, for the second one (the two assessors see each other's only when both
+    are in; the participant sees nothing of it before that either)."""
+    if part.prefetch_to == "observations":
+        return Prefetch(
+            "observations",
+            Observation.objects.filter(shared_with_participant=True)
+            .select_related("author__user")
+            .order_by("observed_at", "pk"),
+        )
+    if part.prefetch_to == "assessments":
+        return Prefetch(
+            "assessments",
+            Assessment.objects.exclude(second_assessor__isnull=False, second_judgement="", settled_at__isnull=True)
+            .select_related("assessor__user", "second_assessor__user")
+            .order_by("assessed_at", "pk"),
+        )
+    return part
+
+
+_SHARED_ASSIGNMENT_PARTS = tuple(_shared_part(part) for part in _ASSIGNMENT_PARTS)
 
 
 def _assignment(pa: ParticipantAssignment, files: _Files) -> dict[str, Any]:
@@ -466,8 +493,15 @@ def _assignment(pa: ParticipantAssignment, files: _Files) -> dict[str, Any]:
                 "second_assessor": _name(a.second_assessor),
                 "second_judgement": a.get_second_judgement_display() if a.second_judgement else "",
                 "second_note": a.second_note,
+                "outcome": a.get_outcome_display() if a.outcome else "",
+                "outcome_note": a.outcome_note,
+                "settled_at": _when(a.settled_at),
             }
             for a in pa.assessments.all()
+        ],
+        "independence_days": [
+            {"day": _when(d.day), "shown": d.shown, "note": d.note, "by": _name(d.recorded_by)}
+            for d in pa.independence_days.all()
         ],
         "second_assessor_requests": [
             {"coach": _name(r.coach), "requested_at": _when(r.requested_at)} for r in pa.second_assessor_requests.all()

@@ -51,12 +51,14 @@ ABOUT_THE_PERSON: dict[str, str] = {
     "evaluations.EndDateChange.trajectory": "trajectories.end_date_changes",
     "certificates.Certificate.trajectory": "trajectories.certificates",
     "followup.Problem.trajectory": "trajectories.problems",
+    "coaching.SignalEvent.trajectory": "trajectories.signal_triage",
     "trajectories.StepChange.participant_assignment": "trajectories.assignments.history",
     "trajectories.PracticeAnswer.participant_assignment": "trajectories.assignments.practice_answers",
     "trajectories.LookBackAnswer.participant_assignment": "trajectories.assignments.look_back_answers",
     "trajectories.Observation.participant_assignment": "trajectories.assignments.observations",
     "trajectories.WorkAdaptation.participant_assignment": "trajectories.assignments.work_adaptations",
     "trajectories.Assessment.participant_assignment": "trajectories.assignments.assessments",
+    "trajectories.IndependenceDay.participant_assignment": "trajectories.assignments.independence_days",
     "trajectories.SecondAssessorRequest.participant_assignment": "trajectories.assignments.second_assessor_requests",
 }
 
@@ -70,6 +72,7 @@ DONE_BY_THE_PERSON: dict[str, Any] = {
     "certificates.Certificate.revoked_by": _("Certificaten ingetrokken"),
     "certificates.CertificateBatch.created_by": _("Printopdrachten voor certificaten"),
     "coaching.DigestSent.coach": _("Weekmails met signalen ontvangen"),
+    "coaching.SignalEvent.actor": _("Signalen stil gezet of besproken"),
     "evaluations.InterimEvaluation.attendees": _("Tussentijdse evaluaties meegedaan"),
     "evaluations.InterimEvaluation.planned_by": _("Tussentijdse evaluaties gepland"),
     "evaluations.InterimEvaluation.recorded_by": _("Tussentijdse evaluaties vastgelegd"),
@@ -103,6 +106,9 @@ DONE_BY_THE_PERSON: dict[str, Any] = {
     "trajectories.CoachingConversation.recorded_by": _("Begeleidingsgesprekken vastgelegd"),
     "trajectories.Assessment.assessor": _("Beoordelingen gedaan"),
     "trajectories.Assessment.second_assessor": _("Beoordelingen als tweede beoordelaar"),
+    "trajectories.Assessment.outcome_by": _("Uitkomsten van gesprekken over twee oordelen vastgelegd"),
+    "trajectories.Assessment.outcome_present": _("Bij gesprekken over twee oordelen geweest"),
+    "trajectories.IndependenceDay.recorded_by": _("Dagen van de zelfstandigheidsweek afgevinkt"),
     "trajectories.SecondAssessorRequest.coach": _("Gevraagd als tweede beoordelaar"),
     "trajectories.SecondAssessorRequest.requested_by": _("Tweede beoordelaar gevraagd"),
 }

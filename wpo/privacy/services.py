@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from wpo.accounts.models import LoginCard, LoginFailure, OidcIdentity, TwoFactorFailure
 from wpo.certificates.models import Certificate
 from wpo.certificates.services import Forgotten, participant_certificates_forget
+from wpo.coaching.models import SignalEvent
 from wpo.evaluations.models import ChosenSkillChange, EndDateChange, InterimEvaluation
 from wpo.followup.models import Problem, ProblemEvent
 from wpo.intake.services import interests_forget
@@ -33,6 +34,7 @@ from wpo.orgs.services import people_import_forget
 from wpo.trajectories.models import (
     Assessment,
     CoachingConversation,
+    IndependenceDay,
     LookBackAnswer,
     Observation,
     ParticipantQuestion,
@@ -172,10 +174,12 @@ def _anonymise_trajectories(person: Person, number: int) -> list[str]:
     StepChange.objects.filter(**assignments).update(note="")
     # The phase history is append-only for everyone else; erasing personal text is the one exception.
     PhaseChange._base_manager.filter(trajectory__participant=person).update(note="")
+    SignalEvent._base_manager.filter(trajectory__participant=person).update(note="")
     LookBackAnswer.objects.filter(**assignments).update(text="")
     Observation.objects.filter(**assignments).update(note="")
     WorkAdaptation.objects.filter(**assignments).update(description="")
-    Assessment.objects.filter(**assignments).update(note="", second_note="")
+    Assessment.objects.filter(**assignments).update(note="", second_note="", outcome_note="")
+    IndependenceDay.objects.filter(**assignments).update(note="")
     ParticipantQuestion.objects.filter(trajectory__participant=person).update(text="")
     CoachingConversation.objects.filter(trajectory__participant=person).update(
         location="", done_and_learned="", trainer_saw="", agreements="", decision=""

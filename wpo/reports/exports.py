@@ -34,6 +34,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from wpo.curriculum.models import LEVELS
+from wpo.intake.selectors import IntakeCounts
 
 from . import charts
 from .figures import DEFINITIONS, Report
@@ -107,7 +108,35 @@ def headline_rows(report: Report) -> list[tuple[str, str, Value]]:
         (_("Tijd per behaalde opdracht"), _("Gemiddeld aantal dagen"), all_levels.avg_days),
         (_("Tussentijdse evaluaties gehouden"), _("Aantal evaluaties"), report.evaluations.held),
         (_("Verlengingen"), _("Aantal verlengingen"), report.evaluations.extensions),
+        (_("Aangemeld voor WPO"), _("Aantal medewerkers"), report.intake.total.interested),
+        (_("Op de wachtlijst op de peildatum"), _("Aantal medewerkers"), report.intake.total.waiting),
     ]
+
+
+def intake_table(report: Report) -> Table:
+    """Phase 1 per department: put forward, invited to the start, started, niet nu, and waiting."""
+
+    def figures(counts: IntakeCounts) -> list[Value]:
+        return [counts.interested, counts.invited, counts.started, counts.not_now, counts.waiting]
+
+    return Table(
+        "intake",
+        _("Aanmeldingen"),
+        [
+            _("Afdeling"),
+            _("Aangemeld"),
+            _("Uitgenodigd voor de start"),
+            _("Gestart"),
+            _("Niet nu"),
+            _("Op de wachtlijst op de peildatum"),
+        ],
+        [[d.name, *figures(report.intake.of(d.department_id))] for d in report.departments],
+        total=[_("Totaal"), *figures(report.intake.total)],
+        note=_(
+            "Aangemeld, uitgenodigd, gestart en ‘niet nu’ in de periode; "
+            "op de wachtlijst: belangstelling of uitgenodigd aan het eind van de peildatum."
+        ),
+    )
 
 
 def tables(report: Report) -> list[Table]:
@@ -191,6 +220,7 @@ def tables(report: Report) -> list[Table]:
             ],
             note=_("Evaluaties gehouden in de periode, en einddatums verlengd in de periode."),
         ),
+        intake_table(report),
         Table(
             "trend",
             _("Trend per kwartaal"),

@@ -22,6 +22,9 @@ What we count (the page says the same in plain Dutch, see ``DEFINITIONS``):
   for the trajectories finished in the period.
 - *trend*: started, finished and stopped per calendar quarter, for the eight quarters up to the
   quarter of the reference day.
+- *intake* (wpo.intake): employees put forward (``put_forward_on``) in the period; interests invited
+  to the start, started and set to niet nu in the period (their history rows); and waiting in the
+  queue at the end of the reference day. Per department, as the trajectories.
 - *interim evaluations held*: recorded (``held_at``) in the period, the final ones included
   (wpo.evaluations); *extensions*: end dates moved in the period (``EndDateChange.at``).
 """
@@ -45,6 +48,7 @@ from django.utils.translation import gettext_lazy
 
 from wpo.curriculum.models import LEVELS
 from wpo.evaluations.selectors import EvaluationCounts, report_counts
+from wpo.intake.selectors import IntakeCounts, intake_counts
 from wpo.orgs.models import Department
 from wpo.trajectories.models import Step, Trajectory
 
@@ -99,6 +103,13 @@ DEFINITIONS = [
     ),
     (gettext_lazy("Afgerond"), gettext_lazy("Het traject is afgesloten in de periode.")),
     (gettext_lazy("Gestopt"), gettext_lazy("Het traject is gestopt in de periode, voordat het af was.")),
+    (
+        gettext_lazy("Aanmeldingen"),
+        gettext_lazy(
+            "Medewerkers die in de periode zijn aangemeld voor WPO; wie in de periode is uitgenodigd voor de "
+            "start, is gestart of ‘niet nu’ kreeg; en wie op de peildatum op de wachtlijst stond."
+        ),
+    ),
     (
         gettext_lazy("Tussentijdse evaluaties"),
         gettext_lazy("Evaluaties die in de periode zijn gehouden en vastgelegd, de eindevaluaties meegeteld."),
@@ -258,6 +269,17 @@ class QuarterRow:
 
 
 @dataclass
+class IntakeFigures:
+    """The intake of the period (phase 1): for the whole selection and per department id."""
+
+    total: IntakeCounts = field(default_factory=IntakeCounts)
+    by_department: dict[int, IntakeCounts] = field(default_factory=dict)
+
+    def of(self, department_id: int) -> IntakeCounts:
+        return self.by_department.get(department_id) or IntakeCounts()
+
+
+@dataclass
 class Report:
     scope: ReportScope
     filter: ReportFilter
@@ -271,6 +293,7 @@ class Report:
     trajectory_duration: Duration
     trend: list[QuarterRow]
     evaluations: EvaluationCounts = field(default_factory=EvaluationCounts)  # phase 3 (issue 16)
+    intake: IntakeFigures = field(default_factory=IntakeFigures)  # phase 1 (issue 16)
 
     @property
     def achieved_total(self) -> int:
@@ -536,6 +559,23 @@ def _trend(trajectories: QuerySet[Trajectory], flt: ReportFilter) -> list[Quarte
     return list(rows.values())
 
 
+def _intake(scope: ReportScope, flt: ReportFilter, cond: Conditions) -> IntakeFigures:
+    """Three aggregate queries, whatever the number of departments or interests."""
+    by_department = intake_counts(
+        scope.organization,
+        first_day=flt.period.start,
+        last_day=flt.period.end,
+        since=cond.from_moment,
+        until=cond.until_moment,
+        reference_end=flt.moment(flt.reference_day + timedelta(days=1)),
+        department=flt.department,
+    )
+    total = IntakeCounts()
+    for counts in by_department.values():
+        total.add(counts)
+    return IntakeFigures(total=total, by_department=by_department)
+
+
 def compute(scope: ReportScope, flt: ReportFilter, *, page: str | int | None = None) -> Report:
     """All figures for ``flt``. With ``page``, the departments are paginated (the web page);
     without, every department is listed (the exports)."""
@@ -566,4 +606,5 @@ def compute(scope: ReportScope, flt: ReportFilter, *, page: str | int | None = N
         ),
         trend=_trend(trajectories, flt),
         evaluations=report_counts(scope.organization, cond.from_moment, cond.until_moment, flt.department),
+        intake=_intake(scope, flt, cond),
     )

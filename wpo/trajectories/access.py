@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from wpo.accounts.access import token_hash
 from wpo.orgs.access import get_in_org, in_org
@@ -264,6 +264,23 @@ def access_assessment_for_second_assessor(person: Person, assessment_id: int) ->
     return assessment
 
 
+def access_assessment_for_staff(person: Person, assessment_id: int) -> Assessment:
+    """An assessment whose differing judgements ``person`` may settle (plan the talk, record its
+    outcome): 404 outside the organisation, 403 for anyone who may not work on the trajectory."""
+    qs = in_org(person, Assessment).select_related(
+        "assessor__user",
+        "second_assessor__user",
+        "talk",
+        "participant_assignment__trajectory__participant__user",
+        "participant_assignment__trajectory__trainer__user",
+        "participant_assignment__version__assignment__subskill__skill",
+    )
+    assessment = get_in_org(qs, pk=assessment_id)
+    if not may_act_for(person, assessment.participant_assignment.trajectory):
+        raise PermissionDenied
+    return assessment
+
+
 def assessments_awaiting_my_judgement(person: Person) -> QuerySet[Assessment]:
     """Assessments recorded by the first assessor on which this coach still owes the second judgement."""
     return (
@@ -275,6 +292,22 @@ def assessments_awaiting_my_judgement(person: Person) -> QuerySet[Assessment]:
             "participant_assignment__version",
         )
         .order_by("assessed_at", "id")
+    )
+
+
+def differing_judgements_for_me(person: Person) -> QuerySet[Assessment]:
+    """Assessments where this person was an assessor, whose judgements differ and wait for the
+    conversation with the participant that settles them."""
+    return (
+        in_org(person, Assessment)
+        .filter(Q(assessor=person) | Q(second_assessor=person))
+        .filter(settled_at__isnull=True, participant_assignment__step="assessing")
+        .exclude(second_judgement="")
+        .exclude(second_judgement=F("judgement"))
+        .select_related(
+            "talk", "participant_assignment__trajectory__participant__user", "participant_assignment__version"
+        )
+        .order_by("second_assessed_at", "id")
     )
 
 

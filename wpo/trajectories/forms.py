@@ -279,8 +279,69 @@ class AssessmentForm(forms.Form):
 class SecondJudgementForm(AssessmentForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["judgement"].label = _("Uw oordeel als tweede beoordelaar")
-        self.fields["note"].help_text = _("Nodig bij ‘nog niet’ en als u anders oordeelt dan de eerste.")
+        self.fields["judgement"].label = _("Jouw oordeel als tweede beoordelaar")
+        self.fields["note"].help_text = _(
+            "Nodig bij ‘nog niet’: wat gaat de deelnemer nog oefenen? Bij ‘behaald’ mag het ook."
+        )
+
+
+class IndependenceDayForm(forms.Form):
+    """One day of the independence week, ticked on the trajectory page."""
+
+    day = forms.DateField(label=_("Dag"), input_formats=["%Y-%m-%d"])
+    shown = forms.TypedChoiceField(
+        label=_("Liet de deelnemer het zelf zien?"),
+        choices=[("1", _("Ja, zelf laten zien")), ("0", _("Nee, niet gezien"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Korte notitie"), max_length=200, required=False)
+
+
+class TalkForm(forms.Form):
+    """When and where the two assessors talk with the participant about their different judgements."""
+
+    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    time = forms.TimeField(label=_("Tijd"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    duration_minutes = forms.TypedChoiceField(label=_("Hoe lang duurt het?"), choices=[], coerce=int, initial=15)
+    location = forms.CharField(label=_("Waar?"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["duration_minutes"].choices = [  # type: ignore[attr-defined]
+            (m, gettext("%(minutes)s minuten") % {"minutes": m}) for m in DURATIONS
+        ]
+
+    def planned_at(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"]))
+
+
+class OutcomeForm(forms.Form):
+    """What both assessors and the participant agreed in their talk, and who was there."""
+
+    judgement = forms.ChoiceField(
+        label=_("Wat spraken jullie samen af?"),
+        choices=[
+            (Judgement.ACHIEVED, _("Behaald: de deelnemer laat het zelfstandig zien")),
+            (Judgement.NOT_YET, _("Nog niet: nog even oefenen")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Waarom?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wat gaf de doorslag? Bij ‘nog niet’: wat gaat de deelnemer nog oefenen?"),
+    )
+    present = ids.ModelMultipleChoiceField(
+        label=_("Wie waren erbij?"),
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = people  # type: ignore[attr-defined]
+        self.fields["present"].label_from_instance = lambda p: p.name  # type: ignore[attr-defined]
 
 
 class CloseTrajectoryForm(forms.Form):

@@ -362,13 +362,50 @@ class TrainerCalendarFeed(OrgOwned):
         return f"{self.person} ({self.created_at:%Y-%m-%d})"
 
 
+class IndependenceDay(OrgOwned):
+    """One day of the independence week, ticked by the werkplekopleider: did the participant show
+    the behaviour on their own that day? At most one row per day; ticking a day again corrects it
+    (``services.signoff.independence_day_record``)."""
+
+    participant_assignment = models.ForeignKey(
+        ParticipantAssignment, on_delete=models.CASCADE, related_name="independence_days"
+    )
+    day = models.DateField(_("dag"))
+    shown = models.BooleanField(_("zelf laten zien"))
+    note = models.CharField(_("korte notitie"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("afgevinkt op"))
+
+    class Meta:
+        verbose_name = _("dag van de zelfstandigheidsweek")
+        verbose_name_plural = _("dagen van de zelfstandigheidsweek")
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "participant_assignment", "day"], name="independence_day_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_assignment_id} {self.day:%Y-%m-%d}: {'ja' if self.shown else 'nee'}"
+
+
 class Judgement(models.TextChoices):
     ACHIEVED = "achieved", _("Behaald")
     NOT_YET = "not_yet", _("Nog niet")
 
 
 class Assessment(OrgOwned):
-    """The assessment after the independence week. A second assessor's judgement sits beside the first."""
+    """The assessment after the independence week, with an optional second assessor.
+
+    Without a second assessor the first judgement moves the step at once. With one, the two
+    judge blind: the first judgement is hidden from everyone but its author until the second is
+    in (``is_blind``), and only then does the step move, when both agree. When they differ no
+    judgement wins: a short conversation of both assessors with the participant (``talk``)
+    settles it, and its outcome (``outcome``) moves the step. ``settled_at`` is when this
+    assessment moved the step; an assessment with a second assessor and no ``settled_at`` is
+    still open.
+    """
 
     participant_assignment = models.ForeignKey(
         ParticipantAssignment, on_delete=models.CASCADE, related_name="assessments"
@@ -385,6 +422,23 @@ class Assessment(OrgOwned):
     )
     second_note = models.TextField(_("toelichting tweede beoordelaar"), blank=True)
     second_assessed_at = models.DateTimeField(null=True, blank=True)
+    settled_at = models.DateTimeField(_("stap gezet op"), null=True, blank=True)
+    # When the judgements differ: the conversation of both assessors with the participant, and what
+    # they agreed there. SET_NULL: a cancelled conversation is planned again.
+    talk = models.ForeignKey(
+        CoachingConversation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gesprek over de oordelen"),
+    )
+    outcome = models.CharField(_("uitkomst van het gesprek"), max_length=20, choices=Judgement.choices, blank=True)
+    outcome_note = models.TextField(_("toelichting bij de uitkomst"), blank=True)
+    outcome_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("vastgelegd door")
+    )
+    outcome_present = models.ManyToManyField(Person, blank=True, related_name="+", verbose_name=_("wie waren erbij"))
 
     class Meta:
         verbose_name = _("beoordeling")
@@ -399,8 +453,25 @@ class Assessment(OrgOwned):
         return self.second_assessor_id is not None and not self.second_judgement
 
     @property
+    def is_blind(self) -> bool:
+        """The first judgement waits for the second and is shown to nobody but its author."""
+        return self.awaiting_second_judgement and self.settled_at is None
+
+    @property
     def judgements_differ(self) -> bool:
         return bool(self.second_judgement) and self.second_judgement != self.judgement
+
+    @property
+    def awaiting_outcome(self) -> bool:
+        """Both judged, differently, and the conversation about it has not settled it yet."""
+        return self.judgements_differ and self.settled_at is None
+
+    @property
+    def is_open(self) -> bool:
+        return self.second_assessor_id is not None and self.settled_at is None
+
+    def shows_first_judgement_to(self, person: Person | None) -> bool:
+        return not self.is_blind or (person is not None and person.pk == self.assessor_id)
 
 
 class SecondAssessorRequest(OrgOwned):
@@ -408,8 +479,9 @@ class SecondAssessorRequest(OrgOwned):
 
     Asked during the independence week or the assessment, before the first judgement exists.
     When the werkplekopleider records the assessment, the request is linked to it and the coach
-    becomes its ``second_assessor``; the coach's own judgement is then written once, beside the
-    first, in the assessment's ``second_*`` fields. An assignment has one open request at most.
+    becomes its ``second_assessor``; the coach's own judgement is then written once, blind,
+    beside the first, in the assessment's ``second_*`` fields. An assignment has one open request
+    at most.
     """
 
     participant_assignment = models.ForeignKey(

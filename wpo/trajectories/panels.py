@@ -2,15 +2,18 @@
 
 ``trajectory_page`` takes a trajectory from ``access.access_trajectory`` (its chosen skills, its
 assignments and their history prefetched) and adds, with one query each, what the panels show: the
-assessments and second-assessor requests of the sign-off panels, the coaches who can be asked as
-second assessor (only when someone may ask), the curriculum for "what next", the conversations and
-the certificates. The number of queries does not grow with the number of assignments
+assessments and second-assessor requests of the sign-off panels, the ticked days of the independence
+week (only when an assignment is in it or in its assessment), the coaches who can be asked as second
+assessor (only when someone may ask), the curriculum for "what next", the conversations and the
+certificates. A first judgement waiting blind for the second is left out for everyone but its author.
+The number of queries does not grow with the number of assignments
 (``tests/test_query_counts.py``).
 """
 
 from dataclasses import dataclass, field
 from operator import attrgetter
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from wpo.certificates.access import certificates_of_trajectory
@@ -22,6 +25,7 @@ from . import access
 from .models import (
     Assessment,
     CoachingConversation,
+    IndependenceDay,
     ParticipantAssignment,
     SecondAssessorRequest,
     Step,
@@ -31,11 +35,23 @@ from .models import (
 )
 from .selectors import (
     INDEPENDENCE_WEEK_DAYS,
+    IndependenceWeek,
     Suggestion,
     achieved_levels_in,
     independence_days,
+    independence_started,
+    independence_week,
     next_suggestions,
 )
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    """An assessment as the person looking may see it: a first judgement still waiting blind for the
+    second one is shown only to its author."""
+
+    assessment: Assessment
+    show_first: bool
 
 
 @dataclass
@@ -45,10 +61,14 @@ class SignoffPanel:
     pa: ParticipantAssignment
     # May the person looking act on the trajectory (OnTrajectory.WORK); otherwise they only read.
     may_act: bool
-    assessments: list[Assessment]
+    assessments: list[AssessmentRow]
     open_request: SecondAssessorRequest | None
     days: int = 0
     week_over: bool = False
+    # The independence week with its ticked days, in ‘zelfstandig’ and ‘beoordelen’.
+    week: IndependenceWeek | None = None
+    # The assessment waiting for the second judgement or for the talk about two judgements.
+    open_assessment: Assessment | None = None
     coaches: list[Person] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     chosen_skill: TrajectorySkill | None = None
@@ -58,7 +78,15 @@ class SignoffPanel:
 
     @property
     def may_ask_second_assessor(self) -> bool:
-        return self.pa.step in (Step.INDEPENDENT, Step.ASSESSING) and self.open_request is None
+        return (
+            self.pa.step in (Step.INDEPENDENT, Step.ASSESSING)
+            and self.open_request is None
+            and self.open_assessment is None
+        )
+
+    @property
+    def may_assess(self) -> bool:
+        return self.may_act and self.pa.step == Step.ASSESSING and self.open_assessment is None
 
     @property
     def highest_closable_level(self) -> str:
@@ -92,7 +120,7 @@ def trajectory_page(person: Person, trajectory: Trajectory) -> TrajectoryPage:
     """Everything the trajectory page shows to ``person``; ``trajectory`` comes from ``access_trajectory``."""
     may_work = may_on(person, OnTrajectory.WORK, trajectory)
     assignments = list(trajectory.assignments.all())
-    signoff = signoff_panels(trajectory, assignments, may_act=may_work)
+    signoff = signoff_panels(trajectory, assignments, may_act=may_work, viewer=person)
     return TrajectoryPage(
         trajectory=trajectory,
         may_work=may_work,
@@ -115,18 +143,35 @@ def conversations_panel(trajectory: Trajectory) -> ConversationsPanel:
 
 
 def signoff_panels(
-    trajectory: Trajectory, assignments: list[ParticipantAssignment], *, may_act: bool
+    trajectory: Trajectory,
+    assignments: list[ParticipantAssignment],
+    *,
+    may_act: bool,
+    viewer: Person | None = None,
 ) -> dict[int, SignoffPanel]:
     """The sign-off panel of each assignment of ``trajectory`` (``assignments``: all of them, with
-    their version's assignment, sub-skill and skill loaded)."""
+    their version's assignment, sub-skill and skill loaded, and their history prefetched) as
+    ``viewer`` may see it."""
     scope = {"organization_id": trajectory.organization_id, "participant_assignment__trajectory": trajectory}
-    assessments: dict[int, list[Assessment]] = {}
+    assessments: dict[int, list[AssessmentRow]] = {}
+    open_assessments: dict[int, Assessment] = {}
     for a in (
         Assessment.objects.filter(**scope)
-        .select_related("assessor__user", "second_assessor__user")
+        .select_related("assessor__user", "second_assessor__user", "outcome_by__user", "talk")
+        .prefetch_related(Prefetch("outcome_present", queryset=Person.objects.select_related("user")))
         .order_by("-assessed_at", "-id")
     ):
-        assessments.setdefault(a.participant_assignment_id, []).append(a)
+        show_first = not a.is_blind or (viewer is not None and viewer.pk == a.assessor_id)
+        assessments.setdefault(a.participant_assignment_id, []).append(AssessmentRow(a, show_first))
+        if a.is_open:
+            open_assessments.setdefault(a.participant_assignment_id, a)
+    in_week = [pa for pa in assignments if pa.step in (Step.INDEPENDENT, Step.ASSESSING)]
+    ticks: dict[int, list[IndependenceDay]] = {}
+    if in_week:
+        for tick in IndependenceDay.objects.filter(
+            organization_id=trajectory.organization_id, participant_assignment__in=[pa.pk for pa in in_week]
+        ).select_related("recorded_by__user"):
+            ticks.setdefault(tick.participant_assignment_id, []).append(tick)
     open_requests = {
         r.participant_assignment_id: r
         for r in SecondAssessorRequest.objects.filter(**scope, assessment__isnull=True).select_related(
@@ -153,10 +198,15 @@ def signoff_panels(
             assessments=assessments.get(pa.pk, []),
             open_request=open_requests.get(pa.pk),
             offer_close=pa.pk == close_link,
+            open_assessment=open_assessments.get(pa.pk) if pa.step == Step.ASSESSING else None,
         )
         if pa.step == Step.INDEPENDENT:
             panel.days = independence_days(pa)
             panel.week_over = panel.days >= INDEPENDENCE_WEEK_DAYS
+        if pa in in_week:
+            started = independence_started(pa, pa.history.all())
+            if started is not None:
+                panel.week = independence_week(pa, ticks.get(pa.pk, []), started)
         if may_act and panel.may_ask_second_assessor:
             if coaches is None:
                 coaches = list(access.coaches_of(trajectory))

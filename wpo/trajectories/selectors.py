@@ -8,23 +8,25 @@ themselves, and never write.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.db import models
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wpo.curriculum.models import LEVELS, Assignment
 from wpo.curriculum.selectors import fill_trainer
 from wpo.orgs import access as org_access
-from wpo.orgs.models import Person
+from wpo.orgs.models import Department, Organization, Person
 from wpo.orgs.permissions import only_participants_filter
 
 from . import access
 from .models import (
     OPEN_STEPS,
+    Assessment,
     CoachingConversation,
+    IndependenceDay,
     LookBackAnswer,
     Observation,
     ParticipantAssignment,
@@ -32,6 +34,7 @@ from .models import (
     Phase,
     SecondAssessorRequest,
     Step,
+    StepChange,
     Trajectory,
     TrajectorySkill,
 )
@@ -117,6 +120,145 @@ def waiting_trajectory(trainer: Person, participant_id: int) -> Trajectory | Non
 def independence_days(pa: ParticipantAssignment, now: datetime | None = None) -> int:
     """How many days the independence week has run (or ran, when the assessment has begun)."""
     return max(((now or timezone.now()) - pa.step_since).days, 0)
+
+
+@dataclass(frozen=True)
+class WeekDay:
+    """One day of the independence week and what the werkplekopleider ticked for it (None: not ticked)."""
+
+    day: date
+    tick: IndependenceDay | None
+
+    @property
+    def shown(self) -> bool | None:
+        return None if self.tick is None else self.tick.shown
+
+
+@dataclass(frozen=True)
+class IndependenceWeek:
+    """The independence week of an assignment: its first and last day, and the days that have come
+    (up to today, or up to the day the assessment began), oldest first."""
+
+    starts_on: date
+    ends_on: date
+    days: list[WeekDay]
+
+    @property
+    def shown_count(self) -> int:
+        return sum(1 for d in self.days if d.shown is True)
+
+    @property
+    def not_shown_count(self) -> int:
+        return sum(1 for d in self.days if d.shown is False)
+
+    @property
+    def unticked_count(self) -> int:
+        return sum(1 for d in self.days if d.tick is None)
+
+    @property
+    def day_count(self) -> int:
+        return len(self.days)
+
+    @property
+    def newest_first(self) -> list[WeekDay]:
+        return self.days[::-1]
+
+
+def independence_started(pa: ParticipantAssignment, history: Iterable[StepChange] | None = None) -> datetime | None:
+    """When the (latest) independence week of ``pa`` began: its step's start while it runs, otherwise
+    the latest move to ‘zelfstandig’ in ``history`` (read from the database when not given)."""
+    if pa.step == Step.INDEPENDENT:
+        return pa.step_since
+    if history is None:
+        history = StepChange.objects.filter(
+            organization_id=pa.organization_id, participant_assignment_id=pa.pk, to_step=Step.INDEPENDENT
+        )
+    moves = [change.at for change in history if change.to_step == Step.INDEPENDENT]
+    return max(moves) if moves else None
+
+
+def independence_week(
+    pa: ParticipantAssignment, ticks: Iterable[IndependenceDay], started: datetime, now: datetime | None = None
+) -> IndependenceWeek:
+    """The week that began at ``started``, with ``ticks`` (the assignment's ticked days) in place."""
+    first = timezone.localdate(started)
+    last = first + timedelta(days=INDEPENDENCE_WEEK_DAYS - 1)
+    until = timezone.localdate(now or timezone.now())
+    if pa.step != Step.INDEPENDENT:
+        # The week ended when the assessment began (the day itself still counts).
+        until = min(until, timezone.localdate(pa.step_since))
+    by_day = {tick.day: tick for tick in ticks if first <= tick.day <= last}
+    count = max(0, (min(until, last) - first).days + 1)
+    days = [WeekDay(first + timedelta(days=i), by_day.get(first + timedelta(days=i))) for i in range(count)]
+    return IndependenceWeek(starts_on=first, ends_on=last, days=days)
+
+
+def week_of(pa: ParticipantAssignment) -> IndependenceWeek | None:
+    """The independence week of ``pa`` as the assessment screen shows it (two queries)."""
+    started = independence_started(pa)
+    if started is None:
+        return None
+    ticks = IndependenceDay.objects.filter(organization_id=pa.organization_id, participant_assignment_id=pa.pk)
+    return independence_week(pa, ticks, started)
+
+
+def open_assessment(pa: ParticipantAssignment) -> Assessment | None:
+    """The assessment of ``pa`` that waits for a second judgement or for the conversation about two
+    different judgements; None when no judgement is pending."""
+    return (
+        Assessment.objects.filter(
+            organization_id=pa.organization_id,
+            participant_assignment_id=pa.pk,
+            second_assessor__isnull=False,
+            settled_at__isnull=True,
+        )
+        .select_related("assessor__user", "second_assessor__user", "talk")
+        .order_by("-assessed_at", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class SecondJudgementCounts:
+    """The project manager's report: second judgements given in a period, and how many differed
+    from the first."""
+
+    given: int = 0
+    differed: int = 0
+
+    @property
+    def differed_percent(self) -> int | None:
+        return round(100 * self.differed / self.given) if self.given else None
+
+
+def second_judgement_counts(
+    organization: Organization, start: datetime, end: datetime, department: Department | None = None
+) -> SecondJudgementCounts:
+    """Second judgements given in [start, end), and those that differed: one aggregate query."""
+    given = Assessment.objects.filter(
+        organization=organization, second_assessed_at__gte=start, second_assessed_at__lt=end
+    ).exclude(second_judgement="")
+    if department is not None:
+        given = given.filter(participant_assignment__trajectory__department=department)
+    counted = given.aggregate(given=Count("pk"), differed=Count("pk", filter=~Q(second_judgement=F("judgement"))))
+    return SecondJudgementCounts(given=counted["given"], differed=counted["differed"])
+
+
+def talk_people_ids(assessment: Assessment, trajectory: Trajectory) -> list[int]:
+    """Who can have been at the talk about two judgements: the participant, both assessors and the
+    werkplekopleider."""
+    ids = [trajectory.participant_id, assessment.assessor_id, assessment.second_assessor_id, trajectory.trainer_id]
+    return list(dict.fromkeys(pk for pk in ids if pk is not None))
+
+
+def talk_people(assessment: Assessment, trajectory: Trajectory) -> models.QuerySet[Person]:
+    return (
+        Person.objects.filter(
+            organization_id=assessment.organization_id, pk__in=talk_people_ids(assessment, trajectory)
+        )
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name")
+    )
 
 
 def open_second_assessor_request(pa: ParticipantAssignment) -> SecondAssessorRequest | None:

@@ -22,6 +22,7 @@ urlpatterns = [
     # Public by design (no login): the token is the secret; see access.calendar_feed_for_token.
     path("agenda/<str:token>/gesprekken.ics", conversations.calendar_feed_ics, name="calendar_feed_ics"),
     # The sign-off sequence: independence week, assessment, second assessor, what next, closing.
+    path("opdrachten/<int:pa_id>/zelfstandig/dag/", signoff.independence_day_record, name="independence_day_record"),
     path("opdrachten/<int:pa_id>/beoordeling/starten/", signoff.assessment_start, name="assessment_start"),
     path("opdrachten/<int:pa_id>/beoordeling/", signoff.assessment_record, name="assessment_record"),
     path("opdrachten/<int:pa_id>/tweede-beoordelaar/", signoff.second_assessor_request, name="second_assessor_request"),
@@ -31,6 +32,13 @@ urlpatterns = [
         name="second_assessment_record",
     ),
     path("tweede-beoordelaar/", signoff.second_assessor_waiting, name="second_assessor_waiting"),
+    # When the two judgements differ: the talk of both assessors with the participant, and its outcome.
+    path("beoordelingen/<int:assessment_id>/gesprek/", signoff.assessment_talk_plan, name="assessment_talk_plan"),
+    path(
+        "beoordelingen/<int:assessment_id>/uitkomst/",
+        signoff.assessment_outcome_record,
+        name="assessment_outcome_record",
+    ),
     path("opdrachten/<int:pa_id>/volgende/", signoff.give_next, name="give_next"),
     path("gekozen-skills/<int:chosen_skill_id>/afronden/", signoff.skill_close, name="skill_close"),
     path("trajecten/<int:trajectory_id>/afsluiten/", signoff.trajectory_close, name="trajectory_close"),

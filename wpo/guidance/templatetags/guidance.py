@@ -16,7 +16,7 @@ or, without a ``load`` line, ``{% include "guidance/box.html" with role="coach" 
 
 The role is a ``Role`` value or its Dutch name: ``trainer``/``werkplekopleider``, ``coach``,
 ``project_manager``/``projectmanager``, ``participant``/``deelnemer``. Theme anchors: trainer
-``startgesprek``, ``elke-dag``, ``observeren``, ``werk-aanpassen``, ``tweede-beoordelaar``;
+``aanmelden``, ``startgesprek``, ``elke-dag``, ``observeren``, ``werk-aanpassen``, ``tweede-beoordelaar``;
 project manager ``inbedden``, ``rapporteren``, ``escalaties``; participant ``begin``; phases
 ``fase-start`` … ``fase-afsluiting``; steps ``stap-klaargezet`` … ``stap-gestopt``.
 

@@ -1,5 +1,6 @@
-"""The sign-off sequence on screen: the independence week, the assessment with an optional second
-assessor, what next, closing a skill and the trajectory.
+"""The sign-off sequence on screen: the independence week with its ticked days, the assessment with
+an optional blind second assessor and, when the two judgements differ, the talk that settles them;
+what next, closing a skill and the trajectory.
 
 The buttons live in the panel of each assignment on the trajectory page
 (``_signoff_panel.html``); forms with text have a page of their own for their errors. Every form
@@ -11,6 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,8 +25,16 @@ from wpo.orgs.permissions import Ability
 
 from .. import access as trajectory_access
 from .. import selectors
-from ..forms import AssessmentForm, CloseTrajectoryForm, SecondJudgementForm, StopTrajectoryForm
-from ..models import Judgement, ParticipantAssignment, Step, Trajectory
+from ..forms import (
+    AssessmentForm,
+    CloseTrajectoryForm,
+    IndependenceDayForm,
+    OutcomeForm,
+    SecondJudgementForm,
+    StopTrajectoryForm,
+    TalkForm,
+)
+from ..models import Assessment, Judgement, ParticipantAssignment, Step, Trajectory
 from ..services import signoff
 from ..workflow import StaleStep
 
@@ -61,13 +71,47 @@ def assessment_start(request: HttpRequest, pa_id: int) -> HttpResponse:
     return redirect("trajectories:assessment_record", pa_id=pa.pk)
 
 
+@require_POST
+@staff
+def independence_day_record(request: HttpRequest, pa_id: int) -> HttpResponse:
+    """Tick one day of the independence week on the trajectory page."""
+    me = access.person_of(request)
+    pa = trajectory_access.access_assignment_for_staff(me, pa_id)
+    form = IndependenceDayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Kies een dag en of de deelnemer het zelf liet zien."))
+        return redirect(reverse("trajectories:trajectory_detail", args=[pa.trajectory_id]) + f"#week-{pa.pk}")
+    try:
+        tick = signoff.independence_day_record(
+            pa,
+            actor=me,
+            day=form.cleaned_data["day"],
+            shown=form.cleaned_data["shown"],
+            note=form.cleaned_data["note"],
+        )
+    except Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        day = formats.date_format(tick.day, "l j F")
+        if tick.shown:
+            messages.success(request, _("Afgevinkt: op %(day)s liet de deelnemer het zelf zien.") % {"day": day})
+        else:
+            messages.success(request, _("Afgevinkt: op %(day)s heb je het niet gezien.") % {"day": day})
+    return redirect(reverse("trajectories:trajectory_detail", args=[pa.trajectory_id]) + f"#week-{pa.pk}")
+
+
 @staff
 def assessment_record(request: HttpRequest, pa_id: int) -> HttpResponse:
-    """The first judgement: achieved, or not yet and back to work."""
+    """The first judgement: achieved, or not yet and back to work (with a second assessor: blind,
+    waiting for theirs)."""
     me = access.person_of(request)
     pa = trajectory_access.access_assignment_for_staff(me, pa_id)
     if request.method != "POST" and pa.step != Step.ASSESSING:
         messages.info(request, _("Deze opdracht wacht niet op een beoordeling."))
+        return _back(pa)
+    pending = selectors.open_assessment(pa)
+    if request.method != "POST" and pending is not None:
+        messages.info(request, _("Het eerste oordeel is al vastgelegd."))
         return _back(pa)
     form = AssessmentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -85,7 +129,12 @@ def assessment_record(request: HttpRequest, pa_id: int) -> HttpResponse:
         except Refused as exc:
             form.add_error(None, str(exc))
         else:
-            if assessment.judgement == Judgement.ACHIEVED:
+            if assessment.second_assessor is not None:
+                done = _(
+                    "Je oordeel is vastgelegd. %(coach)s geeft een eigen oordeel zonder het jouwe te zien. "
+                    "Daarna zien jullie allebei beide oordelen."
+                ) % {"coach": assessment.second_assessor.name}
+            elif assessment.judgement == Judgement.ACHIEVED:
                 done = _("Gehaald! %(name)s heeft deze opdracht behaald.") % {"name": pa.trajectory.participant.name}
             else:
                 done = _("Vastgelegd. De deelnemer oefent nog even verder: de opdracht staat weer op ‘Aan de slag’.")
@@ -94,7 +143,12 @@ def assessment_record(request: HttpRequest, pa_id: int) -> HttpResponse:
     return render(
         request,
         "trajectories/signoff_assessment.html",
-        {"pa": pa, "form": form, "open_request": selectors.open_second_assessor_request(pa)},
+        {
+            "pa": pa,
+            "form": form,
+            "open_request": selectors.open_second_assessor_request(pa),
+            "week": selectors.week_of(pa),
+        },
     )
 
 
@@ -120,7 +174,8 @@ def second_assessor_request(request: HttpRequest, pa_id: int) -> HttpResponse:
 
 @coach_only
 def second_assessment_record(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    """The coach's own judgement, beside the first; it does not change the step."""
+    """The coach's own judgement, given blind: the first judgement is not on this page until the
+    coach has written theirs. Agreeing moves the step; differing asks for a talk."""
     me = access.person_of(request)
     assessment = trajectory_access.access_assessment_for_second_assessor(me, assessment_id)
     pa = assessment.participant_assignment
@@ -133,23 +188,141 @@ def second_assessment_record(request: HttpRequest, assessment_id: int) -> HttpRe
         except Refused as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Uw oordeel als tweede beoordelaar is vastgelegd."))
+            if assessment.judgements_differ:
+                messages.warning(
+                    request,
+                    _(
+                        "Je oordeel is vastgelegd. Jullie oordelen verschillen: plan een kort gesprek met "
+                        "%(trainer)s en %(name)s. De uitkomst van dat gesprek telt."
+                    )
+                    % {"trainer": assessment.assessor.name, "name": pa.trajectory.participant.name},
+                )
+                return redirect("trajectories:assessment_talk_plan", assessment_id=assessment.pk)
+            messages.success(request, _("Je oordeel is vastgelegd. Jullie oordelen zijn hetzelfde."))
             return redirect("trajectories:second_assessor_waiting")
     return render(
-        request, "trajectories/second_assessor_judgement.html", {"assessment": assessment, "pa": pa, "form": form}
+        request,
+        "trajectories/second_assessor_judgement.html",
+        {
+            "assessment": assessment,
+            "pa": pa,
+            "form": form,
+            # Blind: the first judgement shows only once the coach's own is in.
+            "show_first": bool(assessment.second_judgement) or assessment.settled_at is not None,
+            "week": selectors.week_of(pa),
+        },
     )
 
 
 @coach_only
 def second_assessor_waiting(request: HttpRequest) -> HttpResponse:
-    """The assessments waiting for this coach as second assessor."""
+    """The assessments waiting for this coach as second assessor, and those where the judgements
+    differ and wait for the talk."""
     me = access.person_of(request)
     return render(
         request,
         "trajectories/second_assessor_waiting.html",
         {
             "waiting": list(trajectory_access.assessments_awaiting_my_judgement(me)),
+            "differing": list(trajectory_access.differing_judgements_for_me(me)),
             "coming": list(trajectory_access.second_assessor_requests_for_me(me)),
+        },
+    )
+
+
+def _awaiting_talk(request: HttpRequest, assessment: Assessment) -> HttpResponse | None:
+    """Back to the trajectory, with why, when there is nothing to talk about (any more)."""
+    pa = assessment.participant_assignment
+    if assessment.settled_at is not None:
+        messages.info(request, _("Deze beoordeling is al afgerond."))
+        return _back(pa)
+    if not assessment.awaiting_outcome or pa.step != Step.ASSESSING:
+        messages.info(request, _("Er zijn geen verschillende oordelen om te bespreken."))
+        return _back(pa)
+    return None
+
+
+@staff
+def assessment_talk_plan(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """Plan the short talk of both assessors with the participant about their different judgements."""
+    me = access.person_of(request)
+    assessment = trajectory_access.access_assessment_for_staff(me, assessment_id)
+    pa = assessment.participant_assignment
+    if request.method != "POST" and (away := _awaiting_talk(request, assessment)) is not None:
+        return away
+    if request.method != "POST" and assessment.talk is not None:
+        return redirect("trajectories:assessment_outcome_record", assessment_id=assessment.pk)
+    form = TalkForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            talk = signoff.assessment_talk_plan(
+                assessment,
+                actor=me,
+                planned_at=form.planned_at(),
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                location=form.cleaned_data["location"],
+            )
+        except Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Het gesprek is gepland op %(when)s. Iedereen krijgt de dag ervoor een herinnering.")
+                % {"when": formats.date_format(timezone.localtime(talk.planned_at), "l j F H:i")},
+            )
+            return _back(pa)
+    return render(
+        request,
+        "trajectories/signoff_talk_plan.html",
+        {"assessment": assessment, "pa": pa, "form": form, "week": selectors.week_of(pa)},
+    )
+
+
+@staff
+def assessment_outcome_record(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """What the two assessors and the participant agreed in their talk: this moves the step."""
+    me = access.person_of(request)
+    assessment = trajectory_access.access_assessment_for_staff(me, assessment_id)
+    pa = assessment.participant_assignment
+    if request.method != "POST" and (away := _awaiting_talk(request, assessment)) is not None:
+        return away
+    people = selectors.talk_people(assessment, pa.trajectory)
+    form = OutcomeForm(
+        request.POST if request.method == "POST" else None,
+        people=people,
+        initial={"present": selectors.talk_people_ids(assessment, pa.trajectory)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            settled = signoff.assessment_outcome_record(
+                assessment,
+                actor=me,
+                judgement=form.cleaned_data["judgement"],
+                note=form.cleaned_data["note"],
+                present=list(form.cleaned_data["present"]),
+            )
+        except StaleStep as exc:
+            messages.error(request, str(exc))
+            return _back(pa)
+        except Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            if settled.outcome == Judgement.ACHIEVED:
+                done = _("Gehaald! %(name)s heeft deze opdracht behaald.") % {"name": pa.trajectory.participant.name}
+            else:
+                done = _("Vastgelegd. De deelnemer oefent nog even verder: de opdracht staat weer op ‘Aan de slag’.")
+            messages.success(request, done)
+            return _back(pa)
+    return render(
+        request,
+        "trajectories/signoff_outcome.html",
+        {
+            "assessment": assessment,
+            "pa": pa,
+            "form": form,
+            "talk": assessment.talk,
+            "talk_to_come": assessment.talk is not None and assessment.talk.planned_at > timezone.now(),
+            "week": selectors.week_of(pa),
         },
     )
 
