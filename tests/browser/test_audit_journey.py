@@ -16,6 +16,8 @@ def test_a_role_change_shows_in_the_log_at_360px(page: Any, live_server: Any, de
     with page.expect_navigation():
         page.get_by_role("button", name="Opslaan").click()
 
+    # The log is in the menu's group "Beheer" (a disclosure).
+    page.locator("nav summary", has_text="Beheer").click()
     page.get_by_role("link", name="Logboek").click()
     assert page.get_by_role("heading", name="Logboek").is_visible()
     newest = page.locator("tbody tr").first.inner_text()

@@ -30,7 +30,11 @@ def phone(browser: Any) -> Any:
 
 def check(page: Any, name: str) -> None:
     assert axe_violations(page) == [], name
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361)"
+        ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 8)"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], (name, wide)
     screenshot(page, f"beoordelen-{name}")
 
 

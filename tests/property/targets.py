@@ -378,6 +378,15 @@ def _second_assessment(ctx: Context) -> Prepared:
     return Prepared({"assessment_id": assessment.pk})
 
 
+def _differing_assessment(ctx: Context) -> Prepared:
+    """Two judgements that differ: the talk and its outcome are open (the fair sign-off, issue 16)."""
+    prepared = _second_assessment(ctx)
+    from wpo.trajectories.models import Assessment
+
+    Assessment.objects.filter(pk=prepared.kwargs["assessment_id"]).update(second_judgement="not_yet")
+    return prepared
+
+
 def _skill_close(ctx: Context) -> Prepared:
     from tests.factories import achieve
 
@@ -637,6 +646,24 @@ TARGETS: list[Target] = [
         Role.COACH,
         (trajectories_forms.SecondJudgementForm,),
         prepare=_second_assessment,
+    ),
+    Target(
+        "trajectories:independence_day_record",
+        Role.TRAINER,
+        (trajectories_forms.IndependenceDayForm,),
+        prepare=_pa(Step.INDEPENDENT),
+    ),
+    Target(
+        "trajectories:assessment_talk_plan",
+        Role.TRAINER,
+        (trajectories_forms.TalkForm,),
+        prepare=_differing_assessment,
+    ),
+    Target(
+        "trajectories:assessment_outcome_record",
+        Role.TRAINER,
+        (trajectories_forms.OutcomeForm,),
+        prepare=_differing_assessment,
     ),
     Target("trajectories:give_next", Role.TRAINER, prepare=_give_next),
     Target("trajectories:skill_close", Role.COACH, prepare=_skill_close),
