@@ -56,7 +56,7 @@ def operator_required(*, verified: bool = True) -> Callable[[View], View]:
             if operator is None:
                 raise Http404
             if verified and not is_verified(request):
-                has_app = accounts.has_two_factor(request.user)  # type: ignore[arg-type]
+                has_app = accounts.has_two_factor(request.user)
                 target = "accounts:two_factor_code" if has_app else "service:two_factor"
                 return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
             return view(request, *args, operator=operator, **kwargs)

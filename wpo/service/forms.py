@@ -50,7 +50,7 @@ class OrganizationForm(forms.Form):
     )
 
     def clean_slug(self) -> str:
-        slug = slugify(self.cleaned_data["slug"])
+        slug = str(slugify(self.cleaned_data["slug"]))
         if not slug:
             raise forms.ValidationError(_("Gebruik alleen kleine letters, cijfers en streepjes."))
         return slug
@@ -85,7 +85,7 @@ class InvitationPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
         self.fields["new_password2"].label = _("Typ het wachtwoord nog een keer")
         self.fields["new_password2"].help_text = ""
 
-    def validate_password_for_user(self, user: Any, password_field_name: str = "password2") -> None:
+    def validate_password_for_user(self, user: Any, password_field_name: str = "password2") -> None:  # noqa: S107 - a field name
         password = self.cleaned_data.get(password_field_name)
         if password:
             try:

@@ -102,7 +102,6 @@ def events(limit: int = 200) -> QuerySet[ServiceEvent]:
     return ServiceEvent.objects.select_related("operator__user").order_by("-at", "-pk")[:limit]
 
 
-
 def invitation_for_token(token: str) -> Invitation | None:
     """The invitation whose link holds ``token``, looked up by the token's hash (the token is not stored)."""
     found: Invitation | None = Invitation.objects.select_related("user").filter(token_hash=token_hash(token)).first()

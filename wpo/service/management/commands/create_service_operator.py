@@ -41,14 +41,12 @@ class Command(BaseCommand):
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from exc
         try:
-            operator = services.operator_create(
-                username=options["username"], email=options["email"], password=password
-            )
+            operator = services.operator_create(username=options["username"], email=options["email"], password=password)
         except (Refused, ValidationError) as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(f"Medewerker servicebeheer {operator.user.username} is gemaakt.")
         if password:
-            self.stdout.write("Het wachtwoord is gezet. Bij het eerste bezoek aan /servicebeheer/ stelt die een app in.")
+            self.stdout.write("Het wachtwoord is gezet. Bij het eerste bezoek aan /servicebeheer/ komt een app erbij.")
             return
         link = services.operator_setup_link(operator=operator)
         self.stdout.write("Stuur deze link (werkt één keer, 7 dagen lang) om een wachtwoord te kiezen:")
