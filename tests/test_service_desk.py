@@ -44,6 +44,7 @@ def service_urls(world: World) -> list[tuple[str, str]]:
         ("get", reverse("service:organization_suspend", args=[org])),
         ("post", reverse("service:organization_suspend", args=[org])),
         ("post", reverse("service:organization_reactivate", args=[org])),
+        ("post", reverse("service:invitation_resend", args=[org])),
         ("get", reverse("service:log")),
         ("get", reverse("service:two_factor")),
         ("post", reverse("service:two_factor")),
@@ -326,6 +327,28 @@ def test_an_expired_or_forged_link_changes_nothing(client: Client, operator: Ser
     assert not admin.user.has_usable_password()
     assert SESSION_KEY not in client.session
     assert not ServiceEvent.objects.filter(kind=ServiceEvent.Kind.INVITATION_USED).exists()
+
+
+def test_a_new_link_for_an_administrator_without_a_password_ends_the_old_one(
+    desk: Client, operator: ServiceOperator, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.post(reverse("service:organization_new"), new_org_data())
+    org = Organization.objects.get(slug="werkbedrijf-oost")
+    assert "nog geen wachtwoord gekozen" in desk.get(reverse("service:organizations")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = desk.post(reverse("service:invitation_resend", args=[org.pk]))
+    assert response.status_code == 302
+    first, second = (re.search(r"/uitnodiging/([^/\s]+)/", m.body).group(1) for m in mail.outbox)  # type: ignore[union-attr]
+    data = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    assert Client().post(reverse("service:invitation", args=[first]), data).status_code == 404
+    assert Client().post(reverse("service:invitation", args=[second]), data).status_code == 302
+    # Chosen: nothing to send again.
+    desk.post(reverse("service:invitation_resend", args=[org.pk]))
+    assert len(mail.outbox) == 2
+    assert "nog geen wachtwoord gekozen" not in desk.get(reverse("service:organizations")).content.decode()
+    sent = ServiceEvent.objects.filter(organization=org, kind=ServiceEvent.Kind.INVITATION_SENT).count()
+    assert sent == 2
 
 
 # Suspending -------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX as UNUSABLE_PREFIX
 from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -31,6 +32,7 @@ class OrganizationRow:
     people: int
     per_role: list[tuple[str, int]]
     running_trajectories: int
+    administrators_waiting: int
     last_activity: datetime | None
     places: int | None
     starts_on: date | None
@@ -65,6 +67,8 @@ def organization_rows() -> list[OrganizationRow]:
         Organization.objects.select_related("service_contract")
         .annotate(
             n_people=_count(people),
+            # Administrators who have not chosen a password yet: their invitation may need sending again.
+            n_waiting=_count(people.filter(is_administrator=True, user__password__startswith=UNUSABLE_PREFIX)),
             n_running=_count(Trajectory.objects.filter(organization=OuterRef("pk"), status=Trajectory.Status.ACTIVE)),
             last_login=Subquery(last_login),
             last_step=Subquery(last_step),
@@ -85,6 +89,7 @@ def organization_rows() -> list[OrganizationRow]:
                 people=org.n_people,
                 per_role=[(str(role.label), getattr(org, f"n_{role.value}")) for role in Role],
                 running_trajectories=org.n_running,
+                administrators_waiting=org.n_waiting,
                 last_activity=max(moments) if moments else None,
                 places=contract.places if contract else None,
                 starts_on=contract.starts_on if contract else None,

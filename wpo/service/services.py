@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX as UNUSABLE_PREFIX
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -175,6 +176,32 @@ def organization_add(*, operator: ServiceOperator, data: NewOrganization) -> Add
         detail=_("aan de eerste beheerder"),
     )
     return Added(organization=organization, administrator=administrator, link=link)
+
+
+@transaction.atomic
+def invitation_resend(*, operator: ServiceOperator, organization_id: int) -> Person:
+    """A new link for the organisation's administrator who has not chosen a password yet (the first link
+    expired or got lost). Earlier unused links of that administrator stop working."""
+    organization = _locked(operator, organization_id)
+    waiting = (
+        Person.objects.select_related("user")
+        .filter(organization=organization, is_administrator=True, user__password__startswith=UNUSABLE_PREFIX)
+        .order_by("pk")
+        .first()
+    )
+    if waiting is None:
+        raise Refused(_("Er is geen beheerder die nog een wachtwoord moet kiezen."))
+    now = timezone.now()
+    Invitation.objects.filter(user_id=waiting.user_id, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+    link = _new_invitation(waiting.user_id, organization)
+    _send_invitation(person=waiting, organization=organization, link=link)
+    _event(
+        ServiceEvent.Kind.INVITATION_SENT,
+        operator=operator,
+        organization=organization,
+        detail=_("opnieuw, aan de beheerder"),
+    )
+    return waiting
 
 
 def _locked(operator: ServiceOperator, organization_id: int) -> Organization:

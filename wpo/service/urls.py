@@ -12,6 +12,11 @@ urlpatterns = [
         views.organization_reactivate,
         name="organization_reactivate",
     ),
+    path(
+        "servicebeheer/<int:organization_id>/uitnodiging/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
     path("servicebeheer/logboek/", views.log, name="log"),
     path("servicebeheer/tweestaps/", views.two_factor, name="two_factor"),
     path("uitnodiging/<str:token>/", views.invitation, name="invitation"),

@@ -119,6 +119,24 @@ def organization_reactivate(request: HttpRequest, organization_id: int, operator
 
 
 @operator_required()
+@require_POST
+def invitation_resend(request: HttpRequest, organization_id: int, operator: ServiceOperator) -> HttpResponse:
+    organization = selectors.organization_for_service(organization_id)
+    if organization is None:
+        raise Http404
+    try:
+        person = services.invitation_resend(operator=operator, organization_id=organization.pk)
+    except Refused as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s krijgt een nieuwe e-mail met een link. De oude link werkt niet meer.") % {"name": person.name},
+        )
+    return redirect("service:organizations")
+
+
+@operator_required()
 @never_cache
 def log(request: HttpRequest, operator: ServiceOperator) -> HttpResponse:
     return render(request, "service/log.html", {"events": selectors.events()})
