@@ -220,6 +220,7 @@ def test_the_list_counts_people_per_role_and_running_trajectories(world: World) 
 def test_the_list_costs_the_same_queries_for_2_and_6_organisations(desk: Client) -> None:
     make_world("Een")
     make_world("Twee")
+    desk.get(reverse("service:organizations"))  # the session's idle clock starts: written once
     with CaptureQueriesContext(connection) as two:
         assert desk.get(reverse("service:organizations")).status_code == 200
     for name in ("Drie", "Vier", "Vijf", "Zes"):
@@ -440,3 +441,15 @@ def test_the_demo_operator_is_no_person() -> None:
     assert create_demo_operator("wpo-demo") == operator
     assert operator.user.username == DEMO_OPERATOR and operator.user.check_password("wpo-demo")
     assert not Person.objects.filter(user=operator.user).exists()
+
+
+def test_an_idle_operator_session_ends(desk: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    from wpo.service.access import LAST_SEEN_KEY
+
+    assert desk.get(reverse("service:organizations")).status_code == 200
+    session = desk.session
+    session[LAST_SEEN_KEY] = int(timezone.now().timestamp()) - settings.STAFF_IDLE_LOGOUT_SECONDS - 1
+    session.save()
+    response = desk.get(reverse("service:organizations"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+    assert SESSION_KEY not in desk.session
