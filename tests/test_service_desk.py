@@ -453,3 +453,24 @@ def test_an_idle_operator_session_ends(desk: Client, settings) -> None:  # type:
     response = desk.get(reverse("service:organizations"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
     assert SESSION_KEY not in desk.session
+
+
+def test_a_django_superuser_who_is_no_operator_gets_404(client: Client, world: World) -> None:
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", "root@dienst.example", PASSWORD)
+    client.force_login(admin)
+    for method, url in service_urls(world):
+        assert getattr(client, method)(url).status_code == 404, (method, url)
+
+
+def test_a_card_login_of_a_suspended_organisation_ends_at_once(client: Client, world: World) -> None:
+    from wpo.accounts.services import login_card_issue
+
+    issued = login_card_issue(participant=world.participant, issued_by=world.trainer)
+    organization_suspend(operator=make_operator(), organization_id=world.org.pk, reason="x")
+    client.get(reverse("accounts:card_login", kwargs={"token": issued.token}))
+    response = client.post(reverse("accounts:card_login"), {"pin": issued.pin}, follow=True)
+    assert SUSPENDED_TEXT in response.content.decode()
+    assert SESSION_KEY not in client.session
+    assert client.get(reverse("learn:home")).status_code == 302
