@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "wpo.guidance",
     "wpo.audit",
     "wpo.privacy",
+    "wpo.service",
     "wpo.ops",
     "wpo.demo",
 ]

@@ -412,3 +412,49 @@ def make_interest(world: World, employee: Person | None = None, department: Depa
         source="coach",
         employee=employee or make_person(world.org, [], department),
     )
+
+
+def make_invitation(user, organization: Organization | None = None, days: int = 7) -> str:  # type: ignore[no-untyped-def]
+    """An unused invitation link for ``user``; returns the token (only its hash is stored)."""
+    import secrets
+
+    from django.utils import timezone
+
+    from wpo.service.models import Invitation, token_hash
+
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    Invitation.objects.create(
+        user=user,
+        organization=organization,
+        token_hash=token_hash(token),
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    return token
+
+
+def make_operator(username: str = "", *, with_app: bool = True):  # type: ignore[no-untyped-def]  # -> ServiceOperator
+    """A service-desk operator (no person of any organisation), with a confirmed authenticator app."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from wpo.service.services import operator_create
+
+    operator = operator_create(username=username or f"operator{next(_seq)}", email="", password=PASSWORD)
+    if with_app:
+        TOTPDevice.objects.create(user=operator.user, name="authenticator", confirmed=True)
+    return operator
+
+
+def login_operator(client, operator, *, verified: bool = True):  # type: ignore[no-untyped-def]
+    """Log ``operator`` in; ``verified``: as if they typed a code of their app in this session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(operator.user)
+    if verified:
+        device = TOTPDevice.objects.filter(user=operator.user, confirmed=True).get()
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client

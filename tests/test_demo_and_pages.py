@@ -4,6 +4,7 @@ from django.test import Client, override_settings
 
 from wpo.demo.organization import DEMO_LOGINS, DEMO_PASSWORD
 from wpo.orgs.models import Organization, Person
+from wpo.service.models import ServiceOperator
 from wpo.trajectories.models import ParticipantAssignment, StepChange
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,10 @@ def test_demo_creates_one_login_per_role_and_participants_at_different_steps(
     call_command("load_demo")  # a second run changes nothing
     out = capsys.readouterr().out
     assert "wpo-demo" in out and all(login.username in out for login in DEMO_LOGINS)
+    # The service desk's login (wpo/demo/service.py): no person of the demo organisation.
+    assert "servicebeheer" in out
+    operator = ServiceOperator.objects.get(user__username="servicebeheer")
+    assert operator.user.check_password(DEMO_PASSWORD) and not Person.objects.filter(user=operator.user).exists()
     org = Organization.objects.get(name="Demo Werkbedrijf")
     assert org.department_set.count() == 2
     for login in DEMO_LOGINS:

@@ -105,6 +105,7 @@ def project_urls() -> dict[str, list[str]]:
 TOKEN_OF: dict[str, Callable[[World], str]] = {
     "accounts:card_login": lambda w: _card_token(w),
     "trajectories:calendar_feed_ics": lambda w: _feed_token(w),
+    "service:invitation": lambda w: _invitation_token(w),
 }
 EXTRA_OBJECTS: dict[str, Callable[[World], object]] = {
     "code": lambda w: make_certificate(w).display_code,
@@ -122,6 +123,12 @@ def _feed_token(w: World) -> str:
     from wpo.trajectories.services.conversations import calendar_feed_create
 
     return calendar_feed_create(person=w.trainer).token
+
+
+def _invitation_token(w: World) -> str:
+    from tests.factories import make_invitation
+
+    return make_invitation(w.administrator.user)
 
 
 def _org_logo(w: World) -> None:

@@ -28,6 +28,7 @@ GLOBAL_MODELS = {
     "curriculum.SubSkill": "the national curriculum, read by every organisation (reference)",
     "curriculum.Assignment": "the national curriculum (reference)",
     "curriculum.AssignmentVersion": "published content versions, shared nationally (reference)",
+    "service.ServiceOperator": "the service desk's own logins, no organisation's (coordinator)",
     "accounts.SecretTOTPDevice": "a proxy of django-otp's TOTPDevice, which belongs to the login identity (reference)",
 }
 
@@ -35,6 +36,7 @@ GLOBAL_MODELS = {
 UNIQUE_EXCEPTIONS = {
     ("accounts.LoginCard", "token_hash"): "bearer secret looked up by its hash before login; lookup table by hash",
     ("trajectories.TrainerCalendarFeed", "token_hash"): "bearer secret of a calendar app that cannot log in",
+    ("service.Invitation", "token_hash"): "bearer secret of an invitation, opened before its person can log in",
     ("certificates.Certificate", "code"): "the public check code on the paper, verified without login",
     ("orgs.Person", "user"): "one person per login; the user table is a reference table, see docs/scaling.md",
     ("curriculum.Skill", "skill_unique_national_code"): "national skills (organization NULL) are curriculum",

@@ -131,6 +131,9 @@ OBJECT_OF_ORG_A: dict[str, Callable[[World], object]] = {
     "batch_id": finished_batch,
     "interest_id": lambda w: make_interest(w).pk,
     "evaluation_id": evaluation_with_voice_note,
+    # The service desk's pages about one organisation (wpo/service): 404 for every person of every
+    # organisation, as for everyone who is not a service-desk operator.
+    "organization_id": lambda w: w.org.pk,
 }
 # Namespaces that organisations never reach: Django's admin is for the service's own operators.
 NOT_ORGANISATION_URLS = {"admin"}
@@ -152,7 +155,11 @@ NOT_ORGANISATION_URLS = {"admin"}
 # of the login this browser started, in that organisation. tests/test_sso.py checks that it answers
 # the same (400, no name) with or without a provider and for an unknown address, and that a person of
 # another organisation is never logged in.
+# An invitation's link (``token``) is opened before its person has a password: the 256-bit token is the
+# bearer secret and only its hash is stored. tests/test_service_desk.py checks that a used, expired or
+# forged token changes nothing and shows nothing.
 PUBLIC_BY_DESIGN = {
+    "service:invitation",
     "accounts:card_login",
     "trajectories:calendar_feed_ics",
     "certificates:verify",

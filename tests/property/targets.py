@@ -31,6 +31,7 @@ from wpo.orgs import forms as orgs_forms
 from wpo.orgs.models import Role
 from wpo.privacy import forms as privacy_forms
 from wpo.reports import forms as reports_forms
+from wpo.service import forms as service_forms
 from wpo.trajectories import forms as trajectories_forms
 from wpo.trajectories.models import Step
 
@@ -71,6 +72,9 @@ class Target:
     weight: int = 1
     # The view answers an accepted request in place (200), not with a redirect.
     answers_in_place: bool = False
+    # Instead of a role of organisation A, a service-desk operator (wpo/service): "verified" (their
+    # session typed a code of their app) or "new" (no app yet).
+    operator: str = ""
 
     @property
     def id(self) -> str:
@@ -451,6 +455,12 @@ def _evaluation_record(ctx: Context) -> Prepared:
     )
 
 
+def _invitation(ctx: Context) -> Prepared:
+    from ..factories import make_invitation
+
+    return Prepared({"token": make_invitation(ctx.a.administrator.user, ctx.a.org)})
+
+
 def _second_request(ctx: Context) -> Prepared:
     _to_step(ctx, Step.ASSESSING)
     coaches = st.sampled_from([str(ctx.a.coach.pk), str(ctx.b.coach.pk), str(ctx.a.trainer.pk)])
@@ -608,6 +618,23 @@ TARGETS: list[Target] = [
     Target("orgs:organization", Role.ADMINISTRATOR, (orgs_forms.LogoForm,), files={"logo": LOGO_MAX}, weight=3),
     # reports
     Target("reports:report", Role.PROJECT_MANAGER, (reports_forms.ReportFilterForm,), method="get"),
+    # service desk (servicebeheer): the operator's forms, and the invitation's password page
+    Target("service:organization_new", None, (service_forms.OrganizationForm,), operator="verified"),
+    Target(
+        "service:organization_suspend",
+        None,
+        (service_forms.SuspendForm,),
+        operator="verified",
+        prepare=lambda ctx: Prepared({"organization_id": ctx.a.org.pk}),
+    ),
+    Target(
+        "service:two_factor",
+        None,
+        (service_forms.OperatorCodeForm,),
+        operator="new",
+        answers_in_place=True,  # shows a new, unconfirmed device on the same page
+    ),
+    Target("service:invitation", None, (service_forms.InvitationPasswordForm,), prepare=_invitation),
     # trajectories
     Target("trajectories:start", Role.TRAINER, (trajectories_forms.StartForm,), prepare=_start),
     Target("trajectories:introduce", Role.TRAINER, (trajectories_forms.WorkAdaptationForm,), prepare=_pa()),

@@ -165,6 +165,11 @@ def test_no_server_error_and_no_partial_write(
     client = Client(raise_request_exception=False)
     if target.role is not None:
         client.force_login(_person(context.a, target).user)
+    elif target.operator:
+        from tests.factories import login_operator, make_operator
+
+        verified = target.operator == "verified"
+        login_operator(client, make_operator(with_app=verified), verified=verified)
     ids = ids_by_model(context)
     plausible = {key: s.value_for(field, ids) for key, field in field_keys(target).items()}
     plausible.update(prepared.keys)

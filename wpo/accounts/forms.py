@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from wpo.lib.client_ip import client_ip
+from wpo.orgs.access import SUSPENDED, organization_suspended
 
 from . import lockout, sso_fetch
 from .models import OidcDomain, OidcProvider
@@ -55,6 +56,9 @@ class LoginForm(AuthenticationForm):
             )
         cleaned = super().clean()  # a wrong password raises here; the failure row stays
         lockout.succeeded(attempt, login_name=username)
+        # Only after the right password: the message tells nothing to someone guessing names.
+        if self.user_cache is not None and organization_suspended(self.user_cache):
+            raise ValidationError(SUSPENDED, code="suspended")
         return cleaned
 
 

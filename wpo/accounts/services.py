@@ -18,6 +18,13 @@ from . import lockout
 from .access import token_hash
 from .models import LoginCard
 
+# The service desk (wpo/service) sets up the second factor of its operators, who are no person of any
+# organisation, with the same machinery as ``manage.py operator_two_factor``.
+from .two_factor import has_two_factor as has_two_factor
+from .two_factor import operator_two_factor_confirm as operator_two_factor_confirm
+from .two_factor import pending_totp as pending_totp
+from .two_factor import secret_in_groups as secret_in_groups
+
 # The PIN is made by the system, never chosen by the trainer, and is shown once on the
 # trainer's screen and never printed. On a shop floor a chosen PIN tends to be 1234, a birth
 # year, or the same number for a whole team; a PIN on the card would make a lost card a

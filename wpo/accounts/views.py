@@ -45,8 +45,12 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each person to the start page of their (first) role."""
-    return redirect_home(getattr(request, "person", None))
+    """Send each person to the start page of their (first) role; a service-desk operator (wpo/service,
+    not a person of any organisation) to the service desk."""
+    person = getattr(request, "person", None)
+    if person is None and hasattr(request.user, "service_operator"):
+        return redirect("service:organizations")
+    return redirect_home(person)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy
 
 from .models import Department, OrgOwned, PeopleImport, Person
 from .permissions import Ability, OnTrajectory, may, may_ever, participants_filter
@@ -49,6 +50,14 @@ def ability_required(ability: Ability | OnTrajectory) -> Callable[[View], View]:
         return wrapper
 
     return decorator
+
+
+SUSPENDED = gettext_lazy("Uw organisatie is tijdelijk geschorst. Neem contact op met servicebeheer.")
+
+
+def organization_suspended(user: Any) -> bool:
+    """Is ``user`` a person of an organisation the service desk has suspended (``Organization.suspended_at``)?"""
+    return bool(Person.objects.filter(user_id=user.pk, organization__suspended_at__isnull=False).exists())
 
 
 def in_org[M: OrgOwned](person: Person, model: type[M]) -> models.QuerySet[M]:

@@ -1,7 +1,9 @@
 from collections.abc import Callable
 
+from django.contrib import auth, messages
 from django.http import HttpRequest, HttpResponse
 
+from .access import SUSPENDED
 from .models import Person
 
 
@@ -14,11 +16,19 @@ def _person_for(request: HttpRequest) -> Person | None:
 
 
 class PersonMiddleware:
-    """Puts the logged-in user's ``Person`` (organisation and roles) on the request: one query."""
+    """Puts the logged-in user's ``Person`` (organisation and roles) on the request: one query.
+
+    A person whose organisation the service desk suspended is logged out here, at their first
+    request after the suspension, whatever way they logged in (password, card, single sign-on)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.person = _person_for(request)  # type: ignore[attr-defined]
+        person = _person_for(request)
+        if person is not None and person.organization.suspended_at is not None:
+            auth.logout(request)
+            messages.error(request, SUSPENDED)
+            person = None
+        request.person = person  # type: ignore[attr-defined]
         return self.get_response(request)

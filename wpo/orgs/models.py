@@ -23,6 +23,9 @@ class Organization(models.Model):
     # Printed on certificates (issue 6). PNG or JPEG only, checked by its bytes (wpo/orgs/logo.py),
     # stored under an unguessable name and served only through an access-checked view or inside a PDF.
     logo = models.FileField(_("logo"), upload_to=UnguessableName("orgs/logos"), blank=True)
+    # Set by the service desk (wpo/service): while set, nobody of the organisation logs in and their
+    # sessions end at the next request (wpo/orgs/middleware.py); the data stays.
+    suspended_at = models.DateTimeField(_("geschorst sinds"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("organisatie")

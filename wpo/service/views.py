@@ -1,0 +1,208 @@
+"""The service desk's pages under /servicebeheer/, and the public page behind an invitation's link."""
+
+import django_otp
+import segno
+from django.contrib import auth, messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from wpo.accounts import services as accounts
+from wpo.lib.refusals import Refused
+
+from . import selectors, services
+from .access import operator_required
+from .forms import InvitationPasswordForm, OperatorCodeForm, OrganizationForm, SuspendForm
+from .models import ServiceOperator
+
+# The login that made the session, recorded by Django; an invitation logs its person in with it.
+LOGIN_BACKEND = "wpo.accounts.backends.UsernameOrEmailBackend"
+QR_SCALE, QR_BORDER = 5, 4
+
+
+def _safe_next(request: HttpRequest, url: str | None) -> str:
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False):
+        return url
+    return ""
+
+
+@operator_required()
+@never_cache
+def organizations(request: HttpRequest, operator: ServiceOperator) -> HttpResponse:
+    return render(request, "service/organizations.html", {"rows": selectors.organization_rows()})
+
+
+@operator_required()
+@never_cache
+def organization_new(request: HttpRequest, operator: ServiceOperator) -> HttpResponse:
+    form = OrganizationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            added = services.organization_add(
+                operator=operator,
+                data=services.NewOrganization(
+                    name=data["name"],
+                    slug=data["slug"],
+                    sector_details=data["sector_details"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    places=data["places"],
+                    admin_first_name=data["admin_first_name"],
+                    admin_last_name=data["admin_last_name"],
+                    admin_email=data["admin_email"],
+                ),
+            )
+        except Refused as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(organization)s is toegevoegd. %(name)s krijgt een e-mail met een link om een wachtwoord "
+                    "te kiezen. De gebruikersnaam is %(username)s."
+                )
+                % {
+                    "organization": added.organization.name,
+                    "name": added.administrator.name,
+                    "username": added.administrator.user.username,
+                },
+            )
+            return redirect("service:organizations")
+    return render(request, "service/organization_form.html", {"form": form})
+
+
+@operator_required()
+@never_cache
+def organization_suspend(request: HttpRequest, organization_id: int, operator: ServiceOperator) -> HttpResponse:
+    organization = selectors.organization_for_service(organization_id)
+    if organization is None:
+        raise Http404
+    form = SuspendForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_suspend(
+                operator=operator, organization_id=organization.pk, reason=form.cleaned_data["reason"]
+            )
+        except Refused as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(organization)s is geschorst. Niemand van deze organisatie kan nu inloggen.")
+                % {"organization": organization.name},
+            )
+            return redirect("service:organizations")
+    return render(request, "service/organization_suspend.html", {"organization": organization, "form": form})
+
+
+@operator_required()
+@require_POST
+def organization_reactivate(request: HttpRequest, organization_id: int, operator: ServiceOperator) -> HttpResponse:
+    organization = selectors.organization_for_service(organization_id)
+    if organization is None:
+        raise Http404
+    try:
+        services.organization_reactivate(operator=operator, organization_id=organization.pk)
+    except Refused as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(organization)s is weer actief. De mensen van deze organisatie kunnen weer inloggen.")
+            % {"organization": organization.name},
+        )
+    return redirect("service:organizations")
+
+
+@operator_required()
+@require_POST
+def invitation_resend(request: HttpRequest, organization_id: int, operator: ServiceOperator) -> HttpResponse:
+    organization = selectors.organization_for_service(organization_id)
+    if organization is None:
+        raise Http404
+    try:
+        person = services.invitation_resend(operator=operator, organization_id=organization.pk)
+    except Refused as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s krijgt een nieuwe e-mail met een link. De oude link werkt niet meer.") % {"name": person.name},
+        )
+    return redirect("service:organizations")
+
+
+@operator_required()
+@never_cache
+def log(request: HttpRequest, operator: ServiceOperator) -> HttpResponse:
+    return render(request, "service/log.html", {"events": selectors.events()})
+
+
+@operator_required(verified=False)
+@never_cache
+def two_factor(request: HttpRequest, operator: ServiceOperator) -> HttpResponse:
+    """An operator sets up their authenticator app before any other page of the service desk."""
+    user = operator.user
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    if accounts.has_two_factor(user):
+        # Set up already: type its code (the login did that unless the session is older).
+        return redirect(next_url or "service:organizations")
+    device = accounts.pending_totp(user)
+    form = OperatorCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        codes = accounts.operator_two_factor_confirm(user=user, device=device, code=form.cleaned_data["code"])
+        if codes is not None:
+            device.refresh_from_db()
+            django_otp.login(request, device)
+            services.operator_two_factor_done(operator=operator)
+            return render(request, "service/backup_codes.html", {"codes": codes, "next": next_url})
+        form.add_error(
+            "code",
+            _("Deze code klopt niet. Kijk of de tijd op uw telefoon goed staat en typ de code die nu in de app staat."),
+        )
+    code = segno.make(device.config_url, error="m")
+    width, _height = code.symbol_size(scale=QR_SCALE, border=QR_BORDER)
+    context = {
+        "form": form,
+        "qr": code.svg_data_uri(scale=QR_SCALE, border=QR_BORDER),
+        "qr_size": width,
+        "secret": accounts.secret_in_groups(device),
+        "next": next_url,
+    }
+    return render(request, "service/two_factor.html", context)
+
+
+@never_cache
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The page behind an invitation's link: choose a password, then set up the second factor.
+
+    Public by design: the token in the address is the secret (only its SHA-256 is stored). A used,
+    expired or unknown link changes nothing and says so; nothing on the page names the person but
+    their own username.
+    """
+    found = selectors.invitation_for_token(token)
+    state = services.invitation_state(found)
+    if state != services.InvitationState.OK or found is None:
+        return render(request, "service/invitation_unusable.html", {"state": state}, status=404)
+    user = found.user
+    form = InvitationPasswordForm(user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_accept(token=token, password=form.cleaned_data["new_password1"])
+        except Refused as exc:
+            form.add_error(None, exc)
+        else:
+            user.refresh_from_db()
+            auth.login(request, user, backend=LOGIN_BACKEND)
+            messages.success(
+                request,
+                _("Uw wachtwoord is opgeslagen. Stel nu de tweestapsverificatie in met een app op uw telefoon."),
+            )
+            if found.organization_id is None:
+                return redirect("service:two_factor")
+            return redirect("accounts:two_factor")
+    return render(request, "service/invitation.html", {"form": form, "username": user.username})
