@@ -80,7 +80,10 @@ def test_changed_text_publishes_a_new_version(tmp_path: Path) -> None:
     path.write_text(
         path.read_text(encoding="utf-8").replace("title: Ik vraag om hulp", "title: Ik vraag hulp"), encoding="utf-8"
     )
-    call_command("load_curriculum", str(copy), verbosity=0)
+    # Changed national files are a new edition: without a number and release notes nothing is loaded.
+    with pytest.raises(CommandError, match="--edition"):
+        call_command("load_curriculum", str(copy), verbosity=0)
+    call_command("load_curriculum", str(copy), edition="2026.1", notes="Een kortere titel.", verbosity=0)
     versions = AssignmentVersion.objects.filter(
         assignment__subskill__skill__code="overleggen", assignment__level="A", assignment__subskill__number=1
     )
