@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from wpo.curriculum import content_format
-from wpo.curriculum.models import Assignment, AssignmentVersion, Skill, SubSkill
+from wpo.curriculum.models import Assignment, AssignmentVersion, Edition, Skill, SubSkill
 
 CONTENT = Path(settings.CONTENT_DIR)
 SKILL_NAMES = [
@@ -126,7 +126,9 @@ def test_json_export_round_trips(tmp_path: Path) -> None:
     # Into an empty database, and out again: the same document.
     AssignmentVersion.objects.all().delete()
     Skill.objects.all().delete()
+    Edition.objects.all().delete()
     call_command("load_curriculum", str(out), verbosity=0)
+    assert Edition.objects.get().number == first["edition"]["number"] == "2025.1"
     assert curriculum_export() == first
     skills, assignments = curriculum_from_document(first)
     assert curriculum_load(skills=skills, assignments=assignments).new_versions == []
