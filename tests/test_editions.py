@@ -364,7 +364,7 @@ def test_a_new_national_skill_arrives_through_a_release_without_code(
 
 # An organisation's own example --------------------------------------------------------------------
 
-CONTEXT = "Bij ons vraag je hulp aan de teamleider van de inpakhal."
+CONTEXT = "Bij ons vraag je hulp aan de ploegleider bij de zeepmachine."
 
 
 def post_example(client: Client, assignment: Assignment, **data: Any) -> Any:
