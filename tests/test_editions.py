@@ -54,8 +54,7 @@ def _media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path
 
 
-@pytest.fixture
-def national(world: World) -> Skill:
+def make_national(world: World) -> Skill:
     """A national skill, published in the first edition (2025.1), chosen in the world's trajectory."""
     skill = make_skill(None)
     first = Edition.objects.create(
@@ -75,6 +74,11 @@ def national(world: World) -> Skill:
     return skill
 
 
+@pytest.fixture
+def national(world: World) -> Skill:
+    return make_national(world)
+
+
 def national_editor(person: Person) -> Person:
     """``person`` with the method owner's national editorial permission (fetched afresh: no cached perms)."""
     person.user.user_permissions.add(Permission.objects.get(codename="edit_national_curriculum"))
@@ -88,7 +92,9 @@ def editor(world: World) -> Person:
 
 
 def first_assignment(skill: Skill) -> Assignment:
-    return Assignment.objects.select_related("current_version").get(subskill__skill=skill, subskill__number=1, level="A")
+    return Assignment.objects.select_related("current_version").get(
+        subskill__skill=skill, subskill__number=1, level="A"
+    )
 
 
 def change(assignment: Assignment, editor: Person, **parts: Any) -> AssignmentVersion:
@@ -145,7 +151,8 @@ def test_the_editor_drafts_previews_and_publishes_through_the_pages(
     assert response.status_code == 302
     response = client.post(reverse("curriculum:edition_publish"))
     edition = Edition.objects.get(number="2026.1")
-    assert response.status_code == 302 and response["Location"] == reverse("curriculum:edition_detail", args=[edition.pk])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("curriculum:edition_detail", args=[edition.pk])
     assert edition.status == Edition.Status.PUBLISHED
     detail = body(client, response["Location"])
     assert "Editie 2026.1 van de WPO-opdrachten" in detail and "vraag het als je het niet zeker weet" in detail
@@ -254,7 +261,8 @@ def test_the_notice_shows_for_administrators_and_coaches_of_every_organisation_u
     # The coach of organisation A reads the edition: the notice goes for them, and only for them.
     client.logout()
     login(client, world.coach)
-    assert "vraag het als je het niet zeker weet" in body(client, reverse("curriculum:edition_detail", args=[edition.pk]))
+    page = body(client, reverse("curriculum:edition_detail", args=[edition.pk]))
+    assert "vraag het als je het niet zeker weet" in page
     assert EditionSeen.objects.filter(person=world.coach, edition=edition, organization=world.org).exists()
     assert not shows(world.coach, Role.COACH)
     assert shows(world.administrator, Role.ADMINISTRATOR)
@@ -352,7 +360,8 @@ def test_a_new_national_skill_arrives_through_a_release_without_code(
     assert any("6 opdrachten zonder tekst" in p for p in edition_services.draft_problems(draft))
     for assignment in Assignment.objects.filter(subskill__skill=skill):
         assignment_save(assignment=assignment, content=dict(SAMPLE_CONTENT), actor=editor)
-    assert edition_services.draft_problems(draft) == ["Schrijf bij ‘Wat is er nieuw’ in gewone taal wat er veranderd is."]
+    left = edition_services.draft_problems(draft)
+    assert left == ["Schrijf bij ‘Wat is er nieuw’ in gewone taal wat er veranderd is."]
     edition = release(editor, "2026.1", notes="Nieuw: de skill Veilig werken.")
     assert curriculum_access.visible_skills(other_world.coach).filter(pk=skill.pk).exists()
     assert Assignment.objects.filter(subskill__skill=skill, current_version__edition=edition).count() == 6
@@ -381,7 +390,8 @@ def test_an_organisation_adds_its_own_example_to_a_national_assignment(
     response = post_example(client, assignment, context=CONTEXT, photo=photo, photo_alt="De inpaktafel met dozen.")
     assert response.status_code == 302
     example = LocalExample.objects.get(assignment=assignment)
-    assert example.organization == world.org and example.context == CONTEXT and example.updated_by == world.by_role(role)
+    assert example.organization == world.org and example.context == CONTEXT
+    assert example.updated_by == world.by_role(role)
     # Not a copy: the national text stays one, the example hangs beside it.
     assert assignment.versions.count() == 1 and Assignment.objects.filter(subskill__skill=national).count() == 6
     with example.photo.open("rb") as stored:

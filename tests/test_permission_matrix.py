@@ -136,11 +136,15 @@ def _org_logo(w: World) -> None:
     w.org.logo.save("logo.jpg", ContentFile(JPEG))
 
 
+def _local_example(w: World) -> None:
+    assignment_with_local_example(w)
+
+
 # What a URL without arguments needs to exist before it can answer with more than 404.
 PREPARE: dict[str, Callable[[World], None]] = {
     "orgs:organization_logo": _org_logo,
     # The photo exists only once the organisation put its own example beside the assignment.
-    "curriculum:local_example_photo": lambda w: None if assignment_with_local_example(w) else None,
+    "curriculum:local_example_photo": lambda w: _local_example(w),
 }
 # Where leaving is the point: the login page is the right place to end up.
 ENDS_AT_LOGIN = {"accounts:logout"}

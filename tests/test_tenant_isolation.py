@@ -211,7 +211,9 @@ def test_the_walk_finds_the_projects_urls() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "args"), [p for p in all_patterns() if p[1] and p[0] not in PUBLIC_BY_DESIGN | SHARED_BY_DESIGN], ids=lambda v: str(v)
+    ("name", "args"),
+    [p for p in all_patterns() if p[1] and p[0] not in PUBLIC_BY_DESIGN | SHARED_BY_DESIGN],
+    ids=lambda v: str(v),
 )
 def test_another_organisation_gets_404(
     name: str, args: list[str], client: Client, world: World, outsider: Person

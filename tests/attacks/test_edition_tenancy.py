@@ -24,11 +24,11 @@ from django.utils import timezone
 from tests.attacks.test_photo_metadata import photo_with_gps
 from tests.conftest import login
 from tests.factories import World, make_person
-from tests.test_editions import CONTEXT, NEW_GOAL, change, first_assignment, national, national_editor  # noqa: F401
+from tests.test_editions import CONTEXT, NEW_GOAL, change, first_assignment, make_national, national_editor
 from wpo.curriculum import selectors
 from wpo.curriculum.models import Assignment, Edition, LocalExample, Skill
-from wpo.curriculum.services import local_example_delete, local_example_save, skill_save
 from wpo.curriculum.services import editions as edition_services
+from wpo.curriculum.services import local_example_delete, local_example_save, skill_save
 from wpo.lib.refusals import Refused
 from wpo.orgs.models import Person, Role
 
@@ -40,6 +40,11 @@ PHOTO_OF_A = photo_with_gps()
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def national(world: World) -> Skill:
+    return make_national(world)
 
 
 def example_of_a(world: World, assignment: Assignment) -> LocalExample:
@@ -85,9 +90,7 @@ def test_another_organisation_cannot_see_change_or_remove_the_example(
     assert response.status_code == 200 and b"".join(response.streaming_content) == example.photo.open("rb").read()
 
 
-def test_another_organisations_own_skill_takes_no_example(
-    client: Client, world: World, other_world: World
-) -> None:
+def test_another_organisations_own_skill_takes_no_example(client: Client, world: World, other_world: World) -> None:
     own = Assignment.objects.filter(subskill__skill=world.skill).first()
     assert own is not None
     login(client, other_world.administrator)
@@ -156,9 +159,7 @@ def test_the_draft_stays_with_the_method_owners_editors(
     assert "Veilig werken" in client.get(reverse("curriculum:catalogue")).content.decode()
 
 
-def test_a_forged_edition_field_does_not_publish_a_national_text(
-    client: Client, world: World, national: Skill
-) -> None:
+def test_a_forged_edition_field_does_not_publish_a_national_text(client: Client, world: World, national: Skill) -> None:
     """An organisation's editor edits their own skill's assignment and adds fields a draft would have:
     the version is their own organisation's, published at once, in no edition."""
     own = Assignment.objects.filter(subskill__skill=world.skill).first()
@@ -175,3 +176,31 @@ def test_a_forged_edition_field_does_not_publish_a_national_text(
     assert own.current_version is not None and own.current_version.edition is None
     assert not Edition.objects.filter(status=Edition.Status.DRAFT).exists()
     assert Edition.objects.filter(published_at__lte=timezone.now()).count() == 1
+
+
+def test_a_draft_national_skill_cannot_be_chosen_in_a_trajectory(world: World, national: Skill) -> None:
+    """Forged past the form: the service itself refuses a new national skill before its edition is out."""
+    from tests.test_evaluations import started
+    from wpo.evaluations.services import chosen_skill_add
+
+    started(world)
+    editor = national_editor(make_person(world.org, [Role.CONTENT_EDITOR]))
+    draft_skill = skill_save(
+        skill=Skill(
+            name="Veilig werken",
+            code="veilig-werken",
+            order=9,
+            explanation="Je werkt veilig.",
+            choice_card_hard=["Ik vind het moeilijk om op te letten."],
+            choice_card_better=["Ik wil beter worden in veilig werken."],
+        ),
+        subskills=[
+            {"number": n, "name": f"Deel {n}", "description": "d", "level_a": "a", "level_b": "b", "level_c": "c"}
+            for n in (1, 2)
+        ],
+        actor=editor,
+        national=True,
+    )
+    with pytest.raises(Refused, match="eigen lijst"):
+        chosen_skill_add(world.trajectory, draft_skill, actor=world.trainer, reason="Hij wil veilig werken.")
+    assert not world.trajectory.chosen_skills.filter(skill=draft_skill).exists()
