@@ -28,6 +28,7 @@ GLOBAL_MODELS = {
     "curriculum.SubSkill": "the national curriculum, read by every organisation (reference)",
     "curriculum.Assignment": "the national curriculum (reference)",
     "curriculum.AssignmentVersion": "published content versions, shared nationally (reference)",
+    "curriculum.Edition": "the national curriculum's numbered releases, read by every organisation (reference)",
     "accounts.SecretTOTPDevice": "a proxy of django-otp's TOTPDevice, which belongs to the login identity (reference)",
 }
 

@@ -217,7 +217,7 @@ class EditionSeen(OrgOwned):
     class Meta:
         verbose_name = _("gelezen editie")
         verbose_name_plural = _("gelezen edities")
-        constraints = [models.UniqueConstraint(fields=["person", "edition"], name="edition_seen_once")]
+        constraints = [models.UniqueConstraint(fields=["organization", "person", "edition"], name="edition_seen_once")]
 
 
 class LocalExample(OrgOwned):

@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='editionseen',
-            constraint=models.UniqueConstraint(fields=('person', 'edition'), name='edition_seen_once'),
+            constraint=models.UniqueConstraint(fields=('organization', 'person', 'edition'), name='edition_seen_once'),
         ),
         migrations.AddConstraint(
             model_name='localexample',
