@@ -532,3 +532,18 @@ def test_the_queries_do_not_grow_with_the_editions(
         assert NOTICE in body(client, reverse(url))
     _publish_more(4)
     assert _count(client, reverse(url)) == few
+
+
+def test_the_edition_page_queries_do_not_grow_with_the_changes(
+    client: Client, world: World, national: Skill, editor: Person
+) -> None:
+    assignments = list(Assignment.objects.filter(subskill__skill=national).order_by("subskill__number", "level"))
+    change(assignments[0], editor, goal=NEW_GOAL)
+    one = release(editor, "2026.1")
+    for assignment in assignments[1:]:
+        change(assignment, editor, goal=NEW_GOAL)
+    five = release(editor, "2026.2")
+    login(client, world.coach)
+    few = _count(client, reverse("curriculum:edition_detail", args=[one.pk]))
+    assert _count(client, reverse("curriculum:edition_detail", args=[five.pk])) == few
+    assert "5 veranderde opdrachten" in body(client, reverse("curriculum:edition_detail", args=[five.pk]))

@@ -2,6 +2,8 @@
 organisation's own skills. The draft edition is the method owner's: only a holder of the national
 permission sees its new skills and versions, and only where they edit."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -10,6 +12,7 @@ from wpo.orgs.access import get_in_org, in_org
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import may_edit_editions, may_edit_skill
 
+from .diff import assignment_diff
 from .models import Assignment, AssignmentVersion, Edition, LocalExample, Skill, published_or_legacy
 
 
@@ -100,10 +103,76 @@ def access_draft_version(person: Person, assignment_id: int) -> tuple[Assignment
     assignment = access_assignment_for_editing(person, assignment_id)
     if not may_edit_editions(person):
         raise PermissionDenied  # an organisation's own skill never has a draft
-    version = assignment.versions.filter(edition__status=Edition.Status.DRAFT).select_related("edition").first()
+    version = draft_version(assignment)
     if version is None:
         raise Http404
     return assignment, version
+
+
+def published_editions() -> QuerySet[Edition]:
+    """The published editions, newest first, for everyone who reads the curriculum (one query)."""
+    return Edition.objects.filter(status=Edition.Status.PUBLISHED).order_by("-year", "-sequence")
+
+
+def draft_version(assignment: Assignment) -> AssignmentVersion | None:
+    """The assignment's text in the draft edition, if it has one (for the method owner's editors)."""
+    return assignment.versions.filter(edition__status=Edition.Status.DRAFT).select_related("edition").first()
+
+
+def _previous_versions(versions: list[AssignmentVersion]) -> dict[int, AssignmentVersion]:
+    """For each version, the published (or pre-edition) version of its assignment just before it,
+    keyed by the version's id; a new assignment has none. One query."""
+    if not versions:
+        return {}
+    earlier = (
+        AssignmentVersion.objects.filter(assignment_id__in={v.assignment_id for v in versions})
+        .filter(published_or_legacy())
+        .order_by("assignment_id", "number")
+    )
+    by_assignment: dict[int, list[AssignmentVersion]] = {}
+    for version in earlier:
+        by_assignment.setdefault(version.assignment_id, []).append(version)
+    found = {}
+    for version in versions:
+        before = [v for v in by_assignment.get(version.assignment_id, []) if v.number < version.number]
+        if before:
+            found[version.pk] = before[-1]
+    return found
+
+
+def edition_changes(edition: Edition) -> list[dict[str, Any]]:
+    """Per assignment of the edition, in the curriculum's order: what it was and what changed (the
+    readable diff). Three queries, however many assignments changed."""
+    versions = list(
+        edition.versions.select_related("assignment__subskill__skill").order_by(
+            "assignment__subskill__skill__order", "assignment__subskill__number", "assignment__level"
+        )
+    )
+    previous = _previous_versions(versions)
+    new_skill_ids = {s.pk for s in edition.new_skills.all()}
+    rows = []
+    for version in versions:
+        before = previous.get(version.pk)
+        in_new_skill = version.assignment.subskill.skill_id in new_skill_ids
+        rows.append(
+            {
+                "version": version,
+                "assignment": version.assignment,
+                "previous": before,
+                "is_new": before is None,
+                # A new skill's assignments are new as a whole: the diff would repeat every word.
+                "fields": [] if in_new_skill or before is None else assignment_diff(before.content, version.content),
+            }
+        )
+    return rows
+
+
+def edition_new_skills(edition: Edition, *, with_assignments: bool = False) -> list[Skill]:
+    """The national skills the edition adds, in the curriculum's order."""
+    skills = edition.new_skills.order_by("order", "name")
+    if with_assignments:
+        skills = skills.prefetch_related("subskills__assignments")
+    return list(skills)
 
 
 # Local examples -----------------------------------------------------------------------------------

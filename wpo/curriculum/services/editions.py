@@ -23,7 +23,7 @@ from wpo.orgs.models import Person
 from wpo.orgs.permissions import may_edit_editions
 
 from .. import content_format
-from ..models import Assignment, AssignmentVersion, Edition, EditionSeen, Skill, SubSkill, published_or_legacy
+from ..models import Assignment, AssignmentVersion, Edition, EditionSeen, Skill, SubSkill
 
 # The content in content/ is the 2025 basic product: a database's first edition carries its number.
 FIRST_EDITION = "2025.1"
@@ -54,27 +54,6 @@ def current_draft() -> Edition | None:
 
 def published_editions() -> QuerySet[Edition]:
     return Edition.objects.filter(status=Edition.Status.PUBLISHED).order_by("-year", "-sequence")
-
-
-def previous_versions(versions: list[AssignmentVersion]) -> dict[int, AssignmentVersion]:
-    """For each version, the published (or pre-edition) version of its assignment just before it,
-    keyed by the version's id; a new assignment has none. One query."""
-    if not versions:
-        return {}
-    earlier = (
-        AssignmentVersion.objects.filter(assignment_id__in={v.assignment_id for v in versions})
-        .filter(published_or_legacy())
-        .order_by("assignment_id", "number")
-    )
-    by_assignment: dict[int, list[AssignmentVersion]] = {}
-    for version in earlier:
-        by_assignment.setdefault(version.assignment_id, []).append(version)
-    found = {}
-    for version in versions:
-        before = [v for v in by_assignment.get(version.assignment_id, []) if v.number < version.number]
-        if before:
-            found[version.pk] = before[-1]
-    return found
 
 
 def _state_of(edition: Edition) -> dict[tuple[str, int, str], dict[str, Any]]:

@@ -9,7 +9,7 @@ from wpo.orgs.access import get_in_org
 from wpo.orgs.permissions import Ability, may, may_add_local_example, may_edit_editions
 
 from .. import access as curriculum_access
-from ..models import Assignment, Edition, SubSkill
+from ..models import Assignment, SubSkill
 from ..services import editions
 from ..wording import fill_content
 
@@ -58,9 +58,7 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "parts": fill_content(version.content) if version else None,
             "can_edit": curriculum_access.can_edit_skill(me, skill),
             "versions": curriculum_access.published_versions(assignment).order_by("-number"),
-            "pending": (
-                assignment.versions.filter(edition__status=Edition.Status.DRAFT).first() if national_editor else None
-            ),
+            "pending": (curriculum_access.draft_version(assignment) if national_editor else None),
             "example": curriculum_access.local_example(me, assignment),
             "may_add_example": may_add_local_example(me, skill.organization_id),
         },

@@ -16,7 +16,7 @@ from wpo.orgs.permissions import Ability, may_edit_editions
 
 from .. import access as curriculum_access
 from ..forms import AssignmentForm, SkillForm, SubSkillForm
-from ..models import Edition, Skill
+from ..models import Skill
 from ..services import PublishRefused, assignment_check, assignment_save, skill_save, store_video
 from ..wording import fill_content
 
@@ -31,7 +31,7 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
     current = assignment.current_version
     national = skill.organization_id is None
     # A national assignment already changed in the draft edition is edited from its draft text.
-    pending = assignment.versions.filter(edition__status=Edition.Status.DRAFT).first() if national else None
+    pending = curriculum_access.draft_version(assignment) if national else None
     editing = pending or current
     context: dict[str, Any] = {
         "assignment": assignment,

@@ -2,8 +2,6 @@
 assignment (everyone who reads the curriculum; opening it ends the "new edition" notice), and for the
 method owner's editors the draft: its number and notes, a preview per changed assignment, publishing."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,32 +24,6 @@ readers = access.ability_required(Ability.READ_CURRICULUM)
 editors = access.ability_required(Ability.EDIT_CURRICULUM)
 
 
-def _changes(edition: Edition) -> list[dict[str, Any]]:
-    """Per assignment of the edition, in the curriculum's order: what it was and what changed."""
-    versions = list(
-        edition.versions.select_related("assignment__subskill__skill").order_by(
-            "assignment__subskill__skill__order", "assignment__subskill__number", "assignment__level"
-        )
-    )
-    previous = editions.previous_versions(versions)
-    new_skill_ids = {s.pk for s in edition.new_skills.all()}
-    rows = []
-    for version in versions:
-        before = previous.get(version.pk)
-        in_new_skill = version.assignment.subskill.skill_id in new_skill_ids
-        rows.append(
-            {
-                "version": version,
-                "assignment": version.assignment,
-                "previous": before,
-                "is_new": before is None,
-                # A new skill's assignments are new as a whole: the diff would repeat every word.
-                "fields": [] if in_new_skill or before is None else assignment_diff(before.content, version.content),
-            }
-        )
-    return rows
-
-
 @readers
 def edition_list(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
@@ -59,7 +31,7 @@ def edition_list(request: HttpRequest) -> HttpResponse:
         request,
         "curriculum/editions.html",
         {
-            "editions": list(curriculum_access.readable_editions(me).filter(status=Edition.Status.PUBLISHED)),
+            "editions": list(curriculum_access.published_editions()),
             "draft": editions.current_draft() if may_edit_editions(me) else None,
             "national_editor": may_edit_editions(me),
         },
@@ -78,21 +50,21 @@ def edition_detail(request: HttpRequest, edition_id: int) -> HttpResponse:
         "curriculum/edition_detail.html",
         {
             "edition": edition,
-            "changes": _changes(edition),
-            "new_skills": list(edition.new_skills.order_by("order", "name")),
+            "changes": curriculum_access.edition_changes(edition),
+            "new_skills": curriculum_access.edition_new_skills(edition),
         },
     )
 
 
 def _draft_page(request: HttpRequest, me: Person, draft: Edition | None, form: EditionForm) -> HttpResponse:
-    new_skills = list(draft.new_skills.prefetch_related("subskills__assignments").order_by("order")) if draft else []
+    new_skills = curriculum_access.edition_new_skills(draft, with_assignments=True) if draft else []
     return render(
         request,
         "curriculum/edition_draft.html",
         {
             "draft": draft,
             "form": form,
-            "changes": _changes(draft) if draft else [],
+            "changes": curriculum_access.edition_changes(draft) if draft else [],
             "new_skills": new_skills,
             "problems": editions.draft_problems(draft) if draft else [],
         },
