@@ -360,6 +360,17 @@ def test_a_new_national_skill_arrives_through_a_release_without_code(
     assert any("6 opdrachten zonder tekst" in p for p in edition_services.draft_problems(draft))
     for assignment in Assignment.objects.filter(subskill__skill=skill):
         assignment_save(assignment=assignment, content=dict(SAMPLE_CONTENT), actor=editor)
+    # The editor's pages show the new skill in the draft.
+    client.logout()
+    login(client, editor)
+    draft_page = body(client, reverse("curriculum:edition_draft"))
+    assert "Nieuwe skills in deze editie" in draft_page and "Veilig werken" in draft_page
+    assert "Nieuw in concept-editie" in body(client, reverse("curriculum:catalogue"))
+    new_assignment = Assignment.objects.filter(subskill__skill=skill).first()
+    assert new_assignment is not None
+    assert body(client, reverse("curriculum:edition_preview", args=[new_assignment.pk]))
+    client.logout()
+    login(client, other_world.coach)
     left = edition_services.draft_problems(draft)
     assert left == ["Schrijf bij ‘Wat is er nieuw’ in gewone taal wat er veranderd is."]
     edition = release(editor, "2026.1", notes="Nieuw: de skill Veilig werken.")
@@ -547,3 +558,19 @@ def test_the_edition_page_queries_do_not_grow_with_the_changes(
     few = _count(client, reverse("curriculum:edition_detail", args=[one.pk]))
     assert _count(client, reverse("curriculum:edition_detail", args=[five.pk])) == few
     assert "5 veranderde opdrachten" in body(client, reverse("curriculum:edition_detail", args=[five.pk]))
+
+
+def test_a_national_assignment_in_the_draft_is_edited_from_its_draft_text(
+    client: Client, world: World, national: Skill, editor: Person
+) -> None:
+    assignment = first_assignment(national)
+    change(assignment, editor, goal=NEW_GOAL)
+    login(client, editor)
+    page = body(client, reverse("curriculum:assignment_edit", args=[assignment.pk]))
+    assert "zeker" in page
+    detail = body(client, reverse("curriculum:assignment_detail", args=[assignment.pk]))
+    assert "In concept-editie 2026.1 staat een nieuwe tekst van deze opdracht." in detail
+    # Changed back to the current text, the assignment leaves the draft.
+    change(assignment, editor, goal=OLD_GOAL)
+    draft = edition_services.current_draft()
+    assert draft is not None and not draft.versions.exists()
