@@ -84,6 +84,10 @@ def test_changed_text_publishes_a_new_version(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="--edition"):
         call_command("load_curriculum", str(copy), verbosity=0)
     call_command("load_curriculum", str(copy), edition="2026.1", notes="Een kortere titel.", verbosity=0)
+    # content/ as it was is edition 2025.1, published before: loading it again changes nothing.
+    call_command("load_curriculum", verbosity=0)
+    current = Assignment.objects.get(subskill__skill__code="overleggen", subskill__number=1, level="A").current_version
+    assert current is not None and current.title == "Ik vraag hulp" and current.edition.number == "2026.1"
     versions = AssignmentVersion.objects.filter(
         assignment__subskill__skill__code="overleggen", assignment__level="A", assignment__subskill__number=1
     )

@@ -368,7 +368,8 @@ def edition_load(
     """Publish checked content files (or an exchange document) as one national edition, in the
     caller's transaction. Unchanged content publishes nothing. Without a number, a database's first
     edition is 2025.1; later files that differ need a new number and release notes. Files that are
-    an edition published before (content/ after the demo's 2026.1) change nothing."""
+    an edition published before (content/ loaded again by ``make run`` after an editor published a
+    later edition in the app) change nothing."""
     report = LoadReport(skills=len(skills), subskills=sum(len(s["subskills"]) for s in skills))
     report.assignments = len(assignments)
     new_skills, changed_skills = _skill_changes(skills)
