@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from wpo.curriculum import content_format
-from wpo.curriculum.models import Assignment, AssignmentVersion, Skill, SubSkill
+from wpo.curriculum.models import Assignment, AssignmentVersion, Edition, Skill, SubSkill
 
 CONTENT = Path(settings.CONTENT_DIR)
 SKILL_NAMES = [
@@ -80,7 +80,14 @@ def test_changed_text_publishes_a_new_version(tmp_path: Path) -> None:
     path.write_text(
         path.read_text(encoding="utf-8").replace("title: Ik vraag om hulp", "title: Ik vraag hulp"), encoding="utf-8"
     )
-    call_command("load_curriculum", str(copy), verbosity=0)
+    # Changed national files are a new edition: without a number and release notes nothing is loaded.
+    with pytest.raises(CommandError, match="--edition"):
+        call_command("load_curriculum", str(copy), verbosity=0)
+    call_command("load_curriculum", str(copy), edition="2026.1", notes="Een kortere titel.", verbosity=0)
+    # content/ as it was is edition 2025.1, published before: loading it again changes nothing.
+    call_command("load_curriculum", verbosity=0)
+    current = Assignment.objects.get(subskill__skill__code="overleggen", subskill__number=1, level="A").current_version
+    assert current is not None and current.title == "Ik vraag hulp" and current.edition.number == "2026.1"
     versions = AssignmentVersion.objects.filter(
         assignment__subskill__skill__code="overleggen", assignment__level="A", assignment__subskill__number=1
     )
@@ -123,7 +130,9 @@ def test_json_export_round_trips(tmp_path: Path) -> None:
     # Into an empty database, and out again: the same document.
     AssignmentVersion.objects.all().delete()
     Skill.objects.all().delete()
+    Edition.objects.all().delete()
     call_command("load_curriculum", str(out), verbosity=0)
+    assert Edition.objects.get().number == first["edition"]["number"] == "2025.1"
     assert curriculum_export() == first
     skills, assignments = curriculum_from_document(first)
     assert curriculum_load(skills=skills, assignments=assignments).new_versions == []

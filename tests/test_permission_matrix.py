@@ -30,7 +30,13 @@ from django.urls import reverse
 from wpo.orgs.models import ROLE_FIELDS, Person, Role
 
 from .factories import World, make_certificate, make_person
-from .test_tenant_isolation import JPEG, OBJECT_OF_ORG_A, _media_in_tmp, walk  # noqa: F401 (a fixture)
+from .test_tenant_isolation import (  # noqa: F401 (a fixture)
+    JPEG,
+    OBJECT_OF_ORG_A,
+    _media_in_tmp,
+    assignment_with_local_example,
+    walk,
+)
 
 TABLE = Path(__file__).resolve().parents[1] / "docs" / "permissions.md"
 ANONYMOUS = "anoniem"
@@ -137,8 +143,16 @@ def _org_logo(w: World) -> None:
     w.org.logo.save("logo.jpg", ContentFile(JPEG))
 
 
+def _local_example(w: World) -> None:
+    assignment_with_local_example(w)
+
+
 # What a URL without arguments needs to exist before it can answer with more than 404.
-PREPARE: dict[str, Callable[[World], None]] = {"orgs:organization_logo": _org_logo}
+PREPARE: dict[str, Callable[[World], None]] = {
+    "orgs:organization_logo": _org_logo,
+    # The photo exists only once the organisation put its own example beside the assignment.
+    "curriculum:local_example_photo": lambda w: _local_example(w),
+}
 # Where leaving is the point: the login page is the right place to end up.
 ENDS_AT_LOGIN = {"accounts:logout"}
 

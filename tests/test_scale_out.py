@@ -29,6 +29,7 @@ GLOBAL_MODELS = {
     "curriculum.Assignment": "the national curriculum (reference)",
     "curriculum.AssignmentVersion": "published content versions, shared nationally (reference)",
     "service.ServiceOperator": "the service desk's own logins, no organisation's (coordinator)",
+    "curriculum.Edition": "the national curriculum's numbered releases, read by every organisation (reference)",
     "accounts.SecretTOTPDevice": "a proxy of django-otp's TOTPDevice, which belongs to the login identity (reference)",
 }
 

@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from wpo.curriculum.models import Assignment
+from wpo.curriculum.models import Assignment, Edition, LocalExample
 from wpo.orgs.models import PeopleImport, Person
 from wpo.trajectories.models import Assessment, CoachingConversation, LookBackAnswer, ParticipantQuestion
 
@@ -68,6 +68,26 @@ def version_with_video(w: World) -> int:
     version.content.setdefault("video", {})["file"] = default_storage.save("videos/film.mp4", ContentFile(MP4))
     version.save(update_fields=["content"])
     return version.pk
+
+
+def published_edition(w: World) -> int:
+    """A national edition: shared by every organisation (see SHARED_BY_DESIGN)."""
+    edition, _created = Edition.objects.get_or_create(
+        number="2025.1",
+        defaults={"year": 2025, "sequence": 1, "status": Edition.Status.PUBLISHED, "published_at": timezone.now()},
+    )
+    return edition.pk
+
+
+def assignment_with_local_example(w: World) -> int:
+    """Organisation A's assignment with A's own example and photo beside it."""
+    assignment = Assignment.objects.filter(subskill__skill=w.skill).first()
+    assert assignment is not None
+    example = LocalExample.objects.filter(organization=w.org, assignment=assignment).first() or LocalExample(
+        organization=w.org, assignment=assignment, context="Bij ons", photo_alt="De inpakhal", updated_at=timezone.now()
+    )
+    example.photo.save("voorbeeld.jpg", ContentFile(JPEG))
+    return assignment.pk
 
 
 def finished_batch(w: World) -> int:
@@ -134,6 +154,7 @@ OBJECT_OF_ORG_A: dict[str, Callable[[World], object]] = {
     # The service desk's pages about one organisation (wpo/service): 404 for every person of every
     # organisation, as for everyone who is not a service-desk operator.
     "organization_id": lambda w: w.org.pk,
+    "edition_id": published_edition,
 }
 # Namespaces that organisations never reach: Django's admin is for the service's own operators.
 NOT_ORGANISATION_URLS = {"admin"}
@@ -165,6 +186,11 @@ PUBLIC_BY_DESIGN = {
     "certificates:verify",
     "accounts:sso_callback",
 }
+# Shared by every organisation, by design: an edition of the national curriculum (``edition_id``) is
+# the method owner's release, read by everyone who reads the curriculum. Its page holds the release
+# notes and the national texts only; tests/test_editions.py checks that it shows no organisation's
+# own example and that the draft stays with the method owner's editors.
+SHARED_BY_DESIGN = {"curriculum:edition_detail"}
 
 
 def walk(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -187,12 +213,14 @@ def test_the_walk_finds_the_projects_urls() -> None:
     names = {name for name, _ in all_patterns()}
     # A few that must be there; the walk is useless if it finds nothing.
     assert {"orgs:person_edit", "trajectories:trajectory_detail", "learn:home"} <= names
-    assert names >= PUBLIC_BY_DESIGN, "an exemption for a URL that no longer exists"
+    assert names >= PUBLIC_BY_DESIGN | SHARED_BY_DESIGN, "an exemption for a URL that no longer exists"
     assert len(names) >= 15
 
 
 @pytest.mark.parametrize(
-    ("name", "args"), [p for p in all_patterns() if p[1] and p[0] not in PUBLIC_BY_DESIGN], ids=lambda v: str(v)
+    ("name", "args"),
+    [p for p in all_patterns() if p[1] and p[0] not in PUBLIC_BY_DESIGN | SHARED_BY_DESIGN],
+    ids=lambda v: str(v),
 )
 def test_another_organisation_gets_404(
     name: str, args: list[str], client: Client, world: World, outsider: Person

@@ -41,6 +41,7 @@ def _no_row(queryset: Any, what: str) -> None:
 
 def check_consistent() -> None:
     """Domain invariants: history complete, no row pointing into another organisation, uploads real."""
+    from wpo.curriculum.models import EditionSeen, LocalExample
     from wpo.evaluations.models import ChosenSkillChange, EndDateChange, InterimEvaluation
     from wpo.followup.models import Problem, ProblemEvent, VisitAction
     from wpo.meetings.models import MeetingAttendance
@@ -85,6 +86,9 @@ def check_consistent() -> None:
         (InterimEvaluation, "trajectory__organization"),
         (ChosenSkillChange, "trajectory__organization"),
         (EndDateChange, "trajectory__organization"),
+        (LocalExample, "updated_by__organization"),
+        (LocalExample, "assignment__subskill__skill__organization"),  # a national assignment has none
+        (EditionSeen, "person__organization"),
     ]
     for model, path in same_org:
         _no_row(
@@ -98,6 +102,7 @@ def check_consistent() -> None:
         (ParticipantQuestion, "voice_note", VOICE_TYPES),
         (Organization, "logo", PHOTO_TYPES),
         (InterimEvaluation, "voice_note", VOICE_TYPES),
+        (LocalExample, "photo", PHOTO_TYPES),
     ]
     for model, name, types in uploads:
         for row in model.objects.exclude(**{name: ""}):

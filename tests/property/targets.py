@@ -467,6 +467,44 @@ def _second_request(ctx: Context) -> Prepared:
     return Prepared({"pa_id": ctx.a.pa.pk}, keys={"coach": coaches, "expected_step": _steps()})
 
 
+def _national_draft(ctx: Context) -> Prepared:
+    """The method owner's editor (organisation A's content editor given the national right) and a
+    national assignment changed in the draft edition, so that the draft exists and can be numbered."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import make_skill
+    from wpo.curriculum.models import Assignment, Edition
+    from wpo.curriculum.services import assignment_save
+    from wpo.orgs.models import Person
+
+    ctx.a.content_editor.user.user_permissions.add(Permission.objects.get(codename="edit_national_curriculum"))
+    editor = Person.objects.select_related("user").get(pk=ctx.a.content_editor.pk)
+    national = make_skill(None)
+    Edition.objects.create(
+        number="2025.1", year=2025, sequence=1, status=Edition.Status.PUBLISHED, published_at=timezone.now()
+    )
+    assignment = Assignment.objects.filter(subskill__skill=national).first()
+    assert assignment is not None and assignment.current_version is not None
+    content = {**assignment.current_version.content, "title": "Een nieuwe titel"}
+    assignment_save(assignment=assignment, content=content, actor=editor)
+    numbers = ["2026.1", "2026.2", "2025.1", "2025.2", "2026", "2026.0", "26.1", "", " 2026.3 "]
+    return Prepared(keys={"number": st.sampled_from(numbers)})
+
+
+def _local_example(ctx: Context) -> Prepared:
+    """A national assignment: organisation A's administrator puts A's own photo and line beside it
+    (another organisation's reach is tests/attacks/test_edition_tenancy.py)."""
+    from tests.factories import make_skill
+    from wpo.curriculum.models import Assignment
+
+    national = Assignment.objects.filter(subskill__skill=make_skill(None)).first()
+    assert national is not None
+    return Prepared(
+        {"assignment_id": national.pk},
+        keys={"action": st.sampled_from(["", "delete", "save"]), "remove_photo": st.sampled_from(["", "on"])},
+    )
+
+
 TARGETS: list[Target] = [
     # accounts
     Target(
@@ -540,6 +578,16 @@ TARGETS: list[Target] = [
         prefixes=("", "sub1", "sub2"),
         files={"pictogram_file": 50_000},
         prepare=_skill,
+    ),
+    # The national editions (only with the national right) and an organisation's own example.
+    Target("curriculum:edition_draft", Role.CONTENT_EDITOR, (curriculum_forms.EditionForm,), prepare=_national_draft),
+    Target(
+        "curriculum:local_example_edit",
+        Role.ADMINISTRATOR,
+        (curriculum_forms.LocalExampleForm,),
+        files={"photo": 15 * 1024 * 1024},
+        prepare=_local_example,
+        weight=3,
     ),
     # evaluations (phase 3): plan, and record with a spoken answer, a change of skills, an extension
     Target("evaluations:plan", Role.TRAINER, (evaluations_forms.PlanForm,), prepare=_evaluation_plan),

@@ -38,6 +38,7 @@ SMALL_LIMITS = {
     "wpo.orgs.logo.LOGO_MAX_BYTES": 32 * 1024,
     "wpo.orgs.people_import.MAX_BYTES": 64 * 1024,
     "wpo.curriculum.forms.MAX_VIDEO_BYTES": 64 * 1024,
+    "wpo.curriculum.services.local_examples.PHOTO_MAX_BYTES": 64 * 1024,
 }
 
 

@@ -636,7 +636,36 @@ def validate_document(doc: Any) -> tuple[list[dict[str, Any]], list[dict[str, An
         assignments.append(a)
         problems += checker.problems
     problems += missing_assignments(skills, assignments)
+    problems += _edition_problems(doc.get("edition"))
     return skills, assignments, problems
+
+
+EDITION_NUMBER = re.compile(r"^20[0-9]{2}\.[1-9][0-9]?$")
+MAX_NOTES = 5_000
+
+
+def _edition_problems(edition: Any) -> list[Problem]:
+    """The optional ``edition`` of a document: the number and release notes of the national edition
+    it holds (docs/curriculum-exchange.md). A document without it is an older export."""
+    checker = Checker("document")
+    if edition is None:
+        return []
+    if not isinstance(edition, dict):
+        checker.add("edition", "moet een object zijn met number en notes")
+        return checker.problems
+    number = checker.text(edition, "number", where="edition.")
+    if number and not EDITION_NUMBER.match(number):
+        checker.add("edition.number", f"{number!r} is geen editienummer (zoals 2026.1)")
+    checker.text(edition, "notes", where="edition.", max_length=MAX_NOTES)
+    return checker.problems
+
+
+def document_edition(doc: dict[str, Any]) -> dict[str, str] | None:
+    """The edition a checked document holds (number and notes), or None for an older export."""
+    edition = doc.get("edition")
+    if not isinstance(edition, dict):
+        return None
+    return {"number": str(edition["number"]).strip(), "notes": str(edition["notes"]).strip()}
 
 
 def validate_tree(content_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Problem]]:

@@ -1,4 +1,5 @@
-"""Forms for content editors: an assignment's every part, and an organisation's own skill."""
+"""Forms for content editors: an assignment's every part, a skill, the draft edition's number and
+release notes, and an organisation's own example beside an assignment."""
 
 from typing import Any
 
@@ -241,14 +242,25 @@ class SkillForm(forms.ModelForm[Skill]):
     pictogram_file = forms.FileField(
         label=_("Pictogram (SVG-bestand)"), required=False, help_text=_("Leeg laten om het huidige te houden.")
     )
+    national = forms.BooleanField(
+        label=_("Landelijke skill: voor alle organisaties"),
+        required=False,
+        help_text=_(
+            "De skill komt in de concept-editie. Organisaties zien hem pas als die editie gepubliceerd is, "
+            "met zijn 6 opdrachten."
+        ),
+    )
 
     class Meta:
         model = Skill
         fields = ["name", "code", "order", "explanation"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, national_editor: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.subskill_prefixes = ("sub1", "sub2")
+        # Only the method owner's editors add a national skill, and only a new one.
+        if not national_editor or self.instance.pk:
+            del self.fields["national"]
         if self.instance.pk:
             self.initial["choice_card_hard_text"] = "\n".join(self.instance.choice_card_hard)
             self.initial["choice_card_better_text"] = "\n".join(self.instance.choice_card_better)
@@ -295,3 +307,51 @@ class SubSkillForm(forms.Form):
     level_a = forms.CharField(label=_("Wat niveau A betekent"), widget=forms.Textarea(attrs={"rows": 2}))
     level_b = forms.CharField(label=_("Wat niveau B betekent"), widget=forms.Textarea(attrs={"rows": 2}))
     level_c = forms.CharField(label=_("Wat niveau C betekent"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EditionForm(forms.Form):
+    """The draft edition's number and its release notes."""
+
+    number = forms.CharField(
+        label=_("Nummer van de editie"),
+        max_length=7,
+        help_text=_("Het jaar, een punt en een volgnummer, zoals 2026.1."),
+    )
+    notes = forms.CharField(
+        label=_("Wat is er nieuw"),
+        required=False,
+        max_length=content_format.MAX_NOTES,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "In gewone taal, voor coaches en beheerders: wat is er veranderd, en waarom? "
+            "Wie al met een opdracht bezig is, houdt de eigen versie."
+        ),
+    )
+
+
+class LocalExampleForm(forms.Form):
+    """An organisation's own photo and line of context beside an assignment; the service checks the
+    photo's bytes and takes its metadata off (``wpo.lib.uploads``)."""
+
+    context = forms.CharField(
+        label=_("Eén zin over hoe het bij ons gaat"),
+        required=False,
+        max_length=200,
+        help_text=_("Bijvoorbeeld: ‘Bij ons vraag je hulp aan de teamleider van de inpakhal.’ Noem geen namen."),
+    )
+    photo = forms.FileField(
+        label=_("Foto van onze werkplek"),
+        required=False,
+        help_text=_(
+            "Een foto van de plek, de machine of het werk, zonder mensen erop. JPEG, PNG, WebP of HEIC, "
+            "hoogstens 15 MB. Plaats en tijd worden uit de foto gehaald."
+        ),
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
+    )
+    photo_alt = forms.CharField(
+        label=_("Wat staat er op de foto?"),
+        required=False,
+        max_length=200,
+        help_text=_("Eén zin, voor wie de foto niet kan zien."),
+    )
+    remove_photo = forms.BooleanField(label=_("Foto weghalen"), required=False)

@@ -1,17 +1,25 @@
-"""Skills, sub-skills and the versioned WPO assignments.
+"""Skills, sub-skills and the versioned WPO assignments, published nationally as editions.
 
 The national curriculum has ``organization = None``; an organisation may add skills of its
 own in the same structure. Published content never changes: editing publishes a new
 ``AssignmentVersion`` and a participant's work keeps pointing at the version it started with.
+
+The national curriculum is released as numbered editions (``Edition``, "2025.1", "2026.1"): a
+change to a national assignment is a version in the draft edition, and publishing the edition
+makes every one of its versions current at once. An organisation's own skills are not national:
+their versions are published one by one and belong to no edition. An organisation adds its own
+photo and line of context to an assignment as a ``LocalExample``, kept beside the versions.
 """
 
+import re
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wpo.orgs.models import Organization
+from wpo.lib.uploads import UnguessableName
+from wpo.orgs.models import Organization, OrgOwned, Person
 
 from .content_format import LEVELS
 
@@ -24,6 +32,62 @@ class Level(models.TextChoices):
     A = "A", _("Niveau A")
     B = "B", _("Niveau B")
     C = "C", _("Niveau C")
+
+
+# "2025.1": the year, a dot and the release of that year (1-99).
+EDITION_NUMBER_RE = re.compile(r"^(20[0-9]{2})\.([1-9][0-9]?)$")
+
+
+class Edition(models.Model):
+    """One release of the national curriculum: its number, release notes in plain Dutch, and the
+    assignment versions (and new skills) that belong to it. At most one edition is a draft."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("concept")
+        PUBLISHED = "published", _("gepubliceerd")
+
+    number = models.CharField(_("nummer"), max_length=7, unique=True)
+    # The number's two parts, so that editions sort as releases ("2025.10" after "2025.9").
+    year = models.PositiveSmallIntegerField()
+    sequence = models.PositiveSmallIntegerField()
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    notes = models.TextField(_("wat is er nieuw"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("editie van de WPO-opdrachten")
+        verbose_name_plural = _("edities van de WPO-opdrachten")
+        ordering = ["year", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="edition_unique_order"),
+            # One draft at a time: every national change goes into it.
+            models.UniqueConstraint(fields=["status"], condition=models.Q(status="draft"), name="edition_one_draft"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @staticmethod
+    def order_of(number: str) -> tuple[int, int] | None:
+        """``(year, sequence)`` of a well-formed number, else None."""
+        match = EDITION_NUMBER_RE.match(number.strip())
+        return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def published_or_legacy(prefix: str = "") -> models.Q:
+    """Rows of the national curriculum that organisations may read: outside any edition (content
+    from before editions, an organisation's own), or in a published one."""
+    return models.Q(**{f"{prefix}edition__isnull": True}) | models.Q(
+        **{f"{prefix}edition__status": Edition.Status.PUBLISHED}
+    )
 
 
 class Skill(models.Model):
@@ -42,6 +106,10 @@ class Skill(models.Model):
     pictogram_svg = models.TextField(_("pictogram (SVG)"), blank=True)
     choice_card_hard = models.JSONField(_("skill-keuzekaart: moeilijk"), default=list)
     choice_card_better = models.JSONField(_("skill-keuzekaart: beter worden"), default=list)
+    # The edition that added this national skill; organisations see it once that edition is published.
+    edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, null=True, blank=True, related_name="new_skills", verbose_name=_("editie")
+    )
 
     class Meta:
         verbose_name = _("skill")
@@ -106,7 +174,12 @@ class Assignment(models.Model):
 
 
 class AssignmentVersion(models.Model):
-    """A published, unchangeable text of an assignment (every part, as validated content)."""
+    """A published, unchangeable text of an assignment (every part, as validated content).
+
+    A national version belongs to an edition. While that edition is a draft the version is the
+    draft's text (the editor may still change it, nobody outside the method owner sees it); once
+    the edition is published it is unchangeable like any other.
+    """
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("versie"))
@@ -115,6 +188,9 @@ class AssignmentVersion(models.Model):
     published_at = models.DateTimeField(_("gepubliceerd op"), auto_now_add=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, null=True, blank=True, related_name="versions", verbose_name=_("editie")
     )
 
     class Meta:
@@ -129,3 +205,42 @@ class AssignmentVersion(models.Model):
     @property
     def parts(self) -> dict[str, Any]:
         return dict(self.content)
+
+
+class EditionSeen(OrgOwned):
+    """That a person opened a published edition's page: the notice of a new edition is gone for them."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="seen_by")
+    seen_at = models.DateTimeField(_("gelezen op"))
+
+    class Meta:
+        verbose_name = _("gelezen editie")
+        verbose_name_plural = _("gelezen edities")
+        constraints = [models.UniqueConstraint(fields=["organization", "person", "edition"], name="edition_seen_once")]
+
+
+class LocalExample(OrgOwned):
+    """An organisation's own example beside an assignment: a photo of its shop floor and one line of
+    its own context. Kept per assignment, not per version, so it stays when a new edition comes.
+
+    It holds no personal data by design: the form asks for a photo of the work, not of people, and
+    the line is about the work. The photo loses its metadata (GPS, time, phone) on upload.
+    """
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="local_examples")
+    context = models.CharField(_("onze situatie"), max_length=200, blank=True)
+    photo = models.FileField(_("foto"), upload_to=UnguessableName("curriculum/local-examples"), blank=True)
+    photo_alt = models.CharField(_("wat staat er op de foto"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"))
+    updated_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("lokaal voorbeeld")
+        verbose_name_plural = _("lokale voorbeelden")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "assignment"], name="local_example_once_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.context or str(self.assignment)

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wpo.curriculum.models import Skill
+from wpo.curriculum.models import Skill, published_or_legacy
 from wpo.lib import clock
 from wpo.lib.refusals import Refused, checked
 from wpo.orgs.models import Person
@@ -137,6 +137,9 @@ def _reason(reason: str) -> str:
 
 def _check_addable(trajectory: Trajectory, skill: Skill) -> None:
     if skill.organization_id not in (None, trajectory.organization_id):
+        raise Refused(_("Kies een skill uit jullie eigen lijst."))
+    # A new national skill of an edition that is still a draft is nobody's yet (wpo.curriculum.models).
+    if not Skill.objects.filter(published_or_legacy(), pk=skill.pk).exists():
         raise Refused(_("Kies een skill uit jullie eigen lijst."))
     if TrajectorySkill.objects.filter(trajectory=trajectory, skill=skill).exists():
         raise Refused(_("‘%(skill)s’ is al gekozen.") % {"skill": skill.name})

@@ -66,6 +66,8 @@ class Ability(StrEnum):
     ISSUE_LOGIN_CARDS = "issue_login_cards"  # for which participant: may_issue_card
     READ_CURRICULUM = "read_curriculum"
     EDIT_CURRICULUM = "edit_curriculum"
+    FOLLOW_EDITIONS = "follow_editions"  # told of a new national edition until they have read it
+    ADD_LOCAL_EXAMPLES = "add_local_examples"  # the organisation's own photo and line beside an assignment
     STAFF_SESSION = "staff_session"  # works with staff data: idle logout after 2 hours, may use two-factor
     TWO_FACTOR_REQUIRED = "two_factor_required"  # when the organisation demands it
 
@@ -117,6 +119,7 @@ GRANTS: dict[Role, frozenset[Ability]] = {
             A.READ_ALL_INTAKE,
             A.PUT_FORWARD,
             A.MANAGE_INTAKE,
+            A.FOLLOW_EDITIONS,
         }
     ),
     Role.PROJECT_MANAGER: frozenset(
@@ -152,9 +155,21 @@ GRANTS: dict[Role, frozenset[Ability]] = {
             A.READ_CURRICULUM,
             A.STAFF_SESSION,
             A.TWO_FACTOR_REQUIRED,
+            # The administrator keeps the organisation's content too (wpo.md): its own examples.
+            A.FOLLOW_EDITIONS,
+            A.ADD_LOCAL_EXAMPLES,
         }
     ),
-    Role.CONTENT_EDITOR: frozenset({A.USE_APP, A.READ_CURRICULUM, A.EDIT_CURRICULUM, A.STAFF_SESSION}),
+    Role.CONTENT_EDITOR: frozenset(
+        {
+            A.USE_APP,
+            A.READ_CURRICULUM,
+            A.EDIT_CURRICULUM,
+            A.STAFF_SESSION,
+            A.FOLLOW_EDITIONS,
+            A.ADD_LOCAL_EXAMPLES,
+        }
+    ),
 }
 
 
@@ -286,6 +301,20 @@ def may_edit_skill(person: Person, skill_organization_id: int | None) -> bool:
     if skill_organization_id is None:
         return person.user.has_perm(NATIONAL_EDIT_PERMISSION)
     return skill_organization_id == person.organization_id
+
+
+def may_edit_editions(person: Person) -> bool:
+    """The national curriculum's editions (the draft, its release notes, publishing) are the method
+    owner's: a content editor with the national editorial permission."""
+    return may_edit_skill(person, None)
+
+
+def may_add_local_example(person: Person, skill_organization_id: int | None) -> bool:
+    """An organisation's content editor or administrator puts the organisation's own example beside
+    an assignment it reads: a national one, or one of its own skills. Never into another tenant."""
+    if not may(person, Ability.ADD_LOCAL_EXAMPLES):
+        return False
+    return skill_organization_id is None or skill_organization_id == person.organization_id
 
 
 # People -------------------------------------------------------------------------------------------

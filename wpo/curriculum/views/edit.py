@@ -1,5 +1,6 @@
-"""Content editors: edit every part of an assignment with a preview, publish a new version;
-organisations add skills of their own in the same structure."""
+"""Content editors: edit every part of an assignment with a preview, publish a new version of an
+organisation's own assignment or put a national one in the draft edition; organisations add skills
+of their own in the same structure, the method owner's editors national ones in the draft edition."""
 
 from typing import Any
 
@@ -11,12 +12,12 @@ from django.utils.translation import gettext as _
 
 from wpo.lib.refusals import Refused
 from wpo.orgs import access
-from wpo.orgs.permissions import Ability
+from wpo.orgs.permissions import Ability, may_edit_editions
 
 from .. import access as curriculum_access
 from ..forms import AssignmentForm, SkillForm, SubSkillForm
 from ..models import Skill
-from ..services import PublishRefused, assignment_check, assignment_publish, skill_save, store_video
+from ..services import PublishRefused, assignment_check, assignment_save, skill_save, store_video
 from ..wording import fill_content
 
 editor_only = access.ability_required(Ability.EDIT_CURRICULUM)
@@ -28,15 +29,21 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = curriculum_access.access_assignment_for_editing(me, assignment_id)
     skill = assignment.subskill.skill
     current = assignment.current_version
+    national = skill.organization_id is None
+    # A national assignment already changed in the draft edition is edited from its draft text.
+    pending = curriculum_access.draft_version(assignment) if national else None
+    editing = pending or current
     context: dict[str, Any] = {
         "assignment": assignment,
         "skill": skill,
         "level": assignment.level,
         "current": current,
         "version": current,
+        "national": national,
+        "pending": pending,
     }
     if request.method != "POST":
-        form = AssignmentForm(initial=AssignmentForm.initial_from(current.content) if current else {})
+        form = AssignmentForm(initial=AssignmentForm.initial_from(editing.content) if editing else {})
         return render(request, "curriculum/assignment_edit.html", {**context, "form": form})
 
     form = AssignmentForm(request.POST, request.FILES)
@@ -47,7 +54,7 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "subskill": assignment.subskill.number,
             "level": assignment.level,
         }
-        kept_video = current.content.get("video", {}).get("file") if current else None
+        kept_video = editing.content.get("video", {}).get("file") if editing else None
         if kept_video and not form.cleaned_data["remove_video"]:
             content["video"]["file"] = kept_video
         upload = form.cleaned_data["video_file"]
@@ -57,17 +64,30 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
             if stored:
                 content["video"]["file"] = stored
             try:
-                version = assignment_publish(assignment=assignment, content=content, actor=me)
+                version = assignment_save(assignment=assignment, content=content, actor=me)
             except PublishRefused as exc:
                 if stored:
                     default_storage.delete(stored)
                 form.add_problems(exc.problems)
             else:
-                messages.success(
-                    request,
-                    _("Versie %(n)d van ‘%(title)s’ is gepubliceerd. Wie al bezig is, houdt de eigen versie.")
-                    % {"n": version.number, "title": version.title},
-                )
+                if version.edition is not None and version.edition.is_draft:
+                    messages.success(
+                        request,
+                        _(
+                            "‘%(title)s’ staat in de concept-editie %(edition)s. Iedereen krijgt de nieuwe tekst "
+                            "als de editie gepubliceerd is."
+                        )
+                        % {"title": version.title, "edition": version.edition.number},
+                    )
+                    return redirect("curriculum:edition_draft")
+                if version == current:
+                    messages.success(request, _("Er is niets veranderd."))
+                else:
+                    messages.success(
+                        request,
+                        _("Versie %(n)d van ‘%(title)s’ is gepubliceerd. Wie al bezig is, houdt de eigen versie.")
+                        % {"n": version.number, "title": version.title},
+                    )
                 return redirect("curriculum:assignment_detail", assignment_id=assignment.pk)
         else:
             checked, problems, score = assignment_check(content)
@@ -81,7 +101,8 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
 def _skill_forms(request: HttpRequest, skill: Skill | None) -> tuple[SkillForm, list[SubSkillForm]]:
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
-    skill_form = SkillForm(data, files, instance=skill)
+    national_editor = may_edit_editions(access.person_of(request))
+    skill_form = SkillForm(data, files, instance=skill, national_editor=national_editor)
     existing = {s.number: s for s in skill.subskills.all()} if skill else {}
     sub_forms = []
     for number in (1, 2):
@@ -111,7 +132,7 @@ def _skill_page(request: HttpRequest, skill: Skill | None) -> HttpResponse:
         instance.choice_card_better = skill_form.cleaned_data["choice_card_better_text"]
         if skill_form.cleaned_data["pictogram_file"]:
             instance.pictogram_svg = skill_form.cleaned_data["pictogram_file"]
-        clash = curriculum_access.visible_skills(me).filter(code=instance.code).exclude(pk=instance.pk)
+        clash = curriculum_access.editable_skills(me).filter(code=instance.code).exclude(pk=instance.pk)
         if clash.exists():
             skill_form.add_error("code", _("Deze code wordt al gebruikt. Kies een andere."))
         else:
@@ -120,14 +141,28 @@ def _skill_page(request: HttpRequest, skill: Skill | None) -> HttpResponse:
                     skill=instance,
                     subskills=[{"number": n, **f.cleaned_data} for n, f in enumerate(sub_forms, start=1)],
                     actor=me,
+                    national=bool(skill_form.cleaned_data.get("national")),
                 )
             except Refused as exc:
-                if hasattr(exc, "error_dict") and "pictogram_svg" in exc.error_dict:
-                    skill_form.add_error("pictogram_file", exc.error_dict["pictogram_svg"])
+                errors = getattr(exc, "error_dict", {})
+                if "pictogram_svg" in errors:
+                    skill_form.add_error("pictogram_file", errors["pictogram_svg"])
+                elif "code" in errors:
+                    skill_form.add_error("code", errors["code"])
                 else:
                     skill_form.add_error(None, exc)
             else:
-                messages.success(request, _("Skill ‘%(name)s’ is opgeslagen.") % {"name": saved.name})
+                if saved.edition_id is not None and saved.edition.is_draft:  # type: ignore[union-attr]
+                    messages.success(
+                        request,
+                        _(
+                            "Skill ‘%(name)s’ staat in de concept-editie %(edition)s. Schrijf nu de 6 opdrachten; "
+                            "daarna kan de editie gepubliceerd worden."
+                        )
+                        % {"name": saved.name, "edition": saved.edition.number},  # type: ignore[union-attr]
+                    )
+                else:
+                    messages.success(request, _("Skill ‘%(name)s’ is opgeslagen.") % {"name": saved.name})
                 return redirect("curriculum:catalogue")
     return render(
         request,

@@ -1,6 +1,9 @@
-"""Writes to the curriculum: loading content files and publishing versions."""
+"""Writes to the curriculum: loading content files, saving an assignment's text, and skills.
 
-from dataclasses import dataclass, field
+An organisation's own skills publish each assignment's new version at once; the national curriculum
+goes through the draft edition (``editions``): a changed national assignment waits there until the
+whole edition is published."""
+
 from pathlib import Path
 from typing import Any
 
@@ -12,24 +15,18 @@ from wpo.lib.refusals import Refused, checked
 from wpo.orgs.models import Organization, Person
 from wpo.orgs.permissions import may_edit_skill
 
-from . import content_format
-from .access import can_edit_skill
-from .models import Assignment, AssignmentVersion, Skill, SubSkill
-from .svg import UnsafeSvg, sanitise_svg
+from .. import content_format
+from ..access import can_edit_skill
+from ..models import Assignment, AssignmentVersion, Skill, SubSkill, published_or_legacy
+from ..svg import UnsafeSvg, sanitise_svg
+from . import editions
+from .editions import LoadReport
 
 
 class ContentInvalid(Exception):
     def __init__(self, problems: list[content_format.Problem]) -> None:
         super().__init__(f"{len(problems)} problem(s) in the curriculum content")
         self.problems = problems
-
-
-@dataclass
-class LoadReport:
-    skills: int = 0
-    subskills: int = 0
-    assignments: int = 0
-    new_versions: list[str] = field(default_factory=list)
 
 
 def curriculum_from_directory(content_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -68,9 +65,10 @@ def _sanitise_pictograms(skills: list[dict[str, Any]]) -> list[content_format.Pr
 
 def curriculum_export(*, organization: Organization | None = None) -> dict[str, Any]:
     """The whole curriculum of the national product (or of one organisation's own skills) as one
-    exchange document; ``curriculum_load`` reads it back (docs/curriculum-exchange.md)."""
+    exchange document; ``curriculum_load`` reads it back (docs/curriculum-exchange.md). The national
+    document carries the number and release notes of the edition it holds; a draft stays out."""
     skills = (
-        Skill.objects.filter(organization=organization)
+        Skill.objects.filter(published_or_legacy(), organization=organization)
         .prefetch_related("subskills__assignments__current_version")
         .order_by("order", "code")
     )
@@ -102,26 +100,38 @@ def curriculum_export(*, organization: Organization | None = None) -> dict[str, 
             for assignment in sorted(sub.assignments.all(), key=lambda a: a.level):
                 if assignment.current_version is not None:
                     doc_assignments.append(assignment.current_version.content)
-    return {
+    doc: dict[str, Any] = {
         "format": content_format.DOCUMENT_FORMAT,
         "version": content_format.DOCUMENT_VERSION,
         "skills": doc_skills,
         "assignments": doc_assignments,
     }
+    latest = editions.latest_published() if organization is None else None
+    if latest is not None:
+        doc["edition"] = {"number": latest.number, "notes": latest.notes}
+    return doc
 
 
 @transaction.atomic
 def curriculum_load(
-    *, skills: list[dict[str, Any]], assignments: list[dict[str, Any]], organization: Organization | None = None
+    *,
+    skills: list[dict[str, Any]],
+    assignments: list[dict[str, Any]],
+    organization: Organization | None = None,
+    edition: str | None = None,
+    notes: str | None = None,
 ) -> LoadReport:
-    """Create or update the national curriculum; publish a version only when the text changed.
-
-    Running it twice on the same content changes nothing (idempotent).
-    """
-    report = LoadReport()
+    """Load checked content: the national curriculum as an edition (``editions.edition_load``, with
+    ``edition`` and ``notes``), or an organisation's own skills, whose changed texts are published at
+    once. Running it twice on the same content changes nothing (idempotent)."""
     problems = _sanitise_pictograms(skills)
     if problems:
         raise ContentInvalid(problems)
+    if organization is None:
+        return editions.edition_load(skills=skills, assignments=assignments, number=edition, notes=notes)
+    if edition:
+        raise Refused(_("Een editie is landelijk: de eigen skills van een organisatie horen er niet bij."))
+    report = LoadReport()
     for data in skills:
         skill, _created = Skill.objects.update_or_create(
             organization=organization,
@@ -210,8 +220,12 @@ def store_video(upload: Any) -> str:
 
 
 @transaction.atomic
-def assignment_publish(*, assignment: Assignment, content: dict[str, Any], actor: Person) -> AssignmentVersion:
-    """Publish edited content as a new version. Work in progress keeps the version it started with."""
+def assignment_save(*, assignment: Assignment, content: dict[str, Any], actor: Person) -> AssignmentVersion:
+    """Save edited content: an organisation's own assignment publishes a new version at once; a
+    national one goes into the draft edition, to be published with the whole edition.
+
+    Work in progress keeps the version it started with either way.
+    """
     locked = Assignment.objects.select_for_update().select_related("subskill__skill").get(pk=assignment.pk)
     if not may_edit_skill(actor, locked.subskill.skill.organization_id):
         raise Refused(_("Je mag deze opdracht niet bewerken."))
@@ -224,6 +238,8 @@ def assignment_publish(*, assignment: Assignment, content: dict[str, Any], actor
     checked, problems, score = assignment_check(content)
     if problems:
         raise PublishRefused(problems, score)
+    if locked.subskill.skill.organization_id is None:
+        return editions.draft_assignment_save(assignment=locked, content=checked, actor=actor)
     current = locked.current_version
     if current is not None and current.content == checked:
         return current
@@ -242,24 +258,31 @@ def assignment_publish(*, assignment: Assignment, content: dict[str, Any], actor
 
 
 @transaction.atomic
-def skill_save(*, skill: Skill, subskills: list[dict[str, Any]], actor: Person) -> Skill:
+def skill_save(*, skill: Skill, subskills: list[dict[str, Any]], actor: Person, national: bool = False) -> Skill:
     """Create or update a skill with its two sub-skills; a new skill gets its six assignment slots,
-    to be written and published one by one.
+    to be written one by one.
 
-    A new skill is always the actor's organisation's own. An existing skill keeps the owner it has:
-    a national skill stays national (moving it would take it away from every other organisation and
-    leave their trajectories pointing into another tenant), and only a holder of the national
-    permission edits it; an organisation's editor edits only their own organisation's skills.
+    A new skill is the actor's organisation's own, or, with ``national`` and the national
+    permission, a national skill that joins the draft edition: organisations see it when that
+    edition is published. An existing skill keeps the owner it has: a national skill stays national
+    (moving it would take it away from every other organisation and leave their trajectories
+    pointing into another tenant), and only a holder of the national permission edits it; an
+    organisation's editor edits only their own organisation's skills.
     """
     if not actor.is_content_editor:
         raise Refused(_("Alleen een inhoudsredacteur kan skills bewerken."))
     if skill.pk is None:
-        skill.organization_id = actor.organization_id
+        skill.organization_id = None if national else actor.organization_id
+        if national:
+            skill.edition = editions.draft_skill(actor)
+        if Skill.objects.filter(organization_id=skill.organization_id, code=skill.code).exists():
+            raise Refused({"code": _("Deze code wordt al gebruikt. Kies een andere.")})
     else:
         stored = Skill.objects.select_for_update().filter(pk=skill.pk).first()
         if stored is None or not can_edit_skill(actor, stored):
             raise Refused(_("Deze skill mag je niet bewerken."))
         skill.organization_id = stored.organization_id
+        skill.edition_id = stored.edition_id
         skill.code = stored.code
     if skill.pictogram_svg:
         try:
