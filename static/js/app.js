@@ -86,12 +86,26 @@
       note = document.createElement("p");
       note.className = "message message-queued";
       note.setAttribute("role", "status");
-      form.prepend(note);
+      form.append(note);
     }
     note.textContent = text;
     return note;
   }
 
+  function linkButton(href, label) {
+    const link = document.createElement("a");
+    link.className = "button button-big";
+    link.href = href;
+    link.textContent = label;
+    const actions = document.createElement("p");
+    actions.className = "actions";
+    actions.append(link);
+    return actions;
+  }
+
+  // data-wpo-queue="next": a practice answer, on to the next screen the phone kept (its send button
+  // gives way to "Verder"); "done": the look-back, the form gives way to the message; empty: the
+  // question for the conversation, the form is emptied for another one.
   async function enqueue(form, body) {
     const fields = [];
     for (const [name, value] of body.entries()) {
@@ -103,19 +117,19 @@
     }
     const key = body.get("idempotency_key") || newKey();
     await store("readwrite", (s) => s.put({ key, owner: owner(), url: form.action, fields, at: Date.now() }));
-    const note = notice(form, QUEUED);
-    if (form.dataset.wpoOfflineGo) {
-      // A practice answer: on to the next screen, which the phone kept.
-      const link = document.createElement("a");
-      link.className = "button button-big";
-      link.href = form.dataset.wpoOfflineGo;
-      link.textContent = text("textNext", "Verder");
-      const actions = document.createElement("p");
-      actions.append(link);
-      note.after(actions);
-      form.querySelectorAll("button[type=submit]").forEach((button) => { button.hidden = true; });
+    const mode = form.dataset.wpoQueue;
+    let note;
+    if (mode === "next" && form.dataset.wpoOfflineGo) {
+      form.querySelectorAll("button[type=submit]").forEach((button) => button.remove());
+      form.querySelectorAll(".actions").forEach((actions) => { if (!actions.children.length) actions.remove(); });
+      note = notice(form, QUEUED);
+      note.after(linkButton(form.dataset.wpoOfflineGo, text("textNext", "Verder")));
+    } else if (mode === "done") {
+      note = notice(form, QUEUED);
+      form.replaceChildren(note, linkButton(document.body.dataset.wpoHome || "/deelnemer/", text("textHome", "Naar mijn opdracht")));
     } else {
       form.reset();
+      note = notice(form, QUEUED);
     }
     note.setAttribute("tabindex", "-1");
     note.focus();
@@ -163,6 +177,7 @@
       document.querySelectorAll(".message-queued").forEach((note) => { note.textContent = text("textSent", "Verstuurd."); });
       return;
     }
+    if (!banner && document.querySelector("form .message-queued")) return; // said beside the answer
     if (!banner) {
       banner = document.createElement("p");
       banner.id = "wachtrij";
