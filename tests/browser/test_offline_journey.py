@@ -22,9 +22,13 @@ from wpo.orgs.models import Person
 from wpo.trajectories.models import LookBackAnswer, ParticipantAssignment, ParticipantQuestion, PracticeAnswer, Step
 
 from .conftest import PHONE, axe_violations, screenshot
-from .test_participant_journey import answer_question, log_in
+from .test_participant_journey import log_in
 
-CACHE_KEYS = "async () => { const out = []; for (const n of await caches.keys()) { const c = await caches.open(n); out.push(...(await c.keys()).map(r => r.url)); } return out; }"
+CACHE_KEYS = """async () => {
+  const out = [];
+  for (const n of await caches.keys()) out.push(...(await (await caches.open(n)).keys()).map((r) => r.url));
+  return out;
+}"""
 QUEUE = """async () => {
   if (!(await indexedDB.databases()).some((d) => d.name === 'wpo-wachtrij')) return [];
   return await new Promise((resolve, reject) => {
@@ -225,7 +229,7 @@ def test_participant_pages_stay_under_60_kb_with_everything_they_load(
                 return  # fetched by the worker to keep for offline: measured below
             try:
                 bodies[response.url] = response.body()
-            except Exception:  # noqa: BLE001 (a redirect or an aborted request has no body)
+            except Exception:  # a redirect or an aborted request has no body
                 return
 
         page.on("response", seen)
