@@ -265,3 +265,49 @@ def test_logging_out_tells_the_browser_to_forget_what_it_kept(client: Client, wo
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+# The participant's header and their display choices --------------------------------------------------
+
+
+def test_a_participant_chooses_bigger_text_and_calm_colours_and_keeps_them(client: Client, world: World) -> None:
+    login(client, world.participant)
+    body = client.get(reverse("learn:display")).content.decode()
+    assert "Grotere letters" in body and "Rustige kleuren" in body
+    assert "<html lang" in body and 'class="text-large' not in body
+    response = client.post(reverse("learn:display"), {"large_text": "on", "calm_colours": "on"})
+    assert response.status_code == 302
+    world.participant.refresh_from_db()
+    assert world.participant.large_text and world.participant.calm_colours
+    # Remembered for the person: on every page, also after logging in again (another device).
+    client.logout()
+    login(client, world.participant)
+    assert 'class="text-large calm"' in client.get(reverse("learn:home")).content.decode()
+    client.post(reverse("learn:display"), {"large_text": "on"})
+    world.participant.refresh_from_db()
+    assert (world.participant.large_text, world.participant.calm_colours) == (True, False)
+    assert 'class="text-large"' in client.get(reverse("learn:home")).content.decode()
+
+
+def test_only_the_person_sets_their_display(world: World) -> None:
+    from wpo.orgs import services as org_services
+
+    with pytest.raises(learn.Refused):
+        org_services.display_set(world.participant, actor=world.trainer, large_text=True, calm_colours=True)
+    world.participant.refresh_from_db()
+    assert not world.participant.large_text
+
+
+def test_the_participants_header_is_one_line_with_a_menu_and_read_aloud(client: Client, world: World) -> None:
+    login(client, world.participant)
+    body = client.get(reverse("learn:home")).content.decode()
+    header = body.split('<header class="site-header participant-header">')[1].split("</header>")[0]
+    assert world.org.name in header and "Lees voor" in header and "Menu" in header
+    for link in (reverse("learn:home"), reverse("guidance:index"), reverse("learn:display"), reverse("privacy:mine")):
+        assert f'href="{link}"' in header, link
+    assert 'id="logout-form"' in header
+    assert 'class="main-nav"' not in body and 'class="read-aloud-bar"' not in body
+    # Staff keep their header with the main menu.
+    login(client, world.trainer)
+    body = client.get(reverse("trajectories:my_participants")).content.decode()
+    assert "participant-header" not in body and 'class="main-nav"' in body

@@ -289,3 +289,78 @@ def test_a_pwa_check_passes_manifest_worker_and_offline_start(
     assert response is not None and response.status == 503
     assert "Je hebt nu geen internet" in page.content()
     page.context.set_offline(False)
+
+
+def header_line(page: Any, name: str) -> float:
+    """The participant's header: everything in it on one line inside the screen; its height."""
+    boxes = page.eval_on_selector_all(
+        ".site-header .bar > *",
+        "els => els.filter(e => e.offsetParent !== null).map(e => { const r = e.getBoundingClientRect(); "
+        "return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; })",
+    )
+    assert len(boxes) == 3, f"{name}: {boxes}"  # mark and organisation, Lees voor, Menu
+    centres = {round((b["top"] + b["bottom"]) / 2) for b in boxes}
+    assert max(centres) - min(centres) <= 2, f"{name}: the header wraps: {boxes}"
+    assert max(b["right"] for b in boxes) <= 360 and min(b["left"] for b in boxes) >= 0, name
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, name
+    return float(page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height"))
+
+
+def test_the_participants_header_starts_with_the_content_and_their_display_is_remembered(
+    page: Any, live_server: Any, demo: dict[str, Person]
+) -> None:
+    mohamed = demo["mohamed"]
+    pa = ParticipantAssignment.objects.get(trajectory__participant=mohamed)
+    log_in(page, live_server.url, mohamed)
+    height = header_line(page, "home")
+    print(f"participant header: {height} px high at 360 px")
+    assert height <= 64, height  # was 244 px of 740 with the main menu and the read-aloud bar
+    assert page.locator(".header-read-aloud").is_visible()
+    assert page.locator("h1").bounding_box()["y"] < 140
+    check(page, "05-kop-een-regel")
+
+    # The menu opens on demand and stays on the screen.
+    page.locator(".participant-menu summary").click()
+    [panel] = page.eval_on_selector_all(
+        ".participant-menu .nav-panel",
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; })",
+    )
+    assert panel[0] >= 0 and panel[1] <= 360, panel
+    check(page, "06-menu-open")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Grote letters, rustige kleuren").click()
+    page.get_by_label("Grotere letters").check()
+    page.get_by_label("Rustige kleuren").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bewaar").click()
+    assert page.evaluate("document.documentElement.className") == "text-large calm"
+    mohamed.refresh_from_db()
+    assert mohamed.large_text and mohamed.calm_colours
+    check(page, "07-weergave-groot-rustig")
+    for path in ("/deelnemer/", f"/deelnemer/opdracht/{pa.pk}/"):
+        page.goto(f"{live_server.url}{path}")
+        header_line(page, f"large text {path}")
+        check(page, f"08-groot-rustig-{path.strip('/').replace('/', '-')}")
+
+
+def test_the_participants_menu_works_without_javascript(
+    browser: Any, live_server: Any, demo: dict[str, Person]
+) -> None:
+    context = browser.new_context(viewport=PHONE, locale="nl-NL", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, demo["mohamed"])
+        assert not page.locator(".header-read-aloud").is_visible()  # speech needs the script
+        page.locator(".participant-menu summary").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Grote letters, rustige kleuren").click()
+        page.get_by_label("Grotere letters").check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Bewaar").click()
+        assert page.evaluate("document.documentElement.className") == "text-large"
+        page.locator(".participant-menu summary").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Uitloggen").click()
+        assert "/accounts/inloggen/" in page.url
+    finally:
+        context.close()

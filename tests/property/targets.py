@@ -586,6 +586,7 @@ TARGETS: list[Target] = [
         prepare=lambda ctx: Prepared(keys={"idempotency_key": SENT_KEYS}),
         weight=3,
     ),
+    Target("learn:display", Role.PARTICIPANT, (learn_forms.DisplayForm,)),
     Target(
         "learn:answer",
         Role.PARTICIPANT,

@@ -22,6 +22,7 @@ from wpo.curriculum.selectors import fill_content, fill_trainer, trainer_first_n
 from wpo.lib.refusals import Refused
 from wpo.lib.uploads import content_type_for
 from wpo.orgs import access
+from wpo.orgs import services as org_services
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability, OnTrajectory
 from wpo.trajectories import access as trajectory_access
@@ -31,7 +32,7 @@ from wpo.trajectories.models import (
 )
 
 from . import selectors, services
-from .forms import LookBackQuestionForm, QuestionForConversationForm
+from .forms import DisplayForm, LookBackQuestionForm, QuestionForConversationForm
 
 participant_only = access.ability_required(Ability.LEARN)
 LOOK_BACK_AFTER = timedelta(days=5)
@@ -314,6 +315,21 @@ def look_back_media(request: HttpRequest, answer_id: int, kind: str) -> FileResp
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@participant_only
+def display(request: HttpRequest) -> HttpResponse:
+    """Bigger text and calm colours with much contrast, remembered for this person on every device."""
+    me = access.person_of(request)
+    initial = {"large_text": me.large_text, "calm_colours": me.calm_colours}
+    form = DisplayForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        org_services.display_set(
+            me, actor=me, large_text=form.cleaned_data["large_text"], calm_colours=form.cleaned_data["calm_colours"]
+        )
+        messages.success(request, _("Bewaard. Zo zie je het nu overal."))
+        return redirect("learn:display")
+    return render(request, "learn/display.html", {"form": form})
 
 
 # The participant's app on the phone (progressive web app). Both are the same for everyone and hold
