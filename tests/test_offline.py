@@ -88,18 +88,29 @@ def test_a_key_that_is_not_a_uuid_is_no_key(client: Client, world: World) -> Non
     assert [a.idempotency_key for a in answers(world)] == [None]
 
 
-def test_another_participants_key_writes_nothing(world: World) -> None:
+def test_a_key_sent_again_for_another_question_writes_nothing(world: World) -> None:
+    practising(world)
+    key = uuid.uuid4()
+    right = right_and_wrong(QUESTIONS[CHOICE - 1])[0]["answer"]
+    learn.practice_answer(world.pa, CHOICE, right, actor=world.participant, key=key)
+    other_number = next(n for n in range(1, len(QUESTIONS) + 1) if n != CHOICE)
+    with pytest.raises(learn.Refused):
+        learn.practice_answer(world.pa, other_number, "0", actor=world.participant, key=key)
+    assert len(answers(world)) == 1
+
+
+def test_keys_are_kept_per_organisation(world: World) -> None:
+    """The unique constraint carries the organisation (tests/test_scale_out.py): the same key in
+    another organisation is another answer, and neither organisation learns of the other's."""
     other = make_world("Andere Org")
     practising(world)
     workflow.move(other.pa, Step.PRACTISING, actor=other.participant)
     other.pa.refresh_from_db()
     key = uuid.uuid4()
-    learn.practice_answer(
-        world.pa, CHOICE, right_and_wrong(QUESTIONS[CHOICE - 1])[0]["answer"], actor=world.participant, key=key
-    )
-    with pytest.raises(learn.Refused):
-        learn.practice_answer(other.pa, CHOICE, "0", actor=other.participant, key=key)
-    assert PracticeAnswer.objects.filter(participant_assignment=other.pa).count() == 0
+    right = right_and_wrong(QUESTIONS[CHOICE - 1])[0]["answer"]
+    learn.practice_answer(world.pa, CHOICE, right, actor=world.participant, key=key)
+    learn.practice_answer(other.pa, CHOICE, right, actor=other.participant, key=key)
+    assert PracticeAnswer.objects.filter(idempotency_key=key).count() == 2
 
 
 def test_an_answer_given_offline_before_the_practice_began_starts_it(world: World) -> None:

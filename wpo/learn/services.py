@@ -131,7 +131,7 @@ def practice_answer(
     if not 1 <= number <= len(questions):
         raise Refused(_("Deze vraag bestaat niet."))
     if key is not None:
-        earlier = PracticeAnswer.objects.filter(idempotency_key=key).first()
+        earlier = PracticeAnswer.objects.filter(organization_id=pa.organization_id, idempotency_key=key).first()
         if earlier is not None:
             if earlier.participant_assignment_id != pa.pk or earlier.question_index != number - 1:
                 raise Refused(_("Dit antwoord is al verstuurd."))
@@ -218,10 +218,11 @@ def look_back_submit(
     phone that was offline) are kept, marked ``late`` for the trainer, and move nothing. Returns
     whether the answers were late."""
     _own(pa, actor)
-    if key is not None and LookBackAnswer.objects.filter(idempotency_key=key).exists():
-        if not LookBackAnswer.objects.filter(idempotency_key=key, participant_assignment=pa).exists():
+    sent = LookBackAnswer.objects.filter(organization_id=pa.organization_id, idempotency_key=key)
+    if key is not None and sent.exists():
+        if not sent.filter(participant_assignment=pa).exists():
             raise Refused(_("Deze antwoorden zijn al verstuurd."))
-        return LookBackAnswer.objects.filter(idempotency_key=key, late=True).exists()
+        return sent.filter(late=True).exists()
     late = pa.step != Step.WORKING
     if late and key is None:
         raise Refused(_("Terugkijken kan als je met de opdracht aan de slag bent."))
@@ -270,7 +271,9 @@ def question_ask(
     if trajectory.participant_id != actor.pk:
         raise Refused(_("Dit is niet jouw traject."))
     if key is not None:
-        earlier = ParticipantQuestion.objects.filter(idempotency_key=key).first()
+        earlier = ParticipantQuestion.objects.filter(
+            organization_id=trajectory.organization_id, idempotency_key=key
+        ).first()
         if earlier is not None:
             if earlier.trajectory_id != trajectory.pk:
                 raise Refused(_("Deze vraag is al verstuurd."))
@@ -286,5 +289,5 @@ def question_ask(
         with transaction.atomic():
             question.save()
     except IntegrityError:  # sent twice at the same moment: the other one wrote it
-        return ParticipantQuestion.objects.get(idempotency_key=key)
+        return ParticipantQuestion.objects.get(organization_id=trajectory.organization_id, idempotency_key=key)
     return question
