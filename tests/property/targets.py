@@ -289,8 +289,17 @@ def _person_new(ctx: Context) -> Prepared:
     return prepared
 
 
+# The idempotency key of an answer sent from a phone (issue 18): new, repeated, empty or not a UUID.
+SENT_KEYS = st.one_of(st.uuids().map(str), st.sampled_from(["1b4e28ba-2fa1-41d2-883f-0016d3cca427", "", "x"]))
+
+
 def _answer(ctx: Context) -> Prepared:
-    prepared = _pa(Step.PRACTISING, answer=st.sampled_from(["0", "1", "Waar"]), position=st.just("1"))(ctx)
+    prepared = _pa(
+        Step.PRACTISING,
+        answer=st.sampled_from(["0", "1", "Waar"]),
+        position=st.just("1"),
+        idempotency_key=SENT_KEYS,
+    )(ctx)
     prepared.kwargs["number"] = 1
     return prepared
 
@@ -624,7 +633,7 @@ TARGETS: list[Target] = [
         (learn_forms.LookBackQuestionForm,),
         prefixes=("v0", "v1", "v2"),
         files={f"v{n}-{kind}": 15 * 1024 * 1024 for n in range(3) for kind in ("photo", "voice_note")},
-        prepare=_pa(Step.LOOKING_BACK),
+        prepare=_pa(Step.LOOKING_BACK, idempotency_key=SENT_KEYS),
         weight=4,
     ),
     Target(
@@ -632,8 +641,10 @@ TARGETS: list[Target] = [
         Role.PARTICIPANT,
         (learn_forms.QuestionForConversationForm,),
         files={"voice_note": 15 * 1024 * 1024},
+        prepare=lambda ctx: Prepared(keys={"idempotency_key": SENT_KEYS}),
         weight=3,
     ),
+    Target("learn:display", Role.PARTICIPANT, (learn_forms.DisplayForm,)),
     Target(
         "learn:answer",
         Role.PARTICIPANT,

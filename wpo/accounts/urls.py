@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import security_views, views
@@ -7,7 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("inloggen/", views.LoginView.as_view(), name="login"),
     path("inloggen/code/", security_views.two_factor_code, name="two_factor_code"),
-    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("uitloggen/", views.LogoutView.as_view(), name="logout"),
     path("geen-organisatie/", views.no_organization, name="no_organization"),
     path("geen-rol/", views.no_role, name="no_role"),
     # One page, two addresses: the card's QR code has the token, the browser stays on the one without.

@@ -24,6 +24,17 @@ from .security_views import begin_two_factor_login
 from .services import PIN_LENGTH
 
 
+class LogoutView(auth_views.LogoutView):
+    """Logging out also empties what this browser kept of the person: the participant's pages kept
+    for offline use, the queue of answers (static/js/app.js sends it and deletes both first; this
+    header does it when the script could not) and the browser's cache of their pages."""
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"

@@ -63,3 +63,14 @@ class QuestionForConversationForm(forms.Form):
         if not (data.get("text") or "").strip() and not data.get("voice_note") and not self.errors:
             raise forms.ValidationError(_("Schrijf je vraag op, of neem hem op."))
         return data
+
+
+class DisplayForm(forms.Form):
+    """How the pages look for me: two choices, remembered on my own record."""
+
+    large_text = forms.BooleanField(label=_("Grotere letters"), required=False)
+    calm_colours = forms.BooleanField(
+        label=_("Rustige kleuren"),
+        help_text=_("Zwart op wit. Duidelijke randen. Niets beweegt."),
+        required=False,
+    )

@@ -6,11 +6,12 @@ history to ``wpo.trajectories.workflow``. An answer is activity in the trajector
 """
 
 import random
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from wpo.curriculum.selectors import shuffled_indices
@@ -32,6 +33,16 @@ class Feedback:
     correct: bool
     text: str
     chosen: Any
+    # The practice part had ended when this answer arrived (sent late from a phone that was offline).
+    late: bool = False
+
+
+def sent_key(raw: Any) -> uuid.UUID | None:
+    """The idempotency key a form sent (a UUID made when the form was shown), or None."""
+    try:
+        return uuid.UUID(str(raw)) if raw else None
+    except ValueError:
+        return None
 
 
 def questions_of(pa: ParticipantAssignment) -> list[dict[str, Any]]:
@@ -106,27 +117,56 @@ def _evaluate(question: dict[str, Any], raw: Any, steps_shown: list[tuple[int, s
 
 
 @transaction.atomic
-def practice_answer(pa: ParticipantAssignment, number: int, raw: Any, *, actor: Person) -> Feedback:
-    """Check one answer, keep it, and give the feedback at once. Another try is always possible."""
+def practice_answer(
+    pa: ParticipantAssignment, number: int, raw: Any, *, actor: Person, key: uuid.UUID | None = None
+) -> Feedback:
+    """Check one answer, keep it, and give the feedback at once. Another try is always possible.
+
+    With ``key`` (one per answer, made when the form was shown or when a phone queued it offline)
+    the answer is written once: a second send answers with the same feedback and writes nothing.
+    An answer with a key that arrives after the practice part ended (sent late from a phone that
+    was offline) is kept, marked ``late``, and moves nothing; without a key it is refused as before."""
     _own(pa, actor)
-    if pa.step != Step.PRACTISING:
-        raise Refused(_("Het oefenen van deze opdracht is klaar."))
     questions = questions_of(pa)
     if not 1 <= number <= len(questions):
         raise Refused(_("Deze vraag bestaat niet."))
+    if key is not None:
+        earlier = PracticeAnswer.objects.filter(organization_id=pa.organization_id, idempotency_key=key).first()
+        if earlier is not None:
+            if earlier.participant_assignment_id != pa.pk or earlier.question_index != number - 1:
+                raise Refused(_("Dit antwoord is al verstuurd."))
+            return _marked(_evaluate(questions[number - 1], earlier.answer, shuffled_steps(pa, number)), earlier)
+    if pa.step == Step.INTRODUCED and key is not None:
+        # Answered on a phone that was offline, from the screens it kept: the practice part began there.
+        practice_start(pa, actor=actor)
+    late = pa.step != Step.PRACTISING
+    if late and key is None:
+        raise Refused(_("Het oefenen van deze opdracht is klaar."))
     feedback = _evaluate(questions[number - 1], raw, shuffled_steps(pa, number))
-    answer = PracticeAnswer.objects.create(
-        organization_id=pa.organization_id,
-        participant_assignment=pa,
-        question_index=number - 1,
-        answer=feedback.chosen,
-        is_correct=feedback.correct,
-    )
+    try:
+        with transaction.atomic():
+            answer = PracticeAnswer.objects.create(
+                organization_id=pa.organization_id,
+                participant_assignment=pa,
+                question_index=number - 1,
+                answer=feedback.chosen,
+                is_correct=feedback.correct,
+                idempotency_key=key,
+                late=late,
+            )
+    except IntegrityError:  # the same answer, sent twice at the same moment: the other one wrote it
+        return feedback
     activity.record(pa.trajectory_id, answer.answered_at)
+    if late:
+        return _marked(feedback, answer)
     if pa.practice_position != number:
         pa.practice_position = number
         pa.save(update_fields=["practice_position"])
     return feedback
+
+
+def _marked(feedback: Feedback, answer: PracticeAnswer) -> Feedback:
+    return Feedback(feedback.correct, feedback.text, feedback.chosen, late=answer.late)
 
 
 @transaction.atomic
@@ -168,10 +208,23 @@ class LookBackInput:
 
 
 @transaction.atomic
-def look_back_submit(pa: ParticipantAssignment, answers: list[LookBackInput], *, actor: Person) -> None:
-    """Keep the look-back answers and move to 'terugkijken', for the conversation with the trainer."""
+def look_back_submit(
+    pa: ParticipantAssignment, answers: list[LookBackInput], *, actor: Person, key: uuid.UUID | None = None
+) -> bool:
+    """Keep the look-back answers and move to 'terugkijken', for the conversation with the trainer.
+
+    With ``key`` (one per sent form) the answers are written once; a second send writes nothing.
+    Answers with a key that arrive when the assignment is no longer 'aan de slag' (sent late from a
+    phone that was offline) are kept, marked ``late`` for the trainer, and move nothing. Returns
+    whether the answers were late."""
     _own(pa, actor)
-    if pa.step != Step.WORKING:
+    sent = LookBackAnswer.objects.filter(organization_id=pa.organization_id, idempotency_key=key)
+    if key is not None and sent.exists():
+        if not sent.filter(participant_assignment=pa).exists():
+            raise Refused(_("Deze antwoorden zijn al verstuurd."))
+        return sent.filter(late=True).exists()
+    late = pa.step != Step.WORKING
+    if late and key is None:
         raise Refused(_("Terugkijken kan als je met de opdracht aan de slag bent."))
     if len(answers) != len(pa.version.content.get("look_back", [])):
         raise Refused(_("Beantwoord alle vragen."))
@@ -180,33 +233,61 @@ def look_back_submit(pa: ParticipantAssignment, answers: list[LookBackInput], *,
             raise Refused(_("Vraag %(n)d heeft nog geen antwoord.") % {"n": index + 1})
         if answer.feeling and answer.feeling not in LookBackAnswer.Feeling.values:
             raise Refused(_("Kies een van de antwoorden."))
-    for index, answer in enumerate(answers):
-        record = LookBackAnswer(
-            organization_id=pa.organization_id,
-            participant_assignment=pa,
-            question_index=index,
-            feeling=answer.feeling,
-            text=answer.text.strip(),
-        )
-        if answer.photo:
-            record.photo.save(answer.photo.name or "foto", answer.photo, save=False)
-        if answer.voice_note:
-            record.voice_note.save(answer.voice_note.name or "spraak", answer.voice_note, save=False)
-        record.save()
-        activity.record(pa.trajectory_id, record.answered_at)
-    move(pa, Step.LOOKING_BACK, actor=actor, note=_("Terugkijkvragen beantwoord."))
+    try:
+        with transaction.atomic():
+            for index, answer in enumerate(answers):
+                record = LookBackAnswer(
+                    organization_id=pa.organization_id,
+                    participant_assignment=pa,
+                    question_index=index,
+                    feeling=answer.feeling,
+                    text=answer.text.strip(),
+                    idempotency_key=key,
+                    late=late,
+                )
+                if answer.photo:
+                    record.photo.save(answer.photo.name or "foto", answer.photo, save=False)
+                if answer.voice_note:
+                    record.voice_note.save(answer.voice_note.name or "spraak", answer.voice_note, save=False)
+                record.save()
+                activity.record(pa.trajectory_id, record.answered_at)
+    except IntegrityError:  # the same form, sent twice at the same moment: the other one wrote it
+        return late
+    if not late:
+        move(pa, Step.LOOKING_BACK, actor=actor, note=_("Terugkijkvragen beantwoord."))
+    return late
 
 
 @transaction.atomic
 def question_ask(
-    trajectory: Trajectory, *, actor: Person, text: str, voice_note: UploadedFile[Any] | None
+    trajectory: Trajectory,
+    *,
+    actor: Person,
+    text: str,
+    voice_note: UploadedFile[Any] | None,
+    key: uuid.UUID | None = None,
 ) -> ParticipantQuestion:
+    """Keep a question for the next conversation; with ``key`` a second send writes nothing."""
     if trajectory.participant_id != actor.pk:
         raise Refused(_("Dit is niet jouw traject."))
+    if key is not None:
+        earlier = ParticipantQuestion.objects.filter(
+            organization_id=trajectory.organization_id, idempotency_key=key
+        ).first()
+        if earlier is not None:
+            if earlier.trajectory_id != trajectory.pk:
+                raise Refused(_("Deze vraag is al verstuurd."))
+            return earlier
     if not text.strip() and not voice_note:
         raise Refused(_("Schrijf je vraag op, of neem hem op."))
-    question = ParticipantQuestion(organization_id=trajectory.organization_id, trajectory=trajectory, text=text.strip())
+    question = ParticipantQuestion(
+        organization_id=trajectory.organization_id, trajectory=trajectory, text=text.strip(), idempotency_key=key
+    )
     if voice_note:
         question.voice_note.save(voice_note.name or "spraak", voice_note, save=False)
-    question.save()
+    try:
+        with transaction.atomic():
+            question.save()
+    except IntegrityError:  # sent twice at the same moment: the other one wrote it
+        return ParticipantQuestion.objects.get(organization_id=trajectory.organization_id, idempotency_key=key)
     return question

@@ -5,7 +5,10 @@ from . import views
 app_name = "learn"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
     path("vraag-voor-gesprek/", views.ask, name="ask"),
+    path("weergave/", views.display, name="display"),
     path("opdracht/<int:pa_id>/", views.assignment, name="assignment"),
     path("opdracht/<int:pa_id>/begin/", views.start, name="start"),
     path("opdracht/<int:pa_id>/verder/", views.next_screen, name="next"),

@@ -9,17 +9,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
 
 from wpo.curriculum.selectors import fill_content, fill_trainer, trainer_first_name
 from wpo.lib.refusals import Refused
 from wpo.lib.uploads import content_type_for
 from wpo.orgs import access
+from wpo.orgs import services as org_services
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability, OnTrajectory
 from wpo.trajectories import access as trajectory_access
@@ -29,7 +32,7 @@ from wpo.trajectories.models import (
 )
 
 from . import selectors, services
-from .forms import LookBackQuestionForm, QuestionForConversationForm
+from .forms import DisplayForm, LookBackQuestionForm, QuestionForConversationForm
 
 participant_only = access.ability_required(Ability.LEARN)
 LOOK_BACK_AFTER = timedelta(days=5)
@@ -85,13 +88,18 @@ def _content(pa: ParticipantAssignment) -> dict[str, Any]:
     return fill_content(pa.version.content, trainer_first_name(pa.trajectory.trainer))
 
 
-def _screen_context(pa: ParticipantAssignment, feedback: services.Feedback | None = None) -> dict[str, Any]:
+def _screen_context(
+    pa: ParticipantAssignment, feedback: services.Feedback | None = None, shown: int | None = None
+) -> dict[str, Any]:
+    """One screen of the assignment: where the participant is, or ``shown`` (a screen the phone keeps
+    for offline use, ``?scherm=n``), which moves nothing."""
     parts = _content(pa)
     if feedback is not None:
         feedback = replace(feedback, text=fill_trainer(feedback.text, trainer_first_name(pa.trajectory.trainer)))
     questions = parts.get("questions", [])
-    position = pa.practice_position
+    position = pa.practice_position if shown is None else shown
     total = services.screen_count(pa)
+    practising = pa.step == Step.PRACTISING or (shown is not None and pa.step == Step.INTRODUCED and shown > 0)
     context: dict[str, Any] = {
         "pa": pa,
         "parts": parts,
@@ -103,8 +111,9 @@ def _screen_context(pa: ParticipantAssignment, feedback: services.Feedback | Non
         "progress_percent": round(100 * position / max(total - 1, 1) / 10) * 10,
         "feedback": feedback,
         "next": next_step(pa),
+        "screen_url": reverse("learn:assignment", args=[pa.pk]),
     }
-    if pa.step == Step.PRACTISING and 1 <= position <= len(questions):
+    if practising and 1 <= position <= len(questions):
         question = questions[position - 1]
         steps = question.get("steps") or []
         options = question.get("options") or []
@@ -116,9 +125,9 @@ def _screen_context(pa: ParticipantAssignment, feedback: services.Feedback | Non
             steps_shown=[(i, steps[i]) for i, _text in services.shuffled_steps(pa, position)],
             options_shown=[{**options[i], "value": i} for i in services.option_order(pa, position)],
         )
-    elif pa.step == Step.PRACTISING and position == len(questions) + 1:
+    elif practising and position == len(questions) + 1:
         context["screen"] = "summary"
-    elif pa.step == Step.PRACTISING and position >= len(questions) + 2:
+    elif practising and position >= len(questions) + 2:
         context["screen"] = "work_task"
     elif pa.step in (Step.INTRODUCED, Step.PRACTISING):
         context["screen"] = "goal"
@@ -132,7 +141,7 @@ def _screen_context(pa: ParticipantAssignment, feedback: services.Feedback | Non
 
 
 def _render_screen(request: HttpRequest, pa: ParticipantAssignment, **extra: Any) -> HttpResponse:
-    context = {**_screen_context(pa, extra.pop("feedback", None)), **extra}
+    context = {**_screen_context(pa, extra.pop("feedback", None), extra.pop("shown", None)), **extra}
     template = "learn/_screen.html" if getattr(request, "htmx", False) else "learn/assignment.html"
     return render(request, template, context, status=extra.get("status", 200))
 
@@ -142,10 +151,27 @@ def _own(request: HttpRequest, pa_id: int) -> tuple[Person, ParticipantAssignmen
     return me, trajectory_access.access_own_assignment(me, pa_id)
 
 
+def _kept_offline(pa: ParticipantAssignment) -> list[str]:
+    """What the phone keeps of this assignment once it was opened online (static/js/sw.js): every
+    practice screen, the look-back, and their pictures. The video is not kept (too big for a phone)."""
+    base = reverse("learn:assignment", args=[pa.pk])
+    urls = [reverse("learn:home"), reverse("curriculum:pictogram", args=[pa.version.assignment.subskill.skill_id])]
+    if pa.step in (Step.INTRODUCED, Step.PRACTISING):
+        urls += [f"{base}?scherm={n}" for n in range(services.screen_count(pa))]
+    if pa.step == Step.WORKING:
+        urls.append(reverse("learn:look_back", args=[pa.pk]))
+    story = (pa.version.content.get("video") or {}).get("story") or []
+    urls += [static(f"illustrations/{scene['picture']}.svg") for scene in story if scene.get("picture")]
+    return urls
+
+
 @participant_only
 def assignment(request: HttpRequest, pa_id: int) -> HttpResponse:
     _me, pa = _own(request, pa_id)
-    return _render_screen(request, pa)
+    shown: int | None = None
+    if pa.step in (Step.INTRODUCED, Step.PRACTISING) and request.GET.get("scherm", "").isdigit():
+        shown = min(int(request.GET["scherm"]), services.screen_count(pa) - 1)
+    return _render_screen(request, pa, shown=shown, keep=" ".join(_kept_offline(pa)))
 
 
 def _act(request: HttpRequest, pa: ParticipantAssignment, action: Any) -> HttpResponse:
@@ -187,10 +213,14 @@ def answer(request: HttpRequest, pa_id: int, number: int) -> HttpResponse:
     if question is None:
         raise Http404
     raw: Any = request.POST.getlist("position") if question.get("kind") == "order" else request.POST.get("answer")
+    key = services.sent_key(request.POST.get("idempotency_key"))
     try:
-        feedback = services.practice_answer(pa, number, raw, actor=me)
+        feedback = services.practice_answer(pa, number, raw, actor=me, key=key)
     except Refused as exc:
         return _render_screen(request, pa, error=str(exc))
+    if feedback.late:
+        pa.refresh_from_db()
+        return _render_screen(request, pa, notice=_("Je antwoord is bewaard. Het oefenen was al klaar."))
     return _render_screen(request, pa, feedback=feedback)
 
 
@@ -226,7 +256,7 @@ def look_back(request: HttpRequest, pa_id: int) -> HttpResponse:
             for f in forms
         ]
         try:
-            services.look_back_submit(pa, answers, actor=me)
+            services.look_back_submit(pa, answers, actor=me, key=services.sent_key(request.POST.get("idempotency_key")))
         except Refused as exc:
             error = str(exc)
         else:
@@ -255,7 +285,11 @@ def ask(request: HttpRequest) -> HttpResponse:
     elif form.is_valid():
         try:
             services.question_ask(
-                trajectory, actor=me, text=form.cleaned_data["text"], voice_note=form.cleaned_data["voice_note"]
+                trajectory,
+                actor=me,
+                text=form.cleaned_data["text"],
+                voice_note=form.cleaned_data["voice_note"],
+                key=services.sent_key(request.POST.get("idempotency_key")),
             )
         except Refused as exc:
             messages.error(request, str(exc))
@@ -281,3 +315,63 @@ def look_back_media(request: HttpRequest, answer_id: int, kind: str) -> FileResp
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@participant_only
+def display(request: HttpRequest) -> HttpResponse:
+    """Bigger text and calm colours with much contrast, remembered for this person on every device."""
+    me = access.person_of(request)
+    initial = {"large_text": me.large_text, "calm_colours": me.calm_colours}
+    form = DisplayForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        org_services.display_set(
+            me, actor=me, large_text=form.cleaned_data["large_text"], calm_colours=form.cleaned_data["calm_colours"]
+        )
+        messages.success(request, _("Bewaard. Zo zie je het nu overal."))
+        return redirect("learn:display")
+    return render(request, "learn/display.html", {"form": form})
+
+
+# The participant's app on the phone (progressive web app). Both are the same for everyone and hold
+# nothing personal, so they answer without a login: a phone whose session ended still gets the
+# service worker's updates. The worker's address sits at /deelnemer/, so its scope is the participant's
+# pages and no Service-Worker-Allowed header is needed.
+@require_GET
+@cache_control(no_cache=True)
+def service_worker(request: HttpRequest) -> HttpResponse:
+    response = render(request, "learn/sw.js", content_type="text/javascript; charset=utf-8")
+    return response
+
+
+@require_GET
+@cache_control(max_age=3600)
+def manifest(request: HttpRequest) -> JsonResponse:
+    home_url = reverse("learn:home")
+    return JsonResponse(
+        {
+            "name": _("WPO - Mijn opdracht"),
+            "short_name": _("Mijn opdracht"),
+            "description": _("Oefen je opdracht, ook zonder internet."),
+            "lang": "nl",
+            "dir": "ltr",
+            "start_url": home_url,
+            "scope": home_url,
+            "id": home_url,
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#1d4e89",
+            "icons": [
+                {"src": static("icons/wpo.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+                {"src": static("icons/wpo-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+                {"src": static("icons/wpo-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
+                {
+                    "src": static("icons/wpo-maskable-512.png"),
+                    "sizes": "512x512",
+                    "type": "image/png",
+                    "purpose": "maskable",
+                },
+            ],
+        },
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )

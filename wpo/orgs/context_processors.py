@@ -116,4 +116,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_account": [_item(url_name, label, path) for ability, url_name, label in ACCOUNT if ability in granted],
         "current_person": person,
         "two_factor_link": Ability.STAFF_SESSION in granted,
+        # A participant (and no staff role): the header is one line on a phone, the menu opens on
+        # demand (templates/base.html), and the person's display choices apply (issue 18).
+        "participant_only": Ability.LEARN in granted and Ability.STAFF_SESSION not in granted,
     }

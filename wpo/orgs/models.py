@@ -83,6 +83,9 @@ class Person(OrgOwned):
     is_project_manager = models.BooleanField(_("projectmanager"), default=False)
     is_administrator = models.BooleanField(_("beheerder"), default=False)
     is_content_editor = models.BooleanField(_("inhoudsredacteur"), default=False)
+    # How the participant's pages look for this person (issue 18), set by the person themselves.
+    large_text = models.BooleanField(_("grotere letters"), default=False)
+    calm_colours = models.BooleanField(_("rustige kleuren met veel contrast"), default=False)
     trainers = models.ManyToManyField(
         "self",
         through="TrainerLink",

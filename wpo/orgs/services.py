@@ -170,3 +170,14 @@ def person_update(
 # the two that AVG needs here.
 from .people_import import people_import_forget as people_import_forget  # noqa: E402
 from .people_import import people_imports_purge as people_imports_purge  # noqa: E402
+
+
+@transaction.atomic
+def display_set(person: Person, *, actor: Person, large_text: bool, calm_colours: bool) -> None:
+    """How the pages look for this person: bigger text, calm colours with much contrast. Only the
+    person themselves chooses it (it follows them to every device they log in on)."""
+    if actor.pk != person.pk:
+        raise Refused(_("Dit kan alleen de persoon zelf kiezen."))
+    person.large_text = large_text
+    person.calm_colours = calm_colours
+    person.save(update_fields=["large_text", "calm_colours"])

@@ -453,6 +453,7 @@ def _assignment(pa: ParticipantAssignment, files: _Files) -> dict[str, Any]:
                 "question": a.question_index + 1,
                 "answer": a.answer,
                 "is_correct": a.is_correct,
+                "sent_late": a.late,
                 "at": _when(a.answered_at),
             }
             for a in pa.answers.all()
@@ -464,6 +465,7 @@ def _assignment(pa: ParticipantAssignment, files: _Files) -> dict[str, Any]:
                 "text": a.text,
                 "photo": files.add(a.photo, "terugkijken-foto", a.pk),
                 "voice_note": files.add(a.voice_note, "terugkijken-spraak", a.pk),
+                "sent_late": a.late,
                 "at": _when(a.answered_at),
             }
             for a in pa.look_back_answers.all()

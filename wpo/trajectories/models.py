@@ -201,9 +201,17 @@ class PracticeAnswer(OrgOwned):
     answer = models.JSONField()
     is_correct = models.BooleanField()
     answered_at = models.DateTimeField(auto_now_add=True)
+    # One key per answer, made when the form was shown (or by the phone that queued it offline):
+    # a second send of the same answer writes nothing.
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
+    # Sent (from a phone that was offline) after the practice part had ended: kept, not counted.
+    late = models.BooleanField(_("te laat verstuurd"), default=False)
 
     class Meta:
         ordering = ["answered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "idempotency_key"], name="practice_answer_sent_once")
+        ]
 
 
 class LookBackAnswer(OrgOwned):
@@ -224,9 +232,19 @@ class LookBackAnswer(OrgOwned):
     photo = models.FileField(upload_to=UnguessableName("lookback/photos"), blank=True)
     voice_note = models.FileField(upload_to=UnguessableName("lookback/voice"), blank=True)
     answered_at = models.DateTimeField(auto_now_add=True)
+    # One key per sent look-back form (all its answers); a second send writes nothing.
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
+    # Sent (from a phone that was offline) when the assignment had already moved on: kept and shown
+    # to the trainer, but it moves nothing.
+    late = models.BooleanField(_("te laat verstuurd"), default=False)
 
     class Meta:
         ordering = ["answered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "idempotency_key", "question_index"], name="look_back_answer_sent_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant_assignment_id}/{self.question_index}"
@@ -239,6 +257,7 @@ class ParticipantQuestion(OrgOwned):
     text = models.TextField(_("vraag"), blank=True)
     voice_note = models.FileField(upload_to=UnguessableName("questions/voice"), blank=True)
     asked_at = models.DateTimeField(auto_now_add=True)
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
     discussed_in = models.ForeignKey(
         "CoachingConversation", on_delete=models.SET_NULL, null=True, blank=True, related_name="questions"
     )
@@ -247,6 +266,9 @@ class ParticipantQuestion(OrgOwned):
         verbose_name = _("vraag van de deelnemer")
         verbose_name_plural = _("vragen van de deelnemer")
         ordering = ["-asked_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "idempotency_key"], name="participant_question_sent_once")
+        ]
 
     def __str__(self) -> str:
         return self.text[:50]
