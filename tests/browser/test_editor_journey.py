@@ -1,4 +1,5 @@
-"""A content editor previews an assignment as the participant will see it, then publishes it."""
+"""A content editor of the method owner previews a national assignment as the participant will see it,
+puts it in the draft edition, and publishes that edition with its release notes (issue 19)."""
 
 from typing import Any
 
@@ -37,9 +38,21 @@ def test_preview_then_publish(page: Any, live_server: Any, transactional_db: Non
     assert page.get_by_role("heading", name="Zo ziet de deelnemer het").is_visible()
     assert axe_violations(page) == []
     screenshot(page, "redacteur-voorbeeld-360")
+    # A national assignment goes into the draft edition; everyone gets it when the edition is published.
     with page.expect_navigation():
-        page.get_by_role("button", name="Publiceren als nieuwe versie").click()
-    assert "Versie 2 van" in page.content()
+        page.get_by_role("button", name="In de concept-editie zetten").click()
+    page.goto(f"{live_server.url}/curriculum/edities/concept/")
     assert axe_violations(page) == []
+    page.get_by_label("Nummer van de editie").fill("2026.1")
+    page.get_by_label("Wat is er nieuw").fill("De titel van Overleggen 1A zegt nu in gewone taal wat je doet.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bewaren").click()
+    screenshot(page, "redacteur-concept-editie")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Editie 2026.1 publiceren").click()
+    assert "Editie 2026.1 van de WPO-opdrachten" in page.content()
+    assert "Ik vraag om hulp als ik iets niet weet" in page.content()
+    assert axe_violations(page) == []
+    screenshot(page, "redacteur-editie-gepubliceerd")
     assignment.refresh_from_db()
     assert assignment.current_version is not None and assignment.current_version.number == 2
