@@ -131,6 +131,9 @@ OBJECT_OF_ORG_A: dict[str, Callable[[World], object]] = {
     "batch_id": finished_batch,
     "interest_id": lambda w: make_interest(w).pk,
     "evaluation_id": evaluation_with_voice_note,
+    # The Open Badge of the participant's certificate, and the form it is downloaded in.
+    "credential_id": lambda w: make_certificate(w).credentials.get().pk,
+    "fmt": lambda w: "png",
 }
 # Namespaces that organisations never reach: Django's admin is for the service's own operators.
 NOT_ORGANISATION_URLS = {"admin"}
@@ -152,11 +155,20 @@ NOT_ORGANISATION_URLS = {"admin"}
 # of the login this browser started, in that organisation. tests/test_sso.py checks that it answers
 # the same (400, no name) with or without a provider and for an unknown address, and that a person of
 # another organisation is never logged in.
+# The Open Badges of a certificate on its check page (``code`` again) are offered to the same holder of
+# the code. The issuer's profile, public keys and status list (``public_id``) are read by any verifier
+# anywhere: they name the organisation and hold public keys and one bit per credential, nobody's data.
+# tests/test_credentials.py checks that they name no person and that an unknown issuer gets 404.
 PUBLIC_BY_DESIGN = {
     "accounts:card_login",
     "trajectories:calendar_feed_ics",
     "certificates:verify",
     "accounts:sso_callback",
+    "certificates:verify_credential",
+    "certificates:badge_issuer",
+    "certificates:badge_jwks",
+    "certificates:badge_key",
+    "certificates:badge_status",
 }
 
 
