@@ -38,6 +38,12 @@ def _day(moment: datetime | date) -> str:
         return str(formats.date_format(moment, "j F Y"))
 
 
+def _sentence(text: str) -> str:
+    """``text`` ending as a sentence, so the next one can follow it."""
+    text = text.strip()
+    return text if not text or text.endswith((".", "!", "?", "…")) else text + "."
+
+
 def _achieved(certificate: Certificate) -> list[ParticipantAssignment]:
     qs = ParticipantAssignment.objects.filter(trajectory_id=certificate.trajectory_id, step=Step.ACHIEVED)
     if certificate.trajectory_skill_id is not None:
@@ -101,7 +107,7 @@ def _subskill_badge(
     at_level = next((pa for pa in assignments if pa.version.assignment.level == level), assignments[-1])
     criterion = fill_trainer(str((at_level.version.content.get("trainer") or {}).get("criterion", "")), "")
     levels, level_ids = _levels(issuer, subskill)
-    narrative = f"{PROCESS} Behaald op niveau {level}: {subskill.level_description(level)}"
+    narrative = f"{PROCESS} Behaald op niveau {level}: {_sentence(subskill.level_description(level))}"
     if criterion:
         narrative += f" Waar de werkplekopleider op let: {criterion}"
     achievement = {
