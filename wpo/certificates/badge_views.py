@@ -21,6 +21,7 @@ from wpo.orgs.permissions import Ability
 
 from . import access, badges, throttle
 from .badge_image import baked_png
+from .dossier import dossier_filename, dossier_pdf
 from .models import BadgeCredential, BadgeIssuer
 from .pdf import certificate_pdf as cached_certificate_pdf
 from .pdf import filename
@@ -56,6 +57,17 @@ def mine_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
     certificate = access.access_own_certificate(org_access.person_of(request), certificate_id)
     response = HttpResponse(cached_certificate_pdf(certificate, _base_url(request)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename(certificate)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@participant_only
+def mine_dossier(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    """The evidence dossier of one of the participant's own certificates (wpo.certificates.dossier)."""
+    certificate = access.access_own_certificate(org_access.person_of(request), certificate_id)
+    response = HttpResponse(dossier_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{dossier_filename(certificate)}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

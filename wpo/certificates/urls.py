@@ -19,6 +19,7 @@ urlpatterns = [
     # The participant's own certificates and Open Badges.
     path("mijn/", badge_views.mine, name="mine"),
     path("mijn/<int:certificate_id>/pdf/", badge_views.mine_pdf, name="mine_pdf"),
+    path("mijn/<int:certificate_id>/bewijsmap/", badge_views.mine_dossier, name="mine_dossier"),
     path("mijn/badge/<int:credential_id>/<str:fmt>/", badge_views.credential_download, name="credential_download"),
     # Public by design: the Open Badges issuer's profile, public keys and status list (nothing personal).
     path("uitgever/<uuid:public_id>/", badge_views.badge_issuer, name="badge_issuer"),
