@@ -116,7 +116,15 @@ TOKEN_OF: dict[str, Callable[[World], str]] = {
 EXTRA_OBJECTS: dict[str, Callable[[World], object]] = {
     "code": lambda w: make_certificate(w).display_code,
     "org_slug": lambda w: w.org.slug,
+    "public_id": lambda w: _badge_issuer(w).public_id,
+    "thumbprint": lambda w: _badge_issuer(w).keys.get().thumbprint,
 }
+
+
+def _badge_issuer(w: World):  # -> BadgeIssuer: the organisation's Open Badges issuer, with its first key
+    from wpo.certificates.badges import issuer_for
+
+    return issuer_for(w.org.pk)
 
 
 def _card_token(w: World) -> str:

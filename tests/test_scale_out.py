@@ -39,6 +39,7 @@ UNIQUE_EXCEPTIONS = {
     ("trajectories.TrainerCalendarFeed", "token_hash"): "bearer secret of a calendar app that cannot log in",
     ("service.Invitation", "token_hash"): "bearer secret of an invitation, opened before its person can log in",
     ("certificates.Certificate", "code"): "the public check code on the paper, verified without login",
+    ("certificates.BadgeIssuer", "public_id"): "the Open Badges issuer's id in its public URLs, read by any verifier",
     ("orgs.Person", "user"): "one person per login; the user table is a reference table, see docs/scaling.md",
     ("curriculum.Skill", "skill_unique_national_code"): "national skills (organization NULL) are curriculum",
     ("accounts.OidcDomain", "oidc_domain_unique"): "an e-mail domain routes to one organisation: unique across all",

@@ -155,6 +155,9 @@ OBJECT_OF_ORG_A: dict[str, Callable[[World], object]] = {
     # organisation, as for everyone who is not a service-desk operator.
     "organization_id": lambda w: w.org.pk,
     "edition_id": published_edition,
+    # The Open Badge of the participant's certificate, and the form it is downloaded in.
+    "credential_id": lambda w: make_certificate(w).credentials.get().pk,
+    "fmt": lambda w: "png",
 }
 # Namespaces that organisations never reach: Django's admin is for the service's own operators.
 NOT_ORGANISATION_URLS = {"admin"}
@@ -179,12 +182,21 @@ NOT_ORGANISATION_URLS = {"admin"}
 # An invitation's link (``token``) is opened before its person has a password: the 256-bit token is the
 # bearer secret and only its hash is stored. tests/test_service_desk.py checks that a used, expired or
 # forged token changes nothing and shows nothing.
+# The Open Badges of a certificate on its check page (``code`` again) are offered to the same holder of
+# the code. The issuer's profile, public keys and status list (``public_id``) are read by any verifier
+# anywhere: they name the organisation and hold public keys and one bit per credential, nobody's data.
+# tests/test_credentials.py checks that they name no person and that an unknown issuer gets 404.
 PUBLIC_BY_DESIGN = {
     "service:invitation",
     "accounts:card_login",
     "trajectories:calendar_feed_ics",
     "certificates:verify",
     "accounts:sso_callback",
+    "certificates:verify_credential",
+    "certificates:badge_issuer",
+    "certificates:badge_jwks",
+    "certificates:badge_key",
+    "certificates:badge_status",
 }
 # Shared by every organisation, by design: an edition of the national curriculum (``edition_id``) is
 # the method owner's release, read by everyone who reads the curriculum. Its page holds the release

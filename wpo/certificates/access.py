@@ -7,6 +7,8 @@ to an organisation is the public check by verification code: whoever holds the p
 code, and the page shows only what the paper already says.
 """
 
+import uuid
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
@@ -16,7 +18,7 @@ from wpo.orgs.permissions import Ability, OnTrajectory, may
 from wpo.trajectories.access import trajectories_for
 from wpo.trajectories.models import Trajectory
 
-from .models import Certificate, CertificateBatch
+from .models import BadgeCredential, BadgeIssuer, Certificate, CertificateBatch
 from .services import normalize_code
 
 
@@ -26,6 +28,9 @@ def visible_certificates(person: Person) -> QuerySet[Certificate]:
     qs = in_org(person, Certificate)
     if may(person, Ability.MANAGE_CERTIFICATES):
         return qs
+    if not may(person, Ability.FOLLOW_TRAJECTORIES):
+        # A participant's own certificates are on "Mijn certificaten" (own_certificates), not here.
+        return qs.none()
     return qs.filter(trajectory__in=trajectories_for(person, OnTrajectory.DOWNLOAD_CERTIFICATES).values("pk"))
 
 
@@ -63,3 +68,43 @@ def certificate_for_code(text: str) -> Certificate | None:
     if code is None:
         return None
     return Certificate.objects.filter(code=code).first()
+
+
+# The participant's own certificates and Open Badges ("Mijn certificaten") ---------------------------
+
+
+def own_certificates(person: Person) -> QuerySet[Certificate]:
+    """The certificates of ``person``'s own trajectories, newest first; none for a role without the app."""
+    if not may(person, Ability.LEARN):
+        return Certificate.objects.none()
+    own = trajectories_for(person, OnTrajectory.DOWNLOAD_CERTIFICATES).filter(participant=person)
+    return in_org(person, Certificate).filter(participant=person, trajectory__in=own.values("pk"))
+
+
+def access_own_certificate(person: Person, certificate_id: int) -> Certificate:
+    """One of the participant's own certificates; anyone else's is a 404, a role without the app a 403."""
+    if not may(person, Ability.LEARN):
+        raise PermissionDenied
+    return get_in_org(own_certificates(person).select_related("organization"), pk=certificate_id)
+
+
+def access_own_credential(person: Person, credential_id: int) -> BadgeCredential:
+    """One of the participant's own Open Badges; anyone else's is a 404, a role without the app a 403."""
+    if not may(person, Ability.LEARN):
+        raise PermissionDenied
+    qs = in_org(person, BadgeCredential).filter(certificate__in=own_certificates(person).values("pk"))
+    return get_in_org(qs.select_related("certificate", "issuer"), pk=credential_id)
+
+
+def credential_for_code(text: str, number: int) -> BadgeCredential | None:
+    """The ``number``-th (from 1) Open Badge of the certificate with this code. Public like the check
+    of the certificate itself: whoever holds the code sees what the paper says."""
+    certificate = certificate_for_code(text)
+    if certificate is None or number < 1:
+        return None
+    return certificate.credentials.select_related("certificate", "issuer").order_by("id")[number - 1 : number].first()
+
+
+def issuer_by_public_id(public_id: uuid.UUID) -> BadgeIssuer | None:
+    """Public by design: the issuer's profile, keys and status list name no person."""
+    return BadgeIssuer.objects.filter(public_id=public_id).select_related("organization").first()

@@ -7,6 +7,7 @@ holding the paper can check it on a public page with its verification code; a re
 stays, with who revoked it, when and why, and its page says so.
 """
 
+import uuid
 from typing import Any
 
 from django.db import models
@@ -145,3 +146,110 @@ class CertificateBatch(OrgOwned):
     @property
     def is_working(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+# Open Badges 3.0 ----------------------------------------------------------------------------------
+# Every closed skill (one credential per sub-skill, with its level) and every completed trajectory
+# also gets portable credentials: Open Badges 3.0 ``OpenBadgeCredential``s signed as VC-JWT with the
+# organisation's key, issued in the same transaction as the certificate (docs/credentials.md).
+
+
+class BadgeIssuer(OrgOwned):
+    """An organisation as issuer of Open Badges: its public identity, its keys and its status list.
+
+    ``public_id`` names it in the public URLs (issuer profile, keys, status list), so those do not
+    change when the organisation's name or short name does. The status list is one bitstring per
+    issuer; each credential gets a random free position in it (``status_size`` bits, doubled when
+    it gets full), so a position says nothing about when or for whom a credential was issued.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status_size = models.PositiveIntegerField(default=131072)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("uitgever van badges")
+        verbose_name_plural = _("uitgevers van badges")
+        constraints = [models.UniqueConstraint(fields=["organization"], name="badge_issuer_one_per_org")]
+
+    def __str__(self) -> str:
+        return str(self.public_id)
+
+
+class BadgeSigningKey(OrgOwned):
+    """An ES256 (P-256) key with which the issuer signs; the private half stored encrypted.
+
+    One key signs at a time (``retired_at`` empty). Rotating retires it and makes a new one; a
+    retired key stays published in the issuer's JWKS for ever, so the credentials it signed keep
+    verifying.
+    """
+
+    issuer = models.ForeignKey(BadgeIssuer, on_delete=models.CASCADE, related_name="keys")
+    # The RFC 7638 thumbprint of the public key; the JWT header's ``kid`` is the key's URL ending in it.
+    thumbprint = models.CharField(max_length=64)
+    public_jwk = models.JSONField()
+    # The private key (PEM) sealed with a key derived from SECRET_KEY (wpo.lib.crypto).
+    private_sealed = models.TextField()
+    created_at = models.DateTimeField()
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sleutel van een uitgever")
+        verbose_name_plural = _("sleutels van uitgevers")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "thumbprint"], name="badge_key_unique_thumbprint"),
+            models.UniqueConstraint(
+                fields=["organization", "issuer"],
+                condition=models.Q(retired_at__isnull=True),
+                name="badge_key_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.thumbprint
+
+
+class BadgeCredential(OrgOwned):
+    """One signed Open Badges 3.0 credential belonging to a certificate.
+
+    ``jwt`` is the compact VC-JWT exactly as signed (the participant downloads it, baked into a
+    PNG or as it is). ``status_index`` is its position in the issuer's status list; revoking the
+    certificate sets ``revoked_at`` in the same transaction, and the list served at the status URL
+    says so from the next request on.
+    """
+
+    class Kind(models.TextChoices):
+        SUBSKILL = "subskill", _("Deelskill met niveau")
+        TRAJECTORY = "trajectory", _("WPO-traject afgerond")
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="credentials")
+    issuer = models.ForeignKey(BadgeIssuer, on_delete=models.PROTECT, related_name="credentials")
+    key = models.ForeignKey(BadgeSigningKey, on_delete=models.PROTECT, related_name="credentials")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # urn:uuid:<credential_id> is the credential's ``id`` (and the JWT's ``jti``).
+    credential_id = models.UUIDField(default=uuid.uuid4, editable=False)
+    # What it is for, in a few words ("Instructies volgen: ... niveau B"), for the participant's page.
+    title = models.CharField(max_length=300)
+    level = models.CharField(max_length=1, blank=True)
+    status_index = models.PositiveIntegerField()
+    issued_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # Emptied when the participant is anonymised: the signed text holds their name.
+    jwt = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("Open Badge")
+        verbose_name_plural = _("Open Badges")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "issuer", "status_index"], name="badge_status_index_once"),
+            models.UniqueConstraint(fields=["organization", "credential_id"], name="badge_credential_id_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None

@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from wpo.lib.pdf import join_pdf, layout, svg_data_uri
+from wpo.lib.pdf import PDF_UA, join_pdf, layout, svg_data_uri
 from wpo.lib.uploads import LOGO_TYPES, sniff
 from wpo.orgs.models import Organization
 
@@ -146,7 +146,8 @@ def render_certificates(
                 progress(number)
     if not documents:
         raise ValueError("no certificates to render")
-    return join_pdf(documents)
+    # Tagged PDF/UA-1: a screen reader reads it in order, in Dutch, with the pictures described.
+    return join_pdf(documents, PDF_UA)
 
 
 # The rendered PDF of one certificate is cached (Redis in production): WeasyPrint takes about a

@@ -23,7 +23,17 @@ from wpo.orgs.permissions import Ability, may
 from wpo.trajectories.models import Assessment, ParticipantAssignment, Step, Trajectory, TrajectorySkill
 from wpo.trajectories.selectors import highest_levels
 
-from .models import CODE_ALPHABET, CODE_LENGTH, CODE_PREFIX, Certificate, CertificateBatch
+from . import badges
+from .credentials import issue_credentials
+from .models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    CODE_PREFIX,
+    BadgeCredential,
+    BadgeSigningKey,
+    Certificate,
+    CertificateBatch,
+)
 from .pdf import evict
 
 SNAPSHOT_VERSION = 1
@@ -162,6 +172,8 @@ def _issue(
         issued_by=actor,
     )
     certificate.save()
+    # Its Open Badges in the same transaction: a failure here leaves no certificate either.
+    issue_credentials(certificate)
     return certificate
 
 
@@ -234,6 +246,8 @@ def certificate_revoke(certificate: Certificate, *, actor: Person, reason: str) 
     locked.revoked_by = actor
     locked.revoke_reason = reason
     locked.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    # Its Open Badges too: their bits in the status list are set from the next request on.
+    BadgeCredential.objects.filter(certificate=locked).update(revoked_at=locked.revoked_at)
     # The cached PDF still says "valid"; it goes once the revocation is written.
     transaction.on_commit(lambda: evict([locked.pk]))
     certificate.revoked_at, certificate.revoked_by, certificate.revoke_reason = (
@@ -242,6 +256,19 @@ def certificate_revoke(certificate: Certificate, *, actor: Person, reason: str) 
         locked.revoke_reason,
     )
     return locked
+
+
+# Signing keys --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def badge_key_rotate(organization_id: int) -> BadgeSigningKey:
+    """A new signing key for the organisation's Open Badges; the old one is retired but stays in the
+    published JWKS, so every credential it signed keeps verifying. For ``manage.py rotate_badge_key``."""
+    issuer = badges.issuer_for(organization_id, lock=True)
+    now = timezone.now()
+    BadgeSigningKey.objects.filter(issuer=issuer, retired_at__isnull=True).update(retired_at=now)
+    return badges.new_key(issuer, at=now)
 
 
 # The print batch of a closing ceremony -----------------------------------------------------------
@@ -322,10 +349,15 @@ class Forgotten:
 
 @transaction.atomic
 def participant_certificates_forget(participant: Person) -> Forgotten:
-    """For the anonymisation of ``participant``: every print batch with one of their certificates
-    loses its PDF. The caller runs ``after_commit`` once its transaction has committed (with its own
-    files): it deletes those PDFs and takes the participant's certificate PDFs out of the cache."""
+    """For the anonymisation of ``participant``: our copies of their Open Badges are emptied, and
+    every print batch with one of their certificates loses its PDF. The caller runs ``after_commit``
+    once its transaction has committed (with its own files): it deletes those PDFs and takes the
+    participant's certificate PDFs out of the cache."""
     certificate_ids = list(Certificate.objects.filter(participant=participant).values_list("pk", flat=True))
+    # Our copies of their Open Badges hold their name, signed: they cannot be changed, so they go. The
+    # rows stay (title, level, dates, the status position: nothing personal), so a credential the
+    # participant kept stays valid unless revoked, and its position is never given to anyone else.
+    BadgeCredential.objects.filter(certificate_id__in=certificate_ids).update(jwt="")
     printing_them = CertificateBatch.objects.filter(certificates__in=certificate_ids).values("pk")
     names = _batch_pdfs_take(CertificateBatch.objects.filter(pk__in=printing_them))
     return Forgotten(batch_files=names, certificate_ids=certificate_ids)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import badge_views, views
 
 app_name = "certificates"
 urlpatterns = [
@@ -15,4 +15,15 @@ urlpatterns = [
     # Public by design: the check of a certificate by its code (no login).
     path("controle/", views.verify_form, name="verify_form"),
     path("controle/<str:code>/", views.verify, name="verify"),
+    path("controle/<str:code>/badge/<int:number>/<str:fmt>/", badge_views.verify_credential, name="verify_credential"),
+    # The participant's own certificates and Open Badges.
+    path("mijn/", badge_views.mine, name="mine"),
+    path("mijn/<int:certificate_id>/pdf/", badge_views.mine_pdf, name="mine_pdf"),
+    path("mijn/<int:certificate_id>/bewijsmap/", badge_views.mine_dossier, name="mine_dossier"),
+    path("mijn/badge/<int:credential_id>/<str:fmt>/", badge_views.credential_download, name="credential_download"),
+    # Public by design: the Open Badges issuer's profile, public keys and status list (nothing personal).
+    path("uitgever/<uuid:public_id>/", badge_views.badge_issuer, name="badge_issuer"),
+    path("uitgever/<uuid:public_id>/jwks.json", badge_views.badge_jwks, name="badge_jwks"),
+    path("uitgever/<uuid:public_id>/sleutel/<str:thumbprint>/", badge_views.badge_key, name="badge_key"),
+    path("uitgever/<uuid:public_id>/status/", badge_views.badge_status, name="badge_status"),
 ]

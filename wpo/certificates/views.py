@@ -262,6 +262,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     if code != certificate.display_code:
         return redirect("certificates:verify", code=certificate.display_code)
     snapshot = certificate.snapshot
+    credentials = list(certificate.credentials.select_related("issuer").order_by("id"))
     return _public(
         render(
             request,
@@ -271,6 +272,9 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
                 "name": snapshot["participant_name"],
                 "organization_name": snapshot["organization_name"],
                 "skills": snapshot["skills"],
+                # Our copies of a forgotten participant's badges are emptied: then there is nothing to offer.
+                "credentials": [c for c in credentials if c.jwt],
+                "issuer": credentials[0].issuer if credentials else None,
             },
         )
     )

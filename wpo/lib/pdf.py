@@ -41,16 +41,20 @@ def layout(html: str, stylesheet: Path) -> Any:
     return HTML(string=html, url_fetcher=url_fetcher()).render(stylesheets=[css])
 
 
-def html_to_pdf(html: str, stylesheet: Path) -> bytes:
-    return bytes(layout(html, stylesheet).write_pdf())
+# A tagged, accessible PDF (structure tree, reading order, language, alt texts): ``variant=PDF_UA``.
+PDF_UA = "pdf/ua-1"
 
 
-def join_pdf(documents: list[Any]) -> bytes:
+def html_to_pdf(html: str, stylesheet: Path, variant: str | None = None) -> bytes:
+    return bytes(layout(html, stylesheet).write_pdf(pdf_variant=variant))
+
+
+def join_pdf(documents: list[Any], variant: str | None = None) -> bytes:
     """The pages of documents laid out one by one (``layout``), as one PDF."""
     if not documents:
         raise ValueError("no documents to join")
     pages = [page for document in documents for page in document.pages]
-    return bytes(documents[0].copy(pages).write_pdf())
+    return bytes(documents[0].copy(pages).write_pdf(pdf_variant=variant))
 
 
 def svg_data_uri(svg: str) -> str:

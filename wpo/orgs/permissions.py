@@ -224,7 +224,8 @@ class OnTrajectory(StrEnum):
 T = OnTrajectory
 # The relation is named after the role that makes it: PARTICIPANT is "it is my own trajectory".
 ON_TRAJECTORY: dict[Role, frozenset[OnTrajectory]] = {
-    Role.PARTICIPANT: frozenset({T.MEDIA, T.EVALUATIONS}),
+    # Their own certificates and Open Badges, on "Mijn certificaten" (wpo.certificates.access.own_certificates).
+    Role.PARTICIPANT: frozenset({T.MEDIA, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS}),
     Role.TRAINER: frozenset({T.VIEW, T.WORK, T.MEDIA, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS}),
     Role.COACH: frozenset({T.VIEW, T.WORK, T.MEDIA, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS}),
     Role.PROJECT_MANAGER: frozenset({T.VIEW, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS}),

@@ -351,8 +351,15 @@ def _trajectory(t: Trajectory, files: _Files, *, shared_only: bool) -> dict[str,
                 "issued_at": _when(c.issued_at),
                 "revoked_at": _when(c.revoked_at),
                 "revoke_reason": c.revoke_reason,
+                # The Open Badges issued with it; the signed credential itself is in "Mijn certificaten".
+                "open_badges": [
+                    {"title": b.title, "issued_at": _when(b.issued_at), "revoked_at": _when(b.revoked_at)}
+                    for b in c.credentials.all()
+                ],
             }
-            for c in Certificate.objects.filter(trajectory=t).order_by("issued_at", "pk")
+            for c in Certificate.objects.filter(trajectory=t)
+            .prefetch_related("credentials")
+            .order_by("issued_at", "pk")
         ],
         "problems": [
             {

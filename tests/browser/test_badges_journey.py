@@ -1,0 +1,75 @@
+"""The participant finds "Mijn certificaten" with one tap on their home page, downloads the badge picture
+with the credential baked in and the signed credential, and a verifier checks it with PyJWT against the
+published keys; the coach revokes the certificate and the status list says so at once."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+from django.core.management import call_command
+from PIL import Image
+
+from wpo.certificates import badges
+from wpo.certificates.models import BadgeCredential, Certificate
+from wpo.certificates.services import certificate_revoke
+from wpo.demo import certificates as certificates_demo
+from wpo.demo import organization as orgs_demo
+from wpo.orgs.models import Person
+
+from .conftest import LAPTOP, PHONE, axe_violations, screenshot
+from .test_role_journeys import log_in
+
+
+@pytest.fixture
+def demo(transactional_db: None, settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_curriculum", verbosity=0)
+    certificates_demo.populate_demo(orgs_demo.create_demo_people())
+
+
+def test_participant_downloads_a_verifiable_badge(page: Any, live_server: Any, demo: None) -> None:
+    certificate = Certificate.objects.filter(kind=Certificate.Kind.SKILL).select_related("participant__user").get()
+
+    def here(url: str) -> str:
+        """The credential's addresses start with SITE_URL; the live server runs elsewhere."""
+        return live_server.url + "/" + url.split("/", 3)[3]
+
+    log_in(page, live_server.url, certificate.participant.user.username)
+    page.set_viewport_size(PHONE)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Mijn certificaten").click()
+    assert page.get_by_role("heading", name="Mijn certificaten").is_visible()
+    for viewport in (PHONE, LAPTOP):
+        page.set_viewport_size(viewport)
+        assert axe_violations(page) == [], viewport
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        screenshot(page, f"badges-mijn-certificaten-{viewport['width']}")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download de badge (plaatje)").first.click()
+    baked = Image.open(download_info.value.path()).text["openbadgecredential"]  # type: ignore[attr-defined]
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Open Badge (.jwt)").first.click()
+    token = Path(download_info.value.path()).read_text()
+    assert baked == token
+    credential = BadgeCredential.objects.select_related("certificate", "issuer").get(jwt=token)
+    assert credential.certificate.participant_id == certificate.participant_id
+    certificate = credential.certificate
+
+    # A verifier: the keys named in the issuer profile, PyJWT, and the status list.
+    profile = json.loads(page.request.get(here(badges.issuer_url(credential.issuer))).text())
+    keys = jwt.PyJWKSet.from_dict(json.loads(page.request.get(here(profile["jwks_uri"])).text()))
+    kid = jwt.get_unverified_header(token)["kid"]
+    payload = jwt.decode(token, next(k for k in keys.keys if k.key_id == kid).key, algorithms=["ES256"])
+    status_url = here(payload["credentialStatus"]["statusListCredential"])
+    before = page.request.get(status_url).text()
+    coach = Person.objects.filter(organization=certificate.organization, is_coach=True).first()
+    assert coach is not None
+    certificate_revoke(certificate, actor=coach, reason="Vergissing.")
+    index = int(payload["credentialStatus"]["statusListIndex"])
+    for text, revoked in ((before, False), (page.request.get(status_url).text(), True)):
+        bits = badges.decode_bits(badges.payload_of(text)["credentialSubject"]["encodedList"])
+        assert bool(bits[index // 8] & (0x80 >> (index % 8))) is revoked
+    page.reload()
+    assert page.get_by_text("Ingetrokken: dit certificaat geldt niet meer").first.is_visible()
