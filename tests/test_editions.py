@@ -8,6 +8,7 @@ Another organisation's reach into the local examples and the draft: tests/attack
 """
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from time_machine import TimeMachineFixture
 
 from tests.attacks.test_photo_metadata import assert_clean, photo_with_gps
 from tests.conftest import login
@@ -47,6 +49,13 @@ NOTICE = "Nieuwe editie van de WPO-opdrachten"
 OLD_GOAL = SAMPLE_CONTENT["goal"]
 NEW_GOAL = OLD_GOAL.replace("als je iets niet weet", "als je iets nog niet zeker weet")
 NOTES = "De opdracht over hulp vragen zegt nu ook: vraag het als je het niet zeker weet."
+
+
+@pytest.fixture(autouse=True)
+def _in_2026(time_machine: TimeMachineFixture) -> None:
+    """Time is an input: a new draft is numbered after the current year (``next_number``), and these
+    tests name edition 2026.1, so the clock stands in November 2026 whatever day the suite runs."""
+    time_machine.move_to(timezone.make_aware(datetime(2026, 11, 16, 10, 0)), tick=True)
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ the blind second judgement with a talk when the two judgements differ, and the c
 import io
 import json
 import zipfile
-from datetime import date, datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.db import connection
@@ -38,7 +38,22 @@ from .test_signoff import bring, detail, url
 pytestmark = pytest.mark.django_db
 
 # A Monday morning in Amsterdam; every test that reads the week moves the clock here.
-MONDAY = timezone.make_aware(datetime(2027, 3, 1, 9, 0))
+
+
+def _a_monday_ahead() -> datetime:
+    """A Monday 09:00 (local time) five to six weeks after today: the tests move the clock there, so
+    the world the fixtures built at today's date always lies before it, whatever day the suite runs."""
+    today = timezone.localdate()
+    day = today + timedelta(days=35 + (7 - today.weekday()) % 7)
+    return timezone.make_aware(datetime.combine(day, time(9, 0)))
+
+
+MONDAY = _a_monday_ahead()
+
+
+def day_of(offset: int) -> str:
+    """The week's day ``offset`` days after MONDAY, as a form posts it."""
+    return (MONDAY.date() + timedelta(days=offset)).isoformat()
 
 
 def body(response) -> str:  # type: ignore[no-untyped-def]
@@ -109,12 +124,12 @@ def test_ticked_days_and_the_criterion_are_on_the_panel_and_the_assessment_scree
     pa = independent_on_monday(world, time_machine)
     login(client, world.trainer)
     tick = url("independence_day_record", pa.pk)
-    response = client.post(tick, {"day": "2027-03-01", "shown": "1", "note": "Zette zelf de machine klaar."})
+    response = client.post(tick, {"day": day_of(0), "shown": "1", "note": "Zette zelf de machine klaar."})
     assert response["Location"].endswith(f"#week-{pa.pk}")
     time_machine.move_to(MONDAY + timedelta(days=2), tick=False)
     login(client, world.trainer)  # two days on, the session of Monday has ended
-    client.post(tick, {"day": "2027-03-02", "shown": "0"})
-    client.post(tick, {"day": "2027-03-03", "shown": "1"})
+    client.post(tick, {"day": day_of(1), "shown": "0"})
+    client.post(tick, {"day": day_of(2), "shown": "1"})
     assert IndependenceDay.objects.filter(participant_assignment=pa).count() == 3
 
     criterion = escape(pa.version.content["trainer"]["criterion"])
@@ -137,7 +152,7 @@ def test_ticking_is_refused_to_the_wrong_people(
 ) -> None:
     pa = independent_on_monday(world, time_machine)
     tick = url("independence_day_record", pa.pk)
-    data = {"day": "2027-03-01", "shown": "1"}
+    data = {"day": day_of(0), "shown": "1"}
     login(client, world.trainer)
     assert client.get(tick).status_code == 405
     for person in (
@@ -156,7 +171,7 @@ def test_ticking_is_refused_to_the_wrong_people(
     # A day in the future over HTTP: told, nothing saved.
     client.logout()
     login(client, world.trainer)
-    response = client.post(tick, {"day": "2027-03-02", "shown": "1"}, follow=True)
+    response = client.post(tick, {"day": day_of(1), "shown": "1"}, follow=True)
     assert "nog niet geweest" in body(response) and not IndependenceDay.objects.exists()
     response = client.post(tick, {"day": "gisteren", "shown": "1"}, follow=True)
     assert "Kies een dag" in body(response)
@@ -249,14 +264,14 @@ def test_differing_judgements_lead_to_a_talk_and_only_its_outcome_moves_the_step
     assert "Zelfstandig gezien." in page and "Bij drukte nog niet." in page
     response = client.post(
         url("assessment_talk_plan", first.pk),
-        {"date": "2027-03-01", "time": "10:00", "duration_minutes": "15", "location": "Kantine"},
+        {"date": day_of(0), "time": "10:00", "duration_minutes": "15", "location": "Kantine"},
     )
     assert response.status_code == 302
     first.refresh_from_db()
     talk = first.talk
     assert talk is not None and talk.participant_assignment_id == world.pa.pk
     assert set(talk.attendees.all()) == {world.coach}  # the trainer and the participant are always there
-    assert talk.planned_at == timezone.make_aware(datetime(2027, 3, 1, 10, 0))
+    assert talk.planned_at == timezone.make_aware(datetime.combine(MONDAY.date(), time(10, 0)))
     # A second plan is refused: the talk is moved on its own page.
     with pytest.raises(Refused, match="al gepland"):
         signoff.assessment_talk_plan(first, actor=world.coach, planned_at=MONDAY + timedelta(days=3))
@@ -391,8 +406,8 @@ def judged(world: World, trainer: Person, judgements: list[str], second: list[st
             participant=participant,
             trainer=trainer,
             department=world.department,
-            starts_on=date(2027, 1, 1),
-            ends_on=date(2027, 12, 31),
+            starts_on=MONDAY.date() - timedelta(days=60),
+            ends_on=MONDAY.date() + timedelta(days=300),
         )
         given = MONDAY - timedelta(weeks=4)
         pa = give_assignment(trajectory, version, actor=trainer, at=given)
