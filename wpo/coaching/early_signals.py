@@ -314,10 +314,31 @@ def work_without_look_back(
         )
 
 
+def _last_held(model: type[CoachingConversation] | type[InterimEvaluation]) -> Subquery:
+    """When the trajectory's newest conversation or evaluation of this kind was held (None: never)."""
+    return Subquery(
+        model.objects.filter(trajectory=OuterRef("pk"), held_at__isnull=False)
+        .order_by("-held_at")
+        .values("held_at")[:1],
+    )
+
+
+def _none_held_or_planned(
+    trajectories: QuerySet[Any],
+    model: type[CoachingConversation] | type[InterimEvaluation],
+    limit: datetime,
+    now: datetime,
+) -> QuerySet[Any]:
+    """Leave out trajectories with one of these held since ``limit`` or planned from ``now`` on."""
+    meetings = model.objects.filter(trajectory=OuterRef("pk"))
+    return trajectories.exclude(Exists(meetings.filter(held_at__gte=limit))).exclude(
+        Exists(meetings.filter(held_at__isnull=True, planned_at__gte=now))
+    )
+
+
 def _no_conversation(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
     limit = now - timedelta(weeks=config.conversation_weeks)
-    conversations = CoachingConversation.objects.filter(trajectory=OuterRef("pk"))
-    return (
+    running = (
         in_org(coach, Trajectory)
         .filter(status=Trajectory.Status.ACTIVE)
         .filter(
@@ -327,10 +348,9 @@ def _no_conversation(coach: Person, config: SignalSettings, now: datetime) -> Qu
                 )
             )
         )
-        .exclude(Exists(conversations.filter(held_at__gte=limit)))
-        .exclude(Exists(conversations.filter(held_at__isnull=True, planned_at__gte=now)))
         .exclude(quiet(NO_CONVERSATION, "pk", now))
     )
+    return _none_held_or_planned(running, CoachingConversation, limit, now)
 
 
 def no_conversation(
@@ -341,14 +361,9 @@ def no_conversation(
     window: tuple[int, int] | None = None,
 ) -> Iterable[Signal]:
     """An assignment has run for weeks, no conversation was held in those weeks and none is planned."""
-    last_held = Subquery(
-        CoachingConversation.objects.filter(trajectory=OuterRef("pk"), held_at__isnull=False)
-        .order_by("-held_at")
-        .values("held_at")[:1],
-    )
     found = (
         _only(_no_conversation(coach, config, now), only, "pk")
-        .annotate(last_held=last_held)
+        .annotate(last_held=_last_held(CoachingConversation))
         .order_by("pk")
         .values("pk", "last_held", *TRAJECTORY_NAME_FIELDS)
     )
@@ -470,15 +485,13 @@ def _no_interim_evaluation(coach: Person, config: SignalSettings, now: datetime)
     """Running after its start conversation for more than N weeks, with no interim evaluation held
     in the last N weeks and none planned (wpo.evaluations)."""
     limit = now - timedelta(weeks=config.interim_weeks)
-    evaluations = InterimEvaluation.objects.filter(trajectory=OuterRef("pk"))
-    return (
+    running = (
         in_org(coach, Trajectory)
         .filter(status=Trajectory.Status.ACTIVE, phase__in=[Phase.LEARN_WORK, Phase.EVALUATION])
         .filter(starts_on__lt=timezone.localdate(limit))
-        .exclude(Exists(evaluations.filter(held_at__gte=limit)))
-        .exclude(Exists(evaluations.filter(held_at__isnull=True, planned_at__gte=now)))
         .exclude(quiet(NO_INTERIM_EVALUATION, "pk", now))
     )
+    return _none_held_or_planned(running, InterimEvaluation, limit, now)
 
 
 def no_interim_evaluation(
@@ -488,14 +501,9 @@ def no_interim_evaluation(
     only: Collection[int] | None = None,
     window: tuple[int, int] | None = None,
 ) -> Iterable[Signal]:
-    last_held = Subquery(
-        InterimEvaluation.objects.filter(trajectory=OuterRef("pk"), held_at__isnull=False)
-        .order_by("-held_at")
-        .values("held_at")[:1],
-    )
     found = (
         _only(_no_interim_evaluation(coach, config, now), only, "pk")
-        .annotate(last_held=last_held)
+        .annotate(last_held=_last_held(InterimEvaluation))
         .order_by("starts_on", "pk")
         .values("pk", "starts_on", "last_held", *TRAJECTORY_NAME_FIELDS)
     )

@@ -104,16 +104,8 @@ def visit_plan(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                visit = services.visit_plan(
-                    actor=me,
-                    department=department,
-                    planned_at=form.planned_at(),
-                    duration_minutes=data["duration_minutes"],
-                    purpose=data["purpose"],
-                    trainers=list(data["trainers"]),
-                )
+                visit = services.visit_plan(actor=me, department=department, **_visit_fields(form))
             except Refused as exc:
                 form.add_error(None, exc)
             else:
@@ -121,6 +113,17 @@ def visit_plan(request: HttpRequest) -> HttpResponse:
                 return redirect("followup:visit_detail", visit_id=visit.pk)
         status = 400
     return render(request, "followup/visit_plan.html", {"form": form, "department": department}, status=status)
+
+
+def _visit_fields(form: VisitForm) -> dict[str, Any]:
+    """The planning fields of a valid visit form, as the services take them."""
+    data = form.cleaned_data
+    return {
+        "planned_at": form.planned_at(),
+        "duration_minutes": data["duration_minutes"],
+        "purpose": data["purpose"],
+        "trainers": list(data["trainers"]),
+    }
 
 
 @require_safe
@@ -176,16 +179,8 @@ def visit_edit(request: HttpRequest, visit_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                services.visit_reschedule(
-                    visit=visit,
-                    actor=me,
-                    planned_at=form.planned_at(),
-                    duration_minutes=data["duration_minutes"],
-                    purpose=data["purpose"],
-                    trainers=list(data["trainers"]),
-                )
+                services.visit_reschedule(visit=visit, actor=me, **_visit_fields(form))
             except Refused as exc:
                 form.add_error(None, exc)
             else:

@@ -46,6 +46,13 @@ def _back(pa: ParticipantAssignment) -> HttpResponse:
     return redirect(reverse("trajectories:trajectory_detail", args=[pa.trajectory_id]) + f"#opdracht-{pa.pk}")
 
 
+def _done_message(pa: ParticipantAssignment, judgement: str) -> str:
+    """What the assessor reads once a judgement settles the assignment."""
+    if judgement == Judgement.ACHIEVED:
+        return _("Gehaald! %(name)s heeft deze opdracht behaald.") % {"name": pa.trajectory.participant.name}
+    return _("Vastgelegd. De deelnemer oefent nog even verder: de opdracht staat weer op ‘Aan de slag’.")
+
+
 def _expected(request: HttpRequest) -> Step | None:
     """The step the user saw on the page they acted on."""
     raw = request.POST.get("expected_step", "")
@@ -134,10 +141,8 @@ def assessment_record(request: HttpRequest, pa_id: int) -> HttpResponse:
                     "Je oordeel is vastgelegd. %(coach)s geeft een eigen oordeel zonder het jouwe te zien. "
                     "Daarna zien jullie allebei beide oordelen."
                 ) % {"coach": assessment.second_assessor.name}
-            elif assessment.judgement == Judgement.ACHIEVED:
-                done = _("Gehaald! %(name)s heeft deze opdracht behaald.") % {"name": pa.trajectory.participant.name}
             else:
-                done = _("Vastgelegd. De deelnemer oefent nog even verder: de opdracht staat weer op ‘Aan de slag’.")
+                done = _done_message(pa, assessment.judgement)
             messages.success(request, done)
             return _back(pa)
     return render(
@@ -307,11 +312,7 @@ def assessment_outcome_record(request: HttpRequest, assessment_id: int) -> HttpR
         except Refused as exc:
             form.add_error(None, str(exc))
         else:
-            if settled.outcome == Judgement.ACHIEVED:
-                done = _("Gehaald! %(name)s heeft deze opdracht behaald.") % {"name": pa.trajectory.participant.name}
-            else:
-                done = _("Vastgelegd. De deelnemer oefent nog even verder: de opdracht staat weer op ‘Aan de slag’.")
-            messages.success(request, done)
+            messages.success(request, _done_message(pa, settled.outcome))
             return _back(pa)
     return render(
         request,
