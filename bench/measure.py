@@ -21,7 +21,7 @@ from typing import Any
 
 import django
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -93,6 +93,58 @@ def query_count(page: Page, client: Client | None = None) -> int:
     return len(ctx.captured_queries)
 
 
+@dataclass
+class Statement:
+    sql: str
+    params: Any
+    many: bool
+
+
+# Transaction control the page's atomic blocks issue; replaying it outside them means nothing.
+_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT", "ROLLBACK")
+
+
+def captured_statements(page: Page, client: Client | None = None) -> list[Statement]:
+    """The page's own SQL with its parameters, as the database received it (one warm request first)."""
+    client = client or client_for(page)
+    request(client, page)
+    statements: list[Statement] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append(Statement(sql, params, many))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        request(client, page)
+    return [s for s in statements if not s.sql.lstrip().upper().startswith(_CONTROL)]
+
+
+def replay_once(statements: list[Statement]) -> float:
+    """Run the statements through a raw cursor, fetching every row, inside a transaction that is
+    rolled back (a POST page's writes are replayed too, and leave nothing). Seconds spent."""
+    elapsed = 0.0
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            for statement in statements:
+                started = time.perf_counter()
+                if statement.many:
+                    cursor.executemany(statement.sql, statement.params)
+                else:
+                    cursor.execute(statement.sql, statement.params)
+                    if cursor.description is not None:
+                        cursor.fetchall()
+                elapsed += time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed
+
+
+def sql_time(page: Page, iterations: int) -> Timing:
+    """The floor a page is held against: its own SQL replayed, without Python around it."""
+    statements = captured_statements(page)
+    replay_once(statements)  # warm the statement and buffer caches as the page itself ran warm
+    return timing([replay_once(statements) for _ in range(iterations)])
+
+
 def time_page(page: Page, iterations: int, warmup: int) -> Timing:
     client = client_for(page)
     for _ in range(warmup):
@@ -129,8 +181,13 @@ def measure_pages(pages: list[Page], iterations: int, heavy_iterations: int, log
         if page.variants:
             n = min(n, len(page.variants))
         t = time_page(page, n, 2 if page.heavy else 5)
+        sql = sql_time(page, max(5, min(n, 50)))
+        ratio = round(t.p50 / sql.p50, 1) if sql.p50 else None
         met = None if not page.target_ms else t.p95 <= page.target_ms
-        log(f"{page.key:18} p50 {t.p50:8.1f}  p95 {t.p95:8.1f}  p99 {t.p99:8.1f} ms  {queries:3} queries")
+        log(
+            f"{page.key:18} p50 {t.p50:8.1f}  p95 {t.p95:8.1f}  p99 {t.p99:8.1f} ms  {queries:3} queries  "
+            f"SQL p50 {sql.p50:7.2f} ms  server ÷ SQL {ratio}"
+        )
         rows.append(
             {
                 "key": page.key,
@@ -143,6 +200,8 @@ def measure_pages(pages: list[Page], iterations: int, heavy_iterations: int, log
                 "p99_ms": t.p99,
                 "mean_ms": t.mean,
                 "queries": queries,
+                "sql_p50_ms": sql.p50,
+                "server_per_sql": ratio,
                 "target_p95_ms": page.target_ms or None,
                 "met": met,
                 "p50_x_floor": round(t.p50 / floor.p50, 1) if floor.p50 else None,
@@ -307,19 +366,20 @@ def markdown(result: dict[str, Any]) -> str:
         f"{result['machine']['load_average_at_start'][0]} at start, "
         f"{result['machine'].get('load_average_at_end', ['?'])[0]} at end",
         "",
-        "| Page | p50 ms | p95 ms | p99 ms | Queries | p50 × floor | Target p95 | Met |",
-        "|---|---:|---:|---:|---:|---:|---:|:---:|",
+        "| Page | p50 ms | p95 ms | p99 ms | Queries | SQL p50 ms | server ÷ SQL | p50 × floor | Target p95 | Met |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
     ]
     for row in result["pages"]:
         target = f"≤ {row['target_p95_ms']:.0f} ms" if row["target_p95_ms"] else "—"
         met = "—" if row["met"] is None else ("yes" if row["met"] else "**no**")
         lines.append(
             f"| {row['title']} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['p99_ms']:.1f} | "
-            f"{row['queries']} | {row['p50_x_floor']} | {target} | {met} |"
+            f"{row['queries']} | {row.get('sql_p50_ms', '—')} | {row.get('server_per_sql') or '—'} | "
+            f"{row['p50_x_floor']} | {target} | {met} |"
         )
     lines.append(
         f"| Floor: bare view `/healthz` | {floor['p50']:.2f} | {floor['p95']:.2f} | {floor['p99']:.2f} "
-        "| 0 | 1 | — | — |"
+        "| 0 | — | — | 1 | — | — |"
     )
     t = result.get("throughput")
     if t:

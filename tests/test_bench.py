@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.generate import generate, plan
-from bench.measure import query_count
+from bench.measure import captured_statements, query_count, replay_once, sql_time
 from bench.pages import key_pages
 from wpo.certificates.models import Certificate
 from wpo.orgs.models import Organization, Person
@@ -85,3 +85,29 @@ def test_healthz_answers_ok_without_the_database(client: Client) -> None:
     assert response["Content-Type"].startswith("text/plain")
     assert len(ctx.captured_queries) == 0
     assert client.post("/healthz").status_code == 405
+
+
+def test_each_key_page_is_held_against_its_own_sql_replayed_without_leaving_a_trace() -> None:
+    """``make bench`` divides a page's server time by the time of its own captured SQL, replayed
+    through a raw cursor; the replay of a page that writes is rolled back."""
+    call_command("load_curriculum", verbosity=0)
+    null = open("/dev/null", "w")  # noqa: SIM115 - the progress bar, not wanted in test output
+    result = generate(0, seed=3, organizations=1, participants=60, stream=null)
+    pages = key_pages(result.big_organization_id, variants=2)
+    answer = next(page for page in pages if page.data is not None)
+
+    statements = captured_statements(answer)
+    assert any(s.sql.lstrip().upper().startswith(("INSERT", "UPDATE")) for s in statements)
+    assert not any(s.sql.lstrip().upper().startswith("SAVEPOINT") for s in statements)
+    before = (PracticeAnswer.objects.count(), StepChange.objects.count())
+    assert replay_once(statements) > 0
+    assert (PracticeAnswer.objects.count(), StepChange.objects.count()) == before
+
+    for page in pages:
+        if page.heavy:
+            continue
+        captured = captured_statements(page)
+        # The statements the page runs, less the savepoints of its atomic blocks.
+        assert 0 < len(captured) <= query_count(page), page.key
+        timed = sql_time(page, 3)
+        assert timed.iterations == 3 and timed.p50 > 0, page.key
