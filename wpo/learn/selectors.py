@@ -38,8 +38,12 @@ class Home:
 
 def participant_home(person: Person) -> Home:
     """Everything the participant's home page shows, in a fixed number of queries."""
-    trajectory = trajectory_access.access_own_trajectory(person)
-    current = list(trajectory_access.own_open_assignments(person).order_by("created_at"))
+    # The running trajectories as ids first: ``IN`` a short literal list lets PostgreSQL start from
+    # the assignments' trajectory index, where ``IN (subquery)`` made it hash the organisation's open
+    # assignments (7 ms instead of 0.3 ms at a hundredth of national scale).
+    running = trajectory_access.own_running_trajectories(person)
+    trajectory = running[0] if running else None
+    current = list(trajectory_access.own_open_assignments_in(person, running).order_by("created_at"))
     achieved_all = (
         in_org(person, ParticipantAssignment)
         .filter(trajectory__participant=person, step=Step.ACHIEVED)

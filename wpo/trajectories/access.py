@@ -99,6 +99,24 @@ def access_look_back_answer(person: Person, answer_id: int) -> LookBackAnswer:
     return get_in_org(qs, pk=answer_id)
 
 
+def own_running_trajectories(person: Person) -> list[Trajectory]:
+    """The participant's running trajectories, newest first (one, as a rule)."""
+    return list(
+        in_org(person, Trajectory)
+        .filter(participant=person, status=Trajectory.Status.ACTIVE)
+        .order_by("-starts_on", "-pk")
+    )
+
+
+def own_open_assignments_in(person: Person, running: list[Trajectory]) -> QuerySet[ParticipantAssignment]:
+    """The participant's own open assignments in ``running`` (from ``own_running_trajectories``)."""
+    return (
+        in_org(person, ParticipantAssignment)
+        .filter(step__in=OPEN_STEPS, trajectory_id__in=[t.pk for t in running], trajectory__participant=person)
+        .select_related("version__assignment__subskill__skill", "trajectory__participant__user")
+    )
+
+
 def access_own_trajectory(person: Person) -> Trajectory | None:
     """The participant's running trajectory, if any."""
     return (

@@ -68,9 +68,17 @@ def my_participants(trainer: Person) -> MyParticipants:
             participant__in=participants, status=Trajectory.Status.ACTIVE
         )
     }
+    # The list shows an open assignment's title and step: only those columns, not the assignment's
+    # content and the skill's pictures (a page's SQL was mostly fetching those).
+    participant_of = {t.pk: t.participant_id for t in trajectories.values()}
     open_pa: dict[int, ParticipantAssignment] = {}
-    for open_one in access.open_assignments(trainer).filter(trajectory__in=trajectories.values()):
-        open_pa.setdefault(open_one.trajectory.participant_id, open_one)
+    for open_one in (
+        access.open_assignments_in(trainer, access.visible_trajectories(trainer))
+        .filter(trajectory__in=trajectories.values())
+        .select_related("version")
+        .only("trajectory_id", "step", "step_since", "created_at", "version__title")
+    ):
+        open_pa.setdefault(participant_of[open_one.trajectory_id], open_one)
     planned = set(
         org_access.in_org(trainer, CoachingConversation)
         .filter(trajectory__in=trajectories.values(), held_at__isnull=True, planned_at__gte=timezone.now())
