@@ -7,7 +7,9 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -17,6 +19,7 @@ from wpo.certificates.services import dossier_consent_give, participant_certific
 from wpo.lib.refusals import Refused
 from wpo.orgs.models import Role, TrainerLink
 from wpo.trajectories.models import Observation
+from wpo.trajectories.services.signoff import trajectory_close
 
 from ..conftest import login
 from ..factories import World, make_certificate, make_person
@@ -69,6 +72,7 @@ def test_the_trainer_downloads_the_dossier_only_while_the_participant_consents(w
     mine = participant.get(reverse("certificates:mine")).content.decode()
     assert "Mag je werkplekopleider je bewijsmap downloaden?" in mine and "Ja, dat mag" in mine
     assert world.trainer.name in mine
+    assert f'href="#toestemming-{world.trajectory.pk}">Mag je werkplekopleider de bewijsmap ook downloaden?' in mine
     _choose(participant, world, "ja")
     consent = DossierConsent.objects.get()
     assert (consent.trajectory, consent.participant, consent.withdrawn_at) == (
@@ -76,7 +80,8 @@ def test_the_trainer_downloads_the_dossier_only_while_the_participant_consents(w
         world.participant,
         None,
     )
-    assert "Nee, toch niet. Zet het uit." in participant.get(reverse("certificates:mine")).content.decode()
+    mine = participant.get(reverse("certificates:mine")).content.decode()
+    assert "Nee, toch niet. Zet het uit." in mine and "Je werkplekopleider mag de bewijsmap ook downloaden." in mine
 
     # Now the trainer gets the same dossier the participant gets: a real PDF, only what was shared.
     response = trainer.get(dossier)
@@ -174,3 +179,19 @@ def test_anonymising_the_participant_ends_the_consent(world: World) -> None:
     dossier_consent_give(actor=world.participant, trajectory=world.trajectory)
     participant_certificates_forget(world.participant)
     assert DossierConsent.objects.get().withdrawn_at is not None
+
+
+def test_mijn_certificaten_runs_the_same_queries_with_more_certificates(world: World) -> None:
+    make_certificate(world)
+    dossier_consent_give(actor=world.participant, trajectory=world.trajectory)
+    client = login(Client(), world.participant)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("certificates:mine")).status_code == 200
+        return len(ctx.captured_queries)
+
+    one = count()
+    trajectory_close(world.trajectory, actor=world.coach)
+    assert Certificate.objects.filter(participant=world.participant).count() == 2
+    assert count() == one

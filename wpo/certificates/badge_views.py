@@ -58,7 +58,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "certificates/mine.html",
-        {"certificates": certificates, "consents": consents, "several": len(consents) > 1},
+        {"certificates": certificates, "consents": consents, "consented": set(given), "several": len(consents) > 1},
     )
 
 
