@@ -15,9 +15,14 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from wpo.certificates.models import Certificate, DossierConsent
-from wpo.certificates.services import dossier_consent_give, participant_certificates_forget
+from wpo.certificates.services import (
+    dossier_consent_give,
+    dossier_consent_withdraw,
+    participant_certificates_forget,
+)
 from wpo.lib.refusals import Refused
 from wpo.orgs.models import Role, TrainerLink
+from wpo.privacy.export import person_data
 from wpo.trajectories.models import Observation
 from wpo.trajectories.services.signoff import trajectory_close
 
@@ -174,11 +179,15 @@ def test_other_roles_never_get_the_dossier_even_with_consent(world: World) -> No
     assert "de deelnemer gaf op" in body and dossier not in body
 
 
-def test_anonymising_the_participant_ends_the_consent(world: World) -> None:
+def test_the_participants_export_holds_the_consent_and_anonymising_ends_it(world: World) -> None:
     make_certificate(world)
     dossier_consent_give(actor=world.participant, trajectory=world.trajectory)
+    dossier_consent_withdraw(actor=world.participant, trajectory=world.trajectory)
+    dossier_consent_give(actor=world.participant, trajectory=world.trajectory)
+    exported = person_data(world.participant)["trajectories"][0]["dossier_consents"]
+    assert [bool(c["withdrawn_at"]) for c in exported] == [True, False] and all(c["given_at"] for c in exported)
     participant_certificates_forget(world.participant)
-    assert DossierConsent.objects.get().withdrawn_at is not None
+    assert not DossierConsent.objects.filter(withdrawn_at__isnull=True).exists()
 
 
 def test_mijn_certificaten_runs_the_same_queries_with_more_certificates(world: World) -> None:
