@@ -145,6 +145,12 @@ def _invitation_token(w: World) -> str:
     return make_invitation(w.administrator.user)
 
 
+def _dossier_consent(w: World) -> None:
+    from wpo.certificates.services import dossier_consent_give
+
+    dossier_consent_give(actor=w.participant, trajectory=w.trajectory)
+
+
 def _org_logo(w: World) -> None:
     from django.core.files.base import ContentFile
 
@@ -155,11 +161,13 @@ def _local_example(w: World) -> None:
     assignment_with_local_example(w)
 
 
-# What a URL without arguments needs to exist before it can answer with more than 404.
+# What a URL needs to exist, or to be allowed, before it can answer with more than 404.
 PREPARE: dict[str, Callable[[World], None]] = {
     "orgs:organization_logo": _org_logo,
     # The photo exists only once the organisation put its own example beside the assignment.
     "curriculum:local_example_photo": lambda w: _local_example(w),
+    # The werkplekopleider gets the dossier only with the participant's consent (without it: a refusal).
+    "certificates:dossier": lambda w: _dossier_consent(w),
 }
 # Where leaving is the point: the login page is the right place to end up.
 ENDS_AT_LOGIN = {"accounts:logout"}

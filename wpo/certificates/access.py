@@ -2,23 +2,28 @@
 
 Coach and project manager see every certificate of their organisation, revoke them and print
 them in a batch; a werkplekopleider downloads the certificates of the participants they follow.
-Anything of another organisation is a 404, a wrong role a 403. The one lookup that is not scoped
-to an organisation is the public check by verification code: whoever holds the paper holds the
-code, and the page shows only what the paper already says.
+Anything of another organisation is a 404, a wrong role a 403. The evidence dossier is the
+participant's; their werkplekopleider downloads it only while the participant's consent is given.
+The one lookup that is not scoped to an organisation is the public check by verification code:
+whoever holds the paper holds the code, and the page shows only what the paper already says.
 """
 
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
+from wpo.lib.refusals import Refused
 from wpo.orgs.access import get_in_org, in_org
 from wpo.orgs.models import Person
-from wpo.orgs.permissions import Ability, OnTrajectory, may
+from wpo.orgs.permissions import Ability, OnTrajectory, may, may_ever, may_on
 from wpo.trajectories.access import trajectories_for
 from wpo.trajectories.models import Trajectory
 
-from .models import BadgeCredential, BadgeIssuer, Certificate, CertificateBatch
+from .models import BadgeCredential, BadgeIssuer, Certificate, CertificateBatch, DossierConsent
 from .services import normalize_code
 
 
@@ -94,6 +99,65 @@ def access_own_credential(person: Person, credential_id: int) -> BadgeCredential
         raise PermissionDenied
     qs = in_org(person, BadgeCredential).filter(certificate__in=own_certificates(person).values("pk"))
     return get_in_org(qs.select_related("certificate", "issuer"), pk=credential_id)
+
+
+# The evidence dossier and the participant's consent ---------------------------------------------------
+
+NO_DOSSIER_CONSENT = gettext_lazy(
+    "De deelnemer heeft (nog) geen toestemming gegeven om de bewijsmap te downloaden. Vraag het de "
+    "deelnemer eerst. De deelnemer zet de toestemming zelf aan bij Mijn certificaten. Daarna kunt u de "
+    "bewijsmap hier downloaden."
+)
+
+
+def open_dossier_consents(trajectory_ids: Iterable[int]) -> dict[int, DossierConsent]:
+    """Trajectory id -> its consent while it is given (one query); a trajectory without one is left out."""
+    return {
+        consent.trajectory_id: consent
+        for consent in DossierConsent.objects.filter(trajectory_id__in=list(trajectory_ids), withdrawn_at__isnull=True)
+    }
+
+
+def access_consent_trajectory(person: Person, trajectory_id: int) -> Trajectory:
+    """One of the participant's own trajectories, to give or withdraw consent for its dossier; anyone
+    else's is a 404, a role without the app a 403."""
+    if not may(person, Ability.LEARN):
+        raise PermissionDenied
+    own = trajectories_for(person, OnTrajectory.DOSSIER_CONSENT).filter(participant=person)
+    return get_in_org(own, pk=trajectory_id)
+
+
+def access_dossier_for_trainer(person: Person, certificate_id: int) -> Certificate:
+    """A certificate whose evidence dossier the werkplekopleider may download: one of a trajectory they
+    are linked to (404 otherwise), and only while its participant's consent is given (a refusal that
+    says so otherwise). Any other role is a 403: the consent names the werkplekopleider only."""
+    if not may_ever(person, OnTrajectory.DOWNLOAD_DOSSIER):
+        raise PermissionDenied
+    linked = trajectories_for(person, OnTrajectory.DOWNLOAD_DOSSIER)
+    qs = in_org(person, Certificate).filter(trajectory__in=linked.values("pk")).select_related("trajectory")
+    certificate = get_in_org(qs, pk=certificate_id)
+    if certificate.trajectory_id not in open_dossier_consents([certificate.trajectory_id]):
+        raise Refused(NO_DOSSIER_CONSENT)
+    return certificate
+
+
+@dataclass(frozen=True)
+class DossierPanel:
+    """What the trajectory page says about the evidence dossier: whether the participant's consent is
+    given (and since when), and whether the person looking may download it (their werkplekopleider)."""
+
+    consent: DossierConsent | None
+    may_download: bool
+
+
+def dossier_panel(person: Person, trajectory: Trajectory, certificates: list[Certificate]) -> DossierPanel | None:
+    """None while the trajectory has no certificate the person sees (and so no dossier to speak of)."""
+    if not certificates:
+        return None
+    return DossierPanel(
+        consent=open_dossier_consents([trajectory.pk]).get(trajectory.pk),
+        may_download=may_on(person, OnTrajectory.DOWNLOAD_DOSSIER, trajectory),
+    )
 
 
 def credential_for_code(text: str, number: int) -> BadgeCredential | None:

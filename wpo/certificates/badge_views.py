@@ -11,15 +11,18 @@ import json
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from wpo.orgs import access as org_access
 from wpo.orgs.permissions import Ability
 
-from . import access, badges, throttle
+from . import access, badges, services, throttle
 from .badge_image import baked_png
 from .dossier import dossier_filename, dossier_pdf
 from .models import BadgeCredential, BadgeIssuer
@@ -45,10 +48,18 @@ def mine(request: HttpRequest) -> HttpResponse:
     certificates = list(
         access.own_certificates(me)
         .prefetch_related("credentials")
-        .select_related("organization")
+        .select_related("organization", "trajectory__trainer__user")
         .order_by("-issued_at", "-id")
     )
-    return render(request, "certificates/mine.html", {"certificates": certificates})
+    # One consent choice per trajectory that has a certificate (and so a dossier), newest first.
+    trajectories = list({c.trajectory_id: c.trajectory for c in certificates}.values())
+    given = access.open_dossier_consents(t.pk for t in trajectories)
+    consents = [{"trajectory": t, "consent": given.get(t.pk)} for t in trajectories]
+    return render(
+        request,
+        "certificates/mine.html",
+        {"certificates": certificates, "consents": consents, "consented": set(given), "several": len(consents) > 1},
+    )
 
 
 @require_GET
@@ -70,6 +81,25 @@ def mine_dossier(request: HttpRequest, certificate_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{dossier_filename(certificate)}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+@participant_only
+def dossier_consent(request: HttpRequest, trajectory_id: int) -> HttpResponse:
+    """The participant gives (``toestemming=ja``) or withdraws (``nee``) consent that their
+    werkplekopleider downloads the evidence dossier of this trajectory."""
+    me = org_access.person_of(request)
+    trajectory = access.access_consent_trajectory(me, trajectory_id)
+    choice = request.POST.get("toestemming", "")
+    if choice == "ja":
+        services.dossier_consent_give(actor=me, trajectory=trajectory)
+        messages.success(request, _("Je werkplekopleider mag je bewijsmap nu downloaden."))
+    elif choice == "nee":
+        services.dossier_consent_withdraw(actor=me, trajectory=trajectory)
+        messages.success(request, _("Je werkplekopleider kan je bewijsmap nu niet meer downloaden."))
+    else:
+        messages.error(request, _("Kies: mag het wel of mag het niet?"))
+    return redirect(reverse("certificates:mine") + f"#toestemming-{trajectory.pk}")
 
 
 def _slug(credential: BadgeCredential) -> str:

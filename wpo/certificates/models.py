@@ -253,3 +253,41 @@ class BadgeCredential(OrgOwned):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+
+class DossierConsent(OrgOwned):
+    """The participant's consent that the werkplekopleider of a trajectory downloads its evidence dossier
+    (``dossier.py``): what they did at work, with the observations shared with them, for an mbo school.
+
+    One row per time consent is given; withdrawing it closes the row (``withdrawn_at``), giving it again
+    adds a new one, so who agreed when, and until when, is never overwritten. Consent holds while a row
+    of the trajectory is open; at most one is (the constraint).
+    """
+
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.CASCADE, related_name="dossier_consents", verbose_name=_("WPO-traject")
+    )
+    # Who agreed: the trajectory's participant, in the app.
+    participant = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="dossier_consents", verbose_name=_("deelnemer")
+    )
+    given_at = models.DateTimeField(_("toestemming gegeven op"))
+    withdrawn_at = models.DateTimeField(_("toestemming ingetrokken op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("toestemming bewijsmap")
+        verbose_name_plural = _("toestemmingen bewijsmap")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajectory"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="dossier_consent_one_open_per_trajectory",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} → {self.trajectory_id} ({self.given_at:%Y-%m-%d})"
+
+    @property
+    def is_given(self) -> bool:
+        return self.withdrawn_at is None

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from wpo.lib.refusals import Refused
 from wpo.orgs.models import Person
-from wpo.orgs.permissions import Ability, may
+from wpo.orgs.permissions import Ability, OnTrajectory, may, may_on
 from wpo.trajectories.models import Assessment, ParticipantAssignment, Step, Trajectory, TrajectorySkill
 from wpo.trajectories.selectors import highest_levels
 
@@ -33,6 +33,7 @@ from .models import (
     BadgeSigningKey,
     Certificate,
     CertificateBatch,
+    DossierConsent,
 )
 from .pdf import evict
 
@@ -358,6 +359,47 @@ def participant_certificates_forget(participant: Person) -> Forgotten:
     # rows stay (title, level, dates, the status position: nothing personal), so a credential the
     # participant kept stays valid unless revoked, and its position is never given to anyone else.
     BadgeCredential.objects.filter(certificate_id__in=certificate_ids).update(jwt="")
+    # Nobody can withdraw an anonymised person's consent any more: it ends here.
+    DossierConsent.objects.filter(participant=participant, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
+    )
     printing_them = CertificateBatch.objects.filter(certificates__in=certificate_ids).values("pk")
     names = _batch_pdfs_take(CertificateBatch.objects.filter(pk__in=printing_them))
     return Forgotten(batch_files=names, certificate_ids=certificate_ids)
+
+
+# The participant's consent for the evidence dossier --------------------------------------------------
+
+
+def _locked_open_consent(actor: Person, trajectory: Trajectory) -> DossierConsent | None:
+    """The trajectory's open consent, with the trajectory locked so two clicks at once give one row."""
+    if not may_on(actor, OnTrajectory.DOSSIER_CONSENT, trajectory):
+        raise Refused(_("Alleen de deelnemer zelf kan toestemming geven voor de bewijsmap."))
+    list(Trajectory.objects.select_for_update().filter(pk=trajectory.pk).values_list("pk", flat=True))
+    return DossierConsent.objects.filter(
+        organization_id=trajectory.organization_id, trajectory=trajectory, withdrawn_at__isnull=True
+    ).first()
+
+
+@transaction.atomic
+def dossier_consent_give(*, actor: Person, trajectory: Trajectory) -> DossierConsent:
+    """The participant agrees that the werkplekopleider of ``trajectory`` downloads its evidence dossier.
+    Giving it while it is given changes nothing."""
+    current = _locked_open_consent(actor, trajectory)
+    if current is not None:
+        return current
+    return DossierConsent.objects.create(
+        organization_id=trajectory.organization_id, trajectory=trajectory, participant=actor, given_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def dossier_consent_withdraw(*, actor: Person, trajectory: Trajectory) -> DossierConsent | None:
+    """The participant takes the consent back; from now on the werkplekopleider gets no dossier.
+    Returns the closed row, or None when no consent was given."""
+    current = _locked_open_consent(actor, trajectory)
+    if current is None:
+        return None
+    current.withdrawn_at = timezone.now()
+    current.save(update_fields=["withdrawn_at"])
+    return current

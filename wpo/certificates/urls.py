@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.certificate_list, name="list"),
     path("<int:certificate_id>/", views.certificate_detail, name="detail"),
     path("<int:certificate_id>/pdf/", views.certificate_pdf, name="pdf"),
+    # The werkplekopleider's copy of the evidence dossier, while the participant's consent is given.
+    path("<int:certificate_id>/bewijsmap/", views.certificate_dossier, name="dossier"),
     path("<int:certificate_id>/intrekken/", views.certificate_revoke_view, name="revoke"),
     path("printen/", views.batch_new, name="batch_new"),
     path("printen/<int:batch_id>/", views.batch_detail, name="batch_detail"),
@@ -20,6 +22,7 @@ urlpatterns = [
     path("mijn/", badge_views.mine, name="mine"),
     path("mijn/<int:certificate_id>/pdf/", badge_views.mine_pdf, name="mine_pdf"),
     path("mijn/<int:certificate_id>/bewijsmap/", badge_views.mine_dossier, name="mine_dossier"),
+    path("mijn/toestemming/<int:trajectory_id>/", badge_views.dossier_consent, name="dossier_consent"),
     path("mijn/badge/<int:credential_id>/<str:fmt>/", badge_views.credential_download, name="credential_download"),
     # Public by design: the Open Badges issuer's profile, public keys and status list (nothing personal).
     path("uitgever/<uuid:public_id>/", badge_views.badge_issuer, name="badge_issuer"),

@@ -11,14 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from wpo.lib import ids
 from wpo.lib.refusals import Refused
 from wpo.orgs import access as org_access
-from wpo.orgs.permissions import Ability
+from wpo.orgs.permissions import Ability, OnTrajectory
 
 from . import access, selectors, throttle
+from .dossier import dossier_filename, dossier_pdf
 from .forms import BatchForm, ListFilterForm, RevokeForm, VerifyForm
 from .models import Certificate, CertificateBatch
 from .pdf import certificate_pdf as cached_certificate_pdf
@@ -112,6 +113,18 @@ def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
     pdf = cached_certificate_pdf(certificate, _base_url(request))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename(certificate)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@org_access.ability_required(OnTrajectory.DOWNLOAD_DOSSIER)
+def certificate_dossier(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    """The evidence dossier for the participant's werkplekopleider, while the participant's consent is
+    given: the same PDF the participant downloads (wpo.certificates.dossier)."""
+    certificate = access.access_dossier_for_trainer(org_access.person_of(request), certificate_id)
+    response = HttpResponse(dossier_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{dossier_filename(certificate)}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -219,14 +219,20 @@ class OnTrajectory(StrEnum):
     # Read the interim evaluations (wpo.evaluations): what the participant said and what was agreed.
     # Planning and recording one is WORK; the administrator, who keeps people, not trajectories, reads none.
     EVALUATIONS = "evaluations"
+    # The evidence dossier (wpo.certificates.dossier): the participant gives or withdraws consent that
+    # their werkplekopleider downloads it; the werkplekopleider downloads it only while that consent is
+    # given (wpo.certificates.access.access_dossier_for_trainer). Coach and project manager are not
+    # named in the consent, so they download the certificate but not the dossier.
+    DOSSIER_CONSENT = "dossier_consent"
+    DOWNLOAD_DOSSIER = "download_dossier"
 
 
 T = OnTrajectory
 # The relation is named after the role that makes it: PARTICIPANT is "it is my own trajectory".
 ON_TRAJECTORY: dict[Role, frozenset[OnTrajectory]] = {
     # Their own certificates and Open Badges, on "Mijn certificaten" (wpo.certificates.access.own_certificates).
-    Role.PARTICIPANT: frozenset({T.MEDIA, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS}),
-    Role.TRAINER: frozenset({T.VIEW, T.WORK, T.MEDIA, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS}),
+    Role.PARTICIPANT: frozenset({T.MEDIA, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS, T.DOSSIER_CONSENT}),
+    Role.TRAINER: frozenset({T.VIEW, T.WORK, T.MEDIA, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS, T.DOWNLOAD_DOSSIER}),
     Role.COACH: frozenset({T.VIEW, T.WORK, T.MEDIA, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS}),
     Role.PROJECT_MANAGER: frozenset({T.VIEW, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS}),
     Role.ADMINISTRATOR: frozenset({T.VIEW}),

@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from wpo.accounts.models import LoginCard, OidcIdentity, SecurityEvent, TwoFactorFailure
-from wpo.certificates.models import Certificate
+from wpo.certificates.models import Certificate, DossierConsent
 from wpo.coaching.models import SignalEvent
 from wpo.evaluations.models import ChosenSkillChange, EndDateChange, InterimEvaluation
 from wpo.followup.models import Problem
@@ -360,6 +360,11 @@ def _trajectory(t: Trajectory, files: _Files, *, shared_only: bool) -> dict[str,
             for c in Certificate.objects.filter(trajectory=t)
             .prefetch_related("credentials")
             .order_by("issued_at", "pk")
+        ],
+        # When the participant let their werkplekopleider download the evidence dossier, and until when.
+        "dossier_consents": [
+            {"given_at": _when(c.given_at), "withdrawn_at": _when(c.withdrawn_at)}
+            for c in DossierConsent.objects.filter(trajectory=t).order_by("given_at", "pk")
         ],
         "problems": [
             {

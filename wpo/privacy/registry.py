@@ -54,6 +54,9 @@ ABOUT_THE_PERSON: dict[str, str] = {
     "evaluations.ChosenSkillChange.trajectory": "trajectories.skill_changes",
     "evaluations.EndDateChange.trajectory": "trajectories.end_date_changes",
     "certificates.Certificate.trajectory": "trajectories.certificates",
+    # The participant's consent that their werkplekopleider downloads the evidence dossier.
+    "certificates.DossierConsent.trajectory": "trajectories.dossier_consents",
+    "certificates.DossierConsent.participant": "trajectories.dossier_consents",
     "followup.Problem.trajectory": "trajectories.problems",
     "coaching.SignalEvent.trajectory": "trajectories.signal_triage",
     "trajectories.StepChange.participant_assignment": "trajectories.assignments.history",

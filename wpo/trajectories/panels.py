@@ -16,7 +16,7 @@ from operator import attrgetter
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from wpo.certificates.access import certificates_of_trajectory
+from wpo.certificates.access import DossierPanel, certificates_of_trajectory, dossier_panel
 from wpo.certificates.models import Certificate
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import OnTrajectory, may_on
@@ -114,6 +114,7 @@ class TrajectoryPage:
     assignments: list[AssignmentPanel]
     conversations: ConversationsPanel
     certificates: list[Certificate]
+    dossier: DossierPanel | None
 
 
 def trajectory_page(person: Person, trajectory: Trajectory) -> TrajectoryPage:
@@ -121,13 +122,15 @@ def trajectory_page(person: Person, trajectory: Trajectory) -> TrajectoryPage:
     may_work = may_on(person, OnTrajectory.WORK, trajectory)
     assignments = list(trajectory.assignments.all())
     signoff = signoff_panels(trajectory, assignments, may_act=may_work, viewer=person)
+    certificates = list(certificates_of_trajectory(person, trajectory))
     return TrajectoryPage(
         trajectory=trajectory,
         may_work=may_work,
         chosen_skills=list(trajectory.chosen_skills.all()),
         assignments=[AssignmentPanel(pa, list(pa.history.all()), signoff[pa.pk]) for pa in assignments],
         conversations=conversations_panel(trajectory),
-        certificates=list(certificates_of_trajectory(person, trajectory)),
+        certificates=certificates,
+        dossier=dossier_panel(person, trajectory, certificates),
     )
 
 
