@@ -1,188 +1,130 @@
-// The assignment's story as a short film (wpo/learn/templates/learn/screens/_goal.html): "Afspelen"
-// shows the scenes one by one, each picture large while its text is read aloud in a Dutch voice; the
-// next scene starts when the voice is done. Without a Dutch voice the text is shown large and the scenes
-// move on at the captions' reading pace (wpo/curriculum/captions.py, via data attributes). Without this
-// file the story stays what it is: pictures with text. data-story-speed (1 to 50) only makes the timer
-// faster; the browser tests set it so a story takes seconds.
+// The assignment's story as a short film (learn/screens/_goal.html). "Afspelen" shows one scene at a
+// time, its picture large while a Dutch voice reads its text; the next scene starts when the voice is
+// done. Without a Dutch voice the text is shown large and the scenes move on at the captions' reading
+// pace (wpo/curriculum/captions.py, in data attributes). data-story-speed (1-50) only makes that timer
+// faster: the browser tests set it. Without this file the story stays pictures with text.
 (function () {
   "use strict";
 
-  const MAX_SPEED = 50;
+  const synth = window.speechSynthesis;
 
-  // A Dutch voice, or null. Chromium fills its list of voices a moment after the page loads.
+  // A Dutch voice or null; Chromium fills its list of voices a moment after the page loads.
   function dutchVoice() {
-    if (!("speechSynthesis" in window) || typeof window.SpeechSynthesisUtterance !== "function") {
-      return Promise.resolve(null);
-    }
-    const pick = () =>
-      window.speechSynthesis.getVoices().find((v) => v.lang.replace("_", "-").toLowerCase().startsWith("nl")) || null;
-    if (window.speechSynthesis.getVoices().length) return Promise.resolve(pick());
+    if (!synth || typeof window.SpeechSynthesisUtterance !== "function") return Promise.resolve(null);
+    const pick = () => synth.getVoices().find((v) => /^nl/i.test(v.lang)) || null;
+    if (synth.getVoices().length) return Promise.resolve(pick());
     return new Promise((resolve) => {
       const done = () => resolve(pick());
-      window.speechSynthesis.addEventListener("voiceschanged", done, { once: true });
+      synth.addEventListener("voiceschanged", done, { once: true });
       window.setTimeout(done, 500);
     });
   }
 
   function player(root) {
     root.dataset.storyReady = "1";
-    const scenes = Array.from(root.querySelectorAll(".story-scene")).map((li) => {
+    const $ = (selector) => root.querySelector(selector);
+    const scenes = Array.from(root.querySelectorAll(".story-scene"), (li) => {
       const img = li.querySelector("img");
-      return {
-        picture: img ? img.getAttribute("src") : "",
-        alt: img ? img.getAttribute("alt") || "" : "",
-        text: (li.querySelector("p") || li).textContent.replace(/\s+/g, " ").trim(),
-      };
+      const text = li.querySelector("p").textContent.replace(/\s+/g, " ").trim();
+      return { src: img ? img.getAttribute("src") : "", alt: img ? img.alt : "", text };
     });
-    if (!scenes.length) return;
-    const start = root.querySelector(".story-start");
-    const play = root.querySelector("[data-story-play]");
-    const stage = root.querySelector(".story-stage");
-    const list = root.querySelector("ol.story");
-    const picture = root.querySelector("[data-story-picture]");
-    const count = root.querySelector("[data-story-count]");
-    const caption = root.querySelector("[data-story-text]");
-    const pause = root.querySelector("[data-story-pause]");
-    const again = root.querySelector("[data-story-again]");
-    const close = root.querySelector("[data-story-close]");
-    const words = (name, fallback) => root.dataset[name] || fallback;
-
+    const [start, play, stage, list, picture, count, caption, pause, again, close] = [
+      ".story-start", "[data-story-play]", ".story-stage", "ol.story", "[data-story-picture]",
+      "[data-story-count]", "[data-story-text]", "[data-story-pause]", "[data-story-again]", "[data-story-close]",
+    ].map($);
+    const data = root.dataset;
     let index = 0;
     let playing = false;
     let voice = null;
-    let turn = 0; // every start, pause or stop begins a new turn: late callbacks of an old one do nothing
+    let turn = 0; // each start, pause or stop is a new turn: late callbacks of an old one do nothing
     let timer = 0;
     let dueAt = 0;
-    let remaining = 0;
     let pace = 1;
+    let left = 0; // after a pause: what was left of the scene, in ms at the normal pace
 
-    function sceneSeconds(scene) {
-      const perWord = parseFloat(root.dataset.secondsPerWord) || 0.45;
-      const least = parseFloat(root.dataset.minSeconds) || 3;
-      return Math.max(least, perWord * scene.text.split(" ").filter(Boolean).length);
-    }
-
-    function speed() {
-      const asked = parseFloat(root.dataset.storySpeed);
-      return Number.isFinite(asked) ? Math.min(MAX_SPEED, Math.max(1, asked)) : 1;
-    }
+    const seconds = (scene) => Math.max(+data.minSeconds || 3, (+data.secondsPerWord || 0.45) * scene.text.split(" ").length);
+    const state = (value) => { data.storyState = value; };
 
     function halt() {
       turn += 1;
       window.clearTimeout(timer);
-      if (voice) window.speechSynthesis.cancel();
+      if (voice) synth.cancel();
     }
 
     function show() {
       const scene = scenes[index];
-      picture.hidden = !scene.picture;
-      if (scene.picture) {
-        picture.src = scene.picture;
-        picture.alt = scene.alt;
-      }
-      // Restart the picture's fade-in (none when the person prefers reduced motion: app.css).
-      picture.classList.remove("story-fade");
+      picture.hidden = !scene.src;
+      if (scene.src) Object.assign(picture, { src: scene.src, alt: scene.alt });
+      picture.classList.remove("story-fade"); // restart the fade-in (none with reduced motion: app.css)
       void picture.offsetWidth;
       picture.classList.add("story-fade");
-      count.textContent = words("textScene", "Scène {n} van {total}")
-        .replace("{n}", String(index + 1))
-        .replace("{total}", String(scenes.length));
+      count.textContent = data.textScene.replace("{n}", index + 1).replace("{total}", scenes.length);
       caption.textContent = scene.text;
-      root.dataset.storyScene = String(index + 1);
+      data.storyScene = index + 1;
     }
 
-    // ms at the normal pace; what is left after a pause is kept at that pace too.
     function wait(ms) {
       const mine = turn;
-      const factor = speed();
-      pace = factor;
-      dueAt = Date.now() + ms / factor;
-      timer = window.setTimeout(() => {
-        if (mine === turn) next();
-      }, ms / factor);
+      pace = Math.min(50, Math.max(1, +data.storySpeed || 1));
+      dueAt = Date.now() + ms / pace;
+      timer = window.setTimeout(() => { if (mine === turn) next(); }, ms / pace);
     }
 
     function run() {
       const scene = scenes[index];
-      if (!voice) {
-        wait(sceneSeconds(scene) * 1000);
-        return;
-      }
+      if (!voice) return wait(seconds(scene) * 1000);
       const mine = turn;
       const utterance = new window.SpeechSynthesisUtterance(scene.text);
-      utterance.lang = "nl-NL";
-      utterance.voice = voice;
-      utterance.rate = 0.9;
-      utterance.onend = () => {
-        if (mine === turn) next();
-      };
+      Object.assign(utterance, { lang: "nl-NL", voice, rate: 0.9 });
+      utterance.onend = () => { if (mine === turn) next(); };
       utterance.onerror = (event) => {
-        if (mine !== turn || event.error === "interrupted" || event.error === "canceled") return;
-        silent(); // the voice failed: go on with the text shown large, on the timer
-        wait(sceneSeconds(scene) * 1000);
+        if (mine !== turn || ["interrupted", "canceled"].includes(event.error)) return;
+        voice = null; // the voice failed: go on with the text large, on the timer
+        root.classList.add("story-silent");
+        wait(seconds(scene) * 1000);
       };
-      window.speechSynthesis.speak(utterance);
-    }
-
-    function silent() {
-      voice = null;
-      root.classList.add("story-silent");
+      synth.speak(utterance);
     }
 
     function next() {
-      if (!document.contains(root)) {
-        halt();
-        return;
-      }
+      if (!document.contains(root)) return halt();
       if (index < scenes.length - 1) {
         index += 1;
         show();
-        run();
-        return;
+        return run();
       }
       playing = false;
-      root.dataset.storyState = "done";
-      count.textContent = `${count.textContent}. ${words("textDone", "Het verhaal is klaar.")}`;
-      const hadFocus = document.activeElement === pause;
+      state("done");
+      count.textContent += `. ${data.textDone}`;
+      const focused = document.activeElement === pause;
       pause.hidden = true;
-      if (hadFocus) again.focus();
+      if (focused) again.focus();
     }
 
     function begin() {
       halt();
       index = 0;
       playing = true;
-      root.dataset.storyState = "playing";
+      state("playing");
       pause.hidden = false;
-      pause.textContent = words("textPause", "Pauze");
+      pause.textContent = data.textPause;
       show();
       run();
     }
 
     function toggle() {
-      if (playing) {
+      playing = !playing;
+      if (!playing) {
         halt();
-        playing = false;
-        remaining = Math.max(0, dueAt - Date.now()) * pace;
-        root.dataset.storyState = "paused";
-        pause.textContent = words("textResume", "Doorgaan");
+        left = Math.max(0, dueAt - Date.now()) * pace;
+        state("paused");
+        pause.textContent = data.textResume;
         return;
       }
-      playing = true;
-      root.dataset.storyState = "playing";
-      pause.textContent = words("textPause", "Pauze");
-      if (voice) run(); // speech cannot be resumed reliably: the scene is read again from its start
-      else wait(remaining);
-    }
-
-    function stop() {
-      halt();
-      playing = false;
-      delete root.dataset.storyState;
-      stage.hidden = true;
-      list.hidden = false;
-      start.hidden = false;
-      play.focus();
+      state("playing");
+      pause.textContent = data.textPause;
+      if (voice) run(); // speech cannot be resumed reliably: the scene is read again
+      else wait(left);
     }
 
     play.addEventListener("click", async () => {
@@ -190,8 +132,7 @@
       voice = await dutchVoice();
       play.disabled = false;
       root.classList.toggle("story-silent", !voice);
-      start.hidden = true;
-      list.hidden = true;
+      start.hidden = list.hidden = true;
       stage.hidden = false;
       begin();
       const calm = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -199,29 +140,26 @@
       pause.focus({ preventScroll: true });
     });
     pause.addEventListener("click", toggle);
-    again.addEventListener("click", () => {
-      begin();
-      pause.focus();
+    again.addEventListener("click", () => { begin(); pause.focus(); });
+    close.addEventListener("click", () => {
+      halt();
+      playing = false;
+      delete data.storyState;
+      stage.hidden = true;
+      start.hidden = list.hidden = false;
+      play.focus();
     });
-    close.addEventListener("click", stop);
-    // Leaving the page or hiding it (another app on the phone) pauses: no voice talking unseen.
-    document.addEventListener("visibilitychange", () => {
-      if (document.hidden && playing) toggle();
-    });
+    // Another app on the phone, or leaving the page: no voice talking unseen.
+    document.addEventListener("visibilitychange", () => { if (document.hidden && playing) toggle(); });
     window.addEventListener("pagehide", halt);
     start.hidden = false;
   }
 
-  function setUp(scope) {
-    scope.querySelectorAll("[data-story]:not([data-story-ready])").forEach(player);
-  }
-
+  const setUp = () => document.querySelectorAll("[data-story]:not([data-story-ready])").forEach(player);
   document.addEventListener("DOMContentLoaded", () => {
-    setUp(document);
-    // A screen swapped in by static/js/app.js (back to the story from the first question).
-    const screen = document.getElementById("inhoud");
-    if (screen && "MutationObserver" in window) {
-      new MutationObserver(() => setUp(screen)).observe(screen, { childList: true, subtree: true });
-    }
+    setUp();
+    // The story screen comes back swapped in (static/js/app.js) from the first question.
+    const main = document.getElementById("inhoud");
+    if (main && window.MutationObserver) new MutationObserver(setUp).observe(main, { childList: true, subtree: true });
   });
 })();

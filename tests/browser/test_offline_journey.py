@@ -214,7 +214,7 @@ def test_participant_pages_stay_under_60_kb_with_everything_they_load(
     manifest and all its icons. Transferred as production sends them: WhiteNoise serves the static
     files gzip-compressed (CompressedManifestStaticFilesStorage), pages and the worker as they are;
     the test server sends everything uncompressed, so the static files' gzip size is computed here.
-    Under 60 kB transferred, and under 80 kB even uncompressed. What the worker fetches afterwards
+    Under 60 kB transferred, and under 88 kB even uncompressed. What the worker fetches afterwards
     to keep the assignment offline is measured apart (in the background, once)."""
     mohamed = demo["mohamed"]
     pa = ParticipantAssignment.objects.get(trajectory__participant=mohamed)
@@ -256,8 +256,13 @@ def test_participant_pages_stay_under_60_kb_with_everything_they_load(
         print(f"page weight {path}: {transferred} bytes transferred, {raw} uncompressed, {len(bodies)} responses")
         print(f"  uncompressed / transferred / address\n  {listing}")
         print(f"  kept for offline afterwards: {kept} bytes in {kept_count} responses")
+        # The service worker's script always counts; the assignment page also plays its story.
+        assert f"{live_server.url}/deelnemer/sw.js" in bodies
+        if "/opdracht/" in path:
+            assert f"{live_server.url}/static/js/story.js" in bodies, sorted(bodies)
         assert transferred < 60 * 1024, (path, transferred)
-        assert raw < 80 * 1024, (path, raw)
+        # 80 kB until the story player (static/js/story.js, 6.5 kB of which 2.4 kB is sent); 88 kB since.
+        assert raw < 88 * 1024, (path, raw)
 
 
 def test_a_pwa_check_passes_manifest_worker_and_offline_start(
