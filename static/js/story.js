@@ -47,6 +47,7 @@
 
     function halt() {
       turn += 1;
+      playing = false;
       window.clearTimeout(timer);
       if (voice) synth.cancel();
     }
@@ -151,11 +152,17 @@
     });
     // Another app on the phone, or leaving the page: no voice talking unseen.
     document.addEventListener("visibilitychange", () => { if (document.hidden && playing) toggle(); });
-    window.addEventListener("pagehide", halt);
+    window.addEventListener("pagehide", () => { if (playing) toggle(); });
     start.hidden = false;
+    return { root, halt };
   }
 
-  const setUp = () => document.querySelectorAll("[data-story]:not([data-story-ready])").forEach(player);
+  // A story swapped away (its screen replaced by the first question) stops talking at once.
+  let players = [];
+  const setUp = () => {
+    players = players.filter((p) => document.contains(p.root) || p.halt());
+    document.querySelectorAll("[data-story]:not([data-story-ready])").forEach((root) => players.push(player(root)));
+  };
   document.addEventListener("DOMContentLoaded", () => {
     setUp();
     // The story screen comes back swapped in (static/js/app.js) from the first question.

@@ -135,6 +135,18 @@ def test_the_story_plays_scene_by_scene_pauses_replays_and_plays_offline(
     screenshot(page, "verhaal-05-offline")
     page.context.set_offline(False)
 
+    # Back to the story from the first question (the screen is swapped in, not loaded): it plays too.
+    page.reload()
+    page.get_by_role("button", name="Afspelen").click()
+    page.get_by_role("button", name="Begin met oefenen").click()
+    page.wait_for_selector("text=Vraag 1 van")
+    assert page.locator("[data-story]").count() == 0
+    page.get_by_role("button", name="Terug naar het vorige scherm").click()
+    page.wait_for_selector("[data-story-ready]")
+    speed(page, 25)
+    page.get_by_role("button", name="Afspelen").click()
+    until(lambda: page.get_attribute("[data-story]", "data-story-state") == "done", 30)
+
 
 def test_without_motion_the_pictures_do_not_fade(page: Any, live_server: Any, mohamed: Person) -> None:
     pa = ParticipantAssignment.objects.get(trajectory__participant=mohamed)
