@@ -65,6 +65,7 @@
     }
 
     function wait(ms) {
+      window.clearTimeout(timer);
       const mine = turn;
       pace = Math.min(50, Math.max(1, +data.storySpeed || 1));
       dueAt = Date.now() + ms / pace;
@@ -73,8 +74,12 @@
 
     function run() {
       const scene = scenes[index];
+      window.clearTimeout(timer);
       if (!voice) return wait(seconds(scene) * 1000);
       const mine = turn;
+      // Some phones never say a voice is done: after three times the reading time, go on anyway.
+      const late = seconds(scene) * 3000 + 5000;
+      timer = window.setTimeout(() => { if (mine === turn) { turn += 1; synth.cancel(); next(); } }, late);
       const utterance = new window.SpeechSynthesisUtterance(scene.text);
       Object.assign(utterance, { lang: "nl-NL", voice, rate: 0.9 });
       utterance.onend = () => { if (mine === turn) next(); };

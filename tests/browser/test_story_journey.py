@@ -148,18 +148,29 @@ def test_the_story_plays_scene_by_scene_pauses_replays_and_plays_offline(
     until(lambda: page.get_attribute("[data-story]", "data-story-state") == "done", 30)
 
 
-def test_without_motion_the_pictures_do_not_fade(page: Any, live_server: Any, mohamed: Person) -> None:
+def test_without_motion_the_pictures_do_not_fade_and_large_text_fits(
+    page: Any, live_server: Any, mohamed: Person
+) -> None:
     pa = ParticipantAssignment.objects.get(trajectory__participant=mohamed)
+    fade = "getComputedStyle(document.querySelector('[data-story-picture]')).animationName"
     log_in(page, live_server.url, mohamed)
     page.emulate_media(reduced_motion="reduce")
     page.goto(f"{live_server.url}/deelnemer/opdracht/{pa.pk}/")
     page.get_by_role("button", name="Afspelen").click()
-    assert page.evaluate("getComputedStyle(document.querySelector('[data-story-picture]')).animationName") == "none"
+    assert page.evaluate(fade) == "none"
     page.emulate_media(reduced_motion="no-preference")
     page.get_by_role("button", name="Opnieuw").click()
-    assert page.evaluate("getComputedStyle(document.querySelector('[data-story-picture]')).animationName") == (
-        "story-fade"
-    )
+    assert page.evaluate(fade) == "story-fade"
+
+    # Bigger text and calm colours (no movement either): the player still fits the phone.
+    mohamed.large_text = mohamed.calm_colours = True
+    mohamed.save(update_fields=["large_text", "calm_colours"])
+    page.reload()
+    page.get_by_role("button", name="Afspelen").click()
+    assert page.evaluate(fade) == "none"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert axe_violations(page) == []
+    page.screenshot(path=str(OUTPUT / "verhaal-06-groot-rustig-scherm.png"))
 
 
 # The browser's speech engine as a phone with a Dutch voice has it: it says each text in a short
