@@ -49,8 +49,12 @@ def test_the_participants_app_passes_a_pwa_check(page: Any, live_server: Any, de
     for path in ("/deelnemer/", f"/deelnemer/opdracht/{pa.pk}/", "/deelnemer/weergave/"):
         page.goto(f"{live_server.url}{path}")
         assert page.locator("link[rel=manifest]").count() == 1, path
+        assert page.evaluate("window.innerWidth") == 360, path
         links.add(page.evaluate("document.querySelector('link[rel=manifest]').href"))
         assert page.get_attribute("meta[name=theme-color]", "content") == "#1d4e89", path
+        # Lighthouse's viewport audits: a viewport meta tag, and content as wide as the phone.
+        assert "width=device-width" in page.get_attribute("meta[name=viewport]", "content"), path
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
     [manifest_url] = links
 
     # Fetched and parsed as the browser does: JSON with the manifest's content type.
