@@ -474,3 +474,29 @@ def test_the_story_shows_each_picture_with_what_it_shows(client: Client, world: 
     for scene in SAMPLE_CONTENT["video"]["story"]:
         assert f'src="/static/illustrations/{scene["picture"]}.svg" alt="{escape(scene["alt"])}"' in body
     assert 'alt=""' not in body.split('class="story"')[1].split("</ol>")[0]
+
+
+def test_the_story_comes_with_a_player_at_the_captions_pace(client: Client, world: World) -> None:
+    from wpo.curriculum.captions import MIN_CUE_SECONDS, SECONDS_PER_WORD
+
+    login(client, world.participant)
+    body = client.get(url("assignment", world)).content.decode()
+    assert f'data-seconds-per-word="{SECONDS_PER_WORD}" data-min-seconds="{MIN_CUE_SECONDS}"' in body
+    assert 'src="/static/js/story.js" defer' in body
+    # Without the script the player stays hidden: the story is the pictures with text.
+    assert '<p class="story-start" hidden>' in body and '<section class="story-stage" hidden' in body
+
+
+def test_an_uploaded_video_plays_instead_of_the_story_with_dutch_captions(client: Client, world: World) -> None:
+    version = world.pa.version
+    content = {**version.content, "video": {**version.content["video"], "file": "videos/0123abcd.mp4"}}
+    type(version).objects.filter(pk=version.pk).update(content=content)
+    login(client, world.participant)
+    body = client.get(url("assignment", world)).content.decode()
+    video = reverse("curriculum:video", args=[version.pk])
+    captions = reverse("curriculum:captions", args=[version.pk])
+    assert f'<video class="assignment-video" controls preload="metadata" src="{video}">' in body
+    assert f'<track default kind="captions" srclang="nl" label="Nederlands" src="{captions}">' in body
+    assert "data-story-play" not in body  # the video is the film: no second player
+    vtt = client.get(captions).content.decode()
+    assert vtt.startswith("WEBVTT") and vtt.count(" --> ") == len(SAMPLE_CONTENT["video"]["story"])

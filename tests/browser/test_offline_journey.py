@@ -4,7 +4,8 @@ Mohamed opens his assignment online, loses the connection, goes on with the scre
 answers two practice questions, which wait on the phone; back online they reach the database once each.
 He logs out; Sanne, on the same browser, finds nothing of him in its caches or queue. She answers her
 look-back offline, it is sent once when the connection is back. And the page weight with everything a
-participant's page loads, the service worker and the manifest included.
+participant's page loads, the service worker and the manifest included. The PWA check is in
+test_pwa_check.py.
 """
 
 import gzip
@@ -214,7 +215,7 @@ def test_participant_pages_stay_under_60_kb_with_everything_they_load(
     manifest and all its icons. Transferred as production sends them: WhiteNoise serves the static
     files gzip-compressed (CompressedManifestStaticFilesStorage), pages and the worker as they are;
     the test server sends everything uncompressed, so the static files' gzip size is computed here.
-    Under 60 kB transferred, and under 80 kB even uncompressed. What the worker fetches afterwards
+    Under 60 kB transferred, and under 88 kB even uncompressed. What the worker fetches afterwards
     to keep the assignment offline is measured apart (in the background, once)."""
     mohamed = demo["mohamed"]
     pa = ParticipantAssignment.objects.get(trajectory__participant=mohamed)
@@ -256,39 +257,13 @@ def test_participant_pages_stay_under_60_kb_with_everything_they_load(
         print(f"page weight {path}: {transferred} bytes transferred, {raw} uncompressed, {len(bodies)} responses")
         print(f"  uncompressed / transferred / address\n  {listing}")
         print(f"  kept for offline afterwards: {kept} bytes in {kept_count} responses")
+        # The service worker's script always counts; the assignment page also plays its story.
+        assert f"{live_server.url}/deelnemer/sw.js" in bodies
+        if "/opdracht/" in path:
+            assert f"{live_server.url}/static/js/story.js" in bodies, sorted(bodies)
         assert transferred < 60 * 1024, (path, transferred)
-        assert raw < 80 * 1024, (path, raw)
-
-
-def test_a_pwa_check_passes_manifest_worker_and_offline_start(
-    page: Any, live_server: Any, demo: dict[str, Person]
-) -> None:
-    """What a Lighthouse-style installability check asks: a linked manifest with a name, a start
-    address in scope, standalone display and 192/512 px icons; a worker that controls the start page;
-    the start page opening without internet. A page the phone never kept says so in Dutch."""
-    log_in(page, live_server.url, demo["mohamed"])
-    href = page.locator("link[rel=manifest]").get_attribute("href")
-    manifest = page.evaluate(f"fetch('{href}').then((r) => r.json())")
-    assert manifest["name"] and manifest["short_name"] and manifest["lang"] == "nl"
-    assert manifest["display"] == "standalone" and manifest["start_url"].startswith(manifest["scope"])
-    png_sizes = {i["sizes"] for i in manifest["icons"] if i["type"] == "image/png"}
-    assert {"192x192", "512x512"} <= png_sizes
-    for icon in manifest["icons"]:
-        assert page.evaluate(f"fetch('{icon['src']}').then((r) => r.ok)"), icon
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    wait_until_kept(page, "/deelnemer/")
-    page.reload()
-    assert page.evaluate("navigator.serviceWorker.controller && navigator.serviceWorker.controller.scriptURL").endswith(
-        "/deelnemer/sw.js"
-    )
-    page.context.set_offline(True)
-    response = page.goto(f"{live_server.url}{manifest['start_url']}")
-    assert response is not None and response.status == 200
-    assert "Hallo Mohamed" in page.content()
-    response = page.goto(f"{live_server.url}/deelnemer/vraag-voor-gesprek/")
-    assert response is not None and response.status == 503
-    assert "Je hebt nu geen internet" in page.content()
-    page.context.set_offline(False)
+        # 80 kB until the story player (static/js/story.js, 6.5 kB of which 2.4 kB is sent); 88 kB since.
+        assert raw < 88 * 1024, (path, raw)
 
 
 def header_line(page: Any, name: str) -> float:

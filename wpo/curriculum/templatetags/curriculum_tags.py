@@ -4,17 +4,22 @@
   (coach, administrator, content editor) until they open the new edition's page; one query.
 - ``{% local_example assignment_id %}``: the reader's organisation's own photo and line beside an
   assignment (the participant's story screen, the werkplekopleider's introduction); one query.
+- ``{% story_pace %}``: the reading pace of the captions (``captions.py``) as data attributes, so the
+  story played without a Dutch voice (static/js/story.js) keeps the same time per scene; no query.
 
-Both render nothing when there is nothing to show.
+The first two render nothing when there is nothing to show.
 """
 
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from wpo.orgs.models import Person
 
 from .. import selectors
+from ..captions import MIN_CUE_SECONDS, SECONDS_PER_WORD
 
 register = template.Library()
 
@@ -35,3 +40,8 @@ def local_example(context: template.Context, assignment_id: int | None) -> dict[
     if person is None or not assignment_id:
         return {"example": None}
     return {"example": selectors.local_example_for(person, assignment_id)}
+
+
+@register.simple_tag
+def story_pace() -> SafeString:
+    return format_html('data-seconds-per-word="{}" data-min-seconds="{}"', SECONDS_PER_WORD, MIN_CUE_SECONDS)
