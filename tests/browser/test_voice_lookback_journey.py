@@ -58,6 +58,13 @@ def test_a_spoken_answer_given_offline_is_sent_once(
         page.wait_for_selector(f"text=Vraag 1 van {len(questions)}")
         wait_until_kept(page, f"/terugkijken/?vraag={len(questions)}")
         assert page.get_by_role("button", name="Luister").first.is_visible()
+        # Luister speaks the question (one tick: the click starts it, before the voice can end).
+        listened = page.evaluate(
+            "(() => { const b = document.querySelector('button[data-listen]'); b.click();"
+            " const now = [b.getAttribute('aria-pressed'), b.innerText.trim()];"
+            " speechSynthesis.cancel(); return now; })()"
+        )
+        assert listened == ["true", "Stop"]
         assert page.locator("[data-voice-file]").is_hidden()  # the recorder stands in for the file field
         check(page, "01-vraag-1")
 
