@@ -150,16 +150,22 @@ def test_offline_answers_are_sent_once_and_nothing_stays_for_the_next_person(
     assert "Mohamed" not in page.content()
 
     # Sanne looks back offline: kept on her phone, sent once when the connection is back.
+    # One question per screen: each answer waits, and the next question's screen was kept.
+    n = len(sanne_pa.version.content["look_back"])
     page.goto(f"{live_server.url}/deelnemer/opdracht/{sanne_pa.pk}/terugkijken/")
-    wait_until_kept(page, f"/deelnemer/opdracht/{sanne_pa.pk}/terugkijken/")
+    wait_until_kept(page, f"/deelnemer/opdracht/{sanne_pa.pk}/terugkijken/?vraag={n}")
     context.set_offline(True)
     page.goto(f"{live_server.url}/deelnemer/opdracht/{sanne_pa.pk}/terugkijken/")
-    n = len(sanne_pa.version.content["look_back"])
     for i in range(n):
+        page.wait_for_selector(f"text=Vraag {i + 1} van {n}")
         page.locator(f"input[name='v{i}-feeling'][value='good']").check()
-    page.locator("textarea[name='v0-text']").fill("Ik vroeg Ahmed om hulp.")
-    page.get_by_role("button", name="Klaar, stuur naar mijn werkplekopleider").click()
-    page.wait_for_selector("form .message-queued")
+        if i == 0:
+            page.locator("textarea[name='v0-text']").fill("Ik vroeg Ahmed om hulp.")
+        page.locator("form.look-back-screen button[type=submit]").click()
+        page.wait_for_selector("form .message-queued")
+        if i < n - 1:
+            with page.expect_navigation():
+                page.get_by_role("link", name="Verder").click()
     check(page, "03-terugkijken-wacht")
     # And a question for the next conversation, from the home page the phone kept.
     with page.expect_navigation():
@@ -168,7 +174,7 @@ def test_offline_answers_are_sent_once_and_nothing_stays_for_the_next_person(
     page.get_by_role("button", name="Bewaar mijn vraag").click()
     page.wait_for_selector("form .message-queued")
     check(page, "04-vraag-wacht")
-    assert len(page.evaluate(QUEUE)) == 2
+    assert len(page.evaluate(QUEUE)) == n + 1
     assert LookBackAnswer.objects.filter(participant_assignment=sanne_pa).count() == 0
     context.set_offline(False)
     until(
@@ -219,7 +225,7 @@ def test_participant_pages_stay_under_60_kb_with_everything_they_load(
     to keep the assignment offline is measured apart (in the background, once)."""
     mohamed = demo["mohamed"]
     pa = ParticipantAssignment.objects.get(trajectory__participant=mohamed)
-    for path in ("/deelnemer/", f"/deelnemer/opdracht/{pa.pk}/"):
+    for path in ("/deelnemer/", f"/deelnemer/opdracht/{pa.pk}/", f"/deelnemer/opdracht/{pa.pk}/terugkijken/"):
         context = browser.new_context(viewport=PHONE, locale="nl-NL")
         page = context.new_page()
         log_in(page, live_server.url, mohamed)

@@ -143,12 +143,15 @@ def test_a_whole_assignment_on_a_phone(page: Any, live_server: Any, mohamed: Per
     photo = tmp_path / "foto.png"
     photo.write_bytes(PNG)
     n = len(content["look_back"])
-    for i in range(n):
+    for i in range(n):  # one question per screen
+        assert f"Vraag {i + 1} van {n}" in page.inner_text("main")
         page.locator(f"input[name='v{i}-feeling'][value='good']").check()
-    page.locator("textarea[name='v0-text']").fill("Ik heb twee keer om hulp gevraagd.")
-    page.locator("input[name='v1-photo']").set_input_files(str(photo))
-    with page.expect_navigation():
-        page.get_by_role("button", name="Klaar, stuur naar mijn werkplekopleider").click()
+        if i == 0:
+            page.locator("textarea[name='v0-text']").fill("Ik heb twee keer om hulp gevraagd.")
+        if i == 1:
+            page.locator("input[name='v1-photo']").set_input_files(str(photo))
+        with page.expect_navigation():
+            page.locator("form.look-back-screen button[type=submit]").click()
     assert page.url.endswith("/deelnemer/")
     assert "Praat met je werkplekopleider over hoe het ging." in page.content()
     check(page, "08-home-volgende-stap")

@@ -11,24 +11,27 @@ from wpo.trajectories.models import LookBackAnswer
 
 
 class LookBackQuestionForm(forms.Form):
+    """One look-back question on its own screen: how it went (three faces), tell about it by voice or
+    in writing, and a photo if you like. The field order is the order on the screen."""
+
     feeling = forms.ChoiceField(
         label=_("Hoe ging het?"), choices=LookBackAnswer.Feeling.choices, widget=forms.RadioSelect, required=False
     )
+    voice_note = forms.FileField(
+        label=_("Spreek het in"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "audio/*", "capture": "user"}),
+    )
     text = forms.CharField(
-        label=_("Vertel erover (mag ook kort)"),
+        label=_("Of schrijf het op (mag ook kort)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=4000,
     )
     photo = forms.FileField(
-        label=_("Of maak een foto"),
+        label=_("Een foto erbij"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
-    )
-    voice_note = forms.FileField(
-        label=_("Of spreek het in"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "audio/*", "capture": "user"}),
     )
 
     def clean_photo(self) -> UploadedFile[Any] | None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wpo.curriculum.selectors import shuffled_indices
@@ -256,6 +257,95 @@ def look_back_submit(
     if not late:
         move(pa, Step.LOOKING_BACK, actor=actor, note=_("Terugkijkvragen beantwoord."))
     return late
+
+
+def look_back_questions(pa: ParticipantAssignment) -> list[str]:
+    return list(pa.version.content.get("look_back", []))
+
+
+def look_back_given(pa: ParticipantAssignment) -> dict[int, LookBackAnswer]:
+    """This round's look-back answers so far, by question index: given since the assignment went
+    (back) to 'aan de slag', not sent late. One query."""
+    answers = LookBackAnswer.objects.filter(
+        organization_id=pa.organization_id, participant_assignment=pa, late=False, answered_at__gte=pa.step_since
+    ).order_by("answered_at", "pk")
+    return {a.question_index: a for a in answers}
+
+
+def look_back_position(pa: ParticipantAssignment, given: dict[int, LookBackAnswer]) -> int:
+    """Where the participant is in the look-back (1-based): the first question without an answer,
+    so whoever leaves comes back to the question they were at. Kept server-side, like the practice
+    part's position, but read from the answers themselves: nothing else to keep in step."""
+    total = len(look_back_questions(pa))
+    return next((n for n in range(1, total + 1) if n - 1 not in given), max(total, 1))
+
+
+@dataclass(frozen=True)
+class LookBackSaved:
+    # The whole look-back is answered and went to the trainer (the step moved to 'terugkijken').
+    done: bool
+    # The first question still without an answer (1-based), when this was the last screen.
+    missing: int | None = None
+    late: bool = False
+
+
+@transaction.atomic
+def look_back_answer(
+    pa: ParticipantAssignment, number: int, answer: LookBackInput, *, actor: Person, key: uuid.UUID | None = None
+) -> LookBackSaved:
+    """Keep the answer to look-back question ``number`` (one screen of the look-back).
+
+    Until the look-back is sent the participant may go back and change an answer: the answer of this
+    round is updated (a photo or voice note only when a new one comes). The answer to the last
+    question sends the look-back, when every question has an answer: the step moves to 'terugkijken'.
+    With ``key`` an answer is written once; a second send writes nothing. An answer with a key that
+    arrives when the assignment is no longer 'aan de slag' (sent late from a phone that was offline)
+    is kept, marked ``late``, and moves nothing; without a key it is refused."""
+    _own(pa, actor)
+    questions = look_back_questions(pa)
+    if not 1 <= number <= len(questions):
+        raise Refused(_("Deze vraag bestaat niet."))
+    if answer.feeling and answer.feeling not in LookBackAnswer.Feeling.values:
+        raise Refused(_("Kies een van de antwoorden."))
+    if key is not None:
+        earlier = LookBackAnswer.objects.filter(organization_id=pa.organization_id, idempotency_key=key).first()
+        if earlier is not None:
+            if earlier.participant_assignment_id != pa.pk or earlier.question_index != number - 1:
+                raise Refused(_("Dit antwoord is al verstuurd."))
+            return LookBackSaved(done=pa.step != Step.WORKING, late=earlier.late)
+    late = pa.step != Step.WORKING
+    if late and key is None:
+        raise Refused(_("Terugkijken kan als je met de opdracht aan de slag bent."))
+    given = {} if late else look_back_given(pa)
+    record = given.get(number - 1)
+    if answer.empty and record is None:
+        raise Refused(_("Kies hoe het ging, vertel iets of maak een foto."))
+    if record is None:
+        record = LookBackAnswer(
+            organization_id=pa.organization_id, participant_assignment=pa, question_index=number - 1, late=late
+        )
+    if not answer.empty:
+        record.feeling = answer.feeling
+        record.text = answer.text.strip()
+    record.idempotency_key = key
+    if answer.photo:
+        record.photo.save(answer.photo.name or "foto", answer.photo, save=False)
+    if answer.voice_note:
+        record.voice_note.save(answer.voice_note.name or "spraak", answer.voice_note, save=False)
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:  # the same answer, sent twice at the same moment: the other one wrote it
+        return LookBackSaved(done=late, late=late)
+    activity.record(pa.trajectory_id, timezone.now())
+    if late or number < len(questions):
+        return LookBackSaved(done=False, late=late)
+    given[number - 1] = record
+    missing = next((n for n in range(1, len(questions) + 1) if n - 1 not in given), None)
+    if missing is not None:
+        return LookBackSaved(done=False, missing=missing)
+    move(pa, Step.LOOKING_BACK, actor=actor, note=_("Terugkijkvragen beantwoord."))
+    return LookBackSaved(done=True)
 
 
 @transaction.atomic

@@ -159,7 +159,9 @@ def _kept_offline(pa: ParticipantAssignment) -> list[str]:
     if pa.step in (Step.INTRODUCED, Step.PRACTISING):
         urls += [f"{base}?scherm={n}" for n in range(services.screen_count(pa))]
     if pa.step == Step.WORKING:
-        urls.append(reverse("learn:look_back", args=[pa.pk]))
+        look_back = reverse("learn:look_back", args=[pa.pk])
+        urls.append(look_back)
+        urls += [f"{look_back}?vraag={n}" for n in range(1, len(pa.version.content.get("look_back", [])) + 1)]
     story = (pa.version.content.get("video") or {}).get("story") or []
     urls += [static(f"illustrations/{scene['picture']}.svg") for scene in story if scene.get("picture")]
     return urls
@@ -236,16 +238,87 @@ def work_task_start(request: HttpRequest, pa_id: int) -> HttpResponse:
     return redirect("learn:home")
 
 
+def _look_back_number(request: HttpRequest, total: int) -> int | None:
+    """The question asked for in ``?vraag=n`` (1-based, within the look-back), or None."""
+    raw = request.GET.get("vraag", "")
+    return min(max(int(raw), 1), max(total, 1)) if raw.isdigit() else None
+
+
 @participant_only
 def look_back(request: HttpRequest, pa_id: int) -> HttpResponse:
+    """The look-back, one question per screen (``?vraag=n``): how did it go (three faces), tell about
+    it by voice or in writing, and a photo if you like. Each screen keeps its answer at once, so the
+    participant who leaves comes back to the first question still open. Works as plain form posts."""
     me, pa = _own(request, pa_id)
     parts = _content(pa)
     questions = parts.get("look_back", [])
-    data = request.POST if request.method == "POST" else None
-    files = request.FILES if request.method == "POST" else None
-    forms = [LookBackQuestionForm(data, files, prefix=f"v{i}") for i in range(len(questions))]
+    if request.method == "POST" and "vraag" not in request.GET:
+        return _look_back_all(request, me, pa, parts, questions)
+    given = services.look_back_given(pa)
+    number = _look_back_number(request, len(questions)) or services.look_back_position(pa, given)
+    record = given.get(number - 1)
+    here = reverse("learn:look_back", args=[pa.pk])
+    initial = {"feeling": record.feeling, "text": record.text} if record else None
+    posted = request.method == "POST"
+    form = LookBackQuestionForm(
+        request.POST if posted else None, request.FILES if posted else None, prefix=f"v{number - 1}", initial=initial
+    )
     error = ""
-    if request.method == "POST" and all(f.is_valid() for f in forms):
+    if posted and form.is_valid():
+        answer = services.LookBackInput(
+            feeling=form.cleaned_data["feeling"],
+            text=form.cleaned_data["text"],
+            photo=form.cleaned_data["photo"],
+            voice_note=form.cleaned_data["voice_note"],
+        )
+        try:
+            saved = services.look_back_answer(
+                pa, number, answer, actor=me, key=services.sent_key(request.POST.get("idempotency_key"))
+            )
+        except Refused as exc:
+            error = str(exc)
+        else:
+            if saved.done or (saved.late and number >= len(questions)):
+                messages.success(
+                    request, _("Dank je! Je werkplekopleider leest je antwoorden. Jullie praten er samen over.")
+                )
+                return redirect("learn:home")
+            if saved.missing is not None:
+                messages.error(request, _("Vraag %(n)d heeft nog geen antwoord.") % {"n": saved.missing})
+                return redirect(f"{here}?vraag={saved.missing}")
+            return redirect(f"{here}?vraag={number + 1}")
+    elif posted:
+        error = _("Niet alles is goed gegaan. Kijk hieronder.")
+    total = len(questions)
+    return render(
+        request,
+        "learn/look_back.html",
+        {
+            "pa": pa,
+            "parts": parts,
+            "form": form,
+            "error": error,
+            "number": number,
+            "total": total,
+            "question": questions[number - 1] if questions else "",
+            "record": record,
+            "dots": [{"number": n, "answered": n - 1 in given} for n in range(1, total + 1)],
+            "here": here,
+            # Every question's screen, kept on the phone so the look-back goes on without internet.
+            "keep": " ".join(f"{here}?vraag={n}" for n in range(1, total + 1)),
+        },
+        status=400 if error else 200,
+    )
+
+
+def _look_back_all(
+    request: HttpRequest, me: Person, pa: ParticipantAssignment, parts: dict[str, Any], questions: list[str]
+) -> HttpResponse:
+    """All answers in one post: what a phone still has queued from the earlier look-back page, all
+    questions on one page (fields ``v0-…``, ``v1-…``). Kept so that nothing waiting on a phone is lost."""
+    forms = [LookBackQuestionForm(request.POST, request.FILES, prefix=f"v{i}") for i in range(len(questions))]
+    error = _("Niet alles is goed gegaan. Kijk hieronder.")
+    if all(f.is_valid() for f in forms):
         answers = [
             services.LookBackInput(
                 feeling=f.cleaned_data["feeling"],
@@ -264,13 +337,24 @@ def look_back(request: HttpRequest, pa_id: int) -> HttpResponse:
                 request, _("Dank je! Je werkplekopleider leest je antwoorden. Jullie praten er samen over.")
             )
             return redirect("learn:home")
-    elif request.method == "POST":
-        error = _("Niet alles is goed gegaan. Kijk bij de vragen hieronder.")
+    wrong = next((i for i, f in enumerate(forms) if f.errors), 0)
+    total = len(questions)
     return render(
         request,
         "learn/look_back.html",
-        {"pa": pa, "rows": list(zip(questions, forms, strict=True)), "error": error, "parts": parts},
-        status=400 if error else 200,
+        {
+            "pa": pa,
+            "parts": parts,
+            "form": forms[wrong] if forms else None,
+            "error": error,
+            "number": wrong + 1,
+            "total": total,
+            "question": questions[wrong] if questions else "",
+            "record": None,
+            "dots": [{"number": n, "answered": False} for n in range(1, total + 1)],
+            "here": reverse("learn:look_back", args=[pa.pk]),
+        },
+        status=400,
     )
 
 
