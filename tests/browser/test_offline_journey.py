@@ -221,7 +221,7 @@ def test_participant_pages_stay_under_60_kb_with_everything_they_load(
     manifest and all its icons. Transferred as production sends them: WhiteNoise serves the static
     files gzip-compressed (CompressedManifestStaticFilesStorage), pages and the worker as they are;
     the test server sends everything uncompressed, so the static files' gzip size is computed here.
-    Under 60 kB transferred, and under 88 kB even uncompressed. What the worker fetches afterwards
+    Under 60 kB transferred, and under 100 kB even uncompressed. What the worker fetches afterwards
     to keep the assignment offline is measured apart (in the background, once)."""
     mohamed = demo["mohamed"]
     pa = ParticipantAssignment.objects.get(trajectory__participant=mohamed)
@@ -268,8 +268,10 @@ def test_participant_pages_stay_under_60_kb_with_everything_they_load(
         if "/opdracht/" in path:
             assert f"{live_server.url}/static/js/story.js" in bodies, sorted(bodies)
         assert transferred < 60 * 1024, (path, transferred)
-        # 80 kB until the story player (static/js/story.js, 6.5 kB of which 2.4 kB is sent); 88 kB since.
-        assert raw < 88 * 1024, (path, raw)
+        # The promise is the transferred size. The uncompressed guard catches a page that grows
+        # unnoticed: 80 kB until the story player (story.js, 6.5 kB, 2.4 kB sent), 88 kB with it, 100 kB
+        # since the recorder and "Luister" (voice.js, 4.8 kB) and "Kijk je mee?" joined the assignment.
+        assert raw < 100 * 1024, (path, raw)
 
 
 def header_line(page: Any, name: str) -> float:
