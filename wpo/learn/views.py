@@ -30,6 +30,7 @@ from wpo.trajectories.models import (
     ParticipantAssignment,
     Step,
 )
+from wpo.trajectories.services.watch_requests import watch_request_ask
 
 from . import selectors, services
 from .forms import DisplayForm, LookBackQuestionForm, QuestionForConversationForm
@@ -133,6 +134,12 @@ def _screen_context(
         context["screen"] = "goal"
     elif pa.step == Step.WORKING:
         context["screen"] = "working"
+        watch, now = trajectory_access.latest_watch_request(pa), timezone.now()
+        live = watch is not None and watch.is_live(now)
+        # "Morgen" said yesterday: the day has come.
+        comes_today = live and watch.answered_at is not None and watch.status == "tomorrow"
+        comes_today = comes_today and timezone.localdate(watch.answered_at) < timezone.localdate(now)
+        context.update(watch=watch, watch_live=live, watch_comes_today=comes_today)
     elif pa.step == Step.ACHIEVED:
         context["screen"] = "achieved"
     else:
@@ -234,6 +241,16 @@ def work_task_start(request: HttpRequest, pa_id: int) -> HttpResponse:
         return _render_screen(request, pa, error=str(exc))
     messages.success(request, _("Goed gedaan! Nu ga je deze week aan de slag op het werk."))
     return redirect("learn:home")
+
+
+@require_POST
+@participant_only
+def watch_request(request: HttpRequest, pa_id: int) -> HttpResponse:
+    """“Kijk je mee?”: ask the werkplekopleider to come and watch, now or today."""
+    me, pa = _own(request, pa_id)
+    key = services.sent_key(request.POST.get("idempotency_key"))
+    when = request.POST.get("when", "")
+    return _act(request, pa, lambda: watch_request_ask(pa, actor=me, when=when, key=key))
 
 
 @participant_only

@@ -219,6 +219,9 @@ class OnTrajectory(StrEnum):
     # Read the interim evaluations (wpo.evaluations): what the participant said and what was agreed.
     # Planning and recording one is WORK; the administrator, who keeps people, not trajectories, reads none.
     EVALUATIONS = "evaluations"
+    # "Kijk je mee?": see and answer the participant's request to come and watch. Only for the
+    # werkplekopleider who trains them: the coach works on every trajectory but is not who is asked.
+    WATCH = "watch"
 
 
 T = OnTrajectory
@@ -226,7 +229,7 @@ T = OnTrajectory
 ON_TRAJECTORY: dict[Role, frozenset[OnTrajectory]] = {
     # Their own certificates and Open Badges, on "Mijn certificaten" (wpo.certificates.access.own_certificates).
     Role.PARTICIPANT: frozenset({T.MEDIA, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS}),
-    Role.TRAINER: frozenset({T.VIEW, T.WORK, T.MEDIA, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS}),
+    Role.TRAINER: frozenset({T.VIEW, T.WORK, T.MEDIA, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS, T.WATCH}),
     Role.COACH: frozenset({T.VIEW, T.WORK, T.MEDIA, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS}),
     Role.PROJECT_MANAGER: frozenset({T.VIEW, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS}),
     Role.ADMINISTRATOR: frozenset({T.VIEW}),
