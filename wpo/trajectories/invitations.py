@@ -4,10 +4,10 @@ downloaded ``.ics``, the werkplekopleider's calendar feed) and the reminder e-ma
 Nothing here reads more than the conversation and the people it already holds, or writes anything.
 """
 
-import icalendar
 from collections.abc import Sequence
 from datetime import UTC
 
+import icalendar
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import formats, timezone, translation
