@@ -135,7 +135,7 @@ def test_the_trainer_sees_it_at_the_top_and_answers_coming(client: Client, world
     assert block < body.index("Wat vraagt nu om mij?") and block < body.index("WPO-traject starten")
     top = body[block : body.index("</section>", block)]
     assert world.participant.name in top and world.pa.version.title in top
-    assert "kijk je nu mee?" in top and "geleden" in top
+    assert "kijk je nu mee?" in top and "zojuist gevraagd" in top
     assert reverse("trajectories:watch_request_answer", args=[watch.pk]) in top
 
     after = answer(client, watch, "coming")
@@ -196,7 +196,7 @@ def test_the_next_observation_is_linked_and_the_request_is_done(client: Client, 
     page = client.get(observe).content.decode()
     assert f"Op verzoek van {world.participant.name}" in page
     response = client.post(observe, {"note": "Vroeg zelf om hulp bij de weegschaal."}, follow=True)
-    assert f"Observatie bewaard, op verzoek van {world.participant.name}." in response.content.decode()
+    assert f"Observatie bewaard. Op verzoek van {world.participant.name}." in response.content.decode()
     observation = Observation.objects.get()
     watch.refresh_from_db()
     assert (watch.status, watch.observation) == ("done", observation)
@@ -238,3 +238,15 @@ def test_a_request_of_an_assignment_that_moved_on_is_not_shown(client: Client, w
     move(world.pa, Step.LOOKING_BACK, actor=world.participant)
     login(client, world.trainer)
     assert 'id="kijk-je-mee"' not in client.get(reverse("trajectories:my_participants")).content.decode()
+
+
+def test_how_long_ago_in_a_few_words(client: Client, world: World, time_machine: TimeMachineFixture) -> None:
+    working(world)
+    watch_request_ask(world.pa, actor=world.participant, when="today")
+    time_machine.move_to(TUESDAY + timedelta(minutes=20), tick=False)
+    login(client, world.trainer)
+    # Django's timesince keeps number and unit together with a no-break space.
+    body = client.get(reverse("trajectories:my_participants")).content.decode().replace("\xa0", " ")
+    assert "20 minuten geleden gevraagd" in body and "kijk je vandaag mee?" in body
+    page = client.get(reverse("trajectories:observe", args=[world.pa.pk])).content.decode().replace("\xa0", " ")
+    assert "Kijk je vandaag mee? (20 minuten geleden gevraagd)" in page

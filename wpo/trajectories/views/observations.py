@@ -15,6 +15,7 @@ from wpo.orgs.permissions import Ability, OnTrajectory, may_on
 from .. import access as trajectory_access
 from ..forms import ObservationForm, WorkAdaptationForm
 from ..services.observations import observation_record, work_adaptation_record
+from .watch_requests import asked_ago
 
 trainer_or_coach = access.ability_required(Ability.WORK_ON_TRAJECTORIES)
 
@@ -74,11 +75,12 @@ def observe(request: HttpRequest, pa_id: int) -> HttpResponse:
         else:
             if observation.watch_requests.exists():
                 name = pa.trajectory.participant.name
-                messages.success(request, _("Observatie bewaard, op verzoek van %(name)s.") % {"name": name})
+                messages.success(request, _("Observatie bewaard. Op verzoek van %(name)s.") % {"name": name})
             else:
                 messages.success(request, _("Observatie bewaard."))
             return redirect("trajectories:my_participants")
     # Asked for by the participant ("Kijk je mee?"): this observation answers the request.
     watcher = may_on(me, OnTrajectory.WATCH, pa.trajectory)
     asked = trajectory_access.live_watch_request(pa, timezone.now()) if watcher else None
-    return render(request, "trajectories/observe.html", {"pa": pa, "form": form, "asked": asked})
+    ago = asked_ago(asked, timezone.now()) if asked else ""
+    return render(request, "trajectories/observe.html", {"pa": pa, "form": form, "asked": asked, "ago": ago})

@@ -16,6 +16,7 @@ from wpo.orgs.permissions import Ability
 from .. import access as trajectory_access
 from .. import panels, selectors
 from ..models import ParticipantAssignment, Phase, Step, Trajectory
+from .watch_requests import asked_ago
 
 INDEPENDENCE_WEEK = timedelta(days=selectors.INDEPENDENCE_WEEK_DAYS)
 
@@ -93,6 +94,7 @@ def my_participants(request: HttpRequest) -> HttpResponse:
             "request": watch,
             "answer_url": answer_url(watch.pk),
             "observe_url": urls.observe(watch.participant_assignment_id),
+            "ago": asked_ago(watch, now),
         }
         for watch in trajectory_access.live_watch_requests_for(me, now)
     ]

@@ -1,8 +1,12 @@
 """“Kijk je mee?”: the werkplekopleider answers a participant's request to come and watch, with one tap."""
 
+from datetime import datetime, timedelta
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -18,6 +22,13 @@ ANSWERED = {
     WatchRequest.Status.COMING: gettext_lazy("%(name)s ziet nu: je komt eraan."),
     WatchRequest.Status.TOMORROW: gettext_lazy("%(name)s ziet nu: je komt morgen."),
 }
+
+
+def asked_ago(watch: WatchRequest, now: datetime) -> str:
+    """How long ago the participant asked, in a few words ("zojuist gevraagd" under a minute)."""
+    if now - watch.asked_at < timedelta(minutes=1):
+        return _("zojuist gevraagd")
+    return _("%(ago)s geleden gevraagd") % {"ago": timesince(watch.asked_at, now, depth=1)}
 
 
 @require_POST
