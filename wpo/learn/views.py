@@ -136,9 +136,7 @@ def _screen_context(
         context["screen"] = "working"
         watch, now = trajectory_access.latest_watch_request(pa), timezone.now()
         live = watch is not None and watch.is_live(now)
-        # "Morgen" said yesterday: the day has come.
-        comes_today = live and watch.answered_at is not None and watch.status == "tomorrow"
-        comes_today = comes_today and timezone.localdate(watch.answered_at) < timezone.localdate(now)
+        comes_today = watch is not None and live and watch.comes_today(now)
         context.update(watch=watch, watch_live=live, watch_comes_today=comes_today)
     elif pa.step == Step.ACHIEVED:
         context["screen"] = "achieved"

@@ -1,7 +1,6 @@
 """Access to trajectories and participants' assignments, built on ``wpo.orgs.access``."""
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -128,13 +127,11 @@ def access_assignment_for_trainer(person: Person, pa_id: int) -> ParticipantAssi
 # (OnTrajectory.WATCH); a coach or another werkplekopleider of the organisation gets 404 for it.
 
 
-def _watchable(person: Person) -> QuerySet[Trajectory, dict[str, Any]]:
-    return trajectories_for(person, OnTrajectory.WATCH).values("pk")
-
-
 def access_watch_request(person: Person, watch_request_id: int) -> WatchRequest:
     """A request to come and watch that ``person`` may answer."""
-    qs = in_org(person, WatchRequest).filter(participant_assignment__trajectory__in=_watchable(person))
+    qs = in_org(person, WatchRequest).filter(
+        participant_assignment__trajectory__in=trajectories_for(person, OnTrajectory.WATCH).values("pk")
+    )
     return get_in_org(
         qs.select_related("participant_assignment__trajectory__participant__user", "participant_assignment__version"),
         pk=watch_request_id,
@@ -150,7 +147,7 @@ def live_watch_requests_for(person: Person, now: datetime) -> QuerySet[WatchRequ
             status__in=WatchRequest.LIVE,
             expires_at__gt=now,
             participant_assignment__step="working",
-            participant_assignment__trajectory__in=_watchable(person),
+            participant_assignment__trajectory__in=trajectories_for(person, OnTrajectory.WATCH).values("pk"),
         )
         .select_related("participant_assignment__trajectory__participant__user", "participant_assignment__version")
         .order_by(F("answered_at").asc(nulls_first=True), "asked_at", "id")

@@ -596,3 +596,9 @@ class WatchRequest(OrgOwned):
 
     def is_live(self, now: datetime) -> bool:
         return self.status in self.LIVE and self.expires_at > now
+
+    def comes_today(self, now: datetime) -> bool:
+        """ "Morgen" was said on an earlier day: the day has come."""
+        if self.status != self.Status.TOMORROW or self.answered_at is None:
+            return False
+        return timezone.localdate(self.answered_at) < timezone.localdate(now)
