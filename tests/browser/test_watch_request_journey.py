@@ -14,6 +14,7 @@ from wpo.orgs.models import Person
 from wpo.trajectories.models import Observation, ParticipantAssignment, Step, WatchRequest
 
 from .conftest import PHONE, axe_violations, screenshot
+from .test_offline_journey import QUEUE, until
 from .test_participant_journey import log_in
 
 
@@ -91,3 +92,24 @@ def test_kijk_je_mee_from_the_work_task_to_a_linked_observation(browser: Any, li
     finally:
         participant.context.close()
         werkplekopleider.context.close()
+
+
+def test_asked_without_internet_it_waits_on_the_phone_and_is_sent_once(
+    page: Any, live_server: Any, sanne: Person
+) -> None:
+    pa = ParticipantAssignment.objects.get(trajectory__participant=sanne, step=Step.WORKING)
+    log_in(page, live_server.url, sanne)
+    page.goto(f"{live_server.url}{reverse('learn:assignment', args=[pa.pk])}")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Vandaag", exact=True).click()
+    page.wait_for_selector("#screen .message-queued")
+    assert "Wordt verstuurd als je weer internet hebt." in page.inner_text("#screen .message-queued")
+    check(page, "offline-wacht")
+    assert not WatchRequest.objects.exists() and len(page.evaluate(QUEUE)) == 1
+    page.context.set_offline(False)
+    until(lambda: WatchRequest.objects.exists())
+    until(lambda: page.evaluate(QUEUE) == [])
+    page.reload()
+    page.get_by_text("Je vraag is verstuurd.").wait_for()
+    watch = WatchRequest.objects.get()
+    assert (watch.when, watch.status) == ("today", "open") and watch.idempotency_key is not None
