@@ -250,3 +250,16 @@ def test_how_long_ago_in_a_few_words(client: Client, world: World, time_machine:
     assert "20 minuten geleden gevraagd" in body and "kijk je vandaag mee?" in body
     page = client.get(reverse("trajectories:observe", args=[world.pa.pk])).content.decode().replace("\xa0", " ")
     assert "Kijk je vandaag mee? (20 minuten geleden gevraagd)" in page
+
+
+def test_the_database_holds_one_live_request_per_assignment(world: World) -> None:
+    from django.db import IntegrityError, transaction
+
+    working(world)
+    first = watch_request_ask(world.pa, actor=world.participant, when="now")
+    fields = {"organization": world.org, "participant_assignment": world.pa, "asked_at": timezone.now()}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        WatchRequest.objects.create(**fields, when="today", expires_at=first.expires_at)
+    first.status = WatchRequest.Status.DONE
+    first.save(update_fields=["status"])
+    WatchRequest.objects.create(**fields, when="today", expires_at=first.expires_at)  # done ones do not count
