@@ -5,7 +5,7 @@ from django.test import Client, override_settings
 from wpo.demo.organization import DEMO_LOGINS, DEMO_PASSWORD
 from wpo.orgs.models import Organization, Person
 from wpo.service.models import ServiceOperator
-from wpo.trajectories.models import ParticipantAssignment, StepChange
+from wpo.trajectories.models import ParticipantAssignment, StepChange, WatchRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,10 @@ def test_demo_creates_one_login_per_role_and_participants_at_different_steps(
         assert person.organization == org and person.user.check_password(DEMO_PASSWORD)
     steps = set(ParticipantAssignment.objects.filter(organization=org).values_list("step", flat=True))
     assert {"introduced", "working", "looking_back", "independent", "assessing", "achieved"} <= steps
+    # Sanne, at work on her task, asked her werkplekopleider "Kijk je mee?" (open until the day ends).
+    watch = WatchRequest.objects.get(organization=org)
+    assert watch.status == "open" and watch.participant_assignment.trajectory.participant.user.username == "deelnemer"
+    assert watch.participant_assignment.step == "working"
     # Every step of every demo assignment has its history row.
     for pa in ParticipantAssignment.objects.filter(organization=org):
         assert StepChange.objects.filter(participant_assignment=pa).latest("at").to_step == pa.step

@@ -144,3 +144,55 @@ def test_a_feed_has_a_name_and_a_refresh_interval() -> None:
 def test_an_empty_feed_is_still_a_valid_calendar() -> None:
     lines = unfold(ical.calendar([], name="Gesprekken"))
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR" and "BEGIN:VEVENT" not in lines
+
+
+# "Kijk je mee?" in the werkplekopleider's feed --------------------------------------------------------
+
+
+def component(lines: list[str], name: str) -> dict[str, str]:
+    """NAME -> value of the lines of the first component ``name`` (simple values, no quoted colons)."""
+    inner = lines[lines.index(f"BEGIN:{name}") + 1 : lines.index(f"END:{name}")]
+    return dict(line.split(":", 1) for line in inner)
+
+
+@pytest.mark.django_db
+def test_a_live_watch_request_is_a_to_do_in_the_trainers_feed(client, world, other_world, time_machine) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from wpo.trajectories.models import Step
+    from wpo.trajectories.services.conversations import calendar_feed_create
+    from wpo.trajectories.services.watch_requests import watch_request_answer, watch_request_ask
+    from wpo.trajectories.workflow import move
+
+    time_machine.move_to(datetime(2027, 3, 9, 10, 0, tzinfo=AMSTERDAM), tick=False)
+    for w in (world, other_world):
+        move(w.pa, Step.PRACTISING, actor=w.participant)
+        move(w.pa, Step.WORKING, actor=w.participant)
+    watch = watch_request_ask(world.pa, actor=world.participant, when="now")
+    watch_request_ask(other_world.pa, actor=other_world.participant, when="now")
+    feed = reverse("trajectories:calendar_feed_ics", args=[calendar_feed_create(person=world.trainer).token])
+
+    text = client.get(feed).content.decode()
+    lines = unfold(text)
+    assert lines[-1] == "END:VCALENDAR" and lines.count("BEGIN:VTODO") == 1, "only this trainer's, one organisation"
+    todo = component(lines, "VTODO")
+    first_name = world.participant.user.first_name
+    assert todo["UID"] == f"kijk-je-mee-{watch.pk}@wpo-platform"
+    assert unescape(todo["SUMMARY"]) == f"Kijk je mee? {first_name} vraagt het (nu)"
+    assert todo["STATUS"] == "NEEDS-ACTION" and todo["PRIORITY"] == "1"
+    # Due when it lapses, at the end of the day (midnight in Amsterdam, 23:00 UTC in winter); in UTC.
+    assert todo["DUE"] == "20270309T230000Z" and todo["CREATED"] == "20270309T090000Z"
+    assert todo["URL"].endswith(reverse("trajectories:my_participants"))
+    assert world.pa.version.title in unescape(todo["DESCRIPTION"])
+    assert other_world.participant.user.first_name not in text
+
+    watch_request_answer(watch, actor=world.trainer, answer="tomorrow")
+    todo = component(unfold(client.get(feed).content.decode()), "VTODO")
+    assert todo["STATUS"] == "IN-PROCESS" and todo["DUE"] == "20270310T230000Z"
+
+    # The coach's feed has no to-do: the request is for the werkplekopleider.
+    coach_feed = reverse("trajectories:calendar_feed_ics", args=[calendar_feed_create(person=world.coach).token])
+    assert "BEGIN:VTODO" not in client.get(coach_feed).content.decode()
+    # Lapsed, it leaves the feed.
+    time_machine.move_to(datetime(2027, 3, 11, 0, 1, tzinfo=AMSTERDAM), tick=False)
+    assert "BEGIN:VTODO" not in client.get(feed).content.decode()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from wpo.curriculum.models import Assignment
 from wpo.orgs.models import Role
 from wpo.trajectories.models import CoachingConversation, Step, Trajectory
+from wpo.trajectories.services.watch_requests import watch_request_ask
 from wpo.trajectories.workflow import give_assignment, move
 
 from .conftest import login
@@ -32,7 +33,11 @@ def add_participants(world: World, n: int) -> None:
             starts_on=date.today(),
             ends_on=date.today() + timedelta(days=90),
         )
-        give_assignment(t, version, actor=world.trainer)  # type: ignore[arg-type]
+        pa = give_assignment(t, version, actor=world.trainer)  # type: ignore[arg-type]
+        # Each at work on the task and asking "Kijk je mee?": the block at the top of Mijn deelnemers.
+        move(pa, Step.PRACTISING, actor=p)
+        move(pa, Step.WORKING, actor=p)
+        watch_request_ask(pa, actor=p, when="now")
 
 
 def count_queries(client: Client, url: str) -> int:

@@ -20,7 +20,13 @@ from django.utils import timezone
 
 from wpo.curriculum.models import Assignment, Edition, LocalExample
 from wpo.orgs.models import PeopleImport, Person
-from wpo.trajectories.models import Assessment, CoachingConversation, LookBackAnswer, ParticipantQuestion
+from wpo.trajectories.models import (
+    Assessment,
+    CoachingConversation,
+    LookBackAnswer,
+    ParticipantQuestion,
+    WatchRequest,
+)
 
 from .conftest import login
 from .factories import (
@@ -88,6 +94,13 @@ def assignment_with_local_example(w: World) -> int:
     )
     example.photo.save("voorbeeld.jpg", ContentFile(JPEG))
     return assignment.pk
+
+
+def live_watch_request(w: World) -> WatchRequest:
+    now = timezone.now()
+    return WatchRequest.objects.create(
+        organization=w.org, participant_assignment=w.pa, asked_at=now, when="now", expires_at=now + timedelta(hours=8)
+    )
 
 
 def finished_batch(w: World) -> int:
@@ -158,6 +171,8 @@ OBJECT_OF_ORG_A: dict[str, Callable[[World], object]] = {
     # The Open Badge of the participant's certificate, and the form it is downloaded in.
     "credential_id": lambda w: make_certificate(w).credentials.get().pk,
     "fmt": lambda w: "png",
+    # "Kijk je mee?": the participant's live request to come and watch (wpo/trajectories/services/watch_requests.py).
+    "watch_request_id": lambda w: live_watch_request(w).pk,
 }
 # Namespaces that organisations never reach: Django's admin is for the service's own operators.
 NOT_ORGANISATION_URLS = {"admin"}

@@ -11,7 +11,8 @@ from django.utils import timezone
 from wpo.curriculum.models import Assignment
 from wpo.orgs.models import Department, Organization, Person, Role
 from wpo.orgs.services import person_create
-from wpo.trajectories.models import ParticipantAssignment, Phase, Step, Trajectory, TrajectorySkill
+from wpo.trajectories.models import ParticipantAssignment, Phase, Step, Trajectory, TrajectorySkill, WatchRequest
+from wpo.trajectories.services.watch_requests import end_of_day
 from wpo.trajectories.workflow import give_assignment, move
 
 from . import certificates, coaching, evaluations, followup, meetings, reports, signoff
@@ -142,6 +143,15 @@ def create_demo_people() -> Organization:
             second_start = start + timedelta(days=35)
             pa = give_assignment(trajectory, versions[1], actor=their_trainer, at=second_start)
             _walk(pa, step, p, their_trainer, second_start)
+            # At work on her task, she just asked Ahmed "Kijk je mee?": at the top of his Mijn deelnemers
+            # today (a request lapses at the end of its day).
+            WatchRequest.objects.create(
+                organization=org,
+                participant_assignment=pa,
+                asked_at=now - timedelta(minutes=15),
+                when=WatchRequest.When.NOW,
+                expires_at=end_of_day(now),
+            )
         else:
             # Joyce had her first assignment three weeks after the start, when she had settled in.
             given = start + timedelta(days=21) if username == "joyce" else start

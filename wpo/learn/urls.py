@@ -16,5 +16,6 @@ urlpatterns = [
     path("opdracht/<int:pa_id>/vraag/<int:number>/", views.answer, name="answer"),
     path("opdracht/<int:pa_id>/aan-de-slag/", views.work_task_start, name="work_task_start"),
     path("opdracht/<int:pa_id>/terugkijken/", views.look_back, name="look_back"),
+    path("opdracht/<int:pa_id>/kijk-je-mee/", views.watch_request, name="watch_request"),
     path("terugkijken/<int:answer_id>/<str:kind>/", views.look_back_media, name="look_back_media"),
 ]

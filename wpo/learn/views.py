@@ -30,6 +30,7 @@ from wpo.trajectories.models import (
     ParticipantAssignment,
     Step,
 )
+from wpo.trajectories.services.watch_requests import watch_request_ask
 
 from . import selectors, services
 from .forms import DisplayForm, LookBackQuestionForm, QuestionForConversationForm
@@ -133,6 +134,10 @@ def _screen_context(
         context["screen"] = "goal"
     elif pa.step == Step.WORKING:
         context["screen"] = "working"
+        watch, now = trajectory_access.latest_watch_request(pa), timezone.now()
+        live = watch is not None and watch.is_live(now)
+        comes_today = watch is not None and live and watch.comes_today(now)
+        context.update(watch=watch, watch_live=live, watch_comes_today=comes_today)
     elif pa.step == Step.ACHIEVED:
         context["screen"] = "achieved"
     else:
@@ -242,6 +247,16 @@ def _look_back_number(request: HttpRequest, total: int) -> int | None:
     """The question asked for in ``?vraag=n`` (1-based, within the look-back), or None."""
     raw = request.GET.get("vraag", "")
     return min(max(int(raw), 1), max(total, 1)) if raw.isdigit() else None
+
+
+@require_POST
+@participant_only
+def watch_request(request: HttpRequest, pa_id: int) -> HttpResponse:
+    """“Kijk je mee?”: ask the werkplekopleider to come and watch, now or today."""
+    me, pa = _own(request, pa_id)
+    key = services.sent_key(request.POST.get("idempotency_key"))
+    when = request.POST.get("when", "")
+    return _act(request, pa, lambda: watch_request_ask(pa, actor=me, when=when, key=key))
 
 
 @participant_only

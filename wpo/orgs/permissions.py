@@ -225,6 +225,9 @@ class OnTrajectory(StrEnum):
     # named in the consent, so they download the certificate but not the dossier.
     DOSSIER_CONSENT = "dossier_consent"
     DOWNLOAD_DOSSIER = "download_dossier"
+    # "Kijk je mee?": see and answer the participant's request to come and watch. Only for the
+    # werkplekopleider who trains them: the coach works on every trajectory but is not who is asked.
+    WATCH = "watch"
 
 
 T = OnTrajectory
@@ -232,7 +235,9 @@ T = OnTrajectory
 ON_TRAJECTORY: dict[Role, frozenset[OnTrajectory]] = {
     # Their own certificates and Open Badges, on "Mijn certificaten" (wpo.certificates.access.own_certificates).
     Role.PARTICIPANT: frozenset({T.MEDIA, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS, T.DOSSIER_CONSENT}),
-    Role.TRAINER: frozenset({T.VIEW, T.WORK, T.MEDIA, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS, T.DOWNLOAD_DOSSIER}),
+    Role.TRAINER: frozenset(
+        {T.VIEW, T.WORK, T.MEDIA, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS, T.DOWNLOAD_DOSSIER, T.WATCH}
+    ),
     Role.COACH: frozenset({T.VIEW, T.WORK, T.MEDIA, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS}),
     Role.PROJECT_MANAGER: frozenset({T.VIEW, T.DOWNLOAD_CERTIFICATES, T.EVALUATIONS}),
     Role.ADMINISTRATOR: frozenset({T.VIEW}),

@@ -48,6 +48,7 @@ from wpo.trajectories.models import (
     TrainerCalendarFeed,
     Trajectory,
     TrajectorySkill,
+    WatchRequest,
     WorkAdaptation,
 )
 
@@ -412,6 +413,7 @@ _ASSIGNMENT_PARTS = (
         SecondAssessorRequest.objects.select_related("coach__user").order_by("requested_at", "pk"),
     ),
     Prefetch("independence_days", IndependenceDay.objects.select_related("recorded_by__user").order_by("day")),
+    Prefetch("watch_requests", WatchRequest.objects.select_related("answered_by__user").order_by("asked_at", "pk")),
 )
 
 
@@ -519,6 +521,16 @@ def _assignment(pa: ParticipantAssignment, files: _Files) -> dict[str, Any]:
         ],
         "second_assessor_requests": [
             {"coach": _name(r.coach), "requested_at": _when(r.requested_at)} for r in pa.second_assessor_requests.all()
+        ],
+        "watch_requests": [
+            {
+                "asked_at": _when(r.asked_at),
+                "when": r.get_when_display(),
+                "status": r.get_status_display(),
+                "answered_by": _name(r.answered_by),
+                "answered_at": _when(r.answered_at),
+            }
+            for r in pa.watch_requests.all()
         ],
     }
 

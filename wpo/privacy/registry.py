@@ -67,6 +67,7 @@ ABOUT_THE_PERSON: dict[str, str] = {
     "trajectories.Assessment.participant_assignment": "trajectories.assignments.assessments",
     "trajectories.IndependenceDay.participant_assignment": "trajectories.assignments.independence_days",
     "trajectories.SecondAssessorRequest.participant_assignment": "trajectories.assignments.second_assessor_requests",
+    "trajectories.WatchRequest.participant_assignment": "trajectories.assignments.watch_requests",
 }
 
 DONE_BY_THE_PERSON: dict[str, Any] = {
@@ -121,4 +122,5 @@ DONE_BY_THE_PERSON: dict[str, Any] = {
     "trajectories.IndependenceDay.recorded_by": _("Dagen van de zelfstandigheidsweek afgevinkt"),
     "trajectories.SecondAssessorRequest.coach": _("Gevraagd als tweede beoordelaar"),
     "trajectories.SecondAssessorRequest.requested_by": _("Tweede beoordelaar gevraagd"),
+    "trajectories.WatchRequest.answered_by": _("Vragen om mee te kijken beantwoord"),
 }

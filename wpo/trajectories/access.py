@@ -22,6 +22,7 @@ from .models import (
     TrainerCalendarFeed,
     Trajectory,
     TrajectorySkill,
+    WatchRequest,
 )
 
 
@@ -136,6 +137,59 @@ def access_assignment_for_trainer(person: Person, pa_id: int) -> ParticipantAssi
             "trajectory__participant__user", "trajectory__trainer__user", "version__assignment__subskill__skill"
         ),
         pk=pa_id,
+    )
+
+
+# "Kijk je mee?" ------------------------------------------------------------------------------------
+# Only the werkplekopleider who trains the participant sees and answers a request to come and watch
+# (OnTrajectory.WATCH); a coach or another werkplekopleider of the organisation gets 404 for it.
+
+
+def access_watch_request(person: Person, watch_request_id: int) -> WatchRequest:
+    """A request to come and watch that ``person`` may answer."""
+    qs = in_org(person, WatchRequest).filter(
+        participant_assignment__trajectory__in=trajectories_for(person, OnTrajectory.WATCH).values("pk")
+    )
+    return get_in_org(
+        qs.select_related("participant_assignment__trajectory__participant__user", "participant_assignment__version"),
+        pk=watch_request_id,
+    )
+
+
+def live_watch_requests_for(person: Person, now: datetime) -> QuerySet[WatchRequest]:
+    """The live requests (open first, then answered) of the work tasks of the participants ``person``
+    trains: the block at the top of "Mijn deelnemers" (one query however many there are)."""
+    return (
+        in_org(person, WatchRequest)
+        .filter(
+            status__in=WatchRequest.LIVE,
+            expires_at__gt=now,
+            participant_assignment__step="working",
+            participant_assignment__trajectory__in=trajectories_for(person, OnTrajectory.WATCH).values("pk"),
+        )
+        .select_related("participant_assignment__trajectory__participant__user", "participant_assignment__version")
+        .order_by(F("answered_at").asc(nulls_first=True), "asked_at", "id")
+    )
+
+
+def latest_watch_request(pa: ParticipantAssignment) -> WatchRequest | None:
+    """The newest request of an assignment the caller already got through this module."""
+    return (
+        WatchRequest.objects.filter(organization_id=pa.organization_id, participant_assignment=pa)
+        .select_related("observation")
+        .order_by("-asked_at", "-id")
+        .first()
+    )
+
+
+def live_watch_request(pa: ParticipantAssignment, now: datetime) -> WatchRequest | None:
+    """The live request of an assignment the caller already got through this module."""
+    return (
+        WatchRequest.objects.filter(
+            organization_id=pa.organization_id, participant_assignment=pa, status__in=WatchRequest.LIVE
+        )
+        .filter(expires_at__gt=now)
+        .first()
     )
 
 

@@ -4,6 +4,10 @@ downloaded ``.ics``, the werkplekopleider's calendar feed) and the reminder e-ma
 Nothing here reads more than the conversation and the people it already holds, or writes anything.
 """
 
+from collections.abc import Sequence
+from datetime import UTC
+
+import icalendar
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import formats, timezone, translation
@@ -12,7 +16,7 @@ from django.utils.translation import gettext as _
 from wpo.lib import ical
 from wpo.orgs.models import Person
 
-from .models import CoachingConversation, TrainerCalendarFeed
+from .models import CoachingConversation, TrainerCalendarFeed, WatchRequest
 
 # How often a subscribed calendar app should fetch the feed again (Outlook and Apple honour it;
 # Google decides for itself, typically every few hours).
@@ -114,7 +118,41 @@ def reminder_message(conversation: CoachingConversation) -> EmailMessage:
     return message
 
 
-def calendar_feed_ics(feed: TrainerCalendarFeed, conversations: list[CoachingConversation], *, urls: list[str]) -> str:
+def watch_request_todo(watch: WatchRequest, *, url: str = "") -> icalendar.Todo:
+    """A live "Kijk je mee?" request as a to-do (VTODO), due when it lapses: open is still to answer
+    (NEEDS-ACTION), answered is still to do (IN-PROCESS). Times in UTC, as the feed's events."""
+    pa = watch.participant_assignment
+    name = pa.trajectory.participant.first_name
+    when = _("nu") if watch.when == WatchRequest.When.NOW else _("vandaag")
+    todo = icalendar.Todo()
+    todo.add("uid", f"kijk-je-mee-{watch.pk}@wpo-platform")
+    todo.add("dtstamp", timezone.now().astimezone(UTC))
+    todo.add("created", watch.asked_at.astimezone(UTC))
+    todo.add("due", watch.expires_at.astimezone(UTC))
+    todo.add("summary", _("Kijk je mee? %(name)s vraagt het (%(when)s)") % {"name": name, "when": when})
+    lines = [_("Opdracht: %(title)s") % {"title": pa.version.title}]
+    if url:
+        lines.append(url)
+        todo.add("url", url)
+    todo.add("description", "\n".join(lines))
+    todo.add("status", "NEEDS-ACTION" if watch.status == WatchRequest.Status.OPEN else "IN-PROCESS")
+    todo.add("priority", 1 if watch.when == WatchRequest.When.NOW else 5)
+    return todo
+
+
+def calendar_feed_ics(
+    feed: TrainerCalendarFeed,
+    conversations: list[CoachingConversation],
+    *,
+    urls: list[str],
+    watch_requests: Sequence[WatchRequest] = (),
+    watch_url: str = "",
+) -> str:
+    """The feed: conversations as events, and the live "Kijk je mee?" requests as to-dos (added
+    after the events, as wpo.lib.ical writes events only)."""
     with translation.override(settings.LANGUAGE_CODE):
         events = [invitation_event(c, url=url) for c, url in zip(conversations, urls, strict=True)]
-        return ical.calendar(events, name=_("Begeleidingsgesprekken WPO"), refresh_minutes=FEED_REFRESH_MINUTES)
+        text = ical.calendar(events, name=_("Begeleidingsgesprekken WPO"), refresh_minutes=FEED_REFRESH_MINUTES)
+        todos = "".join(watch_request_todo(w, url=watch_url).to_ical().decode("utf-8") for w in watch_requests)
+    end = "END:VCALENDAR\r\n"
+    return text[: -len(end)] + todos + end

@@ -535,3 +535,70 @@ class SecondAssessorRequest(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.participant_assignment_id} → {self.coach_id}"
+
+
+class WatchRequest(OrgOwned):
+    """ "Kijk je mee?": during the work task the participant asks their werkplekopleider to come and
+    watch, now or today. The werkplekopleider answers with one tap (coming, or tomorrow); the next
+    observation of the assignment is linked to the request, which is then done.
+
+    A request lapses at ``expires_at`` (the end of the day it was asked, or of the day the trainer
+    said they would come); an assignment has one live request at most, so asking again while one
+    is live shows that one. A lapsed request is cancelled when the participant asks again.
+    """
+
+    class When(models.TextChoices):
+        NOW = "now", _("Nu")
+        TODAY = "today", _("Vandaag")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Verstuurd")
+        COMING = "coming", _("Komt eraan")
+        TOMORROW = "tomorrow", _("Komt morgen")
+        DONE = "done", _("Gedaan")
+        CANCELLED = "cancelled", _("Vervallen")
+
+    participant_assignment = models.ForeignKey(
+        ParticipantAssignment, on_delete=models.CASCADE, related_name="watch_requests"
+    )
+    asked_at = models.DateTimeField(_("gevraagd op"))
+    when = models.CharField(_("wanneer"), max_length=10, choices=When.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    expires_at = models.DateTimeField(_("vervalt op"))
+    answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("beantwoord door")
+    )
+    observation = models.ForeignKey(
+        Observation, on_delete=models.SET_NULL, null=True, blank=True, related_name="watch_requests"
+    )
+    # One key per sent form (or per queued send of an offline phone): a second send writes nothing.
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
+
+    LIVE = (Status.OPEN, Status.COMING, Status.TOMORROW)
+
+    class Meta:
+        verbose_name = _("vraag om mee te kijken")
+        verbose_name_plural = _("vragen om mee te kijken")
+        ordering = ["asked_at", "id"]
+        indexes = [models.Index(fields=["organization", "status", "expires_at"], name="watch_request_live")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "idempotency_key"], name="watch_request_sent_once"),
+            models.UniqueConstraint(
+                fields=["organization", "participant_assignment"],
+                condition=models.Q(status__in=["open", "coming", "tomorrow"]),
+                name="watch_request_one_live",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_assignment_id}: {self.when} ({self.status})"
+
+    def is_live(self, now: datetime) -> bool:
+        return self.status in self.LIVE and self.expires_at > now
+
+    def comes_today(self, now: datetime) -> bool:
+        """ "Morgen" was said on an earlier day: the day has come."""
+        if self.status != self.Status.TOMORROW or self.answered_at is None:
+            return False
+        return timezone.localdate(self.answered_at) < timezone.localdate(now)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import conversations, observations, signoff, start, trajectory
+from .views import conversations, observations, signoff, start, trajectory, watch_requests
 
 app_name = "trajectories"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("starten/", start.start, name="start"),
     path("opdrachten/<int:pa_id>/introductie/", observations.introduce, name="introduce"),
     path("opdrachten/<int:pa_id>/observatie/", observations.observe, name="observe"),
+    # "Kijk je mee?": the participant asked to be watched (wpo/learn), the werkplekopleider answers.
+    path("kijk-je-mee/<int:watch_request_id>/", watch_requests.answer, name="watch_request_answer"),
     # Coaching conversations, invitations and the calendar feed.
     path("trajecten/<int:trajectory_id>/gesprek-plannen/", conversations.conversation_plan, name="conversation_plan"),
     path("gesprekken/<int:conversation_id>/", conversations.conversation_detail, name="conversation"),

@@ -14,6 +14,7 @@ from wpo.orgs.permissions import OnTrajectory, may_on
 
 from .. import activity
 from ..models import Observation, ParticipantAssignment, WorkAdaptation
+from .watch_requests import watch_request_link
 
 
 @transaction.atomic
@@ -47,7 +48,8 @@ def observation_record(
     went_well: bool = False,
     shared_with_participant: bool = False,
 ) -> Observation:
-    """A quick note of what the trainer saw: tapped behaviours, a few words or a photo."""
+    """A quick note of what the trainer saw: tapped behaviours, a few words or a photo. When the
+    participant asked "Kijk je mee?", the observation answers that request (``watch_request_link``)."""
     if not may_on(author, OnTrajectory.WORK, pa.trajectory):
         raise Refused(_("Alleen de werkplekopleider of coach kan een observatie vastleggen."))
     allowed = set(pa.version.content.get("trainer", {}).get("observe", []))
@@ -69,5 +71,6 @@ def observation_record(
     if photo:
         observation.photo.save(photo.name or "foto", photo, save=False)
     observation.save()
+    watch_request_link(observation, pa, author)
     activity.record(pa.trajectory_id, observation.observed_at)
     return observation

@@ -308,9 +308,16 @@ def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     found = list(trajectory_access.calendar_feed_conversations(feed, timezone.now()))
     urls = [request.build_absolute_uri(reverse("trajectories:conversation", args=[c.pk])) for c in found]
-    response = HttpResponse(
-        invitations.calendar_feed_ics(feed, found, urls=urls), content_type="text/calendar; charset=utf-8"
+    # "Kijk je mee?": the participants' live requests to come and watch, as to-dos.
+    watching = list(trajectory_access.live_watch_requests_for(feed.person, timezone.now()))
+    text = invitations.calendar_feed_ics(
+        feed,
+        found,
+        urls=urls,
+        watch_requests=watching,
+        watch_url=request.build_absolute_uri(reverse("trajectories:my_participants")),
     )
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

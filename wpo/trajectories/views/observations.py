@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from wpo.curriculum.selectors import fill_content, trainer_first_name
 from wpo.lib.refusals import Refused
 from wpo.orgs import access
-from wpo.orgs.permissions import Ability
+from wpo.orgs.permissions import Ability, OnTrajectory, may_on
 
 from .. import access as trajectory_access
 from ..forms import ObservationForm, WorkAdaptationForm
 from ..services.observations import observation_record, work_adaptation_record
+from .watch_requests import asked_ago
 
 trainer_or_coach = access.ability_required(Ability.WORK_ON_TRAJECTORIES)
 
@@ -59,7 +60,7 @@ def observe(request: HttpRequest, pa_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            observation_record(
+            observation = observation_record(
                 pa=pa,
                 author=me,
                 observed_at=timezone.now(),
@@ -72,6 +73,14 @@ def observe(request: HttpRequest, pa_id: int) -> HttpResponse:
         except Refused as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Observatie bewaard."))
+            if observation.watch_requests.exists():
+                name = pa.trajectory.participant.name
+                messages.success(request, _("Observatie bewaard. Op verzoek van %(name)s.") % {"name": name})
+            else:
+                messages.success(request, _("Observatie bewaard."))
             return redirect("trajectories:my_participants")
-    return render(request, "trajectories/observe.html", {"pa": pa, "form": form})
+    # Asked for by the participant ("Kijk je mee?"): this observation answers the request.
+    watcher = may_on(me, OnTrajectory.WATCH, pa.trajectory)
+    asked = trajectory_access.live_watch_request(pa, timezone.now()) if watcher else None
+    ago = asked_ago(asked, timezone.now()) if asked else ""
+    return render(request, "trajectories/observe.html", {"pa": pa, "form": form, "asked": asked, "ago": ago})

@@ -16,6 +16,7 @@ from wpo.orgs.permissions import Ability
 from .. import access as trajectory_access
 from .. import panels, selectors
 from ..models import ParticipantAssignment, Phase, Step, Trajectory
+from .watch_requests import asked_ago
 
 INDEPENDENCE_WEEK = timedelta(days=selectors.INDEPENDENCE_WEEK_DAYS)
 
@@ -87,7 +88,17 @@ def my_participants(request: HttpRequest) -> HttpResponse:
             }
         )
     rows.sort(key=lambda r: (int(r["need"]["urgency"]), str(r["person"].name)))
-    return render(request, "trajectories/my_participants.html", {"rows": rows})
+    answer_url = PkUrl("trajectories:watch_request_answer")
+    watching = [
+        {
+            "request": watch,
+            "answer_url": answer_url(watch.pk),
+            "observe_url": urls.observe(watch.participant_assignment_id),
+            "ago": asked_ago(watch, now),
+        }
+        for watch in trajectory_access.live_watch_requests_for(me, now)
+    ]
+    return render(request, "trajectories/my_participants.html", {"rows": rows, "watching": watching})
 
 
 @access.ability_required(Ability.FOLLOW_TRAJECTORIES)
