@@ -235,3 +235,22 @@ def test_practice_feedback_and_the_question_can_be_listened_to(client: Client, w
     client.post(reverse("learn:start", args=[world.pa.pk]))
     body = client.get(reverse("learn:assignment", args=[world.pa.pk])).content.decode()
     assert 'id="vraag-tekst"' in body and 'data-listen="#vraag-tekst"' in body and "js/voice" in body
+
+
+def test_the_trainer_sees_the_look_back_once_it_is_sent_not_while_it_is_answered(world: World) -> None:
+    """Each screen keeps its answer at once; the conversation's agenda shows them only when the last
+    screen sent the look-back (the step moved), as the one-page form did."""
+    from wpo.trajectories.selectors import conversation_agenda
+
+    from .test_conversations import plan
+
+    working(world)
+    conversation = plan(world)
+    learn.look_back_answer(world.pa, 1, LookBackInput("good", "Half af", None, None), actor=world.participant)
+    assert conversation_agenda(conversation).look_back == []
+    for number in range(2, N + 1):
+        learn.look_back_answer(world.pa, number, LookBackInput("good", "", None, None), actor=world.participant)
+    world.pa.refresh_from_db()
+    assert world.pa.step == Step.LOOKING_BACK
+    [sent] = conversation_agenda(conversation).look_back
+    assert [a.answer.question_index for a in sent.answers] == list(range(N))

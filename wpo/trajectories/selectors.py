@@ -452,7 +452,13 @@ def conversation_agenda(conversation: CoachingConversation) -> Agenda:
         previous = previous.filter(held_at__lt=conversation.held_at)
     since: datetime | None = previous.aggregate(last=Max("held_at"))["last"]
 
-    answers = LookBackAnswer.objects.filter(**scope, participant_assignment__trajectory_id=conversation.trajectory_id)
+    answers = LookBackAnswer.objects.filter(
+        **scope, participant_assignment__trajectory_id=conversation.trajectory_id
+    ).exclude(  # a look-back the participant is still answering, screen by screen, is not sent yet
+        participant_assignment__step=Step.WORKING,
+        late=False,
+        answered_at__gte=F("participant_assignment__step_since"),
+    )
     if conversation.participant_assignment_id is not None:
         answers = answers.filter(participant_assignment_id=conversation.participant_assignment_id)
     until = conversation.held_at
