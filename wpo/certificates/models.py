@@ -279,7 +279,7 @@ class DossierConsent(OrgOwned):
         verbose_name_plural = _("toestemmingen bewijsmap")
         constraints = [
             models.UniqueConstraint(
-                fields=["trajectory"],
+                fields=["organization", "trajectory"],
                 condition=models.Q(withdrawn_at__isnull=True),
                 name="dossier_consent_one_open_per_trajectory",
             ),

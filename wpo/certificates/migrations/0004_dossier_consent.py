@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'toestemming bewijsmap',
                 'verbose_name_plural': 'toestemmingen bewijsmap',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('trajectory',), name='dossier_consent_one_open_per_trajectory')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('organization', 'trajectory'), name='dossier_consent_one_open_per_trajectory')],
             },
         ),
     ]
