@@ -52,6 +52,7 @@
   const QUEUED = text("textQueued", "Wordt verstuurd als je weer internet hebt.");
   const NO_INTERNET = text("textOffline", "Je hebt nu geen internet. Probeer het straks nog eens.");
   const LOGOUT_WAITS = text("textLogoutWaits", "Daarna log je uit.");
+  const NOT_SENT = text("textNotSent", "Je antwoorden zijn nog niet verstuurd. Tik nog een keer op Uitloggen om het opnieuw te proberen.");
   const owner = () => document.body.dataset.wpoOwner || "";
 
   function newKey() {
@@ -167,7 +168,7 @@
     return flushing;
   }
 
-  async function queueBanner() {
+  async function queueBanner(always) {
     const main = document.getElementById("inhoud");
     if (!main || !owner()) return;
     let banner = document.getElementById("wachtrij");
@@ -177,7 +178,7 @@
       document.querySelectorAll(".message-queued").forEach((note) => { note.textContent = text("textSent", "Verstuurd."); });
       return;
     }
-    if (!banner && document.querySelector("form .message-queued")) return; // said beside the answer
+    if (!banner && !always && document.querySelector("form .message-queued")) return; // said beside the answer
     if (!banner) {
       banner = document.createElement("p");
       banner.id = "wachtrij";
@@ -201,7 +202,9 @@
 
   // Logging out (the button, or the idle logout of a shared tablet): send what waits, then forget.
   // Without internet the answers that wait are not thrown away: the logout waits for the connection.
-  async function leave(form) {
+  // When the server could not take them (an error), the button says so once and stays: the next tap
+  // tries again and then logs out. The idle logout of a shared tablet always ends with nothing kept.
+  async function leave(form, idle) {
     if (form.dataset.leaving) return;
     form.dataset.leaving = "1";
     const waiting = owner() ? (await queued().catch(() => [])).filter((item) => item.owner === owner()).length : 0;
@@ -210,14 +213,30 @@
       const banner = document.getElementById("wachtrij");
       if (banner) banner.textContent = `${QUEUED} ${LOGOUT_WAITS}`;
       delete form.dataset.leaving;
-      window.addEventListener("online", () => leave(form), { once: true });
+      window.addEventListener("online", () => leave(form, idle), { once: true });
       return;
     }
+    let stay = false;
     try {
       await Promise.race([flush(), new Promise((resolve) => window.setTimeout(resolve, 5000))]);
+      const left = owner() ? (await queued().catch(() => [])).filter((item) => item.owner === owner()).length : 0;
+      if (left && !idle && !form.dataset.warned) {
+        form.dataset.warned = "1";
+        stay = true;
+        await queueBanner(true);
+        const banner = document.getElementById("wachtrij");
+        if (banner) {
+          banner.textContent = NOT_SENT;
+          banner.scrollIntoView();
+        }
+        const menu = form.closest("details");
+        if (menu) menu.open = false;
+        delete form.dataset.leaving;
+        return;
+      }
       await forgetAll();
     } finally {
-      HTMLFormElement.prototype.submit.call(form);
+      if (!stay) HTMLFormElement.prototype.submit.call(form);
     }
   }
 
@@ -285,7 +304,7 @@
     const keepAliveUrl = document.body.dataset.keepAliveUrl;
     const reset = () => {
       window.clearTimeout(timer);
-      timer = window.setTimeout(() => leave(form), seconds * 1000);
+      timer = window.setTimeout(() => leave(form, true), seconds * 1000);
       // Typing a long answer makes no request; tell the server the person is still here.
       if (keepAliveUrl && Date.now() - lastPing > 60000) {
         lastPing = Date.now();

@@ -347,3 +347,43 @@ def test_the_participants_menu_works_without_javascript(
         assert "/accounts/inloggen/" in page.url
     finally:
         context.close()
+
+
+def test_an_answer_the_server_could_not_take_is_not_thrown_away_at_logout(
+    page: Any, live_server: Any, demo: dict[str, Person]
+) -> None:
+    """Back online, the server answers the queued answer with an error (a deploy, a database restart):
+    the logout button says the answers are not sent yet and stays; the next tap sends and logs out."""
+    mohamed = demo["mohamed"]
+    pa = ParticipantAssignment.objects.get(trajectory__participant=mohamed)
+    content = fill_content(pa.version.content, pa.trajectory.trainer.user.first_name)
+    context = page.context
+    log_in(page, live_server.url, mohamed)
+    page.get_by_role("link", name="Begin").click()
+    wait_until_kept(page, f"/deelnemer/opdracht/{pa.pk}/?scherm=1")
+    context.set_offline(True)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Begin met oefenen").click()
+    page.wait_for_selector("text=Vraag 1 van")
+    answer_question_offline(page, content["questions"][0])
+    page.wait_for_selector("#screen .message-queued")
+    assert len(page.evaluate(QUEUE)) == 1
+
+    failing = f"**/deelnemer/opdracht/{pa.pk}/vraag/**"
+    page.route(failing, lambda route: route.fulfill(status=503, body="Even niet beschikbaar"))
+    context.set_offline(False)
+    page.locator("details.account-menu summary").click()
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_selector("#wachtrij:has-text('nog niet verstuurd')")
+    assert "/deelnemer/" in page.url  # still logged in, on the same page
+    assert len(page.evaluate(QUEUE)) == 1 and PracticeAnswer.objects.filter(participant_assignment=pa).count() == 0
+    check(page, "05-nog-niet-verstuurd")
+
+    page.unroute(failing)
+    if not page.locator("details.account-menu[open]").count():
+        page.locator("details.account-menu summary").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url("**/accounts/inloggen/**")
+    assert PracticeAnswer.objects.filter(participant_assignment=pa).count() == 1
+    assert page.evaluate(CACHE_KEYS) == [] and page.evaluate(QUEUE) == []
