@@ -11,7 +11,7 @@ import hashlib
 import io
 import json
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -28,7 +28,7 @@ from django.utils import timezone
 from wpo.curriculum.models import Assignment, Edition
 from wpo.orgs.models import Department, Organization, Person, Role
 from wpo.service import closing, ownership, receipts, storage, tasks
-from wpo.service.models import OrganizationExport, ServiceEvent, ServiceOperator
+from wpo.service.models import OrganizationExport, ServiceEvent, ServiceOperator, StorageUsage
 from wpo.service.services import organization_suspend
 from wpo.trajectories.models import Trajectory, TrajectorySkill
 from wpo.trajectories.workflow import give_assignment
@@ -48,6 +48,7 @@ from .test_tenant_isolation import (
     JPEG,
     MP4,
     PDF,
+    WEBM,
     assignment_with_local_example,
     evaluation_with_voice_note,
     look_back_answer_with_media,
@@ -306,3 +307,207 @@ def test_closing_deletes_everything_of_the_organisation_and_nothing_else(
     assert desk.get(reverse("service:receipt_json", args=[event.pk])).content.decode() == event.receipt
     kinds = list(ServiceEvent.objects.order_by("at", "pk").values_list("kind", flat=True))
     assert kinds[-4:] == ["suspended", "export_started", "export_downloaded", "closed"]
+
+
+# The rules of closing ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def operator() -> ServiceOperator:
+    return make_operator("desk")
+
+
+@pytest.fixture
+def desk(client: Client, operator: ServiceOperator) -> Client:
+    return login_operator(client, operator)
+
+
+def close(desk: Client, org: Organization, confirmation: str | None = None):  # type: ignore[no-untyped-def]
+    return desk.post(reverse("service:organization_close", args=[org.pk]), {"confirmation": confirmation or org.slug})
+
+
+def test_closing_is_refused_until_the_export_is_made_and_downloaded(
+    desk: Client, operator: ServiceOperator, world: World
+) -> None:
+    organization_suspend(operator=operator, organization_id=world.org.pk, reason="Einde contract")
+    response = close(desk, world.org)
+    assert response.status_code == 400 and "Maak eerst de export en download die" in response.content.decode()
+    run_export(operator, world.org)
+    response = close(desk, world.org)
+    assert response.status_code == 400 and "Download eerst de export" in response.content.decode()
+    assert Organization.objects.filter(pk=world.org.pk).exists()
+    assert Person.objects.filter(organization=world.org).count() == 6
+    assert not ServiceEvent.objects.filter(kind=ServiceEvent.Kind.CLOSED).exists()
+
+
+def test_closing_needs_the_short_name_typed(desk: Client, operator: ServiceOperator, world: World) -> None:
+    organization_suspend(operator=operator, organization_id=world.org.pk, reason="Einde contract")
+    run_export(operator, world.org)
+    assert desk.get(reverse("service:export_download", args=[world.org.pk])).status_code == 200
+    response = close(desk, world.org, confirmation="werkbedrijf-zuid")
+    assert response.status_code == 400 and "Typ de korte naam van de organisatie" in response.content.decode()
+    assert Organization.objects.filter(pk=world.org.pk).exists()
+    response = close(desk, world.org, confirmation=f"  {world.org.slug.upper()} ")
+    assert response.status_code == 302 and not Organization.objects.filter(pk=world.org.pk).exists()
+
+
+def test_an_active_organisation_is_neither_exported_nor_closed(
+    desk: Client, operator: ServiceOperator, world: World
+) -> None:
+    page = desk.get(reverse("service:organization_close", args=[world.org.pk])).content.decode()
+    assert "Schors de organisatie eerst" in page and "Stap 2" not in page
+    response = desk.post(reverse("service:export_start", args=[world.org.pk]), follow=True)
+    assert "Schors de organisatie eerst" in response.content.decode()
+    assert not OrganizationExport.objects.exists()
+    response = close(desk, world.org)
+    assert response.status_code == 400 and Organization.objects.filter(pk=world.org.pk).exists()
+
+
+def test_an_export_made_before_a_new_suspension_does_not_count(
+    desk: Client, operator: ServiceOperator, world: World
+) -> None:
+    from wpo.service.services import organization_reactivate
+
+    organization_suspend(operator=operator, organization_id=world.org.pk, reason="x")
+    run_export(operator, world.org)
+    desk.get(reverse("service:export_download", args=[world.org.pk]))
+    organization_reactivate(operator=operator, organization_id=world.org.pk)
+    organization_suspend(operator=operator, organization_id=world.org.pk, reason="y")
+    response = close(desk, world.org)
+    assert response.status_code == 400 and "Maak eerst de export" in response.content.decode()
+
+
+def test_a_second_export_waits_for_the_first(desk: Client, operator: ServiceOperator, world: World) -> None:
+    organization_suspend(operator=operator, organization_id=world.org.pk, reason="x")
+    desk.post(reverse("service:export_start", args=[world.org.pk]))
+    response = desk.post(reverse("service:export_start", args=[world.org.pk]), follow=True)
+    assert "Er wordt al een export gemaakt" in response.content.decode()
+    assert OrganizationExport.objects.count() == 1
+    status = desk.get(reverse("service:export_status", args=[world.org.pk])).json()
+    assert status["status"] == "queued" and status["download_url"] == ""
+    job = OrganizationExport.objects.get()
+    assert tasks.build_organization_export.call(job.pk) == "done"
+    assert tasks.build_organization_export.call(job.pk) == "already done"
+    status = desk.get(reverse("service:export_status", args=[world.org.pk])).json()
+    assert status["status"] == "done" and status["done"] == status["total"] > 0
+    assert status["download_url"] == reverse("service:export_download", args=[world.org.pk])
+
+
+def test_the_download_is_recorded_with_who_when_and_the_hash(
+    desk: Client, operator: ServiceOperator, world: World
+) -> None:
+    organization_suspend(operator=operator, organization_id=world.org.pk, reason="x")
+    job = run_export(operator, world.org)
+    response = desk.get(reverse("service:export_download", args=[world.org.pk]))
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert response["Content-Type"] == "application/zip" and hashlib.sha256(body).hexdigest() == job.sha256
+    job.refresh_from_db()
+    assert job.downloaded_by == operator and job.downloaded_at is not None
+    event = ServiceEvent.objects.get(kind=ServiceEvent.Kind.EXPORT_DOWNLOADED)
+    assert event.operator == operator and event.organization == world.org and job.sha256 in event.detail
+    started = ServiceEvent.objects.get(kind=ServiceEvent.Kind.EXPORT_STARTED)
+    assert started.operator == operator and started.organization == world.org
+
+
+def test_people_of_any_organisation_get_nothing_of_the_closing_pages(
+    client: Client, operator: ServiceOperator, world: World, other_world: World
+) -> None:
+    organization_suspend(operator=operator, organization_id=world.org.pk, reason="x")
+    run_export(operator, world.org)
+    # Someone of another organisation, every role, also with Django's staff flag: 404.
+    other_world.administrator.user.is_staff = True
+    other_world.administrator.user.save()
+    for role in Role:
+        client.force_login(other_world.by_role(role).user)
+        assert client.get(reverse("service:export_download", args=[world.org.pk])).status_code == 404
+        assert close(client, world.org).status_code == 404
+        # The suspended organisation's own people are logged out at their next request.
+        client.force_login(world.by_role(role).user)
+        response = client.get(reverse("service:export_download", args=[world.org.pk]))
+        assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+    assert Organization.objects.filter(pk=world.org.pk).exists()
+    assert OrganizationExport.objects.get().downloaded_at is None
+
+
+def test_an_operator_without_a_verified_second_factor_closes_nothing(
+    client: Client, operator: ServiceOperator, world: World
+) -> None:
+    organization_suspend(operator=operator, organization_id=world.org.pk, reason="x")
+    run_export(operator, world.org)
+    login_operator(client, operator, verified=False)
+    response = client.get(reverse("service:export_download", args=[world.org.pk]))
+    assert response.status_code == 302 and reverse("accounts:two_factor_code") in response["Location"]
+    response = close(client, world.org)
+    assert response.status_code == 302 and reverse("accounts:two_factor_code") in response["Location"]
+    assert Organization.objects.filter(pk=world.org.pk).exists()
+    assert OrganizationExport.objects.get().downloaded_at is None
+
+
+# The receipt --------------------------------------------------------------------------------------
+
+
+def test_the_receipt_is_signed_and_a_change_is_detected() -> None:
+    receipt = {"organization": {"name": "Werkbedrijf Oost"}, "rows": {"orgs.Person": 12}, "rows_total": 12}
+    document = receipts.sign(receipt)
+    assert receipts.verify(document) == receipt
+    changed = json.loads(document)
+    changed["receipt"]["rows"]["orgs.Person"] = 11
+    assert receipts.verify(json.dumps(changed)) is None
+    forged = json.loads(document)
+    forged["signature"] = forged["signature"][:-2] + ("AA" if not forged["signature"].endswith("AA") else "BB")
+    assert receipts.verify(json.dumps(forged)) is None
+    assert receipts.verify("geen json") is None and receipts.verify('{"receipt": 1}') is None
+    # Another secret key signs differently: the signature is the service's own.
+    with override_settings(SECRET_KEY="een-andere-sleutel-" + "x" * 40):
+        assert receipts.verify(document) is None
+
+
+def test_a_changed_receipt_in_the_log_says_so_on_its_page(
+    desk: Client, operator: ServiceOperator, world: World
+) -> None:
+    organization_suspend(operator=operator, organization_id=world.org.pk, reason="x")
+    run_export(operator, world.org)
+    desk.get(reverse("service:export_download", args=[world.org.pk]))
+    assert close(desk, world.org).status_code == 302
+    event = ServiceEvent.objects.get(kind=ServiceEvent.Kind.CLOSED)
+    page = desk.get(reverse("service:receipt", args=[event.pk])).content.decode()
+    assert "De handtekening klopt" in page and world.org.name in page
+    log = desk.get(reverse("service:log")).content.decode()
+    assert reverse("service:receipt", args=[event.pk]) in log
+    ServiceEvent.objects.filter(pk=event.pk).update(receipt=event.receipt.replace('"rows_total": ', '"rows_total": 1'))
+    page = desk.get(reverse("service:receipt", args=[event.pk])).content.decode()
+    assert "Dit bewijs klopt niet" in page
+
+
+# Storage per organisation ------------------------------------------------------------------------
+
+
+def test_storage_is_measured_from_the_files_and_shown_with_constant_queries(
+    desk: Client, operator: ServiceOperator, world: World
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    look_back_answer_with_media(world)
+    question_with_voice_note(world)
+    usage = storage.measure(world.org)
+    assert usage.files == 3 and usage.bytes == len(JPEG) + 2 * len(WEBM)
+    desk.get(reverse("service:organizations"))  # the session's idle clock starts: written once
+    with CaptureQueriesContext(connection) as one:
+        body = desk.get(reverse("service:organizations")).content.decode()
+    assert "in 3 bestanden" in body
+    for name in ("Drie", "Vier", "Vijf"):
+        storage.measure(make_world(name).org)
+    with CaptureQueriesContext(connection) as four:
+        body = desk.get(reverse("service:organizations")).content.decode()
+    assert body.count("in 0 bestanden") == 3
+    assert len(four.captured_queries) == len(one.captured_queries)
+    assert StorageUsage.objects.count() == 4
+
+
+def test_the_nightly_measurement_queues_its_next_run(world: World) -> None:
+    assert tasks.measure_storage.call() == "1 organisations measured"
+    assert StorageUsage.objects.get(organization=world.org).files == 0
+    assert tasks.schedule_measure() is None  # one run waits already
+    assert tasks.next_measure(timezone.now()) > timezone.now()
+    assert tasks.next_measure(timezone.now()) - timezone.now() <= timedelta(days=1)
