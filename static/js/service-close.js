@@ -31,8 +31,9 @@
           lastText = state.text;
         }
         if (state.status === "done" || state.status === "failed") {
-          // The page shows the hash, the download and "make it again": reload it to show those.
-          window.location.reload();
+          // The page shows the hash, the download and "make it again": load it again to show those.
+          // Not reload(): after a refused close the page is a POST's answer, and a reload would post again.
+          window.location.assign(panel.dataset.exportPageUrl || window.location.pathname);
           return;
         }
       } catch (error) {
