@@ -4,7 +4,7 @@ The ZIP holds:
 
 - ``organisatie.json``: what is in the ZIP (format, the organisation, per table its number of rows,
   every file with its size);
-- ``personen/wpo-gegevens-<id>.zip``: per person the right-of-access export of wpo/privacy, exactly as
+- ``personen/wpo-gegevens-<id>-<date>.zip``: per person the right-of-access export of wpo/privacy, exactly as
   an administrator downloads it for that person (``gegevens.json`` and their photos and voice notes),
   so each person's part can be handed over as it is;
 - ``tabellen/<app>.<Model>.json`` and ``.csv``: every row of every table that belongs to the
@@ -35,8 +35,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from wpo.orgs.models import Organization, Person
-from wpo.privacy.export import export_zip
-from wpo.privacy.export import file_name as person_file_name
+from wpo.privacy.selectors import person_export_zip
 
 from . import ownership
 
@@ -112,8 +111,9 @@ def write_zip(organization: Organization, target: Any, progress: Callable[[int],
     }
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         for person in people:
-            path = f"personen/{person_file_name(person, 'zip')}"
-            archive.writestr(path, export_zip(person))
+            name, content = person_export_zip(person)
+            path = f"personen/{name}"
+            archive.writestr(path, content)
             manifest["people"].append({"id": person.pk, "path": path})
             step()
         for model in models_:
