@@ -105,8 +105,10 @@ def owned_models() -> list[type[models.Model]]:
 def rows(model: type[models.Model], scope: Scope) -> models.QuerySet[Any]:
     """The rows of ``model`` that belong to the organisation in ``scope``.
 
-    Read through keys to rows that still exist: called on models in ``owned_models()`` order, the
-    rows a filter goes through are deleted only after it ran.
+    A table with its own ``organization`` key (cascading) is read by that one indexed column: every
+    row of the organisation carries it (``OrgOwned``). Any other table is read through each of its
+    binding keys; called in ``owned_models()`` order, the rows such a filter goes through are deleted
+    only after it ran.
     """
     User = get_user_model()
     manager = model._base_manager
@@ -114,15 +116,17 @@ def rows(model: type[models.Model], scope: Scope) -> models.QuerySet[Any]:
         return manager.filter(pk=scope.organization_id)
     if model is User:
         return manager.filter(pk__in=scope.user_ids)
-    if model is Person:
-        return manager.filter(organization_id=scope.organization_id)
+    keys = list(_binding_keys(model))
+    own = [f for f in keys if f.related_model is Organization and f.remote_field.on_delete is models.CASCADE]
+    if own:
+        return manager.filter(**{own[0].attname: scope.organization_id})
     condition = Q(pk__in=[])
     tracked = _history_of(model)
     if tracked is User:
         condition |= Q(id__in=scope.user_ids)
     elif tracked is Person:
         condition |= Q(id__in=scope.person_ids)
-    for field in _binding_keys(model):
+    for field in keys:
         target = field.related_model
         if target is Organization:
             condition |= Q(**{f"{field.attname}": scope.organization_id})
