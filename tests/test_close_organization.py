@@ -393,6 +393,20 @@ def test_a_second_export_waits_for_the_first(desk: Client, operator: ServiceOper
     assert status["download_url"] == reverse("service:export_download", args=[world.org.pk])
 
 
+def test_an_export_lost_by_a_worker_restart_does_not_block_a_new_one(
+    desk: Client, operator: ServiceOperator, world: World
+) -> None:
+    organization_suspend(operator=operator, organization_id=world.org.pk, reason="x")
+    lost = closing.export_start(operator=operator, organization_id=world.org.pk)
+    OrganizationExport.objects.filter(pk=lost.pk).update(
+        status=OrganizationExport.Status.RUNNING, created_at=timezone.now() - timedelta(hours=7)
+    )
+    fresh = closing.export_start(operator=operator, organization_id=world.org.pk)
+    lost.refresh_from_db()
+    assert lost.status == OrganizationExport.Status.FAILED and fresh.status == OrganizationExport.Status.QUEUED
+    assert closing.latest_export(world.org.pk) == fresh
+
+
 def test_the_download_is_recorded_with_who_when_and_the_hash(
     desk: Client, operator: ServiceOperator, world: World
 ) -> None:

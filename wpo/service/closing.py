@@ -18,6 +18,7 @@ be checked against it).
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
@@ -36,6 +37,8 @@ from .services import _event, _locked
 from .storage import size_of
 
 logger = logging.getLogger(__name__)
+# An export still queued or running after this long was lost (the worker restarted); a new one may start.
+EXPORT_GIVEN_UP_AFTER = timedelta(hours=6)
 
 
 def latest_export(organization_id: int) -> OrganizationExport | None:
@@ -65,7 +68,12 @@ def export_start(*, operator: ServiceOperator, organization_id: int) -> Organiza
         raise Refused(_("Schors de organisatie eerst. Dan verandert er niets meer terwijl de export wordt gemaakt."))
     current = latest_export(organization.pk)
     if current is not None and current.is_working:
-        raise Refused(_("Er wordt al een export gemaakt. Wacht tot die klaar is."))
+        if current.created_at > timezone.now() - EXPORT_GIVEN_UP_AFTER:
+            raise Refused(_("Er wordt al een export gemaakt. Wacht tot die klaar is."))
+        # The worker stopped halfway (a restart): that export will never finish, a new one may start.
+        OrganizationExport.objects.filter(pk=current.pk).update(
+            status=OrganizationExport.Status.FAILED, finished_at=timezone.now()
+        )
     job = OrganizationExport.objects.create(organization=organization, requested_by=operator, created_at=timezone.now())
     build_organization_export.enqueue(job.pk)
     _event(ServiceEvent.Kind.EXPORT_STARTED, operator=operator, organization=organization)
