@@ -488,9 +488,16 @@ def test_a_changed_receipt_in_the_log_says_so_on_its_page(
     assert "De handtekening klopt" in page and world.org.name in page
     log = desk.get(reverse("service:log")).content.decode()
     assert reverse("service:receipt", args=[event.pk]) in log
+    pdf = desk.get(reverse("service:receipt_pdf", args=[event.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert world.org.name in text and "Rijen verwijderd" in text
     ServiceEvent.objects.filter(pk=event.pk).update(receipt=event.receipt.replace('"rows_total": ', '"rows_total": 1'))
     page = desk.get(reverse("service:receipt", args=[event.pk])).content.decode()
     assert "Dit bewijs klopt niet" in page
+    assert desk.get(reverse("service:receipt_pdf", args=[event.pk])).status_code == 404
 
 
 # Storage per organisation ------------------------------------------------------------------------

@@ -48,6 +48,7 @@ def service_urls(world: World) -> list[tuple[str, str]]:
         ("get", reverse("service:export_download", args=[org])),
         ("get", reverse("service:receipt", args=[receipt])),
         ("get", reverse("service:receipt_json", args=[receipt])),
+        ("get", reverse("service:receipt_pdf", args=[receipt])),
         ("get", reverse("service:organizations")),
         ("get", reverse("service:organization_new")),
         ("post", reverse("service:organization_new")),

@@ -23,6 +23,7 @@ urlpatterns = [
     path("servicebeheer/<int:organization_id>/export/download/", views.export_download, name="export_download"),
     path("servicebeheer/bewijs/<int:event_id>/", views.receipt, name="receipt"),
     path("servicebeheer/bewijs/<int:event_id>/json/", views.receipt_json, name="receipt_json"),
+    path("servicebeheer/bewijs/<int:event_id>/pdf/", views.receipt_pdf, name="receipt_pdf"),
     path("servicebeheer/logboek/", views.log, name="log"),
     path("servicebeheer/tweestaps/", views.two_factor, name="two_factor"),
     path("uitnodiging/<str:token>/", views.invitation, name="invitation"),

@@ -1,5 +1,8 @@
 """The service desk's pages under /servicebeheer/, and the public page behind an invitation's link."""
 
+import json
+from pathlib import Path
+
 import django_otp
 import segno
 from django.apps import apps
@@ -8,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from wpo.accounts import services as accounts
+from wpo.lib.pdf import html_to_pdf
 from wpo.lib.refusals import Refused
 
 from . import closing, receipts, selectors, services
@@ -23,6 +28,7 @@ from .access import operator_required
 from .forms import CloseForm, InvitationPasswordForm, OperatorCodeForm, OrganizationForm, SuspendForm
 from .models import OrganizationExport, ServiceEvent, ServiceOperator
 
+RECEIPT_CSS = Path(__file__).resolve().parent / "static" / "service" / "receipt-print.css"
 # The login that made the session, recorded by Django; an invitation logs its person in with it.
 LOGIN_BACKEND = "wpo.accounts.backends.UsernameOrEmailBackend"
 QR_SCALE, QR_BORDER = 5, 4
@@ -253,11 +259,7 @@ def _closed_event(event_id: int) -> ServiceEvent:
     return event
 
 
-@operator_required()
-@never_cache
-def receipt(request: HttpRequest, event_id: int, operator: ServiceOperator) -> HttpResponse:
-    """The receipt of a closed organisation, readable and printable, with whether its signature holds."""
-    event = _closed_event(event_id)
+def _receipt_context(event: ServiceEvent) -> dict[str, object]:
     content = receipts.verify(event.receipt)
     tables = []
     if content is not None:
@@ -267,11 +269,30 @@ def receipt(request: HttpRequest, event_id: int, operator: ServiceOperator) -> H
             except (LookupError, ValueError):
                 name = label
             tables.append({"label": label, "name": name, "count": count})
-    return render(
-        request,
-        "service/receipt.html",
-        {"event": event, "receipt": content, "valid": content is not None, "tables": tables},
-    )
+    return {"event": event, "receipt": content, "valid": content is not None, "tables": tables}
+
+
+@operator_required()
+@never_cache
+def receipt(request: HttpRequest, event_id: int, operator: ServiceOperator) -> HttpResponse:
+    """The receipt of a closed organisation, readable and printable, with whether its signature holds."""
+    return render(request, "service/receipt.html", _receipt_context(_closed_event(event_id)))
+
+
+@operator_required()
+@never_cache
+def receipt_pdf(request: HttpRequest, event_id: int, operator: ServiceOperator) -> HttpResponse:
+    """The same receipt as an A4 PDF to send with the export; only while its signature holds."""
+    context = _receipt_context(_closed_event(event_id))
+    if not context["valid"]:
+        raise Http404
+    event = _closed_event(event_id)
+    context["signature"] = json.loads(event.receipt)["signature"]
+    pdf = html_to_pdf(render_to_string("service/receipt_pdf.html", context, request=request), RECEIPT_CSS)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    day = timezone.localtime(event.at).strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="sluitingsbewijs-{event.pk}-{day}.pdf"'
+    return response
 
 
 @operator_required()
