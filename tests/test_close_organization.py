@@ -530,5 +530,8 @@ def test_the_nightly_measurement_queues_its_next_run(world: World) -> None:
     assert tasks.measure_storage.call() == "1 organisations measured"
     assert StorageUsage.objects.get(organization=world.org).files == 0
     assert tasks.schedule_measure() is None  # one run waits already
-    assert tasks.next_measure(timezone.now()) > timezone.now()
-    assert tasks.next_measure(timezone.now()) - timezone.now() <= timedelta(days=1)
+    now = timezone.now()
+    following = tasks.next_measure(now)
+    # 04:00 local time; on the night the clocks go back that is up to 25 hours away.
+    assert now < following <= now + timedelta(hours=25)
+    assert timezone.localtime(following).hour == 4 and timezone.localtime(following).minute == 0
