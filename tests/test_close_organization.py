@@ -224,6 +224,16 @@ def test_closing_deletes_everything_of_the_organisation_and_nothing_else(
     kept_bytes = {name: default_storage.open(name).read() for name in kept_files}
     closed_users = set(Person.objects.filter(organization=demo).values_list("user_id", flat=True))
 
+    # A certificate's PDF (with the real name) sits in the cache.
+    from django.core.cache import cache
+
+    from wpo.certificates.models import Certificate
+    from wpo.certificates.pdf import cache_key
+
+    certificate_id = Certificate.objects.filter(organization=demo).values_list("pk", flat=True).first()
+    assert certificate_id is not None
+    cache.set(cache_key(certificate_id), ("stamp", b"%PDF"))
+
     # Someone of each organisation is logged in somewhere.
     login(Client(), closed.coach)
     kept_session = login(Client(), kept.coach)
@@ -291,6 +301,7 @@ def test_closing_deletes_everything_of_the_organisation_and_nothing_else(
     assert remaining == kept_files
     assert all(default_storage.open(name).read() == data for name, data in kept_bytes.items())
     assert snapshot(kept.org) == kept_before
+    assert cache.get(cache_key(certificate_id)) is None
 
     # The receipt: signed, the counts of before, the export's hash, no person's name.
     receipt = receipts.verify(event.receipt)

@@ -361,3 +361,9 @@ def participant_certificates_forget(participant: Person) -> Forgotten:
     printing_them = CertificateBatch.objects.filter(certificates__in=certificate_ids).values("pk")
     names = _batch_pdfs_take(CertificateBatch.objects.filter(pk__in=printing_them))
     return Forgotten(batch_files=names, certificate_ids=certificate_ids)
+
+
+def certificate_pdfs_evict(certificate_ids: list[int]) -> None:
+    """Take these certificates' cached PDFs (real names) out of the cache at once: for a closed
+    organisation (wpo/service/closing.py), whose certificates are gone."""
+    evict(certificate_ids)

@@ -7,9 +7,10 @@ Three writes, each one transaction that refuses on its own and leaves a ``Servic
 2. ``export_downloaded`` records who downloaded the finished ZIP, when, and its SHA-256;
 3. ``organization_close`` deletes every row of every model that belongs to the organisation
    (``ownership.py``) in one transaction, ends its people's sessions, and after the commit deletes its
-   files and the export ZIP. It is refused while no finished export made after the suspension was
-   downloaded, and until the operator types the organisation's short name. What was deleted is kept as
-   a signed receipt (``receipts.py``) on the ``CLOSED`` event, which names no person.
+   files, the export ZIP and its certificates' PDFs from the cache. It is refused while no finished
+   export made after the suspension was downloaded, and until the operator types the organisation's
+   short name. What was deleted is kept as a signed receipt (``receipts.py``) on the ``CLOSED`` event,
+   which names no person.
 
 The export ZIP is deleted at once with the organisation: it holds every person's data, and the
 operator has downloaded it (its SHA-256 is in the receipt, so the copy handed to the organisation can
@@ -28,6 +29,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wpo.certificates.models import Certificate
+from wpo.certificates.services import certificate_pdfs_evict
 from wpo.lib.refusals import Refused
 from wpo.orgs.models import Organization
 
@@ -169,6 +172,7 @@ def organization_close(*, operator: ServiceOperator, organization_id: int, confi
         if count:
             counts[model._meta.label] = count
     sessions = _end_sessions(scope.user_ids)
+    certificate_ids = list(Certificate.objects.filter(organization=organization).values_list("pk", flat=True))
     for model in order:
         ownership.rows(model, scope).delete()
     left = {m._meta.label: n for m in order if (n := ownership.rows(m, scope).count())}
@@ -203,6 +207,8 @@ def organization_close(*, operator: ServiceOperator, organization_id: int, confi
         % {"rows": receipt["rows_total"], "files": len(organization_files)},
         receipt=receipts.sign(receipt),
     )
-    # Files are deleted only once the rows are gone for good: a rollback keeps both.
+    # Files are deleted only once the rows are gone for good: a rollback keeps both. So are the
+    # certificates' PDFs in the cache (they carry real names).
     transaction.on_commit(lambda: _delete_files(all_names))
+    transaction.on_commit(lambda: certificate_pdfs_evict(certificate_ids))
     return Closed(event=event, receipt=receipt)
