@@ -234,6 +234,12 @@ def test_closing_deletes_everything_of_the_organisation_and_nothing_else(
     assert certificate_id is not None
     cache.set(cache_key(certificate_id), ("stamp", b"%PDF"))
 
+    # Failed logins are kept by the name typed.
+    from wpo.accounts.models import LoginFailure
+
+    LoginFailure.objects.create(login_name=closed.coach.user.username.lower(), client="10.0.0.1", at=timezone.now())
+    LoginFailure.objects.create(login_name=kept.coach.user.username.lower(), client="10.0.0.1", at=timezone.now())
+
     # Someone of each organisation is logged in somewhere.
     login(Client(), closed.coach)
     kept_session = login(Client(), kept.coach)
@@ -302,13 +308,14 @@ def test_closing_deletes_everything_of_the_organisation_and_nothing_else(
     assert all(default_storage.open(name).read() == data for name, data in kept_bytes.items())
     assert snapshot(kept.org) == kept_before
     assert cache.get(cache_key(certificate_id)) is None
+    assert list(LoginFailure.objects.values_list("login_name", flat=True)) == [kept.coach.user.username.lower()]
 
     # The receipt: signed, the counts of before, the export's hash, no person's name.
     receipt = receipts.verify(event.receipt)
     assert receipt is not None
     assert receipt["organization"]["name"] == demo.name and event.organization_name == demo.name
     assert receipt["export"]["sha256"] == job.sha256
-    expected = {label: len(pks) for label, pks in before.items() if pks}
+    expected = {label: len(pks) for label, pks in before.items() if pks} | {"accounts.LoginFailure": 1}
     assert receipt["rows"] == expected and receipt["rows_total"] == sum(expected.values())
     assert receipt["files"]["count"] == len(closed_files) - 1 and receipt["files"]["bytes"] > 0
     for person_name in (closed.participant.name, closed.coach.user.username, closed.administrator.user.email):

@@ -23,12 +23,13 @@ from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wpo.accounts.models import LoginFailure
 from wpo.certificates.models import Certificate
 from wpo.certificates.services import certificate_pdfs_evict
 from wpo.lib.refusals import Refused
@@ -172,6 +173,18 @@ def organization_close(*, operator: ServiceOperator, organization_id: int, confi
         if count:
             counts[model._meta.label] = count
     sessions = _end_sessions(scope.user_ids)
+    # Failed logins are kept by the name typed, not by a key: those with a name of its people go too.
+    User = get_user_model()
+    typed = {
+        value.lower()
+        for pair in User._default_manager.filter(pk__in=scope.user_ids).values_list("username", "email")
+        for value in pair
+        if value
+    }
+    failures = LoginFailure.objects.filter(login_name__in=sorted(typed))
+    if failures_count := failures.count():
+        counts[LoginFailure._meta.label] = failures_count
+    failures.delete()
     certificate_ids = list(Certificate.objects.filter(organization=organization).values_list("pk", flat=True))
     for model in order:
         ownership.rows(model, scope).delete()
