@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from wpo.accounts import services as accounts
 from wpo.lib.pdf import html_to_pdf
 from wpo.lib.refusals import Refused
+from wpo.orgs.models import Organization
 
 from . import closing, receipts, selectors, services
 from .access import operator_required
@@ -150,7 +151,7 @@ def invitation_resend(request: HttpRequest, organization_id: int, operator: Serv
 # Closing an organisation ----------------------------------------------------------------------
 
 
-def _organization_or_404(organization_id: int):  # type: ignore[no-untyped-def]  # -> Organization
+def _organization_or_404(organization_id: int) -> Organization:
     organization = selectors.organization_for_service(organization_id)
     if organization is None:
         raise Http404
