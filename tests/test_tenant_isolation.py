@@ -113,6 +113,17 @@ def finished_batch(w: World) -> int:
     return batch.pk
 
 
+def closed_receipt_event(w: World) -> int:
+    from wpo.service import receipts
+    from wpo.service.models import ServiceEvent
+
+    document = receipts.sign({"organization": {"name": w.org.name}, "rows": {}})
+    event = ServiceEvent.objects.create(
+        at=timezone.now(), kind=ServiceEvent.Kind.CLOSED, organization_name=w.org.name, receipt=document
+    )
+    return event.pk
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
@@ -167,6 +178,8 @@ OBJECT_OF_ORG_A: dict[str, Callable[[World], object]] = {
     # The service desk's pages about one organisation (wpo/service): 404 for every person of every
     # organisation, as for everyone who is not a service-desk operator.
     "organization_id": lambda w: w.org.pk,
+    # The receipt of a closed organisation (the service desk's log): it names the organisation, no person.
+    "event_id": lambda w: closed_receipt_event(w),
     "edition_id": published_edition,
     # The Open Badge of the participant's certificate, and the form it is downloaded in.
     "credential_id": lambda w: make_certificate(w).credentials.get().pk,

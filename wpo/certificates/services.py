@@ -403,3 +403,9 @@ def dossier_consent_withdraw(*, actor: Person, trajectory: Trajectory) -> Dossie
     current.withdrawn_at = timezone.now()
     current.save(update_fields=["withdrawn_at"])
     return current
+
+
+def certificate_pdfs_evict(certificate_ids: list[int]) -> None:
+    """Take these certificates' cached PDFs (real names) out of the cache at once: for a closed
+    organisation (wpo/service/closing.py), whose certificates are gone."""
+    evict(certificate_ids)

@@ -71,6 +71,15 @@ class SuspendForm(forms.Form):
     )
 
 
+class CloseForm(forms.Form):
+    confirmation = forms.CharField(
+        label=_("Typ de korte naam van de organisatie"),
+        max_length=50,
+        help_text=_("Zo weet u zeker dat u de goede organisatie sluit."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+
+
 class InvitationPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
     """Choose a password with the invitation's link; Django's password validators check it."""
 

@@ -37,6 +37,10 @@ class OrganizationRow:
     places: int | None
     starts_on: date | None
     ends_on: date | None
+    # Measured in the background (wpo/service/storage.py); None until the first measurement.
+    storage_files: int | None = None
+    storage_bytes: int | None = None
+    storage_measured_at: datetime | None = None
 
     @property
     def is_suspended(self) -> bool:
@@ -45,7 +49,8 @@ class OrganizationRow:
 
 def organization_rows() -> list[OrganizationRow]:
     """Every organisation with its status and use: people per role, running trajectories, the last
-    login of any of its people or the last step in any of its trajectories. One query."""
+    login of any of its people or the last step in any of its trajectories, and the size of its files
+    as last measured. One query."""
     people = Person.objects.filter(organization=OuterRef("pk"))
     annotations = {f"n_{role.value}": _count(people.filter(**{ROLE_FIELDS[role]: True})) for role in Role}
     User = get_user_model()
@@ -64,7 +69,7 @@ def organization_rows() -> list[OrganizationRow]:
         .values("at")
     )
     rows = (
-        Organization.objects.select_related("service_contract")
+        Organization.objects.select_related("service_contract", "storage_usage")
         .annotate(
             n_people=_count(people),
             # Administrators who have not chosen a password yet: their invitation may need sending again.
@@ -79,6 +84,7 @@ def organization_rows() -> list[OrganizationRow]:
     result = []
     for org in rows:
         contract = getattr(org, "service_contract", None)
+        usage = getattr(org, "storage_usage", None)
         moments = [m for m in (org.last_login, org.last_step) if m is not None]
         result.append(
             OrganizationRow(
@@ -94,6 +100,9 @@ def organization_rows() -> list[OrganizationRow]:
                 places=contract.places if contract else None,
                 starts_on=contract.starts_on if contract else None,
                 ends_on=contract.ends_on if contract else None,
+                storage_files=usage.files if usage else None,
+                storage_bytes=usage.bytes if usage else None,
+                storage_measured_at=usage.measured_at if usage else None,
             )
         )
     return result
