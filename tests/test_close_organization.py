@@ -111,6 +111,7 @@ def fill_every_kind(w: World) -> None:
         SecurityPolicy,
         TwoFactorFailure,
     )
+    from wpo.certificates.models import DossierConsent
     from wpo.coaching.models import DigestSent, SignalSettings
     from wpo.curriculum.models import EditionSeen
     from wpo.evaluations.models import ChosenSkillChange
@@ -140,6 +141,7 @@ def fill_every_kind(w: World) -> None:
     PracticeAnswer.objects.create(
         organization=org, participant_assignment=w.pa, question_index=0, answer=[1], is_correct=True
     )
+    DossierConsent.objects.create(organization=org, trajectory=w.trajectory, participant=w.participant, given_at=now)
     TrainerCalendarFeed.objects.create(
         organization=org, person=w.trainer, token_hash=hashlib.sha256(org.slug.encode()).hexdigest()
     )
