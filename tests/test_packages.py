@@ -466,3 +466,13 @@ def test_a_file_outside_the_version_is_not_served(client: Client, world: World, 
 def test_an_unknown_version_is_404(client: Client, content_origin: str, db: None) -> None:
     response = client.get("/launch/00000000-0000-0000-0000-000000000000/", HTTP_HOST=content_origin)
     assert response.status_code == 404
+
+
+def test_back_from_the_summary_shows_the_package_again_with_verder(client: Client, world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    version = practising(world)
+    services.attempt_commit(world.pa, version, {"cmi.core.lesson_status": "completed"}, actor=world.participant)
+    login(client, world.participant)
+    client.post(reverse("learn:previous", args=[world.pa.pk]))
+    body = client.get(reverse("learn:assignment", args=[world.pa.pk])).content.decode()
+    assert f"/launch/{version.public_id}/" in body
+    assert '<div class="package-next">' in body, "done: Verder is shown at once"

@@ -65,9 +65,16 @@ def launch_state(found: PracticePackage) -> dict[str, Any]:
 
 
 def screen_context(pa: ParticipantAssignment) -> dict[str, Any] | None:
-    """The practice screen's context for the package, while it still has to be played; else None."""
+    """The practice screen's context for the package while it still has to be played, and, when it
+    takes the place of the questions, on their screens too (back from the summary: the package again,
+    with "Verder"); else None."""
     found = practice_package(pa)
-    if found is None or found.done:
+    if found is None:
+        return None
+    if found.done and (
+        found.placement != Package.Placement.INSTEAD
+        or pa.practice_position > len(pa.version.content.get("questions", []))
+    ):
         return None
     return {
         "screen": "package",

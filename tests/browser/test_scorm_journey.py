@@ -1,0 +1,182 @@
+"""A participant on a 360 px phone plays a SCORM 1.2 package as the practice part of an assignment.
+
+The live server answers on two origins: the platform on ``localhost`` and the content origin on
+``127.0.0.1`` (same port, another host: cookies never cross between them). The package is made in
+the test: it reports halfway (location, suspend data), is left and resumed, then completes with a
+score. Meanwhile it tries to read cookies and to call the platform, and writes down what it got.
+"""
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.urls import reverse
+
+from tests.factories import PASSWORD, World, make_world
+from tests.packages_helpers import MANIFEST_12, make_zip
+from wpo.packages.models import PackageAttempt
+from wpo.packages.services import package_upload
+from wpo.trajectories.models import ParticipantAssignment, Step
+
+from .conftest import axe_violations, screenshot
+
+PACKAGE_PAGE = """<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><title>Overleggen</title></head>
+<body>
+<h1>Overleggen oefenen</h1>
+<p id="resume"></p>
+<button id="halfway" type="button">Stap 1 klaar</button>
+<button id="finish" type="button">Afronden</button>
+<pre id="report">bezig</pre>
+<script src="les.js"></script>
+</body></html>
+"""
+
+PACKAGE_SCRIPT = """
+function findAPI(win) {
+  for (var i = 0; win && i < 10; i++) {
+    try { if (win.API) return win.API; } catch (e) {}
+    if (win.parent === win) break;
+    win = win.parent;
+  }
+  return null;
+}
+var api = findAPI(window.parent);
+var report = {api: !!api};
+api.LMSInitialize("");
+document.getElementById("resume").textContent =
+  "entry=" + api.LMSGetValue("cmi.core.entry") + " data=" + api.LMSGetValue("cmi.suspend_data") +
+  " plek=" + api.LMSGetValue("cmi.core.lesson_location");
+try { report.cookie = document.cookie; } catch (e) { report.cookie = "error:" + e.name; }
+try { report.top = String(window.top.location.href); } catch (e) { report.top = "error:" + e.name; }
+try { report.platformDocument = String(window.parent.parent.document.cookie); }
+catch (e) { report.platformDocument = "error:" + e.name; }
+function show() { document.getElementById("report").textContent = JSON.stringify(report); }
+fetch("PLATFORM/deelnemer/", {credentials: "include"})
+  .then(function (r) {
+    return r.text().then(function (t) { report.fetch = "got " + r.status + " " + t.length; show(); });
+  })
+  .catch(function (e) { report.fetch = "blocked:" + e.name; show(); });
+document.getElementById("halfway").addEventListener("click", function () {
+  api.LMSSetValue("cmi.core.lesson_status", "incomplete");
+  api.LMSSetValue("cmi.core.lesson_location", "stap2");
+  api.LMSSetValue("cmi.suspend_data", "halverwege");
+  api.LMSCommit("");
+});
+document.getElementById("finish").addEventListener("click", function () {
+  api.LMSSetValue("cmi.core.lesson_status", "completed");
+  api.LMSSetValue("cmi.core.score.raw", "80");
+  api.LMSCommit("");
+  api.LMSFinish("");
+});
+"""
+
+
+@pytest.fixture
+def world_with_package(transactional_db: None, settings: Any, tmp_path: Path, live_server: Any) -> tuple[World, str]:
+    settings.MEDIA_ROOT = tmp_path
+    platform = live_server.url  # http://localhost:<port>
+    content = platform.replace("localhost", "127.0.0.1")
+    settings.SITE_URL = platform
+    settings.CONTENT_ORIGIN = content
+    settings.SECURE_CSP = {**django_settings.SECURE_CSP, "frame-src": ["'self'", content]}
+    world = make_world("Werkbedrijf Rise")
+    data = make_zip(
+        {
+            "imsmanifest.xml": MANIFEST_12.format(title="Overleggen oefenen", start="index.html"),
+            "index.html": PACKAGE_PAGE,
+            "les.js": PACKAGE_SCRIPT.replace("PLATFORM", platform),
+        }
+    )
+    package_upload(
+        assignment=world.pa.version.assignment,
+        upload=io.BytesIO(data),
+        size=len(data),
+        name="overleggen.zip",
+        placement="instead",
+        actor=world.content_editor,
+    )
+    return world, platform
+
+
+def log_in(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/inloggen/")
+    page.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Inloggen").click()
+
+
+def package_frame(page: Any) -> Any:
+    return page.frame_locator("iframe.package-frame").frame_locator("#wpo-package")
+
+
+def test_the_participant_plays_the_package_in_the_practice_step(
+    page: Any, world_with_package: tuple[World, str]
+) -> None:
+    world, base = world_with_package
+    log_in(page, base, world.participant.user.username)
+    page.goto(f"{base}/deelnemer/opdracht/{world.pa.pk}/")
+    page.get_by_role("button", name="Begin met oefenen").click()
+    lesson = package_frame(page)
+    lesson.locator("#resume").wait_for()
+    assert lesson.locator("#resume").inner_text() == "entry=ab-initio data= plek="
+    assert not page.get_by_role("link", name="Verder").is_visible(), "on only once the package is done"
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "scorm-oefendeel")
+
+    # What the package could reach: no cookie, not the platform's page, not the platform's answers.
+    lesson.locator("#report").filter(has_text="fetch").wait_for()
+    report = json.loads(lesson.locator("#report").inner_text())
+    assert report["api"] is True
+    assert report["cookie"] == ""
+    assert report["top"].startswith("error:") and report["platformDocument"].startswith("error:")
+    assert report["fetch"].startswith("blocked:")
+    session = next(c for c in page.context.cookies() if c["name"] == django_settings.SESSION_COOKIE_NAME)
+    assert session["domain"] == "localhost"
+    assert not [c for c in page.context.cookies() if c["domain"] == "127.0.0.1"], "the content origin set a cookie"
+
+    # Halfway, then away and back: the package resumes where it was.
+    lesson.locator("#halfway").click()
+    pa_id = world.pa.pk
+    # The commit is a message, then a fetch: wait for the row.
+    attempt = None
+    for _ in range(50):
+        attempt = PackageAttempt.objects.filter(participant_assignment_id=pa_id).first()
+        if attempt and attempt.cmi.get("cmi.suspend_data") == "halverwege":
+            break
+        page.wait_for_timeout(100)
+    assert attempt is not None and attempt.completion_status == "incomplete" and not attempt.done
+    page.goto(f"{base}/deelnemer/")
+    page.goto(f"{base}/deelnemer/opdracht/{pa_id}/")
+    lesson = package_frame(page)
+    lesson.locator("#resume").wait_for()
+    assert lesson.locator("#resume").inner_text() == "entry=resume data=halverwege plek=stap2"
+
+    # Finished: the screen says so, Verder goes to the summary and on to the work task.
+    lesson.locator("#finish").click()
+    page.get_by_role("status").filter(has_text="Klaar!").wait_for()
+    screenshot(page, "scorm-klaar")
+    attempt = PackageAttempt.objects.get(participant_assignment_id=pa_id)
+    assert (attempt.completion_status, attempt.score_raw, attempt.score_scaled) == ("completed", 80.0, 0.8)
+    assert attempt.cmi["cmi.core.lesson_status"] == "completed" and attempt.done
+    page.get_by_role("link", name="Verder").click()
+    # The package took the place of the questions: next is the summary, then the work task.
+    page.locator("#screen").get_by_role("button", name="Verder").wait_for()
+    assert page.locator("iframe.package-frame").count() == 0
+    screenshot(page, "scorm-samenvatting")
+    page.locator("#screen").get_by_role("button", name="Verder").click()
+    page.get_by_role("button", name="Ik ga aan de slag").wait_for()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ik ga aan de slag").click()
+    assert ParticipantAssignment.objects.get(pk=pa_id).step == Step.WORKING
+
+    # The trainer sees the result beside the assignment.
+    page.context.clear_cookies()
+    log_in(page, base, world.trainer.user.username)
+    page.goto(base + reverse("trajectories:trajectory_detail", args=[world.trajectory.pk]))
+    assert "Oefenpakket ‘Overleggen oefenen’: afgerond, score 80" in page.inner_text("main")
