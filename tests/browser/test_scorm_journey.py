@@ -16,7 +16,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from tests.factories import PASSWORD, World, make_world
-from tests.packages_helpers import MANIFEST_12, make_zip
+from tests.packages_helpers import MANIFEST_12, MANIFEST_2004, make_zip
 from wpo.packages.models import PackageAttempt
 from wpo.packages.services import package_upload
 from wpo.trajectories.models import ParticipantAssignment, Step
@@ -75,14 +75,78 @@ document.getElementById("finish").addEventListener("click", function () {
 """
 
 
-@pytest.fixture
-def world_with_package(transactional_db: None, settings: Any, tmp_path: Path, live_server: Any) -> tuple[World, str]:
+SCRIPT_2004 = """
+function findAPI(win) {
+  for (var i = 0; win && i < 10; i++) {
+    try { if (win.API_1484_11) return win.API_1484_11; } catch (e) {}
+    if (win.parent === win) break;
+    win = win.parent;
+  }
+  return null;
+}
+var api = findAPI(window.parent);
+api.Initialize("");
+document.getElementById("resume").textContent =
+  "entry=" + api.GetValue("cmi.entry") + " data=" + api.GetValue("cmi.suspend_data") +
+  " plek=" + api.GetValue("cmi.location");
+var report = {cookie: null};
+try { report.cookie = document.cookie; } catch (e) { report.cookie = "error:" + e.name; }
+document.getElementById("report").textContent = JSON.stringify(report);
+document.getElementById("halfway").addEventListener("click", function () {
+  api.SetValue("cmi.completion_status", "incomplete");
+  api.SetValue("cmi.location", "dia4");
+  api.SetValue("cmi.suspend_data", "{\\"dia\\":4}");
+  api.Commit("");
+});
+document.getElementById("finish").addEventListener("click", function () {
+  api.SetValue("cmi.completion_status", "completed");
+  api.SetValue("cmi.success_status", "passed");
+  api.SetValue("cmi.score.scaled", "0.9");
+  api.SetValue("cmi.score.raw", "9");
+  api.Terminate("");
+});
+"""
+
+
+def _origins(settings: Any, live_server: Any, tmp_path: Path) -> str:
+    """The platform on localhost, the content origin on 127.0.0.1 (same port, another host)."""
     settings.MEDIA_ROOT = tmp_path
     platform = live_server.url  # http://localhost:<port>
     content = platform.replace("localhost", "127.0.0.1")
     settings.SITE_URL = platform
     settings.CONTENT_ORIGIN = content
     settings.SECURE_CSP = {**django_settings.SECURE_CSP, "frame-src": ["'self'", content]}
+    return platform
+
+
+@pytest.fixture
+def world_with_2004_package(
+    transactional_db: None, settings: Any, tmp_path: Path, live_server: Any
+) -> tuple[World, str]:
+    platform = _origins(settings, live_server, tmp_path)
+    world = make_world("Werkbedrijf Storyline")
+    data = make_zip(
+        {
+            "imsmanifest.xml": MANIFEST_2004.format(title="Feedback oefenen", start="story/index_lms.html"),
+            "story/index_lms.html": PACKAGE_PAGE,
+            "story/les.js": SCRIPT_2004,
+        }
+    )
+    package_upload(
+        assignment=world.pa.version.assignment,
+        upload=io.BytesIO(data),
+        size=len(data),
+        name="feedback.zip",
+        placement="before",
+        actor=world.content_editor,
+    )
+    return world, platform
+
+
+@pytest.fixture
+def world_with_package(transactional_db: None, settings: Any, tmp_path: Path, live_server: Any) -> tuple[World, str]:
+    _origins(settings, live_server, tmp_path)
+    platform = live_server.url
     world = make_world("Werkbedrijf Rise")
     data = make_zip(
         {
@@ -180,3 +244,44 @@ def test_the_participant_plays_the_package_in_the_practice_step(
     log_in(page, base, world.trainer.user.username)
     page.goto(base + reverse("trajectories:trajectory_detail", args=[world.trajectory.pk]))
     assert "Oefenpakket ‘Overleggen oefenen’: afgerond, score 80" in page.inner_text("main")
+
+
+def test_a_scorm_2004_package_before_the_questions(page: Any, world_with_2004_package: tuple[World, str]) -> None:
+    world, base = world_with_2004_package
+    pa_id = world.pa.pk
+    log_in(page, base, world.participant.user.username)
+    page.goto(f"{base}/deelnemer/opdracht/{pa_id}/")
+    page.get_by_role("button", name="Begin met oefenen").click()
+    lesson = package_frame(page)
+    lesson.locator("#resume").wait_for()
+    assert lesson.locator("#resume").inner_text() == "entry=ab-initio data= plek="
+    assert json.loads(lesson.locator("#report").inner_text()) == {"cookie": ""}
+
+    lesson.locator("#halfway").click()
+    attempt = None
+    for _ in range(50):
+        attempt = PackageAttempt.objects.filter(participant_assignment_id=pa_id).first()
+        if attempt and attempt.cmi.get("cmi.location") == "dia4":
+            break
+        page.wait_for_timeout(100)
+    assert attempt is not None and attempt.completion_status == "incomplete"
+    page.reload()
+    lesson = package_frame(page)
+    lesson.locator("#resume").wait_for()
+    assert lesson.locator("#resume").inner_text() == 'entry=resume data={"dia":4} plek=dia4'
+
+    lesson.locator("#finish").click()
+    page.get_by_role("status").filter(has_text="Klaar!").wait_for()
+    attempt = PackageAttempt.objects.get(participant_assignment_id=pa_id)
+    assert (attempt.completion_status, attempt.success_status, attempt.score_scaled, attempt.score_raw) == (
+        "completed",
+        "passed",
+        0.9,
+        9.0,
+    )
+    # Before the questions: Verder leads to the first of our own questions.
+    page.get_by_role("link", name="Verder").click()
+    page.locator("#screen").get_by_text("Vraag 1", exact=False).first.wait_for()
+    assert page.locator("iframe.package-frame").count() == 0
+    assert axe_violations(page) == []
+    screenshot(page, "scorm2004-eerste-vraag")

@@ -6,3 +6,6 @@ class PackagesConfig(AppConfig):
     name = "wpo.packages"
     label = "packages"
     verbose_name = _("Oefenpakketten (SCORM)")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 (registers the system check)
