@@ -16,7 +16,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from tests.factories import PASSWORD, World, make_world
-from tests.packages_helpers import MANIFEST_12, MANIFEST_2004, make_zip
+from tests.packages_helpers import MANIFEST_12, MANIFEST_2004, make_zip, scorm12_zip
 from wpo.packages.models import PackageAttempt
 from wpo.packages.services import package_upload
 from wpo.trajectories.models import ParticipantAssignment, Step
@@ -285,3 +285,38 @@ def test_a_scorm_2004_package_before_the_questions(page: Any, world_with_2004_pa
     assert page.locator("iframe.package-frame").count() == 0
     assert axe_violations(page) == []
     screenshot(page, "scorm2004-eerste-vraag")
+
+
+def test_the_editor_attaches_a_package_and_sees_why_one_is_refused(
+    page: Any, transactional_db: None, settings: Any, tmp_path: Path, live_server: Any
+) -> None:
+    _origins(settings, live_server, tmp_path)
+    settings.PACKAGE_MAX_TOTAL_BYTES = 50_000
+    world = make_world("Werkbedrijf Redactie")
+    assignment = world.pa.version.assignment
+    log_in(page, live_server.url, world.content_editor.user.username)
+    page.goto(live_server.url + reverse("curriculum:assignment_detail", args=[assignment.pk]))
+    with page.expect_navigation():
+        page.get_by_role("link", name="Oefenpakket (SCORM)").click()
+
+    def send(name: str, data: bytes) -> None:
+        page.get_by_label("Pakket (.zip)").set_input_files(
+            {"name": name, "mimeType": "application/zip", "buffer": data}
+        )
+        with page.expect_navigation():
+            page.get_by_role("button", name="Pakket uploaden").click()
+
+    send("kapot.zip", make_zip({"imsmanifest.xml": "<manifest><metadata>", "index.html": "x"}))
+    assert "imsmanifest.xml is geen geldige XML" in page.inner_text("main")
+    send("buiten.zip", make_zip({"imsmanifest.xml": MANIFEST_12.format(title="x", start="index.html"), "../x.js": "x"}))
+    assert "ongeldige plaats: ‘../x.js’" in page.inner_text("main")
+    send("groot.zip", scorm12_zip(**{"video.mp4": bytes(range(256)) * 400}))
+    assert "uitgepakt te groot" in page.inner_text("main")
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "scorm-upload-geweigerd")
+
+    send("overleggen.zip", scorm12_zip(title="Overleggen in Rise"))
+    assert "‘Overleggen in Rise’ is het oefenpakket van deze opdracht (versie 1, SCORM 1.2)" in page.inner_text("main")
+    assert axe_violations(page) == []
+    screenshot(page, "scorm-upload-gelukt")
