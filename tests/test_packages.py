@@ -476,3 +476,16 @@ def test_back_from_the_summary_shows_the_package_again_with_verder(client: Clien
     body = client.get(reverse("learn:assignment", args=[world.pa.pk])).content.decode()
     assert f"/launch/{version.public_id}/" in body
     assert '<div class="package-next">' in body, "done: Verder is shown at once"
+
+
+def test_the_content_origin_must_be_another_host_and_https_in_production(settings) -> None:  # type: ignore[no-untyped-def]
+    from wpo.packages.checks import content_origin_is_another_host, content_origin_is_set_for_production
+
+    settings.SITE_URL = "https://wpo.example.nl"
+    settings.CONTENT_ORIGIN = "https://wpo.example.nl:8443"
+    assert [e.id for e in content_origin_is_another_host(None)] == ["packages.E002"]
+    settings.CONTENT_ORIGIN = "http://inhoud.example.nl"
+    assert content_origin_is_another_host(None) == []
+    assert [w.id for w in content_origin_is_set_for_production(None)] == ["packages.W001"]
+    settings.CONTENT_ORIGIN = "https://inhoud.example.nl"
+    assert content_origin_is_set_for_production(None) == []
