@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from wpo.curriculum.models import Assignment
 from wpo.lib.refusals import Refused
@@ -203,13 +204,6 @@ def test_the_upload_extracts_under_a_versioned_folder_and_keeps_the_started_vers
     assert practice_package(world.pa).version == first  # type: ignore[union-attr]
     with pytest.raises(Refused):
         services.attempt_commit(world.pa, second, {"cmi.core.lesson_status": "completed"}, actor=world.participant)
-
-
-def test_a_cmi5_package_is_refused_at_upload_with_what_to_do(world: World) -> None:
-    with pytest.raises(Refused) as caught:
-        upload(world, make_zip({"cmi5.xml": CMI5, "index.html": PAGE}))
-    assert "SCORM 2004 of SCORM 1.2" in str(caught.value)
-    assert not PackageVersion.objects.exists()
 
 
 def test_the_editor_uploads_through_the_page(client: Client, world: World) -> None:
@@ -489,3 +483,114 @@ def test_the_content_origin_must_be_another_host_and_https_in_production(setting
     assert [w.id for w in content_origin_is_set_for_production(None)] == ["packages.W001"]
     settings.CONTENT_ORIGIN = "https://inhoud.example.nl"
     assert content_origin_is_set_for_production(None) == []
+
+
+# cmi5 ---------------------------------------------------------------------------------------------
+
+
+def cmi5_launch(client: Client, world: World, settings) -> tuple[PackageVersion, dict[str, str]]:  # type: ignore[no-untyped-def]
+    """A cmi5 package on the world's assignment, shown to the participant: its launch parameters."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    settings.CONTENT_ORIGIN = f"http://{CONTENT}"
+    version = upload(world, make_zip({"cmi5.xml": CMI5, "index.html": PAGE}))
+    world.pa.step = Step.PRACTISING
+    world.pa.practice_position = 1
+    world.pa.save()
+    login(client, world.participant)
+    body = client.get(reverse("learn:assignment", args=[world.pa.pk])).content.decode()
+    assert f'src="http://{CONTENT}/launch/{version.public_id}/"' in body
+    assert not PackageAttempt.objects.exists(), "showing the screen launches nothing"
+    response = client.post(
+        reverse("packages:track", args=[world.pa.pk]),
+        json.dumps({"version": str(version.public_id), "launch": True}),
+        content_type="application/json",
+    )
+    src = response.json()["launch_url"]
+    assert src.startswith(f"http://{CONTENT}/p/{version.public_id}/index.html?")
+    return version, dict(parse_qsl(urlsplit(src).query))
+
+
+def xapi(client: Client, method: str, path: str, token: str, body: object = None, **query: str):  # type: ignore[no-untyped-def]
+    from urllib.parse import urlencode
+
+    url = f"/xapi/{path}" + (f"?{urlencode(query)}" if query else "")
+    headers = {"HTTP_HOST": CONTENT, "HTTP_AUTHORIZATION": f"Basic {token}", "HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"}
+    if method == "GET":
+        return client.get(url, **headers)
+    call = client.post if method == "POST" else client.put
+    return call(url, json.dumps(body), content_type="application/json", **headers)
+
+
+def verb(version: PackageVersion, name: str, **result: object) -> dict[str, object]:
+    return {
+        "actor": {"objectType": "Agent", "account": {"homePage": "x", "name": "y"}},
+        "verb": {"id": f"http://adlnet.gov/expapi/verbs/{name}"},
+        "object": {"id": version.activity_id},
+        **({"result": result} if result else {}),
+    }
+
+
+def test_a_cmi5_package_is_launched_with_its_parameters(client: Client, world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    version, launch = cmi5_launch(client, world, settings)
+    assert version.kind == "cmi5" and version.activity_id == "https://example.org/au1"
+    assert launch["endpoint"] == f"http://{CONTENT}/xapi/"
+    assert launch["fetch"].startswith(f"http://{CONTENT}/cmi5/fetch/")
+    assert launch["activityId"] == "https://example.org/au1"
+    actor = json.loads(launch["actor"])
+    assert actor["account"]["name"] == f"deelnemer-{world.pa.pk}" and "name" not in actor, "no name for the package"
+    attempt = PackageAttempt.objects.get()
+    assert [s["verb"]["id"].rsplit("/", 1)[1] for s in attempt.cmi["statements"]] == ["launched"]
+
+
+def test_the_fetch_url_gives_its_token_once(client: Client, world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    _version, launch = cmi5_launch(client, world, settings)
+    path = launch["fetch"].split(CONTENT, 1)[1]
+    first = client.post(path, HTTP_HOST=CONTENT)
+    assert first.status_code == 200 and first.json()["auth-token"] and not first.cookies
+    second = client.post(path, HTTP_HOST=CONTENT)
+    assert second.status_code == 400 and second.json()["error-code"] == "1"
+
+
+def test_cmi5_statements_move_the_practice_part(client: Client, world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    version, launch = cmi5_launch(client, world, settings)
+    token = client.post(launch["fetch"].split(CONTENT, 1)[1], HTTP_HOST=CONTENT).json()["auth-token"]
+    data = xapi(client, "GET", "activities/state", token, stateId="LMS.LaunchData", activityId=version.activity_id)
+    assert data.status_code == 200 and data.json()["moveOn"] == "CompletedOrPassed"
+    assert (
+        xapi(
+            client, "PUT", "activities/state", token, {"dia": 4}, stateId="voortgang", activityId=version.activity_id
+        ).status_code
+        == 204
+    )
+    assert xapi(
+        client, "GET", "activities/state", token, stateId="voortgang", activityId=version.activity_id
+    ).json() == {"dia": 4}
+    for name, result in (("initialized", {}), ("completed", {}), ("passed", {"score": {"scaled": 0.8, "raw": 8}})):
+        response = xapi(client, "POST", "statements", token, verb(version, name, **result))
+        assert response.status_code == 200, response.content
+        assert "Set-Cookie" not in response
+    attempt = PackageAttempt.objects.get()
+    assert (attempt.completion_status, attempt.success_status, attempt.score_scaled, attempt.score_raw) == (
+        "completed",
+        "passed",
+        0.8,
+        8.0,
+    )
+    assert attempt.done and len(attempt.cmi["statements"]) == 4
+    world.pa.refresh_from_db()
+    assert world.pa.practice_position == len(world.pa.version.content["questions"]) + 1
+
+
+def test_the_xapi_endpoint_refuses_without_the_launchs_token(client: Client, world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    version, launch = cmi5_launch(client, world, settings)
+    token = client.post(launch["fetch"].split(CONTENT, 1)[1], HTTP_HOST=CONTENT).json()["auth-token"]
+    assert xapi(client, "POST", "statements", "verkeerd", verb(version, "completed")).status_code == 401
+    other = verb(version, "completed")
+    other["object"] = {"id": "https://example.org/een-andere-les"}
+    assert xapi(client, "POST", "statements", token, other).status_code == 400
+    from wpo.packages.models import Cmi5Launch
+
+    Cmi5Launch.objects.update(expires_at=timezone.now())
+    assert xapi(client, "POST", "statements", token, verb(version, "completed")).status_code == 401
+    assert PackageAttempt.objects.get().completion_status == "not attempted"

@@ -50,12 +50,25 @@
       frame.contentWindow.postMessage({ type: "wpo-package-init", kind: state.kind, values: state.values }, origin);
     }
     // The launcher asks ("ready") once it runs; if it ran before this script, its load event will do.
-    frame.addEventListener("load", init);
+    if (state.kind !== "cmi5") frame.addEventListener("load", init);
 
     window.addEventListener("message", function (event) {
       if (event.origin !== origin || event.source !== frame.contentWindow) return;
       var message = event.data || {};
-      if (message.type === "wpo-package-ready") {
+      if (message.type === "wpo-package-ready" && state.kind === "cmi5") {
+        // cmi5: a new launch (its one-time fetch URL) for the launcher to open; the AU reports itself.
+        if (box.dataset.wpoLaunched) return;
+        box.dataset.wpoLaunched = "1";
+        fetch(box.dataset.trackUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": token.value },
+          body: JSON.stringify({ version: state.version, launch: true }),
+        }).then(function (response) { return response.json(); }).then(function (answer) {
+          if (!answer.launch_url) throw new Error(answer.error || "");
+          frame.contentWindow.postMessage({ type: "wpo-package-init", kind: state.kind, values: {}, start: answer.launch_url }, origin);
+        }).catch(function (error) { say((error && error.message) || box.dataset.textError); });
+      } else if (message.type === "wpo-package-ready") {
         init();
       } else if (message.type === "wpo-package-commit" && message.values && typeof message.values === "object") {
         send(message.values, !!message.finished);

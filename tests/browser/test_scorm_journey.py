@@ -16,7 +16,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from tests.factories import PASSWORD, World, make_world
-from tests.packages_helpers import MANIFEST_12, MANIFEST_2004, make_zip, scorm12_zip
+from tests.packages_helpers import CMI5, MANIFEST_12, MANIFEST_2004, make_zip, scorm12_zip
 from wpo.packages.models import PackageAttempt
 from wpo.packages.services import package_upload
 from wpo.trajectories.models import ParticipantAssignment, Step
@@ -320,3 +320,108 @@ def test_the_editor_attaches_a_package_and_sees_why_one_is_refused(
     assert "‘Overleggen in Rise’ is het oefenpakket van deze opdracht (versie 1, SCORM 1.2)" in page.inner_text("main")
     assert axe_violations(page) == []
     screenshot(page, "scorm-upload-gelukt")
+
+
+CMI5_SCRIPT = """
+var q = new URLSearchParams(location.search);
+var endpoint = q.get("endpoint"), activity = q.get("activityId"), registration = q.get("registration");
+var actor = JSON.parse(q.get("actor"));
+var headers = null;
+var session = null;
+function statement(verb, result) {
+  var body = {actor: actor, verb: {id: "http://adlnet.gov/expapi/verbs/" + verb}, object: {id: activity},
+    context: {registration: registration,
+      extensions: {"https://w3id.org/xapi/cmi5/context/extensions/sessionid": session}}};
+  if (result) body.result = result;
+  return fetch(endpoint + "statements", {method: "POST", headers: headers, body: JSON.stringify(body)});
+}
+function state(method, body) {
+  var url = endpoint + "activities/state?stateId=voortgang&activityId=" + encodeURIComponent(activity) +
+    "&agent=" + encodeURIComponent(JSON.stringify(actor)) + "&registration=" + registration;
+  return fetch(url, {method: method, headers: headers, body: body});
+}
+fetch(q.get("fetch"), {method: "POST"}).then(function (r) { return r.json(); }).then(function (t) {
+  headers = {"Authorization": "Basic " + t["auth-token"], "X-Experience-API-Version": "1.0.3",
+    "Content-Type": "application/json"};
+  var data = endpoint + "activities/state?stateId=LMS.LaunchData&activityId=" + encodeURIComponent(activity) +
+    "&agent=" + encodeURIComponent(JSON.stringify(actor)) + "&registration=" + registration;
+  return fetch(data, {headers: headers});
+}).then(function (r) { return r.json(); }).then(function (launchData) {
+  session = launchData.contextTemplate.extensions["https://w3id.org/xapi/cmi5/context/extensions/sessionid"];
+  return statement("initialized");
+}).then(function () { return state("GET"); }).then(function (r) {
+  return r.status === 200 ? r.text() : "geen";
+}).then(function (kept) {
+  document.getElementById("resume").textContent = "bewaard=" + kept;
+  var report = {};
+  try { report.cookie = document.cookie; } catch (e) { report.cookie = "error:" + e.name; }
+  document.getElementById("report").textContent = JSON.stringify(report);
+});
+document.getElementById("halfway").addEventListener("click", function () {
+  state("PUT", JSON.stringify({dia: 3})).then(function () {
+    document.getElementById("report").textContent = "opgeslagen";
+  });
+});
+document.getElementById("finish").addEventListener("click", function () {
+  statement("completed").then(function () {
+    return statement("passed", {score: {scaled: 0.8, raw: 8}, success: true});
+  }).then(function () { return statement("terminated"); }).then(function () {
+    document.getElementById("report").textContent = "klaar";
+  });
+});
+"""
+
+
+def test_a_cmi5_package_reports_through_its_own_xapi_endpoint(
+    page: Any, transactional_db: None, settings: Any, tmp_path: Path, live_server: Any
+) -> None:
+    base = _origins(settings, live_server, tmp_path)
+    world = make_world("Werkbedrijf cmi5")
+    data = make_zip({"cmi5.xml": CMI5, "index.html": PACKAGE_PAGE, "les.js": CMI5_SCRIPT})
+    package_upload(
+        assignment=world.pa.version.assignment,
+        upload=io.BytesIO(data),
+        size=len(data),
+        name="cmi5.zip",
+        placement="instead",
+        actor=world.content_editor,
+    )
+    pa_id = world.pa.pk
+    log_in(page, base, world.participant.user.username)
+    page.goto(f"{base}/deelnemer/opdracht/{pa_id}/")
+    page.get_by_role("button", name="Begin met oefenen").click()
+    lesson = package_frame(page)
+    lesson.locator("#resume").filter(has_text="bewaard=").wait_for()
+    assert lesson.locator("#resume").inner_text() == "bewaard=geen"
+    assert json.loads(lesson.locator("#report").inner_text()) == {"cookie": ""}
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "cmi5-oefendeel")
+
+    # Halfway, away and back: a new launch (a new fetch URL and token) reads the kept state.
+    lesson.locator("#halfway").click()
+    lesson.locator("#report").filter(has_text="opgeslagen").wait_for()
+    page.goto(f"{base}/deelnemer/")
+    page.goto(f"{base}/deelnemer/opdracht/{pa_id}/")
+    lesson = package_frame(page)
+    lesson.locator("#resume").filter(has_text="bewaard=").wait_for()
+    assert lesson.locator("#resume").inner_text() == 'bewaard={"dia":3}'
+
+    lesson.locator("#finish").click()
+    lesson.locator("#report").filter(has_text="klaar").wait_for()
+    attempt = PackageAttempt.objects.get(participant_assignment_id=pa_id)
+    assert (attempt.completion_status, attempt.success_status, attempt.score_scaled) == ("completed", "passed", 0.8)
+    verbs = [s["verb"]["id"].rsplit("/", 1)[1] for s in attempt.cmi["statements"]]
+    assert verbs == ["launched", "initialized", "launched", "initialized", "completed", "passed", "terminated"]
+    moved = ParticipantAssignment.objects.get(pk=pa_id)
+    assert (moved.step, moved.practice_position) == (Step.PRACTISING, len(moved.version.content["questions"]) + 1)
+    # The last tap was inside the package's frame (another process in Chromium); focus comes back to the
+    # page first, as on a phone, where the tap on Verder does both.
+    link = page.get_by_role("link", name="Verder")
+    link.focus()
+    link.click()
+    page.locator("#screen").get_by_role("button", name="Verder").wait_for()
+    assert page.locator("iframe.package-frame").count() == 0
+    assert (
+        ParticipantAssignment.objects.get(pk=pa_id).practice_position == len(world.pa.version.content["questions"]) + 1
+    )

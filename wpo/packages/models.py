@@ -59,6 +59,8 @@ class PackageVersion(models.Model):
     schema_version = models.CharField(_("schemaversie"), max_length=60, blank=True)
     title = models.CharField(_("titel"), max_length=200)
     start_path = models.CharField(_("startbestand"), max_length=500)
+    # cmi5: the AU's id, the xAPI activity its statements are about.
+    activity_id = models.CharField(max_length=500, blank=True)
     # Where the files are in the default storage: packages/<package>/v<number>-<random>/.
     storage_prefix = models.CharField(max_length=200)
     file_count = models.PositiveIntegerField(_("aantal bestanden"))
@@ -129,3 +131,21 @@ class PackageAttempt(OrgOwned):
         if self.score_scaled is not None:
             return round(self.score_scaled * 100)
         return None
+
+
+class Cmi5Launch(OrgOwned):
+    """One launch of a cmi5 package: the fetch URL's one-time secret and the short-lived token that
+    scopes the xAPI calls of that launch (wpo/packages/xapi.py) to this participant's attempt."""
+
+    attempt = models.ForeignKey(PackageAttempt, on_delete=models.CASCADE, related_name="launches")
+    registration = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # In the fetch URL; usable once (cmi5: the auth token is handed out one time).
+    fetch_secret = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField()
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("cmi5-start")
+        verbose_name_plural = _("cmi5-starts")

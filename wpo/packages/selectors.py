@@ -79,8 +79,8 @@ def screen_context(pa: ParticipantAssignment) -> dict[str, Any] | None:
     return {
         "screen": "package",
         "package": found,
+        "content_origin": settings.CONTENT_ORIGIN,
         "package_state": launch_state(found),
         "package_state_id": f"pakket-stand-{pa.pk}",
         "launch_url": launch_url(found.version),
-        "content_origin": settings.CONTENT_ORIGIN,
     }

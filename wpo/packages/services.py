@@ -40,13 +40,6 @@ def package_upload(
     if placement not in Package.Placement.values:
         raise Refused(_("Kies waar het pakket in het oefendeel komt."))
     checked = check_package(upload, size)
-    if checked.kind == PackageVersion.Kind.CMI5:
-        raise Refused(
-            _(
-                "Dit is een cmi5-pakket. Die kan het platform nog niet afspelen. Exporteer de module uit Rise "
-                "als SCORM 2004 of SCORM 1.2 en upload dat pakket."
-            )
-        )
     with transaction.atomic():
         package, _created = Package.objects.select_for_update().get_or_create(
             assignment=assignment, defaults={"organization_id": skill.organization_id, "placement": placement}
@@ -61,6 +54,7 @@ def package_upload(
             schema_version=checked.schema_version,
             title=checked.title,
             start_path=checked.start_path,
+            activity_id=checked.activity_id,
             storage_prefix=prefix,
             file_count=len(checked.files),
             total_bytes=checked.total_bytes,
@@ -156,29 +150,23 @@ def is_done(completion: str, success: str) -> bool:
 
 @transaction.atomic
 def attempt_commit(pa: ParticipantAssignment, version: PackageVersion, raw: Any, *, actor: Person) -> PackageAttempt:
-    """Keep what the package sent (every value, raw) and, the first time it says it is done, move the
-    practice part on: with the package *instead of* the questions to the summary, *before* them to the
-    first question (the screen follows from the attempt)."""
+    """Keep what a SCORM package sent (every value, raw) and settle the attempt (``_settle``)."""
     if pa.trajectory.participant_id != actor.pk:
         raise Refused(_("Dit is niet jouw opdracht."))
     values = _checked_values(raw)
-    now = timezone.now()
-    attempt = PackageAttempt.objects.select_for_update().filter(participant_assignment=pa).first()
-    if attempt is None:
-        if pa.step not in (Step.INTRODUCED, Step.PRACTISING):
-            raise Refused(_("Het oefenen van deze opdracht is klaar."))
-        attempt = PackageAttempt(
-            organization_id=pa.organization_id,
-            participant_assignment=pa,
-            package_version=version,
-            started_at=now,
-            updated_at=now,
-        )
-    elif attempt.package_version_id != version.pk:
-        raise Refused(_("Je speelt nog de versie van het oefendeel waarmee je begon."))
+    attempt = _attempt(pa, version)
     attempt.cmi = {**attempt.cmi, **values}
     for field, value in read_status(version.kind, attempt.cmi).items():
         setattr(attempt, field, value)
+    _settle(attempt, pa, version)
+    return attempt
+
+
+def _settle(attempt: PackageAttempt, pa: ParticipantAssignment, version: PackageVersion) -> None:
+    """Save the attempt and, the first time it is done, move the practice part on: with the package
+    *instead of* the questions to the summary, *before* them to the first question (the screen
+    follows from the attempt)."""
+    now = timezone.now()
     attempt.commits += 1
     attempt.updated_at = now
     newly_done = attempt.done_at is None and is_done(attempt.completion_status, attempt.success_status)
@@ -191,6 +179,24 @@ def attempt_commit(pa: ParticipantAssignment, version: PackageVersion, raw: Any,
         if pa.practice_position <= questions:
             pa.practice_position = questions + 1  # the summary, then the work task
             pa.save(update_fields=["practice_position"])
+
+
+def _attempt(pa: ParticipantAssignment, version: PackageVersion) -> PackageAttempt:
+    """The participant's attempt, locked; a new one (not saved yet) pins ``version``."""
+    now = timezone.now()
+    attempt = PackageAttempt.objects.select_for_update().filter(participant_assignment=pa).first()
+    if attempt is None:
+        if pa.step not in (Step.INTRODUCED, Step.PRACTISING):
+            raise Refused(_("Het oefenen van deze opdracht is klaar."))
+        return PackageAttempt(
+            organization_id=pa.organization_id,
+            participant_assignment=pa,
+            package_version=version,
+            started_at=now,
+            updated_at=now,
+        )
+    if attempt.package_version_id != version.pk:
+        raise Refused(_("Je speelt nog de versie van het oefendeel waarmee je begon."))
     return attempt
 
 

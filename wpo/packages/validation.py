@@ -56,6 +56,7 @@ class CheckedPackage:
     files: tuple[str, ...]
     total_bytes: int
     sha256: str
+    activity_id: str = ""  # cmi5: the AU's id (its xAPI activity)
 
 
 def _megabytes(n: int) -> str:
@@ -272,7 +273,7 @@ def _check_scorm(archive: zipfile.ZipFile, names: set[str]) -> tuple[str, str, s
     return kind, schema, title[:200], start
 
 
-def _check_cmi5(archive: zipfile.ZipFile, names: set[str]) -> tuple[str, str, str, str]:
+def _check_cmi5(archive: zipfile.ZipFile, names: set[str]) -> tuple[str, str, str, str, str]:
     root = _parse_xml(archive, CMI5_MANIFEST)
     if _local(root.tag) != "courseStructure":
         raise Refused(_("cmi5.xml is geen cmi5-cursus (het begint niet met <courseStructure>)."))
@@ -282,9 +283,13 @@ def _check_cmi5(archive: zipfile.ZipFile, names: set[str]) -> tuple[str, str, st
     url = _text_of(_first(units[0], "url"))
     if not url:
         raise Refused(_("In cmi5.xml staat geen startbestand (url)."))
+    activity_id = _attribute(units[0], "id")
+    if not activity_id or len(activity_id) > 500:
+        raise Refused(_("In cmi5.xml heeft de les (au) geen geldige id."))
     course = _first(root, "course")
     title = _text_of(_first(course, "title")) if course is not None else ""
     return (
+        activity_id,
         "cmi5",
         "cmi5",
         (title or _text_of(_first(units[0], "title")) or _("Oefenpakket"))[:200],
@@ -298,10 +303,11 @@ def check_package(upload: IO[bytes], size: int) -> CheckedPackage:
     with archive:
         files = check_members(archive)
         names = {i.filename for i in files}
+        activity_id = ""
         if SCORM_MANIFEST in names:
             kind, schema, title, start = _check_scorm(archive, names)
         elif CMI5_MANIFEST in names:
-            kind, schema, title, start = _check_cmi5(archive, names)
+            activity_id, kind, schema, title, start = _check_cmi5(archive, names)
         elif any(n.endswith("/" + SCORM_MANIFEST) for n in names):
             raise Refused(
                 _(
@@ -324,6 +330,7 @@ def check_package(upload: IO[bytes], size: int) -> CheckedPackage:
         files=tuple(sorted(names)),
         total_bytes=sum(i.file_size for i in files),
         sha256=digest.hexdigest(),
+        activity_id=activity_id,
     )
 
 

@@ -16,7 +16,7 @@ from wpo.orgs import access
 from wpo.orgs.permissions import Ability
 from wpo.trajectories import access as trajectory_access
 
-from . import services
+from . import cmi5, services
 from .forms import PackageUploadForm
 from .models import Package, PackageVersion
 from .selectors import practice_package
@@ -63,7 +63,8 @@ def upload(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @require_POST
 @access.ability_required(Ability.LEARN)
 def track(request: HttpRequest, pa_id: int) -> JsonResponse:
-    """What the package reported (its values, as JSON), kept on the participant's own attempt."""
+    """What a SCORM package reported (its values, as JSON), kept on the participant's own attempt; for
+    a cmi5 package, a new launch (its URL with the launch parameters)."""
     me = access.person_of(request)
     pa = trajectory_access.access_own_assignment(me, pa_id)
     found = practice_package(pa)
@@ -76,6 +77,14 @@ def track(request: HttpRequest, pa_id: int) -> JsonResponse:
     if not isinstance(body, dict) or body.get("version") != str(found.version.public_id):
         return JsonResponse({"error": _("Het oefendeel stuurde iets wat we niet begrijpen.")}, status=400)
     version: PackageVersion = found.version
+    if version.kind == PackageVersion.Kind.CMI5:
+        # A cmi5 AU reports to its own xAPI endpoint; the page only asks for a new launch to play.
+        if body.get("launch") is not True:
+            return JsonResponse({"error": _("Het oefendeel stuurde iets wat we niet begrijpen.")}, status=400)
+        try:
+            return JsonResponse({"launch_url": cmi5.launch_start(pa, version, actor=me)})
+        except Refused as exc:
+            return JsonResponse({"error": str(exc)}, status=400)
     try:
         attempt = services.attempt_commit(pa, version, body.get("values"), actor=me)
     except Refused as exc:

@@ -112,7 +112,15 @@
     if (message.type !== "wpo-package-init" || frame.getAttribute("src")) return;
     values = {};
     for (var key in message.values || {}) values[key] = String(message.values[key]);
-    frame.setAttribute("src", frame.getAttribute("data-start"));
+    // cmi5: the launch URL the platform made (the package's start file with the launch parameters),
+    // taken only when it is a file of this same content origin.
+    var start = frame.getAttribute("data-start");
+    if (typeof message.start === "string") {
+      var url = new URL(message.start, location.href);
+      if (url.origin !== location.origin || url.pathname.indexOf("/p/") !== 0) return;
+      start = url.href;
+    }
+    frame.setAttribute("src", start);
   });
   // Leaving the page halfway: what the package set is sent once more (it may not have committed).
   window.addEventListener("pagehide", function () { if (state === "running") commit(false); });
