@@ -594,3 +594,15 @@ def test_the_xapi_endpoint_refuses_without_the_launchs_token(client: Client, wor
     Cmi5Launch.objects.update(expires_at=timezone.now())
     assert xapi(client, "POST", "statements", token, verb(version, "completed")).status_code == 401
     assert PackageAttempt.objects.get().completion_status == "not attempted"
+
+
+def test_the_participants_data_export_holds_what_the_package_reported(world: World) -> None:
+    from wpo.privacy.export import person_data
+
+    version = practising(world)
+    services.attempt_commit(
+        world.pa, version, {"cmi.core.lesson_status": "passed", "cmi.suspend_data": "p=9"}, actor=world.participant
+    )
+    data = person_data(world.participant)
+    (played,) = [p for t in data["trajectories"] for a in t["assignments"] for p in a["practice_packages"]]
+    assert played["package"] == "Overleggen oefenen" and played["values"]["cmi.suspend_data"] == "p=9"

@@ -99,8 +99,8 @@ class PackageAttempt(OrgOwned):
         FAILED = "failed", _("niet gehaald")
         UNKNOWN = "unknown", _("geen uitslag")
 
-    participant_assignment = models.OneToOneField(
-        ParticipantAssignment, on_delete=models.CASCADE, related_name="package_attempt"
+    participant_assignment = models.ForeignKey(
+        ParticipantAssignment, on_delete=models.CASCADE, related_name="package_attempts"
     )
     package_version = models.ForeignKey(PackageVersion, on_delete=models.PROTECT, related_name="attempts")
     cmi = models.JSONField(_("alle waarden van het pakket"), default=dict)
@@ -118,6 +118,12 @@ class PackageAttempt(OrgOwned):
     class Meta:
         verbose_name = _("poging met een oefenpakket")
         verbose_name_plural = _("pogingen met oefenpakketten")
+        # One attempt per participant assignment: it keeps the version the participant started with.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "participant_assignment"], name="package_attempt_once_per_assignment"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.package_version} — {self.get_completion_status_display()}"
@@ -138,7 +144,8 @@ class Cmi5Launch(OrgOwned):
     scopes the xAPI calls of that launch (wpo/packages/xapi.py) to this participant's attempt."""
 
     attempt = models.ForeignKey(PackageAttempt, on_delete=models.CASCADE, related_name="launches")
-    registration = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The launch's session id (cmi5 "sessionid"); the registration is the attempt's.
+    registration = models.UUIDField(default=uuid.uuid4, editable=False)
     # In the fetch URL; usable once (cmi5: the auth token is handed out one time).
     fetch_secret = models.CharField(max_length=64, unique=True)
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)
