@@ -46,7 +46,7 @@ run: install ## Migrate, load demo data, serve on http://127.0.0.1:8000 with the
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py schedule_retention
 	@echo "Het WPO-platform draait op http://$(HOST):$(PORT)/  (stoppen: Ctrl+C)"
 	@echo "Oefenpakketten (SCORM) komen van http://localhost:$(CONTENT_PORT)/ (CONTENT_ORIGIN)"
-	@export DEBUG=$${DEBUG:-true}; \
+	@export DEBUG=$${DEBUG:-true} CONTENT_ORIGIN=$${CONTENT_ORIGIN:-http://localhost:$(CONTENT_PORT)}; \
 	  $(PY) manage.py db_worker --no-reload --interval 5 & worker=$$!; \
 	  $(PY) manage.py runserver --noreload --skip-checks 127.0.0.1:$(CONTENT_PORT) & content=$$!; \
 	  trap 'kill $$worker $$content 2>/dev/null; wait $$worker $$content 2>/dev/null' EXIT INT TERM; \
