@@ -9,6 +9,9 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The content origin for e-learning packages (wpo/packages/content.py): the same app on a second
+# port, reached as http://localhost:$(CONTENT_PORT) (another host than 127.0.0.1, so no cookie is shared).
+CONTENT_PORT ?= 8001
 # Test processes (pytest-xdist); TEST_WORKERS=0 runs the tests in one process.
 TEST_WORKERS ?= 2
 SOAK_SECONDS ?= 300
@@ -43,9 +46,11 @@ run: install ## Migrate, load demo data, serve on http://127.0.0.1:8000 with the
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py schedule_retention
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py schedule_storage_measure
 	@echo "Het WPO-platform draait op http://$(HOST):$(PORT)/  (stoppen: Ctrl+C)"
-	@export DEBUG=$${DEBUG:-true}; \
+	@echo "Oefenpakketten (SCORM) komen van http://localhost:$(CONTENT_PORT)/ (CONTENT_ORIGIN)"
+	@export DEBUG=$${DEBUG:-true} CONTENT_ORIGIN=$${CONTENT_ORIGIN:-http://localhost:$(CONTENT_PORT)}; \
 	  $(PY) manage.py db_worker --no-reload --interval 5 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver --noreload --skip-checks 127.0.0.1:$(CONTENT_PORT) & content=$$!; \
+	  trap 'kill $$worker $$content 2>/dev/null; wait $$worker $$content 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 chromium:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "wpo.accounts",
     "wpo.orgs",
     "wpo.curriculum",
+    "wpo.packages",
     "wpo.trajectories",
     "wpo.evaluations",
     "wpo.learn",
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request for the content origin is answered there, past everything else (no session).
+    "wpo.packages.content.ContentOriginMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -220,6 +223,19 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "WPO-platform <noreply@localho
 # The address people reach the platform on; links in e-mails sent by background tasks use it.
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# E-learning packages (SCORM) are someone else's HTML and JavaScript: they are served only from this
+# separate origin, which sets and reads no cookie and answers nothing but package files
+# (wpo/packages/content.py). It must be another host than the platform (cookies ignore the port):
+# in development http://localhost:8001, which `make run` serves beside the platform on 127.0.0.1:8000.
+CONTENT_ORIGIN = envstr("CONTENT_ORIGIN", "http://localhost:8001").rstrip("/")
+# What an uploaded package may be (docs/curriculum-exchange.md): the zip, everything unpacked, one
+# file unpacked, the number of files, and how much bigger than packed one file may become.
+PACKAGE_MAX_UPLOAD_BYTES = envint("PACKAGE_MAX_UPLOAD_BYTES", 300 * 1024 * 1024)
+PACKAGE_MAX_TOTAL_BYTES = envint("PACKAGE_MAX_TOTAL_BYTES", 600 * 1024 * 1024)
+PACKAGE_MAX_FILE_BYTES = envint("PACKAGE_MAX_FILE_BYTES", 300 * 1024 * 1024)
+PACKAGE_MAX_FILES = envint("PACKAGE_MAX_FILES", 5000)
+PACKAGE_MAX_RATIO = envint("PACKAGE_MAX_RATIO", 100)
+
 # Background tasks (the reminder the day before a conversation) use Django's tasks framework.
 # django-tasks-db keeps them in the database we already have and runs them in
 # ``manage.py db_worker``; ``make run`` starts that worker beside the web server.
@@ -293,6 +309,8 @@ SECURE_CSP = {
     "base-uri": ["'self'"],
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
+    # The practice part may show an e-learning package, in a sandboxed frame from the content origin.
+    "frame-src": ["'self'", CONTENT_ORIGIN],
 }
 
 LOGGING = {

@@ -29,6 +29,7 @@ urlpatterns = [
     path("beheer/", include("wpo.orgs.urls")),
     path("privacy/", include("wpo.privacy.urls")),
     path("curriculum/", include("wpo.curriculum.urls")),
+    path("oefenpakketten/", include("wpo.packages.urls")),
     path("", include("wpo.service.urls")),  # /servicebeheer/ and /uitnodiging/<token>/
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -161,6 +161,8 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env.update(
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="wpo.example.nl",
+        # E-learning packages are played from their own https origin (wpo/packages/checks.py).
+        CONTENT_ORIGIN="https://inhoud.wpo-content.nl",
         DJANGO_SETTINGS_MODULE="config.settings",
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
     )

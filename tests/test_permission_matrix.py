@@ -161,8 +161,30 @@ def _local_example(w: World) -> None:
     assignment_with_local_example(w)
 
 
+def _practice_package(w: World) -> None:
+    """The world's assignment with an e-learning package as its practice part."""
+    import io
+
+    from wpo.packages.services import package_upload
+
+    from .packages_helpers import scorm12_zip
+
+    data = scorm12_zip()
+    assignment = w.pa.version.assignment
+    package_upload(
+        assignment=assignment,
+        upload=io.BytesIO(data),
+        size=len(data),
+        name="m.zip",
+        placement="instead",
+        actor=w.content_editor,
+    )
+
+
 # What a URL needs to exist, or to be allowed, before it can answer with more than 404.
 PREPARE: dict[str, Callable[[World], None]] = {
+    # The practice screen reports to a package that exists (else 404 for everyone).
+    "packages:track": _practice_package,
     "orgs:organization_logo": _org_logo,
     # The photo exists only once the organisation put its own example beside the assignment.
     "curriculum:local_example_photo": lambda w: _local_example(w),

@@ -30,6 +30,7 @@ GLOBAL_MODELS = {
     "curriculum.AssignmentVersion": "published content versions, shared nationally (reference)",
     "service.ServiceOperator": "the service desk's own logins, no organisation's (coordinator)",
     "curriculum.Edition": "the national curriculum's numbered releases, read by every organisation (reference)",
+    "packages.PackageVersion": "an uploaded e-learning package's files and manifest: curriculum content (reference)",
     "accounts.SecretTOTPDevice": "a proxy of django-otp's TOTPDevice, which belongs to the login identity (reference)",
 }
 
@@ -42,6 +43,8 @@ UNIQUE_EXCEPTIONS = {
     ("certificates.BadgeIssuer", "public_id"): "the Open Badges issuer's id in its public URLs, read by any verifier",
     ("orgs.Person", "user"): "one person per login; the user table is a reference table, see docs/scaling.md",
     ("curriculum.Skill", "skill_unique_national_code"): "national skills (organization NULL) are curriculum",
+    ("packages.Package", "assignment"): "one package per assignment; national ones (organization NULL) are curriculum",
+    ("packages.Cmi5Launch", "fetch_secret"): "bearer secret of a cmi5 fetch URL, called by the package without login",
     ("accounts.OidcDomain", "oidc_domain_unique"): "an e-mail domain routes to one organisation: unique across all",
     ("accounts.OidcIdentity", "oidc_identity_subject_unique"): "per provider, and a provider is one organisation's",
     ("accounts.OidcIdentity", "oidc_identity_person_unique"): "per provider, and a provider is one organisation's",

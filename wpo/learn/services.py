@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from wpo.curriculum.selectors import shuffled_indices
 from wpo.lib.refusals import Refused
 from wpo.orgs.models import Person
+from wpo.packages.services import practice_blocked
 from wpo.trajectories.models import (
     LookBackAnswer,
     ParticipantAssignment,
@@ -191,7 +192,7 @@ def practice_back(pa: ParticipantAssignment, *, actor: Person) -> None:
 def work_task_start(pa: ParticipantAssignment, *, actor: Person) -> None:
     """From the last practice screen ("Dit ga je doen") to the work task on the shop floor."""
     _own(pa, actor)
-    if pa.step != Step.PRACTISING or pa.practice_position < screen_count(pa) - 1:
+    if pa.step != Step.PRACTISING or pa.practice_position < screen_count(pa) - 1 or practice_blocked(pa):
         raise Refused(_("Maak eerst het oefendeel af."))
     move(pa, Step.WORKING, actor=actor)
 

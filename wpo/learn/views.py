@@ -25,6 +25,7 @@ from wpo.orgs import access
 from wpo.orgs import services as org_services
 from wpo.orgs.models import Person
 from wpo.orgs.permissions import Ability, OnTrajectory
+from wpo.packages.selectors import screen_context as package_screen
 from wpo.trajectories import access as trajectory_access
 from wpo.trajectories.models import (
     ParticipantAssignment,
@@ -114,7 +115,11 @@ def _screen_context(
         "next": next_step(pa),
         "screen_url": reverse("learn:assignment", args=[pa.pk]),
     }
-    if practising and 1 <= position <= len(questions):
+    # An e-learning package in the practice part (wpo.packages) is played first, until it is done.
+    package = package_screen(pa) if practising and position >= 1 else None
+    if package is not None:
+        context.update(package)
+    elif practising and 1 <= position <= len(questions):
         question = questions[position - 1]
         steps = question.get("steps") or []
         options = question.get("options") or []

@@ -33,6 +33,7 @@ from wpo.intake.models import Interest, InterestChange
 from wpo.lib.pdf import html_to_pdf
 from wpo.meetings.models import MeetingAttendance
 from wpo.orgs.models import Person, TrainerLink
+from wpo.packages.models import PackageAttempt
 from wpo.trajectories.models import (
     Assessment,
     CoachingConversation,
@@ -401,6 +402,7 @@ def _trajectory(t: Trajectory, files: _Files, *, shared_only: bool) -> dict[str,
 _ASSIGNMENT_PARTS = (
     Prefetch("history", StepChange.objects.select_related("actor__user").order_by("at", "pk")),
     Prefetch("answers", PracticeAnswer.objects.order_by("answered_at", "pk")),
+    Prefetch("package_attempts", PackageAttempt.objects.select_related("package_version").order_by("pk")),
     Prefetch("look_back_answers", LookBackAnswer.objects.order_by("answered_at", "pk")),
     Prefetch("observations", Observation.objects.select_related("author__user").order_by("observed_at", "pk")),
     Prefetch("work_adaptations", WorkAdaptation.objects.select_related("created_by__user").order_by("starts_on", "pk")),
@@ -471,6 +473,20 @@ def _assignment(pa: ParticipantAssignment, files: _Files) -> dict[str, Any]:
                 "at": _when(a.answered_at),
             }
             for a in pa.answers.all()
+        ],
+        # An e-learning package played as the practice part: what it reported, every value as it sent it.
+        "practice_packages": [
+            {
+                "package": a.package_version.title,
+                "version": a.package_version.number,
+                "completion": a.completion_status,
+                "success": a.success_status,
+                "score": a.score_raw,
+                "started_at": _when(a.started_at),
+                "done_at": _when(a.done_at),
+                "values": a.cmi,
+            }
+            for a in pa.package_attempts.all()
         ],
         "look_back_answers": [
             {

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PackagesConfig(AppConfig):
+    name = "wpo.packages"
+    label = "packages"
+    verbose_name = _("Oefenpakketten (SCORM)")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 (registers the system check)

@@ -1,0 +1,86 @@
+"""Reads of the packages app: which package a participant plays in the practice part, and the
+results a trainer sees. The participant assignment itself was reached through the access layer."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from wpo.trajectories.models import ParticipantAssignment
+
+from .models import Package, PackageAttempt, PackageVersion
+
+
+@dataclass(frozen=True)
+class PracticePackage:
+    version: PackageVersion
+    attempt: PackageAttempt | None
+    placement: str
+
+    @property
+    def done(self) -> bool:
+        return self.attempt is not None and self.attempt.done
+
+
+def practice_package(pa: ParticipantAssignment) -> PracticePackage | None:
+    """The package of the participant's practice part: the version they started (kept when a newer one
+    is uploaded), else the assignment's current one; None when the assignment has none. Two queries."""
+    attempt = (
+        PackageAttempt.objects.filter(organization_id=pa.organization_id, participant_assignment=pa)
+        .select_related("package_version__package")
+        .first()
+    )
+    if attempt is not None:
+        version = attempt.package_version
+        return PracticePackage(version, attempt, version.package.placement)
+    package = (
+        Package.objects.filter(assignment_id=pa.version.assignment_id, current_version__isnull=False)
+        .select_related("current_version")
+        .first()
+    )
+    if package is None or package.current_version is None:
+        return None
+    return PracticePackage(package.current_version, None, package.placement)
+
+
+def launch_url(version: PackageVersion) -> str:
+    return f"{settings.CONTENT_ORIGIN}/launch/{version.public_id}/"
+
+
+def initial_values(found: PracticePackage) -> dict[str, str]:
+    """What the package reads when it starts: every value it set before, and whether it resumes."""
+    values = dict(found.attempt.cmi) if found.attempt else {}
+    resumes = any(values.get(k) for k in ("cmi.suspend_data", "cmi.core.lesson_location", "cmi.location"))
+    entry = "resume" if resumes else "ab-initio"
+    if found.version.kind == PackageVersion.Kind.SCORM_12:
+        values["cmi.core.entry"] = entry
+    else:
+        values["cmi.entry"] = entry
+    return values
+
+
+def launch_state(found: PracticePackage) -> dict[str, Any]:
+    """What static/js/packages.js hands the launcher: the kind, the version played, the values."""
+    return {"kind": found.version.kind, "version": str(found.version.public_id), "values": initial_values(found)}
+
+
+def screen_context(pa: ParticipantAssignment) -> dict[str, Any] | None:
+    """The practice screen's context for the package while it still has to be played, and, when it
+    takes the place of the questions, on their screens too (back from the summary: the package again,
+    with "Verder"); else None."""
+    found = practice_package(pa)
+    if found is None:
+        return None
+    if found.done and (
+        found.placement != Package.Placement.INSTEAD
+        or pa.practice_position > len(pa.version.content.get("questions", []))
+    ):
+        return None
+    return {
+        "screen": "package",
+        "package": found,
+        "content_origin": settings.CONTENT_ORIGIN,
+        "package_state": launch_state(found),
+        "package_state_id": f"pakket-stand-{pa.pk}",
+        "launch_url": launch_url(found.version),
+    }
