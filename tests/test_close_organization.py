@@ -116,9 +116,13 @@ def fill_every_kind(w: World) -> None:
     from wpo.curriculum.models import EditionSeen
     from wpo.evaluations.models import ChosenSkillChange
     from wpo.orgs.models import PeopleImport
+    from wpo.packages.models import Cmi5Launch, PackageAttempt
+    from wpo.packages.services import package_upload
     from wpo.privacy.models import Anonymisation, PrivacySettings
     from wpo.service.models import Contract
     from wpo.trajectories.models import Observation, PracticeAnswer, TrainerCalendarFeed, WorkAdaptation
+
+    from .packages_helpers import scorm12_zip
 
     org, now = w.org, timezone.now()
     user = w.administrator.user
@@ -142,6 +146,23 @@ def fill_every_kind(w: World) -> None:
         organization=org, participant_assignment=w.pa, question_index=0, answer=[1], is_correct=True
     )
     DossierConsent.objects.create(organization=org, trajectory=w.trajectory, participant=w.participant, given_at=now)
+    # The organisation's own e-learning package as the practice part, extracted into its folder.
+    package_data = scorm12_zip()
+    version = package_upload(
+        assignment=w.pa.version.assignment,
+        upload=io.BytesIO(package_data),
+        size=len(package_data),
+        name="module.zip",
+        placement="instead",
+        actor=w.content_editor,
+    )
+    assert version.storage_prefix and version.package.organization_id == org.pk
+    attempt = PackageAttempt.objects.create(
+        organization=org, participant_assignment=w.pa, package_version=version, started_at=now, updated_at=now
+    )
+    Cmi5Launch.objects.create(
+        organization=org, attempt=attempt, fetch_secret=f"geheim-{org.pk}", created_at=now, expires_at=now
+    )
     TrainerCalendarFeed.objects.create(
         organization=org, person=w.trainer, token_hash=hashlib.sha256(org.slug.encode()).hexdigest()
     )

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
 
@@ -165,6 +166,29 @@ def _content_files(model: type[models.Model], scope: Scope) -> Iterator[tuple[st
             yield (model._meta.label, "content.video", pk, name)
 
 
+def _stored_under(prefix: str) -> Iterator[str]:
+    """Every file the default storage keeps under ``prefix`` (a folder), at any depth."""
+    try:
+        folders, names = default_storage.listdir(prefix)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for name in names:
+        yield f"{prefix}/{name}"
+    for folder in folders:
+        yield from _stored_under(f"{prefix}/{folder}")
+
+
+def _package_files(model: type[models.Model], scope: Scope) -> Iterator[tuple[str, str, int, str]]:
+    """The extracted files of the organisation's own e-learning packages (wpo.packages): a folder per
+    version, named on the row, which no FileField knows."""
+    if model._meta.label != "packages.PackageVersion":
+        return
+    for pk, prefix in rows(model, scope).values_list("pk", "storage_prefix").iterator():
+        if prefix:
+            for name in _stored_under(str(prefix).rstrip("/")):
+                yield (model._meta.label, "storage_prefix", pk, name)
+
+
 def files(scope: Scope) -> Iterator[tuple[str, str, int, str]]:
     """(model label, field, row id, storage name) of every file of the organisation."""
     for model in owned_models():
@@ -173,3 +197,4 @@ def files(scope: Scope) -> Iterator[tuple[str, str, int, str]]:
                 if name:
                     yield (model._meta.label, field.name, pk, str(name))
         yield from _content_files(model, scope)
+        yield from _package_files(model, scope)
