@@ -606,3 +606,38 @@ def test_the_participants_data_export_holds_what_the_package_reported(world: Wor
     data = person_data(world.participant)
     (played,) = [p for t in data["trajectories"] for a in t["assignments"] for p in a["practice_packages"]]
     assert played["package"] == "Overleggen oefenen" and played["values"]["cmi.suspend_data"] == "p=9"
+
+
+def test_the_curriculum_export_references_the_package_of_an_assignment(world: World) -> None:
+    """Issue 22.4: the exchange document names each assignment's package (where it goes in the practice
+    part and which upload, by name and SHA-256); the .zip travels beside it. Loading ignores the part."""
+    import hashlib
+
+    from wpo.curriculum import content_format
+    from wpo.curriculum.services import curriculum_export
+
+    data = scorm12_zip(title="Overleggen oefenen")
+    version = upload(world, data, placement="before")
+    doc = curriculum_export(organization=world.org)
+    assignment = world.pa.version.assignment
+    assert doc["packages"] == [
+        {
+            "skill": assignment.subskill.skill.code,
+            "subskill": assignment.subskill.number,
+            "level": assignment.level,
+            "placement": "before",
+            "kind": "scorm12",
+            "schema_version": version.schema_version,
+            "title": "Overleggen oefenen",
+            "version": 1,
+            "file_name": "module.zip",
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "files": version.file_count,
+            "bytes": version.total_bytes,
+        }
+    ]
+    # The test world's skill is not full content (its choice card is empty): only that is said.
+    _skills, _assignments, problems = content_format.validate_document(doc)
+    assert not [p for p in problems if "package" in f"{p.path} {p.field} {p.message}"]
+    # Another organisation's export, and the national one, name no package of this organisation.
+    assert "packages" not in curriculum_export(organization=None)

@@ -84,3 +84,36 @@ def screen_context(pa: ParticipantAssignment) -> dict[str, Any] | None:
         "package_state_id": f"pakket-stand-{pa.pk}",
         "launch_url": launch_url(found.version),
     }
+
+
+def export_references(assignments: list[Any]) -> list[dict[str, Any]]:
+    """The packages of these assignments for the curriculum's exchange document: which assignment,
+    where in the practice part, and which upload (its original name and SHA-256), so the receiving
+    side can match the .zip it is handed. The package itself travels beside the document, not in it."""
+    packages = (
+        Package.objects.filter(assignment__in=assignments, current_version__isnull=False)
+        .select_related("current_version", "assignment__subskill__skill")
+        .order_by("assignment__subskill__skill__order", "assignment__subskill__number", "assignment__level")
+    )
+    found = []
+    for package in packages:
+        version = package.current_version
+        assert version is not None  # filtered above
+        assignment = package.assignment
+        found.append(
+            {
+                "skill": assignment.subskill.skill.code,
+                "subskill": assignment.subskill.number,
+                "level": assignment.level,
+                "placement": package.placement,
+                "kind": version.kind,
+                "schema_version": version.schema_version,
+                "title": version.title,
+                "version": version.number,
+                "file_name": version.original_name,
+                "sha256": version.sha256,
+                "files": version.file_count,
+                "bytes": version.total_bytes,
+            }
+        )
+    return found

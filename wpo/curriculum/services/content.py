@@ -4,6 +4,7 @@ An organisation's own skills publish each assignment's new version at once; the 
 goes through the draft edition (``editions``): a changed national assignment waits there until the
 whole edition is published."""
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,13 @@ def _sanitise_pictograms(skills: list[dict[str, Any]]) -> list[content_format.Pr
     return problems
 
 
+# Apps that build on the curriculum add their own part to an export, keyed by a top-level name: each
+# gets the exported assignments and returns a list (left out when empty). wpo.packages registers the
+# e-learning packages that are an assignment's practice part ("packages"), referenced, not embedded.
+ExportPart = Callable[[list[Assignment]], list[dict[str, Any]]]
+EXPORT_PARTS: dict[str, ExportPart] = {}
+
+
 def curriculum_export(*, organization: Organization | None = None) -> dict[str, Any]:
     """The whole curriculum of the national product (or of one organisation's own skills) as one
     exchange document; ``curriculum_load`` reads it back (docs/curriculum-exchange.md). The national
@@ -74,6 +82,7 @@ def curriculum_export(*, organization: Organization | None = None) -> dict[str, 
     )
     doc_skills: list[dict[str, Any]] = []
     doc_assignments: list[dict[str, Any]] = []
+    exported: list[Assignment] = []
     for skill in skills:
         subskills = sorted(skill.subskills.all(), key=lambda s: s.number)
         doc_skills.append(
@@ -100,6 +109,7 @@ def curriculum_export(*, organization: Organization | None = None) -> dict[str, 
             for assignment in sorted(sub.assignments.all(), key=lambda a: a.level):
                 if assignment.current_version is not None:
                     doc_assignments.append(assignment.current_version.content)
+                    exported.append(assignment)
     doc: dict[str, Any] = {
         "format": content_format.DOCUMENT_FORMAT,
         "version": content_format.DOCUMENT_VERSION,
@@ -109,6 +119,10 @@ def curriculum_export(*, organization: Organization | None = None) -> dict[str, 
     latest = editions.latest_published() if organization is None else None
     if latest is not None:
         doc["edition"] = {"number": latest.number, "notes": latest.notes}
+    for key, part in EXPORT_PARTS.items():
+        found = part(exported)
+        if found:
+            doc[key] = found
     return doc
 
 
