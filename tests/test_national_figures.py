@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from time_machine import TimeMachineFixture
 
-from wpo.curriculum.models import AssignmentVersion, Skill
+from wpo.curriculum.models import AssignmentVersion
 from wpo.national.models import Measure, NationalFigure
 from wpo.national.services import median_days, national_figures_compute
 from wpo.orgs.models import Department, Organization, Person, Role

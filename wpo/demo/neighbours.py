@@ -117,7 +117,11 @@ def create_neighbour(spec: Neighbour, password: str) -> Organization:
         if not assignments:
             continue  # no curriculum loaded: the trajectory exists without assignments
         TrajectorySkill.objects.create(
-            organization=org, trajectory=trajectory, skill=assignments[0].subskill.skill, self_rating=2, trainer_rating=3
+            organization=org,
+            trajectory=trajectory,
+            skill=assignments[0].subskill.skill,
+            self_rating=2,
+            trainer_rating=3,
         )
         version = assignments[0].current_version
         assert version is not None

@@ -5,6 +5,7 @@ sees their own organisation's figures (national minus one's own)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -107,11 +108,16 @@ def _hide_complements(cells: dict[RowKey, Shown], people: dict[RowKey, int]) -> 
 def figures(rows: QuerySet[NationalFigure], quarters: list[Quarter], own_org_id: int | None) -> Figures:
     """The cells of ``quarters`` from ``rows`` (one query). With ``own_org_id``, its own cells too, and
     every national cell is shown only when the other organisations alone meet the thresholds."""
+    return cells_of(rows.filter(year__gte=quarters[0][0], year__lte=quarters[-1][0]).order_by(), quarters, own_org_id)
+
+
+def cells_of(rows: Iterable[NationalFigure], quarters: list[Quarter], own_org_id: int | None) -> Figures:
+    """``figures`` on rows already read (pure: the property test calls it)."""
     wanted = set(quarters)
     national: dict[RowKey, NationalFigure] = {}
     own: dict[RowKey, NationalFigure] = {}
     result = Figures()
-    for row in rows.filter(year__gte=quarters[0][0], year__lte=quarters[-1][0]).order_by():
+    for row in rows:
         if (row.year, row.quarter) not in wanted:
             continue
         key = (row.year, row.quarter, row.measure, row.key)

@@ -272,6 +272,43 @@ def _breakdowns(cells: dict[Any, Cell], group_of: Any) -> list[list[Cell]]:
     return list(groups.values())
 
 
+def build_rows(counted: dict[Key, Counted], now: datetime) -> list[NationalFigure]:
+    """The rows to store (unsaved): each organisation's cells, the national sums, suppression applied.
+    Pure, so that the property test (tests/property/test_national_suppression.py) runs it on many
+    small random countries."""
+    # Organisation cells: (org, y, q, measure, key); national: (None, y, q, measure, key).
+    cells: dict[tuple[int | None, int, int, str, str], Cell] = {}
+    values: dict[tuple[int | None, int, int, str, str], float | None] = {}
+    for (org, y, q, measure, key), cell in counted.items():
+        if cell.people:
+            cells[(org, y, q, measure, key)] = Cell(cell.value, cell.people, 1, national=False)
+            values[(org, y, q, measure, key)] = _final_value(measure, cell)
+    for (y, q, measure, key), (total, orgs) in _national(counted).items():
+        cells[(None, y, q, measure, key)] = Cell(total.value, total.people, orgs, national=True)
+        values[(None, y, q, measure, key)] = _final_value(measure, total)
+
+    def group_of(key: tuple[int | None, int, int, str, str]) -> tuple[Any, ...]:
+        org, y, q, measure, _item = key
+        return (org, y, q, measure) if measure in BREAKDOWNS else key
+
+    suppression.apply(_breakdowns(cells, group_of))
+    return [
+        NationalFigure(
+            organization_id=org,
+            year=y,
+            quarter=q,
+            measure=measure,
+            key=key,
+            value=None if cell.suppressed else values[(org, y, q, measure, key)],
+            people_count=cell.people,
+            org_count=cell.orgs,
+            suppressed=cell.suppressed,
+            computed_at=now,
+        )
+        for (org, y, q, measure, key), cell in cells.items()
+    ]
+
+
 def national_figures_compute(*, today: date | None = None, quarters: int = QUARTERS) -> Result:
     """Count the last ``quarters`` quarters up to ``today``'s and replace their rows in one transaction."""
     today = today or timezone.localdate()
@@ -281,42 +318,7 @@ def national_figures_compute(*, today: date | None = None, quarters: int = QUART
     counter.skills()
     counter.levels()
     counter.second_judgements()
-    now = timezone.now()
-
-    # Organisation cells: (org, y, q, measure, key); national: (None, y, q, measure, key).
-    cells: dict[tuple[int | None, int, int, str, str], Cell] = {}
-    values: dict[tuple[int | None, int, int, str, str], float | None] = {}
-    orgs_of: dict[tuple[int | None, int, int, str, str], int] = {}
-    for (org, y, q, measure, key), counted in counter.counted.items():
-        if counted.people:
-            cells[(org, y, q, measure, key)] = Cell(counted.value, counted.people, 1, national=False)
-            values[(org, y, q, measure, key)] = _final_value(measure, counted)
-            orgs_of[(org, y, q, measure, key)] = 1
-    for (y, q, measure, key), (counted, orgs) in _national(counter.counted).items():
-        cells[(None, y, q, measure, key)] = Cell(counted.value, counted.people, orgs, national=True)
-        values[(None, y, q, measure, key)] = _final_value(measure, counted)
-        orgs_of[(None, y, q, measure, key)] = orgs
-
-    def group_of(key: tuple[int | None, int, int, str, str]) -> tuple[Any, ...]:
-        org, y, q, measure, _item = key
-        return (org, y, q, measure) if measure in BREAKDOWNS else key
-
-    suppression.apply(_breakdowns(cells, group_of))
-    rows = [
-        NationalFigure(
-            organization_id=org,
-            year=y,
-            quarter=q,
-            measure=measure,
-            key=key,
-            value=None if cell.suppressed else values[(org, y, q, measure, key)],
-            people_count=cell.people,
-            org_count=orgs_of[(org, y, q, measure, key)],
-            suppressed=cell.suppressed,
-            computed_at=now,
-        )
-        for (org, y, q, measure, key), cell in cells.items()
-    ]
+    rows = build_rows(counter.counted, timezone.now())
     in_range = Q()
     for y, q in wanted:
         in_range |= Q(year=y, quarter=q)
