@@ -41,6 +41,7 @@ run: install ## Migrate, load demo data, serve on http://127.0.0.1:8000 with the
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py schedule_digest
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py schedule_retention
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py schedule_national_figures
 	@echo "Het WPO-platform draait op http://$(HOST):$(PORT)/  (stoppen: Ctrl+C)"
 	@export DEBUG=$${DEBUG:-true}; \
 	  $(PY) manage.py db_worker --no-reload --interval 5 & worker=$$!; \
