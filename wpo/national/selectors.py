@@ -158,8 +158,17 @@ class TrendRow:
         return quarter_label(self.year, self.quarter)
 
     @property
+    def labelled(self) -> list[tuple[str, Shown]]:
+        """The cells with their column's name (a phone shows each cell under its name)."""
+        return list(zip(trend_labels(), self.cells, strict=True))
+
+    @property
     def slug(self) -> str:
         return f"{self.year}-{self.quarter}"
+
+
+def trend_labels() -> list[str]:
+    return [str(Measure(m).label) for m in TREND_MEASURES]
 
 
 @dataclass(frozen=True)
@@ -223,7 +232,7 @@ def national_page(
         )
         for level in LEVELS
     ]
-    return NationalPage(found, trend, (y, q), skills, levels, [str(Measure(m).label) for m in TREND_MEASURES])
+    return NationalPage(found, trend, (y, q), skills, levels, trend_labels())
 
 
 # Beside the organisation's own, in the report ---------------------------------------------------------
