@@ -343,3 +343,23 @@ def test_the_page_and_the_report_read_a_fixed_number_of_queries(country: Country
         client.get(url)
     assert len(after.captured_queries) == len(before.captured_queries)
     assert len(before.captured_queries) <= 8
+
+
+def test_the_one_door_gives_a_project_manager_no_row_of_another_organisation(country: Country) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from wpo.national.access import national_rows, own_and_national
+
+    b = country.orgs["B"]
+    rows = own_and_national(country.managers["B"])
+    assert rows.exists()
+    assert set(rows.values_list("organization_id", flat=True).distinct()) == {None, b.pk}
+    # Neither door opens for a trainer, nor the national page for a project manager.
+    trainer = Person.objects.filter(organization=b, is_trainer=True).first()
+    with pytest.raises(PermissionDenied):
+        own_and_national(trainer)  # type: ignore[arg-type]
+    with pytest.raises(PermissionDenied):
+        national_rows(country.managers["B"])
+    # The method owner's editor reads the national rows only.
+    editor = national_editor(Organization.objects.create(name="Methode-eigenaar", slug="methode"))
+    assert set(national_rows(editor).values_list("organization_id", flat=True).distinct()) == {None}

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wpo.curriculum.models import LEVELS
 from wpo.orgs.access import person_of
 from wpo.orgs.permissions import Ability, may
 from wpo.reports import charts
@@ -16,6 +17,7 @@ from wpo.reports.exports import safe_text
 
 from . import selectors
 from .access import national_rows, national_view
+from .models import Measure
 from .services import quarters_up_to
 
 
@@ -66,22 +68,26 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         for label, cell in zip(page.measures, row.cells, strict=True):
             writer.writerow([row.label, label, "", value(cell)])
     skills = selectors.national_skills()
-    levels = ("A", "B", "C")
     for row in page.trend:
         y, q = row.year, row.quarter
         for code, name in skills:
-            cell = page.figures.get(y, q, "skill_chosen", code)
+            cell = page.figures.get(y, q, Measure.SKILL_CHOSEN, code)
             writer.writerow([row.label, _("Gekozen skills"), safe_text(name, "'"), value(cell)])
-        for level in levels:
+        for level in LEVELS:
             writer.writerow(
-                [row.label, _("Behaalde opdrachten"), level, value(page.figures.get(y, q, "level_reached", level))]
+                [
+                    row.label,
+                    _("Behaalde opdrachten"),
+                    level,
+                    value(page.figures.get(y, q, Measure.LEVEL_REACHED, level)),
+                ]
             )
             writer.writerow(
                 [
                     row.label,
                     _("Weken per opdracht (mediaan)"),
                     level,
-                    value(page.figures.get(y, q, "median_weeks", level)),
+                    value(page.figures.get(y, q, Measure.MEDIAN_WEEKS, level)),
                 ]
             )
     response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
