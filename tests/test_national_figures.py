@@ -363,3 +363,10 @@ def test_the_one_door_gives_a_project_manager_no_row_of_another_organisation(cou
     # The method owner's editor reads the national rows only.
     editor = national_editor(Organization.objects.create(name="Methode-eigenaar", slug="methode"))
     assert set(national_rows(editor).values_list("organization_id", flat=True).distinct()) == {None}
+
+
+def test_before_the_first_run_the_report_says_so_instead_of_showing_zeros(world: World, client: Client) -> None:
+    login(client, world.project_manager)
+    body = client.get(reverse("reports:report")).content.decode()
+    section = body.split('id="landelijk-kop"')[1].split("</section>")[0]
+    assert "Er zijn nog geen landelijke cijfers over dit kwartaal" in section and "<table" not in section
