@@ -16,6 +16,19 @@ A figure describes a set of participants (``people``) in a number of organisatio
    other organisations.
 
 Cells with nobody in them are not stored and are shown as 0: "nobody" describes no person.
+
+What these rules do not cover, knowingly:
+
+- *Two organisations together.* Two project managers who pool their own figures could subtract both
+  from a national one; the rest is then only promised to be about at least 2 other organisations, and
+  it may be fewer than 10 people. Collusion is outside what the page can prevent.
+- *Night after night.* The current quarter is recomputed every night, so yesterday's national figure
+  and today's differ by what happened in between (a trajectory or two). Only the method owner's
+  editors see national figures on their own, and the difference names nobody; a stricter choice would
+  be to publish only whole quarters.
+- *The share of differing second judgements* is shown when the judgements it is about meet the
+  thresholds; how many of them differed may itself be small (a share of 2% of 50). It says that some
+  second judgement differed somewhere, not whose.
 """
 
 from collections.abc import Iterable, Sequence
