@@ -9,10 +9,10 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from wpo.national.quarters import quarter_of, quarter_start
 from wpo.national.services import national_figures_compute
 from wpo.orgs.models import Department, Organization, Role
 from wpo.orgs.services import person_create
-from wpo.reports.figures import quarter_of, quarter_start
 from wpo.trajectories.models import Trajectory
 
 from ..factories import PASSWORD, make_person

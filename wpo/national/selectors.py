@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wpo.curriculum.models import LEVELS, Skill
-from wpo.reports.figures import previous_quarter, quarter_label, quarter_of
 
 from .models import Measure, NationalFigure
+from .quarters import previous_quarter, quarter_label, quarter_of
 from .services import BREAKDOWNS, Quarter, quarters_up_to
 from .suppression import rest_shown
 

@@ -32,11 +32,11 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Quer
 from django.db.models.functions import ExtractQuarter, ExtractYear, TruncDate
 from django.utils import timezone
 
-from wpo.reports.figures import days_of, previous_quarter, quarter_end, quarter_of, quarter_start
 from wpo.trajectories.models import Assessment, ParticipantAssignment, Step, Trajectory, TrajectorySkill
 
 from . import suppression
 from .models import Measure, NationalFigure
+from .quarters import days_of, previous_quarter, quarter_end, quarter_of, quarter_start
 from .suppression import Cell
 
 QUARTERS = 8

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import national_views as views
 
 app_name = "national"
 urlpatterns = [

@@ -1,4 +1,7 @@
-"""Landelijke cijfers: the method owner's page of the country's figures, and its CSV export."""
+"""Landelijke cijfers: the method owner's page of the country's figures, and its CSV export.
+
+The figures are wpo.national's (its aggregates table, read through its access and selectors); the
+page lives here, beside the report, because it is drawn with the report's charts and exports."""
 
 import csv
 import io
@@ -10,15 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wpo.curriculum.models import LEVELS
+from wpo.national import selectors
+from wpo.national.access import national_rows, national_view
+from wpo.national.models import Measure
+from wpo.national.services import quarters_up_to
 from wpo.orgs.access import person_of
 from wpo.orgs.permissions import Ability, may
-from wpo.reports import charts
-from wpo.reports.exports import safe_text
 
-from . import selectors
-from .access import national_rows, national_view
-from .models import Measure
-from .services import quarters_up_to
+from . import charts
+from .exports import safe_text
 
 
 def _own_org_id(request: HttpRequest) -> int | None:
@@ -42,7 +45,7 @@ def national_figures(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "national/figures.html",
+        "reports/national.html",
         {
             "page": page,
             "chart": chart,
