@@ -45,6 +45,7 @@ run: install ## Migrate, load demo data, serve on http://127.0.0.1:8000 with the
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py schedule_digest
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py schedule_retention
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py schedule_storage_measure
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py schedule_national_figures
 	@echo "Het WPO-platform draait op http://$(HOST):$(PORT)/  (stoppen: Ctrl+C)"
 	@echo "Oefenpakketten (SCORM) komen van http://localhost:$(CONTENT_PORT)/ (CONTENT_ORIGIN)"
 	@export DEBUG=$${DEBUG:-true} CONTENT_ORIGIN=$${CONTENT_ORIGIN:-http://localhost:$(CONTENT_PORT)}; \

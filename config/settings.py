@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "wpo.meetings",
     "wpo.intake",
     "wpo.reports",
+    "wpo.national",
     "wpo.certificates",
     "wpo.guidance",
     "wpo.audit",

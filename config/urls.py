@@ -23,6 +23,7 @@ urlpatterns = [
     path("bijeenkomsten/", include("wpo.meetings.urls")),
     path("aanmeldingen/", include("wpo.intake.urls")),
     path("rapportage/", include("wpo.reports.urls")),
+    path("landelijk/", include("wpo.reports.national_urls")),
     path("certificaten/", include("wpo.certificates.urls")),
     path("hulp/", include("wpo.guidance.urls")),
     path("beheer/logboek/", include("wpo.audit.urls")),

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .permissions import Ability, abilities
+from .permissions import Ability, abilities, may_read_national_figures
 
 Entry = tuple[Ability, str, Any]  # (ability, url name, label)
 
@@ -53,6 +53,8 @@ NAV: tuple[NavGroup, ...] = (
             (A.MANAGE_CERTIFICATES, "certificates:list", _("Certificaten")),
             (A.COACH_TRAJECTORIES, "curriculum:catalogue", _("WPO-opdrachten")),
             (A.COACH_TRAJECTORIES, "reports:report", _("Rapportage")),
+            # Only for the method owner's editors (NATIONAL_ONLY below), not every content editor.
+            (A.EDIT_CURRICULUM, "national:figures", _("Landelijke cijfers")),
         ),
     ),
     # What is planned around the trajectories: who joins next, meetings, visits, problems.
@@ -77,6 +79,8 @@ NAV: tuple[NavGroup, ...] = (
         ),
     ),
 )
+# Pages that need more than an ability: the national permission of the method owner's editors.
+NATIONAL_ONLY = frozenset({"national:figures"})
 # Beside the menu, for everyone: help, and the account (two-factor, logging out).
 HELP: Entry = (A.USE_APP, "guidance:index", _("Hulp"))
 ACCOUNT: tuple[Entry, ...] = ((A.STAFF_SESSION, "accounts:two_factor", _("Tweestapsverificatie")),)
@@ -94,9 +98,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     granted = abilities(person)
     path = request.path
     groups, seen = [], set()
+    # Asked only of those with the ability (one permission query, cached on the user for the request).
+    national = Ability.EDIT_CURRICULUM in granted and may_read_national_figures(person)
     for group in NAV:
         items = []
         for ability, url_name, label in group.entries:
+            if url_name in NATIONAL_ONLY and not national:
+                continue
             if ability in granted and url_name not in seen:
                 seen.add(url_name)
                 items.append(_item(url_name, label, path))

@@ -321,6 +321,13 @@ def may_edit_editions(person: Person) -> bool:
     return may_edit_skill(person, None)
 
 
+def may_read_national_figures(person: Person) -> bool:
+    """The country's figures (wpo.national), anonymised and aggregated, are the method owner's: the
+    same editors who publish the national curriculum. An organisation's project manager sees them
+    only beside their own figures, in the report (``READ_REPORT``)."""
+    return may_edit_editions(person)
+
+
 def may_add_local_example(person: Person, skill_organization_id: int | None) -> bool:
     """An organisation's content editor or administrator puts the organisation's own example beside
     an assignment it reads: a national one, or one of its own skills. Never into another tenant."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -273,12 +274,21 @@ def nice_ticks(largest: int, most: int = 4) -> list[int]:
 
 
 def trend_chart(report: Report, chart_id: str = "trend") -> SafeString:
+    return quarters_chart(report.trend, chart_id, _("Trend per kwartaal: gestart, afgerond en gestopt"))
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def quarters_chart(quarters: Sequence[Any], chart_id: str, title: str) -> SafeString:
+    """Started, finished and stopped per quarter, as grouped columns. A value of None is a figure
+    too small to show (wpo.national): no bar, a dash as its label, and the words say so."""
     styles = flow_styles()
-    quarters = report.trend
     width, left, top, plot_h = 720, 40, 44, 220
     group_w = (width - left - 4) / max(len(quarters), 1)
     bar_w, gap = 22.0, 3.0
-    ticks = nice_ticks(max((getattr(q, s.key) for q in quarters for s in styles), default=0))
+    ticks = nice_ticks(max((getattr(q, s.key) or 0 for q in quarters for s in styles), default=0))
     scale = plot_h / ticks[-1]
     base = top + plot_h
     parts = [_defs(chart_id, styles), _legend(chart_id, styles, 0)]
@@ -304,9 +314,12 @@ def trend_chart(report: Report, chart_id: str = "trend") -> SafeString:
         x0 = left + i * group_w + (group_w - (3 * bar_w + 2 * gap)) / 2
         values = []
         for j, style in enumerate(styles):
-            value: int = getattr(quarter, style.key)
-            values.append(f"{value} {style.label.lower()}")
-            h = round(value * scale, 1)
+            value: int | None = getattr(quarter, style.key)
+            if value is None:
+                values.append(_("%(what)s: te weinig om te tonen") % {"what": style.label.lower()})
+            else:
+                values.append(f"{_num(value)} {style.label.lower()}")
+            h = round((value or 0) * scale, 1)
             x = x0 + j * (bar_w + gap)
             if value:
                 parts.append(_bar(chart_id, style, x, base - h, bar_w, h))
@@ -315,7 +328,7 @@ def trend_chart(report: Report, chart_id: str = "trend") -> SafeString:
                     '<text x="{}" y="{}" font-size="12" text-anchor="middle">{}</text>',
                     x + bar_w / 2,
                     base - h - 4,
-                    value,
+                    "—" if value is None else _num(value),
                 )
             )
         parts.append(
@@ -327,6 +340,5 @@ def trend_chart(report: Report, chart_id: str = "trend") -> SafeString:
             )
         )
         sentences.append(f"{quarter.label}: {', '.join(values)}.")
-    title = _("Trend per kwartaal: gestart, afgerond en gestopt")
     height = base + 34
     return _svg(chart_id, width, height, title, " ".join(sentences), mark_safe("".join(parts)), "chart-columns")  # noqa: S308

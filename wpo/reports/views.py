@@ -4,7 +4,10 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from wpo.national import selectors as national_selectors
+from wpo.national.access import own_and_national
 from wpo.orgs import access
 from wpo.orgs.access import View
 
@@ -21,7 +24,8 @@ CONTENT_TYPES = {
 
 @report_view
 def report(request: HttpRequest) -> HttpResponse:
-    scope = report_scope(access.person_of(request))
+    person = access.person_of(request)
+    scope = report_scope(person)
     form = filter_form(request.GET, scope)
     context: dict[str, object] = {"form": form, "organization": scope.organization}
     if form.result is not None:
@@ -38,6 +42,11 @@ def report(request: HttpRequest) -> HttpResponse:
             trend_chart=charts.trend_chart(result),
             definitions=figures.DEFINITIONS,
             department_label=exports.department_label(result),
+            # The organisation's own figures of the last whole quarter beside the country's (wpo.national).
+            comparison=national_selectors.comparison(
+                own_and_national(person), timezone.localdate(), scope.organization.pk
+            ),
+            suppressed_explanation=national_selectors.SUPPRESSED_EXPLANATION,
         )
     return render(request, "reports/report.html", context)
 

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import national_views as views
+
+app_name = "national"
+urlpatterns = [
+    path("", views.national_figures, name="figures"),
+    path("landelijke-cijfers.csv", views.export_csv, name="export_csv"),
+]
