@@ -641,3 +641,38 @@ def test_the_curriculum_export_references_the_package_of_an_assignment(world: Wo
     assert not [p for p in problems if "package" in f"{p.path} {p.field} {p.message}"]
     # Another organisation's export, and the national one, name no package of this organisation.
     assert "packages" not in curriculum_export(organization=None)
+
+
+def test_the_report_counts_the_packages_played_in_the_period(client: Client, world: World) -> None:
+    """Issue 22.3: the project manager's report counts the packages finished (and begun, not passed) in
+    its period and department; nothing of another organisation."""
+    from wpo.orgs.models import Department
+    from wpo.reports.access import report_scope
+    from wpo.reports.exports import to_csv
+    from wpo.reports.figures import Preset, ReportFilter, compute, preset_period
+
+    from .factories import make_world
+
+    version = upload(world, scorm12_zip())
+    world.pa.step = Step.PRACTISING
+    world.pa.save()
+    services.attempt_commit(
+        world.pa, version, {"cmi.core.lesson_status": "passed", "cmi.core.score.raw": "80"}, actor=world.participant
+    )
+    other = make_world("elders")
+    other_version = upload(other, scorm12_zip())
+    other.pa.step = Step.PRACTISING
+    other.pa.save()
+    services.attempt_commit(other.pa, other_version, {"cmi.core.lesson_status": "failed"}, actor=other.participant)
+
+    scope = report_scope(world.project_manager)
+    period = preset_period(Preset.THIS_YEAR, timezone.localdate())
+    report = compute(scope, ReportFilter(period))
+    assert (report.packages.started, report.packages.done, report.packages.failed) == (1, 1, 0)
+    empty = Department.objects.create(organization=world.org, name="Leeg")
+    assert compute(scope, ReportFilter(period, department=empty)).packages.done == 0
+    assert "Samenvatting;Oefenpakketten afgerond;Aantal opdrachten;1" in to_csv(report).decode("utf-8-sig")
+    login(client, world.project_manager)
+    page = client.get(reverse("reports:report")).content.decode()
+    assert "oefenpakketten (e-learning) afgerond" in page
+    assert compute(report_scope(other.project_manager), ReportFilter(period)).packages.failed == 1

@@ -2,10 +2,13 @@
 results a trainer sees. The participant assignment itself was reached through the access layer."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count, Q
 
+from wpo.orgs.models import Department, Organization
 from wpo.trajectories.models import ParticipantAssignment
 
 from .models import Package, PackageAttempt, PackageVersion
@@ -117,3 +120,30 @@ def export_references(assignments: list[Any]) -> list[dict[str, Any]]:
             }
         )
     return found
+
+
+@dataclass(frozen=True)
+class PackageCounts:
+    """What the report counts of the e-learning packages in a period."""
+
+    started: int = 0  # participants who began a package
+    done: int = 0  # packages finished (completed or passed): the practice part done
+    failed: int = 0  # attempts the package reported as not passed
+
+
+def report_counts(
+    organization: Organization, start: datetime, end: datetime, department: Department | None = None
+) -> PackageCounts:
+    """The packages played in [start, end) in the organisation (and department): one aggregate query."""
+    attempts = PackageAttempt.objects.filter(organization=organization)
+    if department is not None:
+        attempts = attempts.filter(participant_assignment__trajectory__department=department)
+    counted = attempts.aggregate(
+        started=Count("pk", filter=Q(started_at__gte=start, started_at__lt=end)),
+        done=Count("pk", filter=Q(done_at__gte=start, done_at__lt=end)),
+        failed=Count(
+            "pk",
+            filter=Q(success_status=PackageAttempt.Success.FAILED, updated_at__gte=start, updated_at__lt=end),
+        ),
+    )
+    return PackageCounts(started=counted["started"], done=counted["done"], failed=counted["failed"])

@@ -108,6 +108,7 @@ def headline_rows(report: Report) -> list[tuple[str, str, Value]]:
         (_("Tijd per behaalde opdracht"), _("Gemiddeld aantal dagen"), all_levels.avg_days),
         (_("Tussentijdse evaluaties gehouden"), _("Aantal evaluaties"), report.evaluations.held),
         (_("Verlengingen"), _("Aantal verlengingen"), report.evaluations.extensions),
+        (_("Oefenpakketten afgerond"), _("Aantal opdrachten"), report.packages.done),
         (_("Aangemeld voor WPO"), _("Aantal medewerkers"), report.intake.total.interested),
         (_("Op de wachtlijst op de peildatum"), _("Aantal medewerkers"), report.intake.total.waiting),
     ]

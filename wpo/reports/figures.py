@@ -50,6 +50,8 @@ from wpo.curriculum.models import LEVELS
 from wpo.evaluations.selectors import EvaluationCounts, report_counts
 from wpo.intake.selectors import IntakeCounts, intake_counts
 from wpo.orgs.models import Department
+from wpo.packages.selectors import PackageCounts
+from wpo.packages.selectors import report_counts as package_counts
 from wpo.trajectories.models import Step, Trajectory
 
 from .access import ReportScope
@@ -294,6 +296,7 @@ class Report:
     trend: list[QuarterRow]
     evaluations: EvaluationCounts = field(default_factory=EvaluationCounts)  # phase 3 (issue 16)
     intake: IntakeFigures = field(default_factory=IntakeFigures)  # phase 1 (issue 16)
+    packages: PackageCounts = field(default_factory=PackageCounts)  # e-learning packages (issue 22)
 
     @property
     def achieved_total(self) -> int:
@@ -607,4 +610,5 @@ def compute(scope: ReportScope, flt: ReportFilter, *, page: str | int | None = N
         trend=_trend(trajectories, flt),
         evaluations=report_counts(scope.organization, cond.from_moment, cond.until_moment, flt.department),
         intake=_intake(scope, flt, cond),
+        packages=package_counts(scope.organization, cond.from_moment, cond.until_moment, flt.department),
     )
