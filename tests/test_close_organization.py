@@ -115,6 +115,7 @@ def fill_every_kind(w: World) -> None:
     from wpo.coaching.models import DigestSent, SignalSettings
     from wpo.curriculum.models import EditionSeen
     from wpo.evaluations.models import ChosenSkillChange
+    from wpo.national.models import Measure, NationalFigure
     from wpo.orgs.models import PeopleImport
     from wpo.packages.models import Cmi5Launch, PackageAttempt
     from wpo.packages.services import package_upload
@@ -146,6 +147,17 @@ def fill_every_kind(w: World) -> None:
         organization=org, participant_assignment=w.pa, question_index=0, answer=[1], is_correct=True
     )
     DossierConsent.objects.create(organization=org, trajectory=w.trajectory, participant=w.participant, given_at=now)
+    # Its own line in the nightly figures (the national lines, without an organisation, stay).
+    NationalFigure.objects.create(
+        organization=org,
+        year=2026,
+        quarter=1,
+        measure=Measure.STARTED,
+        value=12,
+        people_count=12,
+        org_count=1,
+        computed_at=now,
+    )
     # The organisation's own e-learning package as the practice part, extracted into its folder.
     package_data = scorm12_zip()
     version = package_upload(

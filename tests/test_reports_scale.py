@@ -57,7 +57,9 @@ def test_queries_do_not_grow_with_the_data_and_nothing_leaks(client: Client, wor
     generate_report_history(other_world.org, [other_world.department], other_world.trainer, other_skills, 300, seed=4)
     large = {url: count(client, url) for url in URLS}
     assert large == small
-    assert max(small.values()) <= 20, small
+    # The ceiling grew with what the report shows: 20 until the national comparison ("uw organisatie /
+    # landelijk", one query) and the e-learning packages (one aggregate) joined it.
+    assert max(small.values()) <= 22, small
 
     # Everything of organisation A, nothing of organisation B.
     scope = report_scope(world.project_manager)

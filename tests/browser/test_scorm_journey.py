@@ -174,6 +174,22 @@ def log_in(page: Any, base: str, username: str) -> None:
         page.get_by_role("button", name="Inloggen").click()
 
 
+def leave_the_package(page: Any, arrived: Any) -> None:
+    """Tap Verder after the last tap was inside the package's frame (another process in Chromium).
+    On a phone the tap moves focus and follows the link at once; headless Chromium under load now and
+    then spends that first click on bringing focus back to the page. Focus the link first, and tap
+    once more when nothing happened: the test is about where Verder leads, not about that quirk."""
+    link = page.get_by_role("link", name="Verder")
+    link.focus()
+    link.click()
+    try:
+        arrived.wait_for(timeout=5000)
+    except Exception:  # playwright's TimeoutError: the click went to focus only
+        if link.is_visible():
+            link.click()
+        arrived.wait_for()
+
+
 def package_frame(page: Any) -> Any:
     return page.frame_locator("iframe.package-frame").frame_locator("#wpo-package")
 
@@ -228,9 +244,8 @@ def test_the_participant_plays_the_package_in_the_practice_step(
     attempt = PackageAttempt.objects.get(participant_assignment_id=pa_id)
     assert (attempt.completion_status, attempt.score_raw, attempt.score_scaled) == ("completed", 80.0, 0.8)
     assert attempt.cmi["cmi.core.lesson_status"] == "completed" and attempt.done
-    page.get_by_role("link", name="Verder").click()
     # The package took the place of the questions: next is the summary, then the work task.
-    page.locator("#screen").get_by_role("button", name="Verder").wait_for()
+    leave_the_package(page, page.locator("#screen").get_by_role("button", name="Verder"))
     assert page.locator("iframe.package-frame").count() == 0
     screenshot(page, "scorm-samenvatting")
     page.locator("#screen").get_by_role("button", name="Verder").click()
@@ -280,8 +295,7 @@ def test_a_scorm_2004_package_before_the_questions(page: Any, world_with_2004_pa
         9.0,
     )
     # Before the questions: Verder leads to the first of our own questions.
-    page.get_by_role("link", name="Verder").click()
-    page.locator("#screen").get_by_text("Vraag 1", exact=False).first.wait_for()
+    leave_the_package(page, page.locator("#screen").get_by_text("Vraag 1", exact=False).first)
     assert page.locator("iframe.package-frame").count() == 0
     assert axe_violations(page) == []
     screenshot(page, "scorm2004-eerste-vraag")
@@ -417,10 +431,7 @@ def test_a_cmi5_package_reports_through_its_own_xapi_endpoint(
     assert (moved.step, moved.practice_position) == (Step.PRACTISING, len(moved.version.content["questions"]) + 1)
     # The last tap was inside the package's frame (another process in Chromium); focus comes back to the
     # page first, as on a phone, where the tap on Verder does both.
-    link = page.get_by_role("link", name="Verder")
-    link.focus()
-    link.click()
-    page.locator("#screen").get_by_role("button", name="Verder").wait_for()
+    leave_the_package(page, page.locator("#screen").get_by_role("button", name="Verder"))
     assert page.locator("iframe.package-frame").count() == 0
     assert (
         ParticipantAssignment.objects.get(pk=pa_id).practice_position == len(world.pa.version.content["questions"]) + 1

@@ -29,6 +29,7 @@ from wpo.learn import forms as learn_forms
 from wpo.meetings import forms as meetings_forms
 from wpo.orgs import forms as orgs_forms
 from wpo.orgs.models import Role
+from wpo.packages import forms as packages_forms
 from wpo.privacy import forms as privacy_forms
 from wpo.reports import forms as reports_forms
 from wpo.service import forms as service_forms
@@ -693,7 +694,24 @@ TARGETS: list[Target] = [
         operator="new",
         answers_in_place=True,  # shows a new, unconfirmed device on the same page
     ),
+    Target(
+        "service:organization_close",
+        None,
+        (service_forms.CloseForm,),
+        operator="verified",
+        # Organisation A is not suspended: closing is refused whatever is typed, and nothing is written.
+        prepare=lambda ctx: Prepared({"organization_id": ctx.a.org.pk}),
+    ),
     Target("service:invitation", None, (service_forms.InvitationPasswordForm,), prepare=_invitation),
+    # e-learning packages: the editor's upload of a .zip as an assignment's practice part
+    Target(
+        "packages:upload",
+        Role.CONTENT_EDITOR,
+        (packages_forms.PackageUploadForm,),
+        files={"file": 0},
+        prepare=lambda ctx: Prepared({"assignment_id": ctx.a.pa.version.assignment_id}),
+        weight=2,
+    ),
     # trajectories
     Target("trajectories:start", Role.TRAINER, (trajectories_forms.StartForm,), prepare=_start),
     Target("trajectories:introduce", Role.TRAINER, (trajectories_forms.WorkAdaptationForm,), prepare=_pa()),
