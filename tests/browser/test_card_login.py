@@ -103,7 +103,8 @@ def test_a_revoked_card_shows_a_friendly_page(
     demo: None,  # noqa: F811
 ) -> None:
     url, _pin = make_card(page, live_server.url)
-    page.get_by_role("link", name="Terug naar de inlogkaart").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Terug naar de inlogkaart").click()
     assert "Laatst gebruikt" in page.content()
     assert axe_violations(page) == []
     screenshot(page, "werkplekopleider-inlogkaart-actief-360")

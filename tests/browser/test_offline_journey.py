@@ -100,7 +100,8 @@ def test_offline_answers_are_sent_once_and_nothing_stays_for_the_next_person(
     page.get_by_role("link", name="Begin").click()
     screens = len(content["questions"]) + 3
     wait_until_kept(page, f"/deelnemer/opdracht/{pa.pk}/?scherm={screens - 1}")
-    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    # The worker claims the page when it activates; that can land just after the screens are kept.
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=10_000)
 
     # Offline: begin, answer two questions from the kept screens; they wait on the phone.
     context.set_offline(True)

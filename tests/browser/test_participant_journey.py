@@ -169,9 +169,11 @@ def test_every_step_works_without_javascript(browser: Any, live_server: Any, moh
         page.get_by_role("link", name="Begin").click()
         page.get_by_role("button", name="Begin met oefenen").click()
         pa = ParticipantAssignment.objects.get(trajectory__participant=mohamed)
-        answer_question(page, pa.version.content["questions"][0], right=True)
+        with page.expect_navigation():
+            answer_question(page, pa.version.content["questions"][0], right=True)
         assert "Goed zo!" in page.content()
-        page.get_by_role("button", name="Verder").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Verder").click()
         assert "Vraag 2 van" in page.content()
     finally:
         context.close()
