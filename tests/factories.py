@@ -98,7 +98,12 @@ class World:
 
 def make_world(name: str) -> World:
     org = Organization.objects.create(name=name, slug=name.lower().replace(" ", "-"))
-    dept = Department.objects.create(organization=org, name=f"Inpak {name}")
+    return world_in(org, f"Inpak {name}")
+
+
+def world_in(org: Organization, department: str) -> World:
+    """What ``make_world`` makes, inside an organisation that exists already (the demo, say)."""
+    dept = Department.objects.create(organization=org, name=department)
     trainer = make_person(org, [Role.TRAINER], dept)
     participant = make_person(org, [Role.PARTICIPANT], dept)
     participant.trainers.add(trainer, through_defaults={"organization": org})

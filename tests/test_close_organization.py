@@ -25,13 +25,11 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from wpo.curriculum.models import Assignment, Edition
-from wpo.orgs.models import Department, Organization, Person, Role
+from wpo.curriculum.models import Edition
+from wpo.orgs.models import Organization, Person, Role
 from wpo.service import closing, ownership, receipts, storage, tasks
 from wpo.service.models import OrganizationExport, ServiceEvent, ServiceOperator, StorageUsage
 from wpo.service.services import organization_suspend
-from wpo.trajectories.models import Trajectory, TrajectorySkill
-from wpo.trajectories.workflow import give_assignment
 
 from .conftest import login
 from .factories import (
@@ -41,8 +39,8 @@ from .factories import (
     make_invitation,
     make_operator,
     make_person,
-    make_skill,
     make_world,
+    world_in,
 )
 from .test_tenant_isolation import (
     JPEG,
@@ -64,35 +62,6 @@ EMPTY_BY_DESIGN = {"service.ServiceOperator"}
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def world_in(org: Organization) -> World:
-    """What ``make_world`` makes, inside an organisation that exists already (the demo)."""
-    dept = Department.objects.create(organization=org, name=f"Montage {org.pk}")
-    trainer = make_person(org, [Role.TRAINER], dept)
-    participant = make_person(org, [Role.PARTICIPANT], dept)
-    participant.trainers.add(trainer, through_defaults={"organization": org})
-    skill = make_skill(org)
-    now = timezone.localdate()
-    trajectory = Trajectory.objects.create(
-        organization=org, participant=participant, trainer=trainer, department=dept, starts_on=now, ends_on=now
-    )
-    TrajectorySkill.objects.create(organization=org, trajectory=trajectory, skill=skill)
-    version = Assignment.objects.filter(subskill__skill=skill).first().current_version  # type: ignore[union-attr]
-    pa = give_assignment(trajectory, version, actor=trainer)  # type: ignore[arg-type]
-    return World(
-        org=org,
-        department=dept,
-        participant=participant,
-        trainer=trainer,
-        coach=make_person(org, [Role.COACH]),
-        project_manager=make_person(org, [Role.PROJECT_MANAGER]),
-        administrator=make_person(org, [Role.ADMINISTRATOR]),
-        content_editor=make_person(org, [Role.CONTENT_EDITOR]),
-        skill=skill,
-        trajectory=trajectory,
-        pa=pa,
-    )
 
 
 def fill_every_kind(w: World) -> None:
@@ -244,7 +213,7 @@ def test_closing_deletes_everything_of_the_organisation_and_nothing_else(
 
     call_command("load_curriculum", verbosity=0)
     demo = create_demo_organization()
-    closed = world_in(demo)
+    closed = world_in(demo, f"Montage {demo.pk}")
     fill_every_kind(closed)
     kept = make_world("Werkbedrijf Zuid")
     fill_every_kind(kept)

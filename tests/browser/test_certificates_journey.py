@@ -99,17 +99,17 @@ def test_coach_prints_the_certificates_of_a_closing(page: Any, browser: Any, liv
     with page.expect_navigation():
         page.get_by_role("button", name="Maak de PDF").click()
     batch = CertificateBatch.objects.get()
-    assert page.locator("[data-batch-text]").inner_text() == "Wacht op zijn beurt … 0 van 2 klaar"
+    assert page.locator("[data-progress-text]").inner_text() == "Wacht op zijn beurt … 0 van 2 klaar"
     assert page.locator("progress").get_attribute("value") == "0"
-    assert not page.locator("[data-batch-download]").is_visible()
+    assert not page.locator("[data-progress-download]").is_visible()
     check(page, "printen-wacht")
 
     # The worker renders it; the page, asking every second, follows without a reload.
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     batch.refresh_from_db()
     assert batch.status == "done"
-    page.locator("[data-batch-download]:not([hidden])").wait_for(timeout=10000)
-    assert page.locator("[data-batch-text]").inner_text() == "2 van 2 klaar. De PDF staat klaar."
+    page.locator("[data-progress-download]:not([hidden])").wait_for(timeout=10000)
+    assert page.locator("[data-progress-text]").inner_text() == "2 van 2 klaar. De PDF staat klaar."
     assert page.locator("progress").evaluate("p => p.value") == 2
     check(page, "printen-klaar")
     with page.expect_download() as download_info:
