@@ -30,6 +30,11 @@ class Page:
     variants: tuple[str, ...] = ()
 
 
+# Issue 21: what a page's own SQL may cost at full scale, and what the page may cost on top of it.
+SQL_BUDGET_MS = {"participant": 5.0, "trainer": 10.0, "coach": 25.0}
+MAX_SERVER_PER_SQL = 2.0
+
+
 def key_pages(organization_id: int, variants: int = 30) -> list[Page]:
     participant, pa, number = _practising_participant(organization_id)
     trainer = (

@@ -111,3 +111,63 @@ def test_each_key_page_is_held_against_its_own_sql_replayed_without_leaving_a_tr
         assert 0 < len(captured) <= query_count(page), page.key
         timed = sql_time(page, 3)
         assert timed.iterations == 3 and timed.p50 > 0, page.key
+
+
+def _result(p50: float, sql: float, queries: int, rps: float, finished: str) -> dict[str, object]:
+    row = {
+        "key": "participant_home",
+        "title": "Deelnemer: start",
+        "p50_ms": p50,
+        "p95_ms": p50 * 1.2,
+        "p99_ms": p50 * 1.5,
+        "queries": queries,
+        "sql_p50_ms": sql,
+        "server_per_sql": round(p50 / sql, 1),
+        "sql_budget_ms": 5.0,
+        "sql_met": sql <= 5.0,
+        "ratio_met": p50 / sql <= 2.0,
+        "target_p95_ms": 20,
+        "met": p50 * 1.2 <= 20,
+        "p50_x_floor": 100.0,
+    }
+    machine = {"database": "postgresql 15", "cores": 2, "cpu": "x", "load_average_at_start": [1.0]}
+    throughput = {
+        "server": "gunicorn, 4 sync workers",
+        "clients": 8,
+        "seconds": 30,
+        "floor_rps": 500.0,
+        "mixed_rps": rps,
+        "fraction_of_floor": rps / 500,
+        "target_rps": 110,
+        "rps_met": rps >= 110,
+        "errors": 0,
+        "error_examples": [],
+    }
+    return {
+        "finished_at": finished,
+        "scale": 1.0,
+        "machine": machine,
+        "floor": {"p50": 0.2, "p95": 0.3, "p99": 0.4},
+        "pages": [row],
+        "throughput": throughput,
+    }
+
+
+def test_the_table_holds_each_page_against_its_sql_budget_and_twice_its_sql() -> None:
+    from bench.compare import side_by_side
+    from bench.measure import markdown
+
+    before = _result(p50=36.0, sql=9.0, queries=10, rps=37.0, finished="before")
+    after = _result(p50=8.0, sql=4.0, queries=9, rps=111.0, finished="after")
+
+    table = markdown(before)
+    assert "| Deelnemer: start | 36.0 |" in table
+    assert "≤ 5 ms (**no**) | 4.0 (**no**) |" in table  # 9 ms of SQL over its budget; 36 ms is 4 × it
+    assert "≥ 110 requests/s (3 × 37) | **no** |" in table
+    table = markdown(after)
+    assert "≤ 5 ms (yes) | 2.0 (yes) |" in table
+    assert "≥ 110 requests/s (3 × 37) | yes |" in table
+
+    compared = side_by_side(before, after)
+    assert "| Deelnemer: start | 36.0 | 8.0 | 4.5× | 10 → 9 | 9.00 → 4.00 | 4.0 → 2.0 |" in compared
+    assert "| Mixed workload | 37 | 111 | 3.0× |" in compared
