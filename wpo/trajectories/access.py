@@ -110,12 +110,28 @@ def own_running_trajectories(person: Person) -> list[Trajectory]:
 
 
 def own_open_assignments_in(person: Person, running: list[Trajectory]) -> QuerySet[ParticipantAssignment]:
-    """The participant's own open assignments in ``running`` (from ``own_running_trajectories``)."""
+    """The participant's own open assignments in ``running`` (from ``own_running_trajectories``), with
+    only what their home page shows of each: the step, the title, the level and the skill's name (no
+    content, no pictogram, no trajectory or person rows: the page knows whose they are)."""
     return (
         in_org(person, ParticipantAssignment)
         .filter(step__in=OPEN_STEPS, trajectory_id__in=[t.pk for t in running], trajectory__participant=person)
-        .select_related("version__assignment__subskill__skill", "trajectory__participant__user")
+        .select_related("version__assignment__subskill__skill")
+        .only(*OPEN_ASSIGNMENT_FIELDS)
     )
+
+
+# What a participant's list of their own assignments reads of each (``.only()``).
+OPEN_ASSIGNMENT_FIELDS = (
+    "organization_id",
+    "trajectory_id",
+    "step",
+    "step_since",
+    "created_at",
+    "version__title",
+    "version__assignment__level",
+    "version__assignment__subskill__skill__name",
+)
 
 
 def access_own_trajectory(person: Person) -> Trajectory | None:
