@@ -47,7 +47,7 @@ def participant_home(person: Person) -> Home:
     current = list(trajectory_access.own_open_assignments_in(person, running).order_by("created_at"))
     # The newest achievements and, in the same row, how many there are in all (a window count runs
     # before the LIMIT): one query instead of a list and a COUNT.
-    achieved = list(
+    achieved: list[ParticipantAssignment] = list(
         in_org(person, ParticipantAssignment)
         .filter(trajectory__participant=person, step=Step.ACHIEVED)
         .select_related("version__assignment__subskill")
@@ -55,7 +55,7 @@ def participant_home(person: Person) -> Home:
         .annotate(achieved_total=Window(Count("pk")))
         .order_by("-achieved_at")[:ACHIEVEMENTS_SHOWN]
     )
-    achieved_more = achieved[0].achieved_total - len(achieved) if achieved else 0
+    achieved_more = achieved[0].achieved_total - len(achieved) if achieved else 0  # type: ignore[attr-defined]
     if trajectory is None:
         return Home(trajectory=None, current=current, achieved=achieved, achieved_more=achieved_more)
     return Home(

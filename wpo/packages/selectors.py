@@ -32,9 +32,7 @@ def practice_package(pa: ParticipantAssignment) -> PracticePackage | None:
     The assignment's package is read first: an attempt is only ever made for a version of it, and a
     package cannot go while an attempt holds one of its versions (``PackageAttempt.package_version``
     protects it), so an assignment without a package (most of them) costs one query, else two."""
-    package = (
-        Package.objects.filter(assignment_id=pa.version.assignment_id).select_related("current_version").first()
-    )
+    package = Package.objects.filter(assignment_id=pa.version.assignment_id).select_related("current_version").first()
     if package is None:
         return None
     attempt = (
