@@ -325,6 +325,21 @@ def test_participant_pages_run_at_most_11_queries_however_long_the_history(
     assert long == short <= 11, (short, long)
 
 
+def test_home_shows_the_newest_achievements_and_counts_the_rest_in_one_line(client: Client, world: World) -> None:
+    """The list and its count come from one query (a window count): both stay right as the history grows."""
+    from wpo.learn.selectors import ACHIEVEMENTS_SHOWN
+
+    login(client, world.participant)
+    give_long_history(world, 2)
+    body = client.get(reverse("learn:home")).content.decode()
+    assert body.count('<span class="badge badge-ok">') == 2
+    assert "En nog" not in body
+    give_long_history(world, ACHIEVEMENTS_SHOWN + 1)
+    body = client.get(reverse("learn:home")).content.decode()
+    assert body.count('<span class="badge badge-ok">') == ACHIEVEMENTS_SHOWN
+    assert "En nog 3 opdrachten gehaald." in body
+
+
 # The second edition: options shuffled per participant and run, the werkplekopleider by name, the verdict once.
 
 

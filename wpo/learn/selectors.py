@@ -6,6 +6,7 @@ only ever reads their own trajectory.
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Window
 from django.utils import timezone
 
 from wpo.orgs.access import in_org
@@ -44,14 +45,17 @@ def participant_home(person: Person) -> Home:
     running = trajectory_access.own_running_trajectories(person)
     trajectory = running[0] if running else None
     current = list(trajectory_access.own_open_assignments_in(person, running).order_by("created_at"))
-    achieved_all = (
+    # The newest achievements and, in the same row, how many there are in all (a window count runs
+    # before the LIMIT): one query instead of a list and a COUNT.
+    achieved: list[ParticipantAssignment] = list(
         in_org(person, ParticipantAssignment)
         .filter(trajectory__participant=person, step=Step.ACHIEVED)
         .select_related("version__assignment__subskill")
-        .order_by("-achieved_at")
+        .only("organization_id", "version__title", "version__assignment__subskill__skill_id")
+        .annotate(achieved_total=Window(Count("pk")))
+        .order_by("-achieved_at")[:ACHIEVEMENTS_SHOWN]
     )
-    achieved = list(achieved_all[:ACHIEVEMENTS_SHOWN])
-    achieved_more = achieved_all.count() - len(achieved)
+    achieved_more = achieved[0].achieved_total - len(achieved) if achieved else 0  # type: ignore[attr-defined]
     if trajectory is None:
         return Home(trajectory=None, current=current, achieved=achieved, achieved_more=achieved_more)
     return Home(
@@ -59,15 +63,30 @@ def participant_home(person: Person) -> Home:
         current=current,
         achieved=achieved,
         achieved_more=achieved_more,
-        skills=list(in_org(person, TrajectorySkill).filter(trajectory=trajectory).select_related("skill")),
+        skills=list(
+            in_org(person, TrajectorySkill)
+            .filter(trajectory=trajectory)
+            .select_related("skill")
+            .only("organization_id", "trajectory_id", "skill__name")
+        ),
         conversation=in_org(person, CoachingConversation)
         .filter(trajectory=trajectory, held_at__isnull=True, planned_at__gte=timezone.now())
+        .only("organization_id", "trajectory_id", "planned_at", "location")
         .order_by("planned_at")
         .first(),
         shared=list(
             in_org(person, Observation)
             .filter(participant_assignment__trajectory=trajectory, shared_with_participant=True)
             .select_related("author__user")
+            .only(
+                "organization_id",
+                "observed_at",
+                "behaviours",
+                "note",
+                "author__user__username",
+                "author__user__first_name",
+                "author__user__last_name",
+            )
             .order_by("-observed_at")[:SHARED_OBSERVATIONS_SHOWN]
         ),
     )

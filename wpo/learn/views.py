@@ -220,7 +220,8 @@ def previous_screen(request: HttpRequest, pa_id: int) -> HttpResponse:
 @require_POST
 @participant_only
 def answer(request: HttpRequest, pa_id: int, number: int) -> HttpResponse:
-    me, pa = _own(request, pa_id)
+    me = access.person_of(request)
+    pa = trajectory_access.access_own_assignment_to_answer(me, pa_id)
     question = services.questions_of(pa)[number - 1] if 1 <= number <= len(services.questions_of(pa)) else None
     if question is None:
         raise Http404

@@ -27,7 +27,14 @@ class PracticePackage:
 
 def practice_package(pa: ParticipantAssignment) -> PracticePackage | None:
     """The package of the participant's practice part: the version they started (kept when a newer one
-    is uploaded), else the assignment's current one; None when the assignment has none. Two queries."""
+    is uploaded), else the assignment's current one; None when the assignment has none.
+
+    The assignment's package is read first: an attempt is only ever made for a version of it, and a
+    package cannot go while an attempt holds one of its versions (``PackageAttempt.package_version``
+    protects it), so an assignment without a package (most of them) costs one query, else two."""
+    package = Package.objects.filter(assignment_id=pa.version.assignment_id).select_related("current_version").first()
+    if package is None:
+        return None
     attempt = (
         PackageAttempt.objects.filter(organization_id=pa.organization_id, participant_assignment=pa)
         .select_related("package_version__package")
@@ -36,12 +43,7 @@ def practice_package(pa: ParticipantAssignment) -> PracticePackage | None:
     if attempt is not None:
         version = attempt.package_version
         return PracticePackage(version, attempt, version.package.placement)
-    package = (
-        Package.objects.filter(assignment_id=pa.version.assignment_id, current_version__isnull=False)
-        .select_related("current_version")
-        .first()
-    )
-    if package is None or package.current_version is None:
+    if package.current_version is None:
         return None
     return PracticePackage(package.current_version, None, package.placement)
 

@@ -93,6 +93,41 @@ def access_own_assignment(person: Person, pa_id: int) -> ParticipantAssignment:
     )
 
 
+# What answering a practice question reads of the assignment and shows on the next screen: the
+# assignment itself, whose it is, the werkplekopleider's first name, the content and the skill's name.
+PRACTICE_ANSWER_FIELDS = (
+    "organization_id",
+    "trajectory_id",
+    "version_id",
+    "step",
+    "step_since",
+    "practice_position",
+    "practice_runs",
+    "created_at",
+    "achieved_at",
+    "trajectory__organization_id",
+    "trajectory__participant",
+    "trajectory__trainer__user__first_name",
+    "version__content",
+    "version__title",
+    "version__number",
+    "version__assignment__level",
+    "version__assignment__subskill__skill__name",
+)
+
+
+def access_own_assignment_to_answer(person: Person, pa_id: int) -> ParticipantAssignment:
+    """``access_own_assignment`` with only the columns a practice answer and its feedback screen read
+    (``PRACTICE_ANSWER_FIELDS``): the same rows, without the wide ones (pictogram, texts, accounts)."""
+    qs = in_org(person, ParticipantAssignment).filter(trajectory__participant=person)
+    return get_in_org(
+        qs.select_related("trajectory__trainer__user", "version__assignment__subskill__skill").only(
+            *PRACTICE_ANSWER_FIELDS
+        ),
+        pk=pa_id,
+    )
+
+
 def access_look_back_answer(person: Person, answer_id: int) -> LookBackAnswer:
     """A look-back answer (with its photo or voice note) for the participant and the staff who guide them."""
     media = trajectories_for(person, OnTrajectory.MEDIA).values("pk")
@@ -110,12 +145,29 @@ def own_running_trajectories(person: Person) -> list[Trajectory]:
 
 
 def own_open_assignments_in(person: Person, running: list[Trajectory]) -> QuerySet[ParticipantAssignment]:
-    """The participant's own open assignments in ``running`` (from ``own_running_trajectories``)."""
+    """The participant's own open assignments in ``running`` (from ``own_running_trajectories``), with
+    only what their home page shows of each: the step, the title, the level and the skill's name (no
+    content, no pictogram, no trajectory or person rows: the page knows whose they are)."""
     return (
         in_org(person, ParticipantAssignment)
-        .filter(step__in=OPEN_STEPS, trajectory_id__in=[t.pk for t in running], trajectory__participant=person)
-        .select_related("version__assignment__subskill__skill", "trajectory__participant__user")
+        # Only the person's own trajectories: checked on the rows read, not with a join to them.
+        .filter(step__in=OPEN_STEPS, trajectory_id__in=[t.pk for t in running if t.participant_id == person.pk])
+        .select_related("version__assignment__subskill__skill")
+        .only(*OPEN_ASSIGNMENT_FIELDS)
     )
+
+
+# What a participant's list of their own assignments reads of each (``.only()``).
+OPEN_ASSIGNMENT_FIELDS = (
+    "organization_id",
+    "trajectory_id",
+    "step",
+    "step_since",
+    "created_at",
+    "version__title",
+    "version__assignment__level",
+    "version__assignment__subskill__skill__name",
+)
 
 
 def access_own_trajectory(person: Person) -> Trajectory | None:
