@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from wpo.curriculum.models import LEVELS, Assignment
 from wpo.curriculum.selectors import fill_trainer
 from wpo.orgs import access as org_access
-from wpo.orgs.models import Department, Organization, Person
+from wpo.orgs.models import Department, Organization, Person, TrainerLink
 from wpo.orgs.permissions import only_participants_filter
 
 from . import access
@@ -47,7 +47,7 @@ INDEPENDENCE_WEEK_DAYS = 7
 
 @dataclass(frozen=True)
 class MyParticipants:
-    """The participants a werkplekopleider trains, with what the list shows of each (four queries)."""
+    """The participants a werkplekopleider trains, with what the list shows of each (three queries)."""
 
     participants: list[Person]  # by first name
     trajectory_of: dict[int, Trajectory]  # participant id -> their running trajectory
@@ -56,17 +56,28 @@ class MyParticipants:
 
 
 def my_participants(trainer: Person) -> MyParticipants:
+    # Linked as a subquery, not joined: no DISTINCT over every column, and the same rows in the
+    # same order (first name, then id, as the DISTINCT's sort gave them). Only what the list shows
+    # of a person is fetched: their name (from the account) and id.
+    linked = TrainerLink.objects.filter(trainer=trainer).values("participant_id")
     participants = list(
         org_access.visible_participants(trainer)
-        .filter(trainer_links__trainer=trainer)
-        .order_by("user__first_name")
-        .distinct()
+        .filter(pk__in=linked)
+        .select_related(None)
+        .select_related("user")
+        .only("user__first_name", "user__last_name", "user__username")
+        .order_by("user__first_name", "pk")
+    )
+    # Whether a conversation is planned ahead comes with each trajectory (one query fewer).
+    planned_ahead = org_access.in_org(trainer, CoachingConversation).filter(
+        trajectory=OuterRef("pk"), held_at__isnull=True, planned_at__gte=timezone.now()
     )
     trajectories = {
         t.participant_id: t
-        for t in org_access.in_org(trainer, Trajectory).filter(
-            participant__in=participants, status=Trajectory.Status.ACTIVE
-        )
+        for t in org_access.in_org(trainer, Trajectory)
+        .filter(participant__in=participants, status=Trajectory.Status.ACTIVE)
+        .only("participant_id", "phase")
+        .annotate(planned_ahead=Exists(planned_ahead))
     }
     # The list shows an open assignment's title and step: only those columns, not the assignment's
     # content and the skill's pictures (a page's SQL was mostly fetching those).
@@ -79,11 +90,7 @@ def my_participants(trainer: Person) -> MyParticipants:
         .only("trajectory_id", "step", "step_since", "created_at", "version__title")
     ):
         open_pa.setdefault(participant_of[open_one.trajectory_id], open_one)
-    planned = set(
-        org_access.in_org(trainer, CoachingConversation)
-        .filter(trajectory__in=trajectories.values(), held_at__isnull=True, planned_at__gte=timezone.now())
-        .values_list("trajectory_id", flat=True)
-    )
+    planned = {t.pk for t in trajectories.values() if t.planned_ahead}  # type: ignore[attr-defined]
     return MyParticipants(participants, trajectories, open_pa, planned)
 
 
