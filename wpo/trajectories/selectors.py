@@ -75,7 +75,7 @@ def my_participants(trainer: Person) -> MyParticipants:
     trajectories = {
         t.participant_id: t
         for t in org_access.in_org(trainer, Trajectory)
-        .filter(participant__in=participants, status=Trajectory.Status.ACTIVE)
+        .filter(participant_id__in=[p.pk for p in participants], status=Trajectory.Status.ACTIVE)
         .only("participant_id", "phase")
         .annotate(planned_ahead=Exists(planned_ahead))
     }
@@ -85,7 +85,7 @@ def my_participants(trainer: Person) -> MyParticipants:
     open_pa: dict[int, ParticipantAssignment] = {}
     for open_one in (
         access.open_assignments_in(trainer, access.visible_trajectories(trainer))
-        .filter(trajectory__in=trajectories.values())
+        .filter(trajectory_id__in=list(participant_of))
         .select_related("version")
         .only("trajectory_id", "step", "step_since", "created_at", "version__title")
     ):
@@ -483,7 +483,7 @@ def conversation_agenda(conversation: CoachingConversation) -> Agenda:
         "observed_at",
         since,
         until,
-    ).select_related("author__user", "participant_assignment__version")
+    ).select_related("author__user")  # the agenda shows who observed, not the assignment's version
 
     if conversation.held_at is not None:
         questions_qs = ParticipantQuestion.objects.filter(**scope, discussed_in=conversation)
