@@ -47,7 +47,7 @@ INDEPENDENCE_WEEK_DAYS = 7
 
 @dataclass(frozen=True)
 class MyParticipants:
-    """The participants a werkplekopleider trains, with what the list shows of each (three queries)."""
+    """The participants a werkplekopleider trains, with what the list shows of each (four queries)."""
 
     participants: list[Person]  # by first name
     trajectory_of: dict[int, Trajectory]  # participant id -> their running trajectory
@@ -56,10 +56,14 @@ class MyParticipants:
 
 
 def my_participants(trainer: Person) -> MyParticipants:
-    # Linked as a subquery, not joined: no DISTINCT over every column, and the same rows in the
-    # same order (first name, then id, as the DISTINCT's sort gave them). Only what the list shows
-    # of a person is fetched: their name (from the account) and id.
-    linked = TrainerLink.objects.filter(trainer=trainer).values("participant_id")
+    # The linked participants' ids first, then the people by id: joined or as a subquery,
+    # PostgreSQL scanned every person of the organisation (0.7 ms at scale 0.1, growing with the
+    # organisation); by id it reads only the trainer's own. No DISTINCT over every column, and the
+    # same rows in the same order (first name, then id, as the DISTINCT's sort gave them). Only
+    # what the list shows of a person is fetched: their name (from the account) and id.
+    linked = list(
+        org_access.in_org(trainer, TrainerLink).filter(trainer=trainer).values_list("participant_id", flat=True)
+    )
     participants = list(
         org_access.visible_participants(trainer)
         .filter(pk__in=linked)
