@@ -76,7 +76,7 @@ def my_participants(trainer: Person) -> MyParticipants:
     planned_ahead = org_access.in_org(trainer, CoachingConversation).filter(
         trajectory=OuterRef("pk"), held_at__isnull=True, planned_at__gte=timezone.now()
     )
-    trajectories = {
+    trajectories: dict[int, Trajectory] = {
         t.participant_id: t
         for t in org_access.in_org(trainer, Trajectory)
         .filter(participant_id__in=[p.pk for p in participants], status=Trajectory.Status.ACTIVE)
@@ -94,7 +94,7 @@ def my_participants(trainer: Person) -> MyParticipants:
         .only("trajectory_id", "step", "step_since", "created_at", "version__title")
     ):
         open_pa.setdefault(participant_of[open_one.trajectory_id], open_one)
-    planned = {t.pk for t in trajectories.values() if t.planned_ahead}  # type: ignore[attr-defined]
+    planned = {t.pk for t in trajectories.values() if getattr(t, "planned_ahead", False)}
     return MyParticipants(participants, trajectories, open_pa, planned)
 
 
