@@ -261,20 +261,40 @@ def access_trajectory_for_conversations(person: Person, trajectory_id: int) -> T
 
 
 def access_conversation(person: Person, conversation_id: int) -> CoachingConversation:
-    """A conversation ``person`` may see, plan, record and download as an invitation."""
+    """A conversation ``person`` may see, plan, record and download as an invitation, with the
+    people it names (participant, werkplekopleider, who planned and who recorded it, who joins)
+    and its assignment's version loaded.
+
+    The people come in a second query rather than as joins: with all of them joined (17 tables)
+    PostgreSQL spent ~10 ms planning the query for one row; four tables plan in well under 1 ms."""
     qs = (
         in_org(person, CoachingConversation)
         .filter(trajectory__in=trajectories_for(person, OnTrajectory.WORK).values("pk"))
-        .select_related(
-            "trajectory__participant__user",
-            "trajectory__trainer__user",
-            "participant_assignment__version__assignment__subskill__skill",
-            "planned_by__user",
-            "recorded_by__user",
-        )
+        .select_related("trajectory", "participant_assignment__version")
         .prefetch_related(Prefetch("attendees", queryset=Person.objects.select_related("user")))
     )
-    return get_in_org(qs, pk=conversation_id)
+    conversation = get_in_org(qs, pk=conversation_id)
+    _attach_people(conversation)
+    return conversation
+
+
+def _attach_people(conversation: CoachingConversation) -> None:
+    """Load the conversation's named people (with their accounts) in one query and put each in its
+    relation's cache; one not found (never, as the foreign keys stand) is left to load on access."""
+    trajectory = conversation.trajectory
+    relations = (
+        (trajectory, "participant"),
+        (trajectory, "trainer"),
+        (conversation, "planned_by"),
+        (conversation, "recorded_by"),
+    )
+    wanted = {getattr(obj, f"{name}_id") for obj, name in relations} - {None}
+    people = Person.objects.filter(organization_id=conversation.organization_id, pk__in=wanted)
+    found = {p.pk: p for p in people.select_related("user")}
+    for obj, name in relations:
+        target = found.get(getattr(obj, f"{name}_id"))
+        if target is not None:
+            setattr(obj, name, target)
 
 
 def access_question_for_conversation(person: Person, question_id: int) -> ParticipantQuestion:

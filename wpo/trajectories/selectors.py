@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from wpo.curriculum.models import LEVELS, Assignment
 from wpo.curriculum.selectors import fill_trainer
 from wpo.orgs import access as org_access
-from wpo.orgs.models import Department, Organization, Person
+from wpo.orgs.models import Department, Organization, Person, TrainerLink
 from wpo.orgs.permissions import only_participants_filter
 
 from . import access
@@ -56,17 +56,32 @@ class MyParticipants:
 
 
 def my_participants(trainer: Person) -> MyParticipants:
+    # The linked participants' ids first, then the people by id: joined or as a subquery,
+    # PostgreSQL scanned every person of the organisation (0.7 ms at scale 0.1, growing with the
+    # organisation); by id it reads only the trainer's own. No DISTINCT over every column, and the
+    # same rows in the same order (first name, then id, as the DISTINCT's sort gave them). Only
+    # what the list shows of a person is fetched: their name (from the account) and id.
+    linked = list(
+        org_access.in_org(trainer, TrainerLink).filter(trainer=trainer).values_list("participant_id", flat=True)
+    )
     participants = list(
         org_access.visible_participants(trainer)
-        .filter(trainer_links__trainer=trainer)
-        .order_by("user__first_name")
-        .distinct()
+        .filter(pk__in=linked)
+        .select_related(None)
+        .select_related("user")
+        .only("user__first_name", "user__last_name", "user__username")
+        .order_by("user__first_name", "pk")
     )
-    trajectories = {
+    # Whether a conversation is planned ahead comes with each trajectory (one query fewer).
+    planned_ahead = org_access.in_org(trainer, CoachingConversation).filter(
+        trajectory=OuterRef("pk"), held_at__isnull=True, planned_at__gte=timezone.now()
+    )
+    trajectories: dict[int, Trajectory] = {
         t.participant_id: t
-        for t in org_access.in_org(trainer, Trajectory).filter(
-            participant__in=participants, status=Trajectory.Status.ACTIVE
-        )
+        for t in org_access.in_org(trainer, Trajectory)
+        .filter(participant_id__in=[p.pk for p in participants], status=Trajectory.Status.ACTIVE)
+        .only("participant_id", "phase")
+        .annotate(planned_ahead=Exists(planned_ahead))
     }
     # The list shows an open assignment's title and step: only those columns, not the assignment's
     # content and the skill's pictures (a page's SQL was mostly fetching those).
@@ -74,16 +89,12 @@ def my_participants(trainer: Person) -> MyParticipants:
     open_pa: dict[int, ParticipantAssignment] = {}
     for open_one in (
         access.open_assignments_in(trainer, access.visible_trajectories(trainer))
-        .filter(trajectory__in=trajectories.values())
+        .filter(trajectory_id__in=list(participant_of))
         .select_related("version")
         .only("trajectory_id", "step", "step_since", "created_at", "version__title")
     ):
         open_pa.setdefault(participant_of[open_one.trajectory_id], open_one)
-    planned = set(
-        org_access.in_org(trainer, CoachingConversation)
-        .filter(trajectory__in=trajectories.values(), held_at__isnull=True, planned_at__gte=timezone.now())
-        .values_list("trajectory_id", flat=True)
-    )
+    planned = {t.pk for t in trajectories.values() if getattr(t, "planned_ahead", False)}
     return MyParticipants(participants, trajectories, open_pa, planned)
 
 
@@ -476,7 +487,7 @@ def conversation_agenda(conversation: CoachingConversation) -> Agenda:
         "observed_at",
         since,
         until,
-    ).select_related("author__user", "participant_assignment__version")
+    ).select_related("author__user")  # the agenda shows who observed, not the assignment's version
 
     if conversation.held_at is not None:
         questions_qs = ParticipantQuestion.objects.filter(**scope, discussed_in=conversation)

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wpo.lib.urls import PkUrl
 from wpo.orgs import access
@@ -67,6 +68,7 @@ def my_participants(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     urls = RowUrls()
     start_url = reverse("trajectories:start")
+    step_labels = dict(Step.choices)
     rows: list[dict[str, Any]] = []
     for p in mine.participants:
         trajectory = mine.trajectory_of.get(p.pk)
@@ -74,12 +76,18 @@ def my_participants(request: HttpRequest) -> HttpResponse:
         need = needs_me(pa, trajectory, bool(trajectory and trajectory.pk in mine.planned), urls)
         if need["url"] is None:
             need["url"] = f"{start_url}?deelnemer={p.pk}"
+        weeks = (now - pa.step_since).days // 7 if pa else None
         rows.append(
             {
                 "person": p,
                 "trajectory": trajectory,
                 "pa": pa,
-                "weeks": (now - pa.step_since).days // 7 if pa else None,
+                "weeks": weeks,
+                # The card's texts are put together here rather than by {% blocktranslate %} and
+                # get_step_display per card (the same catalogue entries; the template escapes them).
+                "step_label": str(step_labels.get(pa.step, pa.step)) if pa else "",
+                "weeks_label": _weeks_label(weeks) if weeks is not None else "",
+                "card_label": _("Inlogkaart van %(name)s") % {"name": p.user.first_name},
                 "need": need,
                 # Built here rather than with {% url %} per row: one reverse per pattern, not per row.
                 "detail_url": urls.detail(trajectory.pk) if trajectory else None,
@@ -99,6 +107,10 @@ def my_participants(request: HttpRequest) -> HttpResponse:
         for watch in trajectory_access.live_watch_requests_for(me, now)
     ]
     return render(request, "trajectories/my_participants.html", {"rows": rows, "watching": watching})
+
+
+def _weeks_label(weeks: int) -> str:
+    return ngettext("%(weeks)s week in deze stap", "%(weeks)s weken in deze stap", weeks) % {"weeks": weeks}
 
 
 @access.ability_required(Ability.FOLLOW_TRAJECTORIES)
