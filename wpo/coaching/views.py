@@ -139,7 +139,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     shown = list(page.object_list)
     now = timezone.now()
     # One most urgent reason per row, built only for the trajectories on this page.
-    triaged = selectors.overview_triage(me, [t.pk for t in shown], now)
+    triaged = signal_cache.overview_triage(me, [t.pk for t in shown], now)
     detail_url = PkUrl("trajectories:trajectory_detail")
     signals_url = PkUrl("coaching:trajectory_signals")
     rows = []
