@@ -22,6 +22,7 @@ database on every request.
 
 import hashlib
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -98,6 +99,11 @@ def overview_triage(coach: Person, trajectory_ids: Collection[int], now: datetim
     if isinstance(found, dict) and set(found) == set(trajectory_ids):
         return found
     found = selectors.overview_triage(coach, trajectory_ids, now)
+    for row in found.values():
+        if row.reason is not None:
+            # Formatted now (in this request's language, which is in the key): unpickling a lazy
+            # string costs more than building the triage did.
+            row.reason = replace(row.reason, reason=str(row.reason.reason), url=str(row.reason.url))
     cache.set(key, found, timeout=seconds)
     return found
 

@@ -149,6 +149,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "trajectory": t,
+                # The cells as strings: the template's lookups cost more than these attribute reads.
+                "name": t.participant.name,
+                "department": t.department.name,
+                "trainer": t.trainer.name if t.trainer else "",
+                "phase": t.get_phase_display(),
+                "title": t.current_title,
                 "url": detail_url(t.pk),
                 "signals_url": signals_url(t.pk),
                 "step_label": Step(t.current_step).label if t.current_step else None,
