@@ -12,6 +12,7 @@ from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
@@ -109,6 +110,31 @@ class OverviewFilter(forms.Form):
         opleider.label_from_instance = lambda p: p.name  # type: ignore[method-assign,assignment]
 
 
+PHASE_LABELS = dict(Phase.choices)
+
+
+class _CountedPaginator(Paginator):
+    """Counts ``counted``, the rows' queryset before values(): without the joins of the names,
+    which a count keeps (an INNER join could drop rows, so Django does not strip it)."""
+
+    def __init__(self, object_list: Any, per_page: int, counted: Any) -> None:
+        super().__init__(object_list, per_page)
+        self.counted = counted
+
+    @cached_property
+    def count(self) -> int:
+        return int(self.counted.count())
+
+
+def _person_name(row: dict[str, Any], prefix: str) -> str:
+    """Person.name from a values() row: the full name, else the username ("" without a person)."""
+    username = row[f"{prefix}user__username"]
+    if username is None:
+        return ""
+    full = f"{row[f'{prefix}user__first_name']} {row[f'{prefix}user__last_name']}".strip()
+    return full or str(username)
+
+
 @access.ability_required(Ability.COACH_TRAJECTORIES)
 def overview(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
@@ -135,31 +161,33 @@ def overview(request: HttpRequest) -> HttpResponse:
             urgency=summary.triage.rank() if data["sorteer"] == "aandacht" else None,
         )
     trajectories = selectors.overview_trajectories(me, filters)
-    page = Paginator(trajectories, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = _CountedPaginator(selectors.overview_rows(trajectories), PAGE_SIZE, trajectories).get_page(
+        request.GET.get("pagina")
+    )
     shown = list(page.object_list)
     now = timezone.now()
     # One most urgent reason per row, built only for the trajectories on this page.
-    triaged = signal_cache.overview_triage(me, [t.pk for t in shown], now)
+    triaged = signal_cache.overview_triage(me, [t["pk"] for t in shown], now)
     detail_url = PkUrl("trajectories:trajectory_detail")
     signals_url = PkUrl("coaching:trajectory_signals")
     rows = []
     previous_group = None
     for t in shown:
-        group = (t.department.name, t.trainer.name if t.trainer else "")
+        # The cells as strings (selectors.ROW_FIELDS, a values() row: no model instances to build).
+        trainer = _person_name(t, "trainer__")
+        group = (t["department__name"], trainer)
         rows.append(
             {
-                "trajectory": t,
-                # The cells as strings: the template's lookups cost more than these attribute reads.
-                "name": t.participant.name,
-                "department": t.department.name,
-                "trainer": t.trainer.name if t.trainer else "",
-                "phase": t.get_phase_display(),
-                "title": t.current_title,
-                "url": detail_url(t.pk),
-                "signals_url": signals_url(t.pk),
-                "step_label": Step(t.current_step).label if t.current_step else None,
-                "weeks": (now - t.current_step_since).days // 7 if t.current_step_since else None,
-                "triage": triaged[t.pk],
+                "name": _person_name(t, "participant__"),
+                "department": t["department__name"],
+                "trainer": trainer,
+                "phase": PHASE_LABELS.get(t["phase"], t["phase"]),
+                "title": t["current_title"],
+                "url": detail_url(t["pk"]),
+                "signals_url": signals_url(t["pk"]),
+                "step_label": Step(t["current_step"]).label if t["current_step"] else None,
+                "weeks": (now - t["current_step_since"]).days // 7 if t["current_step_since"] else None,
+                "triage": triaged[t["pk"]],
                 "group": group if filters.sort == "afdeling" and group != previous_group else None,
             }
         )

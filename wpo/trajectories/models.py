@@ -63,6 +63,8 @@ class Trajectory(OrgOwned):
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["organization", "trainer"]),
             models.Index(fields=["organization", "status", "last_activity_at"], name="trajectory_org_activity"),
+            # The running trajectories of one department (the coach overview's capacity list).
+            models.Index(fields=["department", "status"], name="trajectory_department_status"),
         ]
         constraints = [
             models.UniqueConstraint(
