@@ -113,7 +113,7 @@ class OverviewFilter(forms.Form):
 PHASE_LABELS = dict(Phase.choices)
 
 
-class _CountedPaginator(Paginator):
+class _CountedPaginator(Paginator[dict[str, Any]]):
     """Counts ``counted``, the rows' queryset before values(): without the joins of the names,
     which a count keeps (an INNER join could drop rows, so Django does not strip it)."""
 
