@@ -13,7 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
+from django.utils.html import conditional_escape, format_html
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -135,6 +138,53 @@ def _person_name(row: dict[str, Any], prefix: str) -> str:
     return full or str(username)
 
 
+# The first six cells of an overview row, with the markup the template had for them: built in
+# Python, fourteen template variables per row were a third of the page's rendering time.
+ROW_CELLS = (
+    '<th scope="row"><a href="{}">{}</a></th>\n'
+    '      <td data-label="{}">{}</td>\n'
+    '      <td data-label="{}">{}</td>\n'
+    '      <td data-label="{}">{}</td>\n'
+    '      <td data-label="{}">{}</td>\n'
+    '      <td data-label="{}">{}</td>'
+)
+
+
+def _cell_labels() -> tuple[str, ...]:
+    """The column labels of the cells, translated once per page."""
+    return (
+        gettext("Afdeling"),
+        gettext("Werkplekopleider"),
+        gettext("Fase"),
+        gettext("Opdracht en stap"),
+        gettext("Weken in stap"),
+    )
+
+
+def row_cells(row: dict[str, Any], labels: tuple[str, ...]) -> SafeString:
+    if row["step_label"]:
+        step = format_html('{}<br><span class="badge badge-step">{}</span>', row["title"], row["step_label"])
+    else:
+        step = conditional_escape(gettext("Geen opdracht open"))
+    weeks = formats.localize(row["weeks"]) if row["weeks"] is not None else "—"
+    department, trainer, phase, step_label, weeks_label = labels
+    return format_html(
+        ROW_CELLS,
+        row["url"],
+        row["name"],
+        department,
+        row["department"],
+        trainer,
+        row["trainer"] or "—",
+        phase,
+        row["phase"],
+        step_label,
+        step,
+        weeks_label,
+        weeks,
+    )
+
+
 @access.ability_required(Ability.COACH_TRAJECTORIES)
 def overview(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
@@ -188,10 +238,14 @@ def overview(request: HttpRequest) -> HttpResponse:
                 "step_label": Step(t["current_step"]).label if t["current_step"] else None,
                 "weeks": (now - t["current_step_since"]).days // 7 if t["current_step_since"] else None,
                 "triage": triaged[t["pk"]],
+                "cells": None,
                 "group": group if filters.sort == "afdeling" and group != previous_group else None,
             }
         )
         previous_group = group
+    labels = _cell_labels()
+    for row in rows:
+        row["cells"] = row_cells(row, labels)
     capacity = [
         {
             "department": d,
