@@ -42,7 +42,7 @@ def test_the_second_visit_counts_nothing(world: World) -> None:
     with CaptureQueriesContext(connection) as ctx:
         again = _counts(world)
     assert again == first
-    # Only the signal settings are read (for the "only with a signal" condition); no COUNT runs.
+    # No COUNT runs (the "only with a signal" conditions are built only when a filter asks for them).
     assert not [q for q in ctx.captured_queries if "COUNT(" in q["sql"]]
 
 
@@ -109,3 +109,63 @@ def test_a_practice_answer_keeps_the_counts(world: World) -> None:
     assert cache.get(signal_cache._generation_key(world.org.pk), 0) == generation
     world.pa.save(update_fields=["step", "step_since"])
     assert cache.get(signal_cache._generation_key(world.org.pk), 0) > generation
+
+
+# The triage of the overview's rows (each row's most urgent reason) is cached the same way. --------
+
+
+def _reason_cell(client: Client, world: World) -> str:
+    from .test_triage import row_cell
+
+    html = client.get("/coach/").content.decode()
+    return row_cell(html, world.trajectory.participant.name)
+
+
+def test_the_second_visit_builds_no_row_triage(client: Client, world: World) -> None:
+    _without_conversation(world)
+    login(client, world.coach)
+    first = _reason_cell(client, world)
+    assert str(early_signals.NO_CONVERSATION.label) in first
+    with CaptureQueriesContext(connection) as ctx:
+        again = _reason_cell(client, world)
+    assert again == first
+    # Neither the signal sources nor the coaches' decisions are read again.
+    assert not [q for q in ctx.captured_queries if "coaching_signalevent" in q["sql"]]
+
+
+def test_a_planned_conversation_leaves_the_row_at_once(client: Client, world: World) -> None:
+    _without_conversation(world)
+    login(client, world.coach)
+    assert str(early_signals.NO_CONVERSATION.label) in _reason_cell(client, world)
+    CoachingConversation.objects.create(
+        organization=world.org,
+        trajectory=world.trajectory,
+        planned_at=timezone.now() + timedelta(days=3),
+    )
+    assert str(early_signals.NO_CONVERSATION.label) not in _reason_cell(client, world)
+
+
+def test_a_snooze_shows_in_the_row_at_once(client: Client, world: World) -> None:
+    from wpo.coaching.services import signal_snooze
+
+    _without_conversation(world)
+    login(client, world.coach)
+    before = _reason_cell(client, world)
+    assert str(early_signals.NO_CONVERSATION.label) in before
+    signal_snooze(
+        actor=world.coach,
+        trajectory=world.trajectory,
+        kind=early_signals.NO_CONVERSATION.code,
+        until=timezone.localdate() + timedelta(days=5),
+        reason="x",
+    )
+    after = _reason_cell(client, world)
+    assert str(early_signals.NO_CONVERSATION.label) not in after
+    assert after != before
+
+
+def test_the_cached_triage_keeps_the_kinds_themselves(world: World) -> None:
+    """Kinds are compared by identity: a row triage read back from the cache holds the same ones."""
+    import pickle
+
+    assert pickle.loads(pickle.dumps(early_signals.NO_CONVERSATION)) is early_signals.NO_CONVERSATION

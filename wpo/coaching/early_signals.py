@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, overload
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.functional import lazy
+from django.utils.functional import cached_property, lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -53,6 +53,14 @@ class Kind:
     code: str
     label: Any
     action: Any
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # Pickled by reference (the overview's cached triage): unpickling gives the singleton back.
+        return (kind_by_code, (self.code,))
+
+
+def kind_by_code(code: str) -> "Kind":
+    return KIND_BY_CODE[code]
 
 
 LONG_ASSIGNMENT = Kind("opdracht-lang", _("Opdracht duurt lang"), _("Bekijk het traject"))
@@ -810,7 +818,13 @@ class SignalSummary:
 
     counts: list[tuple[Kind, int]]
     reasons: list[tuple[Kind, int]]  # per kind of SEVERITY: running trajectories with it as their top reason
-    triage: Triage
+    # The conditions, built on first use (building them reads the settings and compiles seven
+    # querysets): the overview needs them only to filter or sort by signal.
+    build_triage: Callable[[], Triage]
+
+    @cached_property
+    def triage(self) -> Triage:
+        return self.build_triage()
 
     @property
     def flagged(self) -> Q:
@@ -848,5 +862,7 @@ def summary_for(coach: Person, now: datetime | None = None) -> SignalSummary:
     parts, found = _parts(coach, now or timezone.now())
     counted = {part.kind: part.count for part in parts}
     return SignalSummary(
-        counts=[(kind, counted.get(kind, 0)) for kind in KINDS], reasons=reasons_count(coach, found), triage=found
+        counts=[(kind, counted.get(kind, 0)) for kind in KINDS],
+        reasons=reasons_count(coach, found),
+        build_triage=lambda: found,
     )

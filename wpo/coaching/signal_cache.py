@@ -13,21 +13,30 @@ not at the commit: an ``on_commit`` hook would add a callback to every write of 
 A coach's snooze, wake or "discussed" (``SignalEvent``) is such a write. A snooze that ends is
 not: its last day passing shows within the same minute, like any other threshold.
 
-Only the counts are cached (per kind, and per most urgent reason). The rows of the overview, their
-reasons and the "only with a signal" filter are read from the database on every request.
+The counts are cached (per kind, and per most urgent reason), and so is the triage of the rows
+on one page of the overview (``overview_triage``: each row's most urgent reason, how many more, what
+the coach decided), under the same generation number and for the same time: building it takes eight
+queries on every visit. The rows themselves and the "only with a signal" filter are read from the
+database on every request.
 """
 
+import hashlib
+from collections.abc import Collection
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
+from django.utils import translation
 
 from wpo.orgs.models import Person
 
-from . import early_signals
+from . import early_signals, selectors
 from .early_signals import KINDS, SEVERITY, SignalSummary
+from .selectors import RowTriage
 
 DEFAULT_SECONDS = 60
 
@@ -63,15 +72,40 @@ def summary_for(coach: Person) -> SignalSummary:
     key = _counts_key(coach, generation)
     numbers = cache.get(key)
     if isinstance(numbers, list) and len(numbers) == len(KINDS) + len(SEVERITY):
-        # The conditions are built afresh (reading the settings, running no count).
+        # The conditions are built afresh when needed (reading the settings, running no count).
         return SignalSummary(
             counts=list(zip(KINDS, numbers[: len(KINDS)], strict=True)),
             reasons=list(zip(SEVERITY, numbers[len(KINDS) :], strict=True)),
-            triage=early_signals.triage(coach),
+            build_triage=lambda: early_signals.triage(coach),
         )
     summary = early_signals.summary_for(coach)
     cache.set(key, [n for _kind, n in summary.counts] + [n for _kind, n in summary.reasons], timeout=seconds)
     return summary
+
+
+def overview_triage(coach: Person, trajectory_ids: Collection[int], now: datetime) -> dict[int, RowTriage]:
+    """``selectors.overview_triage``, from the cache while nothing it is made of was written.
+
+    Per coach (a second assessment waiting for "jou"), per language (some reasons are formatted
+    when the triage is built) and per set of rows (one page, one filter and sort)."""
+    seconds = _seconds()
+    if seconds <= 0 or not trajectory_ids:
+        return selectors.overview_triage(coach, trajectory_ids, now)
+    generation = cache.get(_generation_key(coach.organization_id), 0)
+    rows = hashlib.sha1(",".join(map(str, trajectory_ids)).encode(), usedforsecurity=False).hexdigest()
+    language = translation.get_language() or ""
+    key = f"coaching:row-triage:{coach.organization_id}:{generation}:{coach.pk}:{language}:{rows}"
+    found = cache.get(key)
+    if isinstance(found, dict) and set(found) == set(trajectory_ids):
+        return found
+    found = selectors.overview_triage(coach, trajectory_ids, now)
+    for row in found.values():
+        if row.reason is not None:
+            # Formatted now (in this request's language, which is in the key): unpickling a lazy
+            # string costs more than building the triage did.
+            row.reason = replace(row.reason, reason=str(row.reason.reason), url=str(row.reason.url))
+    cache.set(key, found, timeout=seconds)
+    return found
 
 
 # Saves of only these fields change no signal; a practice answer moves ``practice_position`` on every

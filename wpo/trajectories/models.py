@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,8 @@ class Trajectory(OrgOwned):
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["organization", "trainer"]),
             models.Index(fields=["organization", "status", "last_activity_at"], name="trajectory_org_activity"),
+            # The running trajectories of one department (the coach overview's capacity list).
+            models.Index(fields=["department", "status"], name="trajectory_department_status"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -169,7 +172,13 @@ class ParticipantAssignment(OrgOwned):
         verbose_name = _("WPO-opdracht van een deelnemer")
         verbose_name_plural = _("WPO-opdrachten van deelnemers")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["organization", "step"])]
+        indexes = [
+            models.Index(fields=["organization", "step"]),
+            # A trajectory's open assignment, the newest first (the coach overview's rows).
+            models.Index(
+                fields=["trajectory", "-created_at", "-id"], condition=Q(step__in=OPEN_STEPS), name="pa_open_newest"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.version.title} ({self.get_step_display()})"
@@ -466,6 +475,14 @@ class Assessment(OrgOwned):
         verbose_name = _("beoordeling")
         verbose_name_plural = _("beoordelingen")
         ordering = ["-assessed_at"]
+        indexes = [
+            # Waiting for the second assessor (the coach's signal), out of an organisation's thousands.
+            models.Index(
+                fields=["organization", "assessed_at"],
+                condition=Q(second_assessor__isnull=False, second_judgement=""),
+                name="assessment_second_pending",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant_assignment_id}: {self.get_judgement_display()} ({self.assessed_at:%Y-%m-%d})"
