@@ -40,3 +40,12 @@ def test_a_deactivated_user_is_logged_out(client: Client, world: World) -> None:
     response = client.get(reverse("accounts:keep_alive"))
     assert response.wsgi_request.person is None  # type: ignore[attr-defined]
     assert not response.wsgi_request.user.is_authenticated
+
+
+def test_the_redis_cache_keeps_one_client_per_pool() -> None:
+    from wpo.lib.cache import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:6379/15", {})  # no connection is made to build clients
+    client = cache._cache.get_client("a")
+    assert cache._cache.get_client("b") is client
+    assert client.connection_pool is cache._cache._get_connection_pool(False)

@@ -22,8 +22,11 @@ class UsernameOrEmailBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         """The session's user as ``ModelBackend`` gives it (only an active one), with its person in
         the same query."""
-        user = User._default_manager.select_related(*PERSON_RELATED).filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            user = User._default_manager.select_related(*PERSON_RELATED).get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
