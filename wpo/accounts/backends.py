@@ -5,9 +5,28 @@ from django.http import HttpRequest
 
 from .models import User
 
+# What PersonMiddleware puts on the request, loaded with the user of the session in the one query
+# every request makes for it (wpo/orgs/middleware.py): the person, their organisation with its
+# security policy, and their department.
+PERSON_RELATED = (
+    "person",
+    "person__organization",
+    "person__organization__security_policy",
+    "person__department",
+)
+
 
 class UsernameOrEmailBackend(ModelBackend):
     """Log in with the username or, when it is unambiguous, the e-mail address."""
+
+    def get_user(self, user_id: Any) -> User | None:
+        """The session's user as ``ModelBackend`` gives it (only an active one), with its person in
+        the same query."""
+        try:
+            user = User._default_manager.select_related(*PERSON_RELATED).get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any

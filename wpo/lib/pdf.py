@@ -5,6 +5,7 @@ URL fetcher refuses every other protocol, so rendering never reaches the network
 import base64
 import functools
 import ssl
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +34,48 @@ def _stylesheet(css: str) -> Any:
     return CSS(string=css, url_fetcher=url_fetcher())
 
 
+_fonts = threading.local()
+
+
+@functools.cache
+def _array_types() -> None:
+    """WeasyPrint subsets each font through cffi arrays typed by their length in a string
+    (``hb_codepoint_t[57]``), and cffi parses each new string with pycparser: 2-5 ms, a dozen times
+    in the first PDFs of a process, since every certificate's text uses a different number of
+    glyphs. The array types of every length up to 8192 go into cffi's cache of parsed types at once
+    (about 10 ms), built directly from the pointer type; they are the very objects a parse returns.
+    Skipped if cffi's internals differ: WeasyPrint then parses as before."""
+    from weasyprint.text.ffi import ffi
+
+    parsed = getattr(ffi, "_parsed_types", None)
+    new_array_type = getattr(getattr(ffi, "_backend", None), "new_array_type", None)
+    if not isinstance(parsed, dict) or new_array_type is None:
+        return
+    pointer = ffi.typeof("hb_codepoint_t *")
+    for length in range(8193):
+        parsed.setdefault(f"hb_codepoint_t[{length}]", (new_array_type(pointer, length), False))
+
+
+def _font_config() -> Any:
+    """The fonts, loaded once per thread. Without one, WeasyPrint loads fontconfig's configuration
+    and opens every font afresh for each document, and Pango's shaping caches start cold. Per
+    thread, because a Pango font map is not thread-safe; our stylesheets have no ``@font-face``, so
+    a shared configuration only ever holds the system's fonts."""
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _array_types()
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
 def layout(html: str, stylesheet: Path) -> Any:
     """``html`` laid out in pages with the print stylesheet at ``stylesheet`` (a WeasyPrint document)."""
     from weasyprint import HTML
 
     css = _stylesheet(stylesheet.read_text(encoding="utf-8"))
-    return HTML(string=html, url_fetcher=url_fetcher()).render(stylesheets=[css])
+    return HTML(string=html, url_fetcher=url_fetcher()).render(stylesheets=[css], font_config=_font_config())
 
 
 # A tagged, accessible PDF (structure tree, reading order, language, alt texts): ``variant=PDF_UA``.

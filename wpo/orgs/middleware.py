@@ -1,6 +1,8 @@
 from collections.abc import Callable
 
 from django.contrib import auth, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 
 from .access import SUSPENDED
@@ -8,11 +10,18 @@ from .models import Person
 
 
 def _person_for(request: HttpRequest) -> Person | None:
-    if not request.user.is_authenticated:
+    user = request.user
+    if not user.is_authenticated:
         return None
+    # Usually loaded with the user, in the session's one query (UsernameOrEmailBackend.get_user).
+    if get_user_model().person.is_cached(user):
+        try:
+            return user.person
+        except ObjectDoesNotExist:
+            return None
     # The organisation's security policy rides along (wpo/accounts/middleware.py reads it).
     related = ("organization", "organization__security_policy", "user", "department")
-    return Person.objects.select_related(*related).filter(user=request.user).first()
+    return Person.objects.select_related(*related).filter(user=user).first()
 
 
 class PersonMiddleware:
