@@ -150,6 +150,16 @@ def render_certificates(
     return join_pdf(documents, PDF_UA)
 
 
+def warm_up() -> None:
+    """A tiny certificate-like PDF, rendered once so that a fresh process has imported WeasyPrint and
+    segno, loaded the fonts and parsed the print stylesheet before its first real certificate."""
+    html = (
+        '<html lang="nl"><body><article class="certificate"><div class="frame"><h1>WPO</h1>'
+        f'<img src="{qr_data_uri("https://wpo")}" alt="QR"><img src="{SEAL}" alt="Zegel"></div></article></body></html>'
+    )
+    join_pdf([layout(html, PRINT_CSS)], PDF_UA)
+
+
 # The rendered PDF of one certificate is cached (Redis in production): WeasyPrint takes about a
 # quarter of a second, and a certificate never changes once issued — everything printed comes from
 # its frozen snapshot. One entry per certificate, under ``cache_key``, holds the PDF with a stamp: a

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 
 from bench import measure
 from bench.pages import key_pages
+from config import workers
 from wpo.orgs.models import Organization
 from wpo.trajectories.models import Trajectory
 
@@ -45,6 +46,8 @@ class Command(BaseCommand):
             "machine": measure.machine(),
             "generation": generation or None,
         }
+        # This process stands for a gunicorn worker, so it starts as one does (gunicorn.conf.py).
+        workers.ready()
         result |= measure.measure_pages(pages, options["iterations"], options["heavy_iterations"], self.stdout.write)
         if not options["no_throughput"]:
             result["throughput"] = measure.measure_throughput(
