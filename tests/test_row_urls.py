@@ -3,10 +3,11 @@
 import re
 
 import pytest
-from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.templatetags.static import static
+from django.test import Client, override_settings
+from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_prefix
 
-from wpo.lib.urls import PkUrl
+from wpo.lib.urls import PkUrl, fixed_static, fixed_url
 from wpo.orgs.models import Role
 
 from .conftest import login
@@ -28,6 +29,27 @@ def test_pk_url_is_what_reverse_gives(name: str) -> None:
 def test_pk_url_needs_a_pattern_with_an_id() -> None:
     with pytest.raises(NoReverseMatch):
         PkUrl("coaching:overview")
+
+
+@pytest.mark.parametrize("name", ["home", "accounts:logout", "learn:home", "set_language"])
+def test_fixed_url_is_what_reverse_gives_for_each_script_prefix(name: str) -> None:
+    assert fixed_url(name) == reverse(name)
+    before = get_script_prefix()
+    set_script_prefix("/wpo/")
+    try:
+        assert fixed_url(name) == reverse(name)
+        assert fixed_url(name).startswith("/wpo/")
+    finally:
+        set_script_prefix(before)
+    assert fixed_url(name) == reverse(name)
+
+
+def test_fixed_static_follows_the_static_url() -> None:
+    assert fixed_static("css/app.css") == static("css/app.css")
+    with override_settings(STATIC_URL="/elders/"):
+        assert fixed_static("css/app.css") == static("css/app.css")
+        assert fixed_static("css/app.css").startswith("/elders/")
+    assert fixed_static("css/app.css") == static("css/app.css")
 
 
 def test_trainer_list_links_every_row(client: Client, world: World) -> None:

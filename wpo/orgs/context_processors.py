@@ -2,8 +2,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from wpo.lib.urls import fixed_url
 
 from .permissions import Ability, abilities, may_read_national_figures
 
@@ -87,7 +88,7 @@ ACCOUNT: tuple[Entry, ...] = ((A.STAFF_SESSION, "accounts:two_factor", _("Tweest
 
 
 def _item(url_name: str, label: Any, path: str) -> dict[str, Any]:
-    url = reverse(url_name)
+    url = fixed_url(url_name)
     return {"url_name": url_name, "url": url, "label": label, "current": path == url}
 
 
