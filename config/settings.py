@@ -6,7 +6,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from wpo.lib.env import envbool, envint, envlist, envstr
+from config.env import envbool, envint, envlist, envstr
 
 # Lets generic classes such as ModelForm[Department] be subscripted at run time.
 django_stubs_ext.monkeypatch()
@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "wpo.orgs.middleware.PersonMiddleware",
     "wpo.accounts.middleware.StaffSessionMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "wpo.lib.errors.RefusalMiddleware",
+    "config.errors.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -257,7 +257,7 @@ REDIS_URL = envstr("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "wpo.lib.cache.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }

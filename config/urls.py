@@ -7,9 +7,9 @@ from wpo.accounts.views import home
 # Django's admin (``admin.site``, a config.admin.WpoAdminSite) is for the people who run the service:
 # superusers with a verified second factor. Organisations do everything in the app itself.
 
-# A lost database answers 503 with what was typed, not 500 (wpo/lib/errors.py).
-handler400 = "wpo.lib.errors.bad_request"
-handler500 = "wpo.lib.errors.server_error"
+# A lost database answers 503 with what was typed, not 500 (config/errors.py).
+handler400 = "config.errors.bad_request"
+handler500 = "config.errors.server_error"
 
 urlpatterns = [
     path("", home, name="home"),

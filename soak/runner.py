@@ -232,7 +232,7 @@ def figures(
     during = [s for s in recorder.samples if in_window(s, faults) is not None]
     errors = [s for s in outside if not s.ok]
     failed_during = [s for s in during if not s.ok]
-    # A 500 is a bug at any moment: a lost database answers 503 "even geduld" (wpo/lib/errors.py).
+    # A 500 is a bug at any moment: a lost database answers 503 "even geduld" (config/errors.py).
     server_errors = [s for s in recorder.samples if s.status == 500]
     # How requests failed during faults: 0 is no answer (refused, reset, timed out), 503 is the
     # expected "even geduld". What must hold besides: nothing answered as saved is missing, nothing

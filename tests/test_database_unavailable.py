@@ -91,7 +91,7 @@ def test_a_session_that_cannot_be_saved_is_a_503_not_a_400(world: World, time_ma
 def test_other_errors_stay_a_plain_500() -> None:
     from django.test import RequestFactory
 
-    from wpo.lib import errors
+    from config import errors
 
     request = RequestFactory().get("/")
     try:

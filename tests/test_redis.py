@@ -53,7 +53,7 @@ def real_redis() -> Iterator[RedisUnderTest]:
     prefix = f"wpo-test-{uuid.uuid4().hex}"
     caches = {
         "default": {
-            "BACKEND": "wpo.lib.cache.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_TEST_URL,
             "KEY_PREFIX": prefix,
         }
@@ -90,7 +90,7 @@ def test_redis_url_switches_cache_and_sessions_to_redis() -> None:
 
     with_redis = settings_with("redis://127.0.0.1:6379/3")
     default = with_redis["caches"]["default"]
-    assert default["BACKEND"] == "wpo.lib.cache.RedisCache"
+    assert default["BACKEND"] == "config.cache.RedisCache"
     assert default["LOCATION"] == "redis://127.0.0.1:6379/3"
     assert with_redis["session_engine"] == "django.contrib.sessions.backends.cached_db"
 

@@ -2,7 +2,7 @@
 
 from django.test import Client, RequestFactory
 
-from wpo.lib.errors import RefusalMiddleware
+from config.errors import RefusalMiddleware
 from wpo.lib.refusals import Refused, checked
 from wpo.orgs.models import Department
 from wpo.trajectories.workflow import StaleStep

@@ -43,7 +43,7 @@ def test_a_deactivated_user_is_logged_out(client: Client, world: World) -> None:
 
 
 def test_the_redis_cache_keeps_one_client_per_pool() -> None:
-    from wpo.lib.cache import RedisCache
+    from config.cache import RedisCache
 
     cache = RedisCache("redis://127.0.0.1:6379/15", {})  # no connection is made to build clients
     client = cache._cache.get_client("a")

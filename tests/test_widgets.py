@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.test import Client
 
-from wpo.lib.widgets import QuickSelect
+from wpo.coaching.widgets import QuickSelect
 
 from .conftest import login
 from .factories import World

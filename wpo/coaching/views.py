@@ -20,9 +20,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
+from wpo.coaching.widgets import QuickSelect
 from wpo.lib.refusals import Refused
 from wpo.lib.urls import PkUrl
-from wpo.lib.widgets import QuickSelect
 from wpo.orgs import access
 from wpo.orgs.models import Department, Person
 from wpo.orgs.permissions import Ability, may

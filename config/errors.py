@@ -17,7 +17,7 @@ from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 
-from .refusals import Refused
+from wpo.lib.refusals import Refused
 
 RETRY_AFTER_SECONDS = 15
 # Fields whose value never goes back into a page.
