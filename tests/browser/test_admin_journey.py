@@ -17,7 +17,8 @@ CSV = (
 
 def test_import_people_with_preview_then_confirm(page: Any, live_server: Any, demo: None, tmp_path: Path) -> None:  # noqa: F811
     log_in(page, live_server.url, "beheerder")
-    page.get_by_role("link", name="Mensen importeren").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Mensen importeren").click()
     assert axe_violations(page) == []
     csv = tmp_path / "export.csv"
     csv.write_text(CSV, encoding="utf-8")
@@ -37,7 +38,8 @@ def test_import_people_with_preview_then_confirm(page: Any, live_server: Any, de
 
 def test_add_a_person_form_is_usable_on_a_phone(page: Any, live_server: Any, demo: None) -> None:  # noqa: F811
     log_in(page, live_server.url, "beheerder")
-    page.get_by_role("link", name="Persoon toevoegen").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Persoon toevoegen").click()
     with page.expect_navigation():  # empty form: clear Dutch messages, nothing saved
         page.get_by_role("button", name="Opslaan").click()
     assert "Dit veld is verplicht" in page.content()

@@ -18,7 +18,8 @@ def test_a_role_change_shows_in_the_log_at_360px(page: Any, live_server: Any, de
 
     # The log is in the menu's group "Beheer" (a disclosure).
     page.locator("nav summary", has_text="Beheer").click()
-    page.get_by_role("link", name="Logboek").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Logboek").click()
     assert page.get_by_role("heading", name="Logboek").is_visible()
     newest = page.locator("tbody tr").first.inner_text()
     assert "Rollen" in newest and coach.name in newest and "Projectmanager" in newest
@@ -28,7 +29,8 @@ def test_a_role_change_shows_in_the_log_at_360px(page: Any, live_server: Any, de
 
     # From the person's page to only their changes.
     page.goto(f"{live_server.url}/beheer/mensen/{coach.pk}/")
-    page.get_by_role("link", name="Wijzigingen bekijken").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Wijzigingen bekijken").click()
     assert page.get_by_role("heading", name=f"Logboek: wijzigingen over {coach.name}").is_visible()
     rows = page.locator("tbody tr")
     assert rows.count() >= 2 and all(coach.name in rows.nth(i).inner_text() for i in range(rows.count()))

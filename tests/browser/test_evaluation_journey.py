@@ -58,7 +58,8 @@ def test_trainer_records_an_interim_evaluation_with_an_extension_and_a_spoken_an
     log_in(page, live_server.url, "werkplekopleider")
     page.goto(live_server.url + reverse("trajectories:trajectory_detail", args=[sanne.pk]))
     check(page, "traject")
-    page.get_by_role("link", name="Tussentijdse evaluatie plannen").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Tussentijdse evaluatie plannen").click()
     check(page, "plannen")
     page.get_by_label("Marloes Verbeek").check()  # the coach joins
     with page.expect_navigation():

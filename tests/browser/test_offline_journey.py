@@ -97,7 +97,8 @@ def test_offline_answers_are_sent_once_and_nothing_stays_for_the_next_person(
     # Online: home, then the assignment; the phone keeps every screen of it.
     log_in(page, live_server.url, mohamed)
     assert page.url.endswith("/deelnemer/")
-    page.get_by_role("link", name="Begin").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Begin").click()
     screens = len(content["questions"]) + 3
     wait_until_kept(page, f"/deelnemer/opdracht/{pa.pk}/?scherm={screens - 1}")
     # The worker claims the page when it activates; that can land just after the screens are kept.
@@ -360,7 +361,8 @@ def test_an_answer_the_server_could_not_take_is_not_thrown_away_at_logout(
     content = fill_content(pa.version.content, pa.trajectory.trainer.user.first_name)
     context = page.context
     log_in(page, live_server.url, mohamed)
-    page.get_by_role("link", name="Begin").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Begin").click()
     wait_until_kept(page, f"/deelnemer/opdracht/{pa.pk}/?scherm=1")
     context.set_offline(True)
     with page.expect_navigation():

@@ -100,7 +100,8 @@ def test_a_whole_assignment_on_a_phone(page: Any, live_server: Any, mohamed: Per
     assert page.url.endswith("/deelnemer/")
     check(page, "01-home")
 
-    page.get_by_role("link", name="Begin").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Begin").click()
     assert page.get_by_role("heading", name=content["title"]).is_visible()
     check(page, "02-doel-en-verhaal")
     page.get_by_role("button", name="Begin met oefenen").click()
@@ -166,7 +167,8 @@ def test_every_step_works_without_javascript(browser: Any, live_server: Any, moh
     page = context.new_page()
     try:
         log_in(page, live_server.url, mohamed)
-        page.get_by_role("link", name="Begin").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Begin").click()
         page.get_by_role("button", name="Begin met oefenen").click()
         pa = ParticipantAssignment.objects.get(trajectory__participant=mohamed)
         with page.expect_navigation():

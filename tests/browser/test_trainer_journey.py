@@ -32,7 +32,8 @@ def test_start_conversation_on_a_phone(page: Any, live_server: Any, demo: None) 
     person_create(organization=org.organization, first_name="Bram", last_name="Visser", department=org, roles=[])
     log_in(page, live_server.url, "werkplekopleider")
     check(page, "mijn-deelnemers")
-    page.get_by_role("link", name="WPO-traject starten").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="WPO-traject starten").click()
     check(page, "starten")
     page.get_by_label("Kies de medewerker").select_option(label="Bram Visser")
     page.get_by_label("Waarin wil jij je ontwikkelen?").fill("Beter samenwerken met collega's.")
@@ -50,7 +51,8 @@ def test_start_conversation_on_a_phone(page: Any, live_server: Any, demo: None) 
 
 def test_an_observation_takes_a_few_taps(page: Any, live_server: Any, demo: None) -> None:
     log_in(page, live_server.url, "werkplekopleider")
-    page.get_by_role("link", name="Observatie — Sanne de Vries").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Observatie — Sanne de Vries").click()
     check(page, "observatie")
     started = time.monotonic()
     page.locator("input[name=behaviours]").first.check()
