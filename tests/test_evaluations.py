@@ -550,6 +550,63 @@ def test_the_participant_reads_their_own_evaluation_in_simple_words(client: Clie
     assert client.get(url("voice", evaluation.pk)).status_code == 404
 
 
+def test_the_participant_home_shows_what_each_held_evaluation_changed(client: Client, world: World) -> None:
+    """The skill swap and the new end date belong to their own evaluation, not to its neighbour."""
+    started(world)
+    move(world.pa, Step.STOPPED, actor=world.trainer, note="Andere skill past beter.")
+    chosen = TrajectorySkill.objects.get(trajectory=world.trajectory)
+    new_skill = make_skill(world.org)
+    first = plan(world, days=1)
+    ends_on = world.trajectory.ends_on
+    services.evaluation_record(
+        evaluation=first,
+        actor=world.trainer,
+        achieved="Veel geleerd.",
+        feeling="good",
+        skills=SkillDecision(SkillsFit.SWAP, chosen, new_skill, "Past beter."),
+    )
+    second = plan(world, days=2)
+    services.evaluation_record(
+        evaluation=second,
+        actor=world.trainer,
+        achieved="Bijna klaar.",
+        feeling="bit",
+        period=PeriodDecision(extend=True, ends_on=ends_on + timedelta(days=45), reason="Meer oefenen."),
+    )
+    login(client, world.participant)
+    home = client.get(reverse("learn:home")).content.decode()
+    panel = home.split("Samen terugkijken op je traject")[1].split("</section>")[0]
+    cards = panel.split('<div class="card">')[1:]
+    assert len(cards) == 2
+    # Newest first: the second evaluation carries the extension only, the first the swap only.
+    assert "Je traject duurt langer" in cards[0] and "Je ruilt" not in cards[0]
+    assert f"Je ruilt {world.skill.name} voor {new_skill.name}." in cards[1] and "duurt langer" not in cards[1]
+
+
+def test_the_participant_home_runs_the_same_queries_with_one_and_many_held_evaluations(
+    client: Client, world: World
+) -> None:
+    started(world)
+
+    def hold(n: int) -> None:
+        for i in range(n):
+            evaluation = plan(world, days=1 + i)
+            services.evaluation_record(evaluation=evaluation, actor=world.trainer, achieved="x", feeling="good")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("learn:home")).status_code == 200
+        return len(ctx.captured_queries)
+
+    login(client, world.participant)
+    client.get(reverse("learn:home"))
+    none = queries()
+    hold(1)
+    one = queries()
+    hold(5)
+    assert queries() == one == none + 1  # what the held ones changed: one more query, however many
+
+
 def test_the_trajectory_page_runs_the_same_queries_with_few_and_many_evaluations(client: Client, world: World) -> None:
     started(world)
     login(client, world.coach)

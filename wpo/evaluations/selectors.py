@@ -147,31 +147,60 @@ SHOWN_TO_PARTICIPANT = 3
 
 def own_evaluations(person: Person, trajectory: Trajectory | None) -> OwnEvaluations | None:
     """The participant's own evaluations on their running trajectory (only theirs, whatever other
-    roles they hold): the next one and the last few held, with what was agreed. One query: the skill
-    change and the new end date of each come along as annotations (the record form makes one of each
-    at most), so the participant's home stays a fixed, small number of queries."""
+    roles they hold): the next one and the last few held, with what was agreed.
+
+    One narrow query for the evaluations, and only when some were held a second one for what each
+    changed (the skill change and the new end date; the record form makes one of each at most). Most
+    participants have none held yet, and the four correlated subqueries were the costliest query of
+    their home page to build (issue 21): now they are built only for the few rows that show them.
+    """
     if trajectory is None or trajectory.participant_id != person.pk:
         return None
     if not may_on(person, OnTrajectory.EVALUATIONS, trajectory):
         return None
-    change = ChosenSkillChange.objects.filter(evaluation=OuterRef("pk")).order_by("at", "pk")
-    extension = EndDateChange.objects.filter(evaluation=OuterRef("pk")).order_by("-at", "-pk")
     found = list(
         in_org(person, InterimEvaluation)
         .filter(trajectory=trajectory, trajectory__participant=person)
-        .annotate(
-            change_kind=Subquery(change.values("kind")[:1]),
-            change_added=Subquery(change.values("added__name")[:1]),
-            change_dropped=Subquery(change.values("dropped__name")[:1]),
-            extended_to=Subquery(extension.values("to_date")[:1]),
-        )
+        .only(*OWN_FIELDS)
         .order_by("-planned_at", "-pk")
     )
     planned = next((e for e in found if e.held_at is None), None)
     held = [e for e in found if e.held_at is not None][:SHOWN_TO_PARTICIPANT]
     if planned is None and not held:
         return None
+    if held:
+        change = ChosenSkillChange.objects.filter(evaluation=OuterRef("pk")).order_by("at", "pk")
+        extension = EndDateChange.objects.filter(evaluation=OuterRef("pk")).order_by("-at", "-pk")
+        outcomes = {
+            row["pk"]: row
+            for row in in_org(person, InterimEvaluation)
+            .filter(pk__in=[e.pk for e in held])
+            .annotate(
+                change_kind=Subquery(change.values("kind")[:1]),
+                change_added=Subquery(change.values("added__name")[:1]),
+                change_dropped=Subquery(change.values("dropped__name")[:1]),
+                extended_to=Subquery(extension.values("to_date")[:1]),
+            )
+            .values("pk", *OUTCOME_FIELDS)
+        }
+        for evaluation in held:
+            for field in OUTCOME_FIELDS:
+                setattr(evaluation, field, outcomes[evaluation.pk][field])
     return OwnEvaluations(planned=planned, held=held, ends_on=trajectory.ends_on)
+
+
+# What the participant's panel (evaluations/_own.html) reads of an evaluation, and of what it changed.
+OWN_FIELDS = (
+    "organization_id",
+    "trajectory_id",
+    "planned_at",
+    "held_at",
+    "feeling",
+    "participant_words",
+    "voice_note",
+    "agreements",
+)
+OUTCOME_FIELDS = ("change_kind", "change_added", "change_dropped", "extended_to")
 
 
 # The project manager's report -------------------------------------------------------------------
