@@ -29,7 +29,7 @@ from django.urls import reverse
 
 from wpo.orgs.models import ROLE_FIELDS, Person, Role
 
-from .factories import World, make_certificate, make_person
+from .factories import World, login_operator, make_certificate, make_operator, make_person
 from .test_tenant_isolation import (  # noqa: F401 (a fixture)
     JPEG,
     OBJECT_OF_ORG_A,
@@ -40,8 +40,10 @@ from .test_tenant_isolation import (  # noqa: F401 (a fixture)
 
 TABLE = Path(__file__).resolve().parents[1] / "docs" / "permissions.md"
 ANONYMOUS = "anoniem"
-# Column heading -> the role a person in that column holds (None: not logged in).
-COLUMNS: dict[str, Role | None] = {
+# The service desk's operator: not a person of any organisation, logged in with their second factor.
+OPERATOR = "servicebeheer"
+# Column heading -> the role a person in that column holds (None: not logged in; OPERATOR: an operator).
+COLUMNS: dict[str, Role | str | None] = {
     ANONYMOUS: None,
     "deelnemer": Role.PARTICIPANT,
     "werkplekopleider": Role.TRAINER,
@@ -49,6 +51,7 @@ COLUMNS: dict[str, Role | None] = {
     "projectmanager": Role.PROJECT_MANAGER,
     "beheerder": Role.ADMINISTRATOR,
     "redacteur": Role.CONTENT_EDITOR,
+    OPERATOR: OPERATOR,
 }
 ALLOWED, OWN, DENIED = "✓", "◐", "✗"
 MARKS = {ALLOWED, OWN, DENIED}
@@ -181,6 +184,19 @@ def _practice_package(w: World) -> None:
     )
 
 
+def _finished_export(w: World) -> None:
+    """An export of the world's organisation (made while it was suspended; active again, so that its
+    people can still log in and be refused the download)."""
+    from wpo.service import closing, tasks
+    from wpo.service.services import organization_reactivate, organization_suspend
+
+    operator = actor_in(w, OPERATOR)
+    organization_suspend(operator=operator, organization_id=w.org.pk, reason="matrix")
+    job = closing.export_start(operator=operator, organization_id=w.org.pk)
+    tasks.build_organization_export.call(job.pk)
+    organization_reactivate(operator=operator, organization_id=w.org.pk)
+
+
 # What a URL needs to exist, or to be allowed, before it can answer with more than 404.
 PREPARE: dict[str, Callable[[World], None]] = {
     # The practice screen reports to a package that exists (else 404 for everyone).
@@ -190,6 +206,8 @@ PREPARE: dict[str, Callable[[World], None]] = {
     "curriculum:local_example_photo": lambda w: _local_example(w),
     # The werkplekopleider gets the dossier only with the participant's consent (without it: a refusal).
     "certificates:dossier": lambda w: _dossier_consent(w),
+    # An organisation's export exists only once the service desk suspended it and made one.
+    "service:export_download": _finished_export,
 }
 # Where leaving is the point: the login page is the right place to end up.
 ENDS_AT_LOGIN = {"accounts:logout"}
@@ -238,14 +256,30 @@ def request(client: Client, method: str, url: str) -> HttpResponse:
     return client.post(url, {})  # type: ignore[return-value]
 
 
-def try_cell(name: str, args: list[str], method: str, world: World, person: Person | None) -> str:
+def actor_in(world: World, role: Role | str | None) -> Any:
+    """Who fills a column: nobody, the world's person with that role, or the world's operator."""
+    if role is None:
+        return None
+    if role == OPERATOR:
+        from wpo.service.models import ServiceOperator
+
+        return ServiceOperator.objects.filter(user__username="matrix-operator").first() or make_operator(
+            "matrix-operator"
+        )
+    assert isinstance(role, Role)
+    return world.by_role(role)
+
+
+def try_cell(name: str, args: list[str], method: str, world: World, person: Any) -> str:
     """What happens when ``person`` (None: not logged in) does ``method`` on the URL; nothing it
     changes outlives the call."""
     with transaction.atomic():
         url = url_for(name, args, world)
         client = Client()
-        if person is not None:
+        if isinstance(person, Person):
             client.force_login(person.user)
+        elif person is not None:
+            login_operator(client, person)  # with the second factor typed in this session
         result = outcome(request(client, method, url), anonymous=person is None, name=name)
         transaction.set_rollback(True)
     return result
@@ -254,12 +288,12 @@ def try_cell(name: str, args: list[str], method: str, world: World, person: Pers
 def cell_failures(row: Row, args: list[str], world: World) -> Iterator[str]:
     for column, mark in row.cells.items():
         role = COLUMNS[column]
-        person = None if role is None else world.by_role(role)
+        person = actor_in(world, role)
         got = try_cell(row.name, args, row.method, world, person)
         want = "denied" if mark == DENIED else "allowed"
         if got != want:
             yield f"{row} as {column}: table says {mark}, got {got}"
-        if mark == OWN and role is not None:
+        if mark == OWN and isinstance(role, Role):
             got = try_cell(row.name, args, row.method, world, unlinked(world, role))
             if got != "denied":
                 yield f"{row} as {column} without links: table says {OWN}, got {got}"
@@ -303,7 +337,7 @@ def test_the_code_does_what_the_table_says(name: str, world: World) -> None:
     # a POST (or a GET) without the table saying who may.
     for method in set(METHODS) - {row.method for row in rows}:
         for column, role in COLUMNS.items():
-            got = try_cell(name, args, method, world, None if role is None else world.by_role(role))
+            got = try_cell(name, args, method, world, actor_in(world, role))
             if got == "allowed" or got.startswith("server error"):
                 failures.append(f"{method} {name} as {column}: not in the table, got {got}")
     assert not failures, "\n".join(failures)
@@ -315,7 +349,8 @@ def test_the_code_does_what_the_table_says(name: str, world: World) -> None:
 # role's ✓ (its links belong to someone else). A participant is always the second role here: the
 # participant of the world owns the world's trajectory, and for their own trajectory a person is only
 # its participant, whatever else they are (tests/attacks/test_two_roles.py tries that directly).
-STAFF_ROLES = [role for role in COLUMNS.values() if role not in (None, Role.PARTICIPANT)]
+# The operator is no person of an organisation, so holds no second role (test_service_desk.py).
+STAFF_ROLES = [role for role in COLUMNS.values() if isinstance(role, Role) and role != Role.PARTICIPANT]
 PAIRS = [(first, second) for first in STAFF_ROLES for second in [*STAFF_ROLES, Role.PARTICIPANT] if first != second]
 COLUMN_OF = {role: column for column, role in COLUMNS.items()}
 
@@ -371,8 +406,8 @@ def test_print_rows_for_urls_missing_from_the_table(world: World) -> None:
         for method in METHODS:
             marks = []
             for role in COLUMNS.values():
-                linked = try_cell(name, args, method, world, None if role is None else world.by_role(role))
-                if role is None or linked != "allowed":
+                linked = try_cell(name, args, method, world, actor_in(world, role))
+                if not isinstance(role, Role) or linked != "allowed":
                     marks.append({"allowed": ALLOWED, "denied": DENIED}.get(linked, f"?{linked}"))
                     continue
                 alone = try_cell(name, args, method, world, unlinked(world, role))

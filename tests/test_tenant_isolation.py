@@ -31,10 +31,12 @@ from wpo.trajectories.models import (
 from .conftest import login
 from .factories import (
     World,
+    login_operator,
     make_certificate,
     make_certificate_batch,
     make_interest,
     make_meeting,
+    make_operator,
     make_problem,
     make_visit,
 )
@@ -287,6 +289,42 @@ def test_pages_without_arguments_show_nothing_of_another_organisation(
         # Whole words: "Achternaam1" must not match the outsider's own "Achternaam1X".
         shown = re.search(rf"\b{re.escape(person.user.last_name)}\b", body)
         assert shown is None, f"{name} shows {person.user.last_name} of another organisation"
+    assert world.department.name not in body
+
+
+# The service desk's operator (servicebeheer) is no person of any organisation. Every URL that
+# names an object of organisation A is refused to them (403 or 404), and no page without arguments,
+# the service desk's own included, shows them a person or department of A.
+OPERATOR_ORGANISATION_URLS = [
+    p for p in all_patterns() if p[1] and not p[0].startswith("service:") and p[0] not in PUBLIC_BY_DESIGN
+]
+
+
+@pytest.fixture
+def desk(client: Client, world: World) -> Client:
+    """A service-desk operator, logged in with their second factor."""
+    return login_operator(client, make_operator())  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(("name", "args"), OPERATOR_ORGANISATION_URLS, ids=lambda v: str(v))
+def test_the_service_desk_opens_nothing_of_an_organisation(
+    name: str, args: list[str], desk: Client, world: World
+) -> None:
+    url = reverse(name, kwargs={arg: OBJECT_OF_ORG_A[arg](world) for arg in args})
+    get, post = desk.get(url), desk.post(url, {})
+    assert get.status_code in (403, 404, 405), f"GET {url} gave {get.status_code}"
+    assert post.status_code in (403, 404, 405), f"POST {url} gave {post.status_code}"
+
+
+@pytest.mark.parametrize("name", [n for n, args in all_patterns() if not args])
+def test_pages_without_arguments_show_the_service_desk_nothing_of_an_organisation(
+    name: str, desk: Client, world: World
+) -> None:
+    response = desk.get(reverse(name), follow=True)
+    assert response.status_code < 500
+    body = readable_text(response)
+    for person in (world.participant, world.trainer, world.coach, world.administrator):
+        assert re.search(rf"\b{re.escape(person.user.last_name)}\b", body) is None, name
     assert world.department.name not in body
 
 

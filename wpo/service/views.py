@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from wpo.accounts import services as accounts
 from wpo.lib.pdf import html_to_pdf
@@ -42,6 +42,7 @@ def _safe_next(request: HttpRequest, url: str | None) -> str:
 
 
 @operator_required()
+@require_GET
 @never_cache
 def organizations(request: HttpRequest, operator: ServiceOperator) -> HttpResponse:
     return render(request, "service/organizations.html", {"rows": selectors.organization_rows()})
@@ -224,6 +225,7 @@ def export_start(request: HttpRequest, organization_id: int, operator: ServiceOp
 
 
 @operator_required()
+@require_GET
 @never_cache
 def export_status(request: HttpRequest, organization_id: int, operator: ServiceOperator) -> JsonResponse:
     organization = _organization_or_404(organization_id)
@@ -231,6 +233,7 @@ def export_status(request: HttpRequest, organization_id: int, operator: ServiceO
 
 
 @operator_required()
+@require_GET
 @never_cache
 def export_download(request: HttpRequest, organization_id: int, operator: ServiceOperator) -> HttpResponseBase:
     organization = _organization_or_404(organization_id)
@@ -274,6 +277,7 @@ def _receipt_context(event: ServiceEvent) -> dict[str, object]:
 
 
 @operator_required()
+@require_GET
 @never_cache
 def receipt(request: HttpRequest, event_id: int, operator: ServiceOperator) -> HttpResponse:
     """The receipt of a closed organisation, readable and printable, with whether its signature holds."""
@@ -281,6 +285,7 @@ def receipt(request: HttpRequest, event_id: int, operator: ServiceOperator) -> H
 
 
 @operator_required()
+@require_GET
 @never_cache
 def receipt_pdf(request: HttpRequest, event_id: int, operator: ServiceOperator) -> HttpResponse:
     """The same receipt as an A4 PDF to send with the export; only while its signature holds."""
@@ -297,6 +302,7 @@ def receipt_pdf(request: HttpRequest, event_id: int, operator: ServiceOperator) 
 
 
 @operator_required()
+@require_GET
 @never_cache
 def receipt_json(request: HttpRequest, event_id: int, operator: ServiceOperator) -> HttpResponse:
     event = _closed_event(event_id)
@@ -307,6 +313,7 @@ def receipt_json(request: HttpRequest, event_id: int, operator: ServiceOperator)
 
 
 @operator_required()
+@require_GET
 @never_cache
 def log(request: HttpRequest, operator: ServiceOperator) -> HttpResponse:
     return render(request, "service/log.html", {"events": selectors.events()})
