@@ -13,13 +13,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from wpo.curriculum.selectors import fill_trainer
 from wpo.learn import services as learn
 from wpo.learn.services import LookBackInput
+from wpo.orgs.models import Role
 from wpo.trajectories import workflow
 from wpo.trajectories.models import LookBackAnswer, ParticipantQuestion, PracticeAnswer, Step, StepChange
 
 from .conftest import login
-from .factories import SAMPLE_CONTENT, World, make_world
+from .factories import SAMPLE_CONTENT, World, make_person, make_world
 from .test_participant_app import QUESTIONS, go_to_work, right_and_wrong, url
 
 pytestmark = pytest.mark.django_db
@@ -322,3 +324,97 @@ def test_the_participants_header_is_one_line_with_a_menu_and_read_aloud(client: 
     login(client, world.trainer)
     body = client.get(reverse("trajectories:my_participants")).content.decode()
     assert "participant-header" not in body and 'class="main-nav"' in body
+
+
+# The trainer sees the practice answers sent late -------------------------------------------------
+
+ORDER = next(i for i, q in enumerate(QUESTIONS, start=1) if q["kind"] == "order")
+LATE_NOTE = "Later verstuurde oefenvragen: de telefoon had geen internet en het oefenen was al klaar."
+
+
+def option_text(number: int, correct: bool) -> str:
+    """An option of question ``number`` as the staff read it (the placeholder filled generically)."""
+    return fill_trainer(next(o["text"] for o in QUESTIONS[number - 1]["options"] if o["correct"] is correct))
+
+
+def answered_on_time_then_late(world: World) -> None:
+    """A wrong answer while practising, then at work a right one and an order question sent late."""
+    practising(world)
+    wrong = right_and_wrong(QUESTIONS[CHOICE - 1])[1]["answer"]
+    learn.practice_answer(world.pa, CHOICE, wrong, actor=world.participant, key=uuid.uuid4())
+    workflow.move(world.pa, Step.WORKING, actor=world.participant)
+    world.pa.refresh_from_db()
+    right = right_and_wrong(QUESTIONS[CHOICE - 1])[0]["answer"]
+    learn.practice_answer(world.pa, CHOICE, right, actor=world.participant, key=uuid.uuid4())
+    positions = [str(index + 1) for index, _text in learn.shuffled_steps(world.pa, ORDER)]
+    learn.practice_answer(world.pa, ORDER, positions, actor=world.participant, key=uuid.uuid4())
+    assert [(a.late, a.is_correct) for a in answers(world)] == [(False, False), (True, True), (True, True)]
+
+
+def plan_conversation(world: World):  # type: ignore[no-untyped-def]
+    from wpo.trajectories.services import conversations
+
+    return conversations.conversation_plan(
+        trajectory=world.trajectory,
+        actor=world.trainer,
+        planned_at=timezone.now() + timedelta(days=1),
+        participant_assignment=world.pa,
+    )
+
+
+def test_a_late_practice_answer_is_shown_beside_the_look_back_in_the_conversation(client: Client, world: World) -> None:
+    answered_on_time_then_late(world)
+    conversation = plan_conversation(world)
+    login(client, world.trainer)
+    body = client.get(reverse("trajectories:conversation", args=[conversation.pk])).content.decode()
+    late_part = body.split(LATE_NOTE, 1)[1].split("</ul>", 1)[0]
+    assert fill_trainer(QUESTIONS[CHOICE - 1]["prompt"]) in late_part
+    assert f"Antwoord: {option_text(CHOICE, True)}" in late_part and "Goed" in late_part
+    # An order question reads "Beantwoord": the positions alone say little.
+    assert fill_trainer(QUESTIONS[ORDER - 1]["prompt"]) in late_part and "Beantwoord" in late_part
+    assert late_part.count("Binnengekomen op") == 2
+    # The answer given in time is not a late one, and is not listed.
+    assert option_text(CHOICE, False) not in body
+
+
+def test_a_late_practice_answer_is_shown_beside_its_assignment_on_the_trajectory_page(
+    client: Client, world: World
+) -> None:
+    answered_on_time_then_late(world)
+    address = reverse("trajectories:trajectory_detail", args=[world.trajectory.pk])
+    login(client, world.trainer)
+    body = client.get(address).content.decode()
+    assert LATE_NOTE in body and f"Antwoord: {option_text(CHOICE, True)}" in body
+    assert option_text(CHOICE, False) not in body
+    # The project manager reads the trajectory page but does not work on it: no practice answers.
+    login(client, world.project_manager)
+    body = client.get(address).content.decode()
+    assert "WPO-opdrachten" in body and LATE_NOTE not in body
+
+
+def test_no_late_practice_answers_no_note(client: Client, world: World) -> None:
+    practising(world)
+    learn.practice_answer(world.pa, CHOICE, "0", actor=world.participant, key=uuid.uuid4())
+    conversation = plan_conversation(world)
+    login(client, world.trainer)
+    assert LATE_NOTE not in client.get(reverse("trajectories:conversation", args=[conversation.pk])).content.decode()
+    body = client.get(reverse("trajectories:trajectory_detail", args=[world.trajectory.pk])).content.decode()
+    assert LATE_NOTE not in body
+
+
+def test_nobody_else_sees_the_late_practice_answers(client: Client, world: World, other_world: World) -> None:
+    answered_on_time_then_late(world)
+    conversation = plan_conversation(world)
+    conversation_url = reverse("trajectories:conversation", args=[conversation.pk])
+    trajectory_url = reverse("trajectories:trajectory_detail", args=[world.trajectory.pk])
+    # Another organisation's trainer, and a trainer of other participants: not found.
+    for stranger in (other_world.trainer, make_person(world.org, [Role.TRAINER], world.department)):
+        login(client, stranger)
+        for address in (conversation_url, trajectory_url):
+            response = client.get(address)
+            assert response.status_code == 404 and LATE_NOTE not in response.content.decode(), address
+    # Roles without conversations: refused.
+    for role in (Role.PARTICIPANT, Role.PROJECT_MANAGER, Role.ADMINISTRATOR, Role.CONTENT_EDITOR):
+        login(client, world.by_role(role))
+        response = client.get(conversation_url)
+        assert response.status_code == 403 and LATE_NOTE not in response.content.decode(), role

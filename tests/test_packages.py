@@ -4,6 +4,7 @@ where the files go, who may attach one, and what the practice screen may send.""
 import io
 import json
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from wpo.orgs.models import Person, Role
 from wpo.packages import services
 from wpo.packages.models import Package, PackageAttempt, PackageVersion
 from wpo.packages.validation import check_package
-from wpo.trajectories.models import Step
+from wpo.trajectories.models import LookBackAnswer, Step
 
 from .conftest import login
 from .factories import World, make_person, make_skill
@@ -367,6 +368,33 @@ def test_the_trainer_sees_the_result_beside_the_assignment(client: Client, world
     login(client, world.trainer)
     body = client.get(reverse("trajectories:trajectory_detail", args=[world.trajectory.pk])).content.decode()
     assert "Oefenpakket ‘Overleggen oefenen’: afgerond, gehaald, score 80" in body
+
+
+def test_the_trainer_sees_the_result_beside_the_look_back_in_the_conversation(client: Client, world: World) -> None:
+    from wpo.trajectories.services import conversations
+
+    version = practising(world)
+    services.attempt_commit(
+        world.pa, version, {"cmi.core.lesson_status": "passed", "cmi.core.score.raw": "80"}, actor=world.participant
+    )
+    for_the_assignment = conversations.conversation_plan(
+        trajectory=world.trajectory,
+        actor=world.trainer,
+        planned_at=timezone.now() + timedelta(days=1),
+        participant_assignment=world.pa,
+    )
+    # A conversation about the whole trajectory shows it beside the assignment's look-back answers.
+    LookBackAnswer.objects.create(
+        organization=world.org, participant_assignment=world.pa, question_index=0, feeling="good", late=True
+    )
+    about_everything = conversations.conversation_plan(
+        trajectory=world.trajectory, actor=world.trainer, planned_at=timezone.now() + timedelta(days=2)
+    )
+    login(client, world.trainer)
+    for conversation in (for_the_assignment, about_everything):
+        body = client.get(reverse("trajectories:conversation", args=[conversation.pk])).content.decode()
+        look_back = body.split('id="agenda-terugkijken"', 1)[1].split("</section>", 1)[0]
+        assert "Oefenpakket ‘Overleggen oefenen’: afgerond, gehaald, score 80" in look_back
 
 
 def test_the_practice_screen_shows_the_package_until_it_is_done(client: Client, world: World, settings) -> None:  # type: ignore[no-untyped-def]

@@ -1,21 +1,27 @@
 """List pages run a constant number of queries however many participants there are."""
 
+import io
+import uuid
 from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from wpo.curriculum.models import Assignment
 from wpo.orgs.models import Role
-from wpo.trajectories.models import CoachingConversation, Step, Trajectory
+from wpo.packages.models import PackageVersion
+from wpo.packages.services import attempt_commit, package_upload
+from wpo.trajectories.models import CoachingConversation, LookBackAnswer, Step, Trajectory
 from wpo.trajectories.services.watch_requests import watch_request_ask
 from wpo.trajectories.workflow import give_assignment, move
 
 from .conftest import login
 from .factories import World, make_person
+from .packages_helpers import scorm12_zip
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +109,62 @@ def test_the_trajectory_page_runs_the_same_queries_with_few_and_many_assignments
     small = count_queries(client, url)
     add_assignments(world, 6)
     assert count_queries(client, url) == small
+
+
+def add_late_answers_and_package_results(world: World, n: int, packages: dict[int, PackageVersion]) -> None:
+    """``n`` more assignments, each with a package played and passed, then at work a practice answer
+    and a look-back answer that arrived late from a phone that was offline."""
+    from wpo.learn.services import practice_answer
+
+    versions = [a.current_version for a in Assignment.objects.filter(subskill__skill=world.skill).order_by("pk")]
+    for i in range(n):
+        pa = give_assignment(world.trajectory, versions[i % len(versions)], actor=world.trainer)  # type: ignore[arg-type]
+        move(pa, Step.PRACTISING, actor=world.participant)
+        package = packages[pa.version.assignment_id]
+        attempt_commit(
+            pa,
+            package,
+            {"cmi.core.lesson_status": "passed", "cmi.core.score.raw": "70"},
+            actor=pa.trajectory.participant,
+        )
+        move(pa, Step.WORKING, actor=world.participant)
+        practice_answer(pa, 1, "0", actor=world.participant, key=uuid.uuid4())
+        LookBackAnswer.objects.create(
+            organization=world.org, participant_assignment=pa, question_index=0, feeling="good", late=True
+        )
+
+
+def test_the_conversation_page_runs_the_same_queries_with_few_and_many_late_answers_and_package_results(
+    client: Client,
+    world: World,
+    settings,
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    """The late practice answers are read with one query and the package results with one
+    (wpo/packages/templatetags/packages.py), whatever their number."""
+    settings.MEDIA_ROOT = tmp_path
+    packages = {
+        assignment.pk: package_upload(
+            assignment=assignment,
+            upload=io.BytesIO(scorm12_zip()),
+            size=len(scorm12_zip()),
+            name="module.zip",
+            placement="instead",
+            actor=world.content_editor,
+        )
+        for assignment in Assignment.objects.filter(subskill__skill=world.skill)
+    }
+    conversation = CoachingConversation.objects.create(
+        organization=world.org, trajectory=world.trajectory, planned_at=timezone.now() + timedelta(days=1)
+    )
+    login(client, world.trainer)
+    pages = [
+        reverse("trajectories:conversation", args=[conversation.pk]),
+        reverse("trajectories:trajectory_detail", args=[world.trajectory.pk]),
+    ]
+    add_late_answers_and_package_results(world, 2, packages)
+    small = [count_queries(client, url) for url in pages]
+    add_late_answers_and_package_results(world, 6, packages)
+    assert [count_queries(client, url) for url in pages] == small
+    body = client.get(pages[0]).content.decode()
+    assert body.count("Binnengekomen op") == 8 and body.count("afgerond, gehaald, score 70") == 8

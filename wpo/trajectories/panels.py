@@ -4,9 +4,10 @@
 assignments and their history prefetched) and adds, with one query each, what the panels show: the
 assessments and second-assessor requests of the sign-off panels, the ticked days of the independence
 week (only when an assignment is in it or in its assessment), the coaches who can be asked as second
-assessor (only when someone may ask), the curriculum for "what next", the conversations and the
-certificates. A first judgement waiting blind for the second is left out for everyone but its author.
-The number of queries does not grow with the number of assignments
+assessor (only when someone may ask), the curriculum for "what next", the conversations, the
+certificates and, for who may work on the trajectory, the practice answers sent late from a phone
+that was offline. A first judgement waiting blind for the second is left out for everyone but its
+author. The number of queries does not grow with the number of assignments
 (``tests/test_query_counts.py``).
 """
 
@@ -36,11 +37,13 @@ from .models import (
 from .selectors import (
     INDEPENDENCE_WEEK_DAYS,
     IndependenceWeek,
+    LatePractice,
     Suggestion,
     achieved_levels_in,
     independence_days,
     independence_started,
     independence_week,
+    late_practice_of,
     next_suggestions,
 )
 
@@ -98,6 +101,8 @@ class AssignmentPanel:
     pa: ParticipantAssignment
     history: list[StepChange]
     signoff: SignoffPanel
+    # Practice answers sent late from a phone that was offline; only for who may work on the trajectory.
+    late_practice: list[LatePractice] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -123,11 +128,14 @@ def trajectory_page(person: Person, trajectory: Trajectory) -> TrajectoryPage:
     assignments = list(trajectory.assignments.all())
     signoff = signoff_panels(trajectory, assignments, may_act=may_work, viewer=person)
     certificates = list(certificates_of_trajectory(person, trajectory))
+    late = late_practice_of(assignments) if may_work else {}
     return TrajectoryPage(
         trajectory=trajectory,
         may_work=may_work,
         chosen_skills=list(trajectory.chosen_skills.all()),
-        assignments=[AssignmentPanel(pa, list(pa.history.all()), signoff[pa.pk]) for pa in assignments],
+        assignments=[
+            AssignmentPanel(pa, list(pa.history.all()), signoff[pa.pk], late.get(pa.pk, [])) for pa in assignments
+        ],
         conversations=conversations_panel(trajectory),
         certificates=certificates,
         dossier=dossier_panel(person, trajectory, certificates),

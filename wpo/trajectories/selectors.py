@@ -32,6 +32,7 @@ from .models import (
     ParticipantAssignment,
     ParticipantQuestion,
     Phase,
+    PracticeAnswer,
     SecondAssessorRequest,
     Step,
     StepChange,
@@ -429,9 +430,51 @@ class AgendaAnswer:
 
 
 @dataclass(frozen=True)
+class LatePractice:
+    """A practice answer that arrived after the practice part had ended (sent late from a phone that
+    was offline): kept, counted for nothing, and shown to the trainer (issue 18)."""
+
+    question: str
+    # The chosen option's text; empty for an order question (the positions alone do not read well).
+    given: str
+    answer: PracticeAnswer
+
+
+def late_practice(pa: ParticipantAssignment, answer: PracticeAnswer) -> LatePractice:
+    """``answer`` (of ``pa``, whose version is loaded) as the trainer reads it: the question and the
+    chosen option from the version's content, filled for the staff as on paper."""
+    questions = pa.version.content.get("questions", [])
+    question = questions[answer.question_index] if answer.question_index < len(questions) else {}
+    given = ""
+    options = question.get("options") or []
+    if question.get("kind") != "order" and isinstance(answer.answer, int) and 0 <= answer.answer < len(options):
+        given = fill_trainer(str(options[answer.answer].get("text", "")))
+    return LatePractice(fill_trainer(str(question.get("prompt", ""))), given, answer)
+
+
+def late_practice_of(assignments: Iterable[ParticipantAssignment]) -> dict[int, list[LatePractice]]:
+    """The late practice answers of these assignments (reached through the access layer, their
+    versions loaded), per assignment, in the order they arrived: one query, whatever their number."""
+    by_pk = {pa.pk: pa for pa in assignments}
+    found: dict[int, list[LatePractice]] = {}
+    if not by_pk:
+        return found
+    organization_id = next(iter(by_pk.values())).organization_id
+    answers = PracticeAnswer.objects.filter(
+        organization_id=organization_id, participant_assignment_id__in=by_pk, late=True
+    ).order_by("answered_at", "id")
+    for answer in answers:
+        pa = by_pk[answer.participant_assignment_id]
+        found.setdefault(pa.pk, []).append(late_practice(pa, answer))
+    return found
+
+
+@dataclass(frozen=True)
 class AgendaLookBack:
     pa: ParticipantAssignment
     answers: list[AgendaAnswer]
+    # The practice answers that arrived after the practice part had ended (sent late, offline).
+    late_practice: list[LatePractice] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -482,6 +525,19 @@ def conversation_agenda(conversation: CoachingConversation) -> Agenda:
         text = fill_trainer(questions[answer.question_index]) if answer.question_index < len(questions) else ""
         grouped.setdefault(pa.pk, AgendaLookBack(pa=pa, answers=[])).answers.append(AgendaAnswer(text, answer))
 
+    # Practice answers sent late from a phone that was offline, in the same period: kept and shown
+    # beside the look-back of their assignment, never lost (one query).
+    late = PracticeAnswer.objects.filter(
+        **scope, participant_assignment__trajectory_id=conversation.trajectory_id, late=True
+    )
+    if conversation.participant_assignment_id is not None:
+        late = late.filter(participant_assignment_id=conversation.participant_assignment_id)
+    late = _between(late, "answered_at", since, until).select_related("participant_assignment__version")
+    for practice in late.order_by("participant_assignment_id", "answered_at", "id"):
+        pa = practice.participant_assignment
+        group = grouped.setdefault(pa.pk, AgendaLookBack(pa=pa, answers=[]))
+        group.late_practice.append(late_practice(group.pa, practice))
+
     observations = _between(
         Observation.objects.filter(**scope, participant_assignment__trajectory_id=conversation.trajectory_id),
         "observed_at",
@@ -497,7 +553,7 @@ def conversation_agenda(conversation: CoachingConversation) -> Agenda:
         )
     return Agenda(
         since=since,
-        look_back=list(grouped.values()),
+        look_back=[grouped[pk] for pk in sorted(grouped)],
         observations=list(observations.order_by("-observed_at")),
         questions=list(questions_qs.order_by("asked_at")),
     )
