@@ -328,6 +328,32 @@ def measure_throughput(
     }
 
 
+# The country's figures (issue 19) ----------------------------------------------------------------
+
+# The nightly computation of the national figures must finish within five minutes at full scale.
+NATIONAL_BUDGET_S = 300.0
+
+
+def measure_national(log: Any) -> dict[str, Any]:
+    """Run the nightly computation of the country's figures once (every organisation, the last eight
+    quarters, written to the aggregates table as the nightly task does) and time it."""
+    from wpo.national import services
+
+    started = time.perf_counter()
+    computed = services.national_figures_compute()
+    seconds = round(time.perf_counter() - started, 2)
+    log(f"national figures: {seconds} s, {computed.rows} rows")
+    return {
+        "seconds": seconds,
+        "quarters": len(computed.quarters),
+        "rows": computed.rows,
+        "shown": computed.national_shown,
+        "suppressed": computed.national_suppressed,
+        "budget_s": NATIONAL_BUDGET_S,
+        "met": seconds <= NATIONAL_BUDGET_S,
+    }
+
+
 # Machine ----------------------------------------------------------------------------------------
 
 
@@ -409,6 +435,16 @@ def markdown(result: dict[str, Any]) -> str:
         ]
         if t["errors"]:
             lines.append(f"\n{t['errors']} failed requests under load, e.g. {', '.join(t['error_examples'][:3])}.")
+    national = result.get("national")
+    if national:
+        lines += [
+            "",
+            "| Nightly job | seconds | rows written | Target | Met |",
+            "|---|---:|---:|---:|:---:|",
+            f"| Landelijke cijfers (every organisation, {national['quarters']} quarters) | "
+            f"{national['seconds']:.1f} | {national['rows']:,} | ≤ {national['budget_s']:.0f} s | "
+            f"{'yes' if national['met'] else '**no**'} |",
+        ]
     gen = result.get("generation")
     if gen:
         lines += [

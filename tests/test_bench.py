@@ -171,3 +171,18 @@ def test_the_table_holds_each_page_against_its_sql_budget_and_twice_its_sql() ->
     compared = side_by_side(before, after)
     assert "| Deelnemer: start | 36.0 | 8.0 | 4.5× | 10 → 9 | 9.00 → 4.00 | 4.0 → 2.0 |" in compared
     assert "| Mixed workload | 37 | 111 | 3.0× |" in compared
+
+
+def test_the_bench_times_the_nightly_national_figures_against_five_minutes() -> None:
+    from bench.measure import markdown, measure_national
+    from wpo.national.models import NationalFigure
+
+    call_command("load_curriculum", verbosity=0)
+    generate(0, seed=1, organizations=2, participants=120, stream=open("/dev/null", "w"))  # noqa: SIM115
+    national = measure_national(lambda line: None)
+    assert national["rows"] > 0 and national["rows"] == NationalFigure.objects.count()  # really computed
+    assert national["met"] and 0 < national["seconds"] <= 300.0 and national["quarters"] == 8
+    result = _result(p50=8.0, sql=4.0, queries=9, rps=111.0, finished="now") | {"national": national}
+    assert f"| Landelijke cijfers (every organisation, 8 quarters) | {national['seconds']:.1f} |" in markdown(result)
+    slow = national | {"seconds": 301.0, "met": False}
+    assert "| ≤ 300 s | **no** |" in markdown(result | {"national": slow})

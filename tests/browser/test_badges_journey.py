@@ -11,12 +11,14 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
+from tests.factories import PASSWORD, achieve, make_world
 from wpo.certificates import badges
 from wpo.certificates.models import BadgeCredential, Certificate
 from wpo.certificates.services import certificate_revoke
 from wpo.demo import certificates as certificates_demo
 from wpo.demo import organization as orgs_demo
 from wpo.orgs.models import Person
+from wpo.trajectories.models import TrajectorySkill
 
 from .conftest import LAPTOP, PHONE, axe_violations, screenshot
 from .test_role_journeys import log_in
@@ -73,3 +75,62 @@ def test_participant_downloads_a_verifiable_badge(page: Any, live_server: Any, d
         assert bool(bits[index // 8] & (0x80 >> (index % 8))) is revoked
     page.reload()
     assert page.get_by_text("Ingetrokken: dit certificaat geldt niet meer").first.is_visible()
+
+
+def test_a_skill_closed_in_the_browser_gives_the_participant_a_verifiable_badge(
+    page: Any, browser: Any, live_server: Any, transactional_db: None, settings: Any, tmp_path: Path
+) -> None:
+    """The whole road of issue 20 in the browser: the werkplekopleider closes the skill on the trajectory
+    page, the participant downloads the baked badge and the credential, and PyJWT (not the library
+    that signed it) verifies it against the keys the issuer profile names."""
+    settings.MEDIA_ROOT = tmp_path
+    world = make_world("Werkbedrijf Badge")
+    achieve(world)
+    assert not BadgeCredential.objects.exists()
+
+    def sign_in(username: str) -> None:
+        page.goto(f"{live_server.url}/accounts/inloggen/")
+        page.get_by_label("Gebruikersnaam of e-mailadres").fill(username)
+        page.get_by_label("Wachtwoord").fill(PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Inloggen").click()
+
+    # The werkplekopleider closes the skill at level A on the trajectory page.
+    page.set_viewport_size(PHONE)
+    sign_in(world.trainer.user.username)
+    page.goto(f"{live_server.url}/opleider/trajecten/{world.trajectory.pk}/")
+    page.get_by_label(f"{world.skill.name} afronden op niveau").select_option("A")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Skill afronden").click()
+    assert f"{world.skill.name} is afgerond op niveau A." in page.inner_text("main")
+    assert TrajectorySkill.objects.get(trajectory=world.trajectory).closed_at is not None
+    credential = BadgeCredential.objects.select_related("certificate").get()  # issued with the certificate
+    assert credential.certificate.participant_id == world.participant.pk
+    page.context.clear_cookies()
+
+    # The participant: one tap to "Mijn certificaten", then the badge picture and the credential.
+    sign_in(world.participant.user.username)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Mijn certificaten").click()
+    assert axe_violations(page) == []
+    screenshot(page, "badges-na-afronden-360")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download de badge (plaatje)").first.click()
+    baked = Image.open(download_info.value.path()).text["openbadgecredential"]  # type: ignore[attr-defined]
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Open Badge (.jwt)").first.click()
+    token = Path(download_info.value.path()).read_text()
+    assert baked == token == credential.jwt
+
+    here = live_server.url + "/"
+    profile = json.loads(page.request.get(here + badges.issuer_url(credential.issuer).split("/", 3)[3]).text())
+    keys = jwt.PyJWKSet.from_dict(json.loads(page.request.get(here + profile["jwks_uri"].split("/", 3)[3]).text()))
+    kid = jwt.get_unverified_header(token)["kid"]
+    payload = jwt.decode(token, next(k for k in keys.keys if k.key_id == kid).key, algorithms=["ES256"])
+    assert "OpenBadgeCredential" in payload["type"]
+    assert payload["credentialSubject"]["identifier"][0]["identityHash"] == world.participant.name
+    # Tampered with: the same verifier refuses it.
+    head, body, signature = token.split(".")
+    forged = ".".join([head, body[:-4] + ("AAAA" if body[-4:] != "AAAA" else "BBBB"), signature])
+    with pytest.raises(jwt.InvalidTokenError):
+        jwt.decode(forged, next(k for k in keys.keys if k.key_id == kid).key, algorithms=["ES256"])

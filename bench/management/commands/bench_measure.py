@@ -29,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=1, help="threads per worker (1: sync workers)")
         parser.add_argument("--clients", type=int, default=8, help="concurrent clients of the load generator")
         parser.add_argument("--no-throughput", action="store_true", help="skip the gunicorn run")
+        parser.add_argument("--no-national", action="store_true", help="skip the nightly national figures")
         parser.add_argument("--write-docs", action="store_true", help="put the table into docs/performance.md")
         parser.add_argument("--scale", type=float, help="the scale the data was generated at (for the record)")
 
@@ -58,6 +59,8 @@ class Command(BaseCommand):
                 seconds=options["seconds"],
                 log=self.stdout.write,
             )
+        if not options["no_national"]:
+            result["national"] = measure.measure_national(self.stdout.write)
         result["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         result["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         RESULTS.mkdir(parents=True, exist_ok=True)
