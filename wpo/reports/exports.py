@@ -339,6 +339,28 @@ def _header(ws: Any, row: int, headers: list[str]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
+def add_table_sheet(wb: Any, table: Table) -> Any:
+    """``table`` as a new sheet of the workbook ``wb``: headings, rows, the total in bold, the note below."""
+    ws = wb.create_sheet(table.title[:31])
+    _header(ws, 1, table.headers)
+    all_rows = [*table.rows, *([table.total] if table.total else [])]
+    for r, values in enumerate(all_rows, start=2):
+        is_total = table.total is not None and r == len(all_rows) + 1
+        for c, value in enumerate(values, start=1):
+            _put(ws, r, c, value, bold=is_total)
+    if table.note:
+        _put(ws, len(all_rows) + 3, 1, table.note)
+    ws.freeze_panes = "A2"
+    _set_widths(ws, [list(table.headers), *all_rows])
+    return ws
+
+
+def workbook_bytes(wb: Any) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
 def to_xlsx(report: Report) -> bytes:
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
@@ -372,17 +394,7 @@ def to_xlsx(report: Report) -> bytes:
     summary.column_dimensions["C"].width = 26
 
     for table in tables(report):
-        ws = wb.create_sheet(table.title[:31])
-        _header(ws, 1, table.headers)
-        all_rows = [*table.rows, *([table.total] if table.total else [])]
-        for r, values in enumerate(all_rows, start=2):
-            is_total = table.total is not None and r == len(all_rows) + 1
-            for c, value in enumerate(values, start=1):
-                _put(ws, r, c, value, bold=is_total)
-        if table.note:
-            _put(ws, len(all_rows) + 3, 1, table.note)
-        ws.freeze_panes = "A2"
-        _set_widths(ws, [list(table.headers), *all_rows])
+        ws = add_table_sheet(wb, table)
         if table.key == "trend" and table.rows:
             chart = BarChart()
             chart.type = "col"
@@ -408,9 +420,7 @@ def to_xlsx(report: Report) -> bytes:
     definitions.freeze_panes = "A2"
     definitions.column_dimensions["A"].width = 26
     definitions.column_dimensions["B"].width = 90
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 # PDF -------------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Landelijke cijfers: the method owner's page of the country's figures, and its CSV export.
+"""Landelijke cijfers: the method owner's page of the country's figures, and its exports (CSV here,
+Excel and PDF in ``national_exports``).
 
 The figures are wpo.national's (its aggregates table, read through its access and selectors); the
 page lives here, beside the report, because it is drawn with the report's charts and exports."""
@@ -20,8 +21,9 @@ from wpo.national.services import quarters_up_to
 from wpo.orgs.access import person_of
 from wpo.orgs.permissions import Ability, may
 
-from . import charts
+from . import charts, national_exports
 from .exports import safe_text
+from .views import CONTENT_TYPES
 
 
 def _own_org_id(request: HttpRequest) -> int | None:
@@ -55,11 +57,16 @@ def national_figures(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _export_page(request: HttpRequest) -> selectors.NationalPage:
+    """The page's figures of the last quarters, for an export."""
+    person = person_of(request)
+    return selectors.national_page(national_rows(person), timezone.localdate(), None, _own_org_id(request))
+
+
 @national_view
 def export_csv(request: HttpRequest) -> HttpResponse:
     """Every national figure of the last quarters; a figure too small to show says so instead of a number."""
-    person = person_of(request)
-    page = selectors.national_page(national_rows(person), timezone.localdate(), None, _own_org_id(request))
+    page = _export_page(request)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([_("Kwartaal"), _("Cijfer"), _("Onderdeel"), _("Waarde")])
@@ -98,3 +105,21 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="wpo-landelijke-cijfers-{timezone.localdate().isoformat()}.csv"'
     )
     return response
+
+
+def _download(extension: str, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[extension])
+    response["Content-Disposition"] = f'attachment; filename="{national_exports.filename(extension)}"'
+    return response
+
+
+@national_view
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    """The figures of the CSV as a workbook: one sheet per table; a figure too small to show says so."""
+    return _download("xlsx", national_exports.to_xlsx(_export_page(request)))
+
+
+@national_view
+def export_pdf(request: HttpRequest) -> HttpResponse:
+    """The figures of the CSV as a PDF (A4): the trend with its chart and the tables per quarter."""
+    return _download("pdf", national_exports.to_pdf(_export_page(request)))

@@ -14,5 +14,6 @@ from wpo.lib.pdf import html_to_pdf
 PRINT_CSS = Path(__file__).resolve().parent / "static" / "reports" / "report-print.css"
 
 
-def render_report_pdf(context: dict[str, Any]) -> bytes:
-    return html_to_pdf(render_to_string("reports/report_pdf.html", context), PRINT_CSS)
+def render_report_pdf(context: dict[str, Any], template: str = "reports/report_pdf.html") -> bytes:
+    """The report (or, with ``template``, another page of figures such as the national one) as PDF."""
+    return html_to_pdf(render_to_string(template, context), PRINT_CSS)
