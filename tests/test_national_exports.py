@@ -16,13 +16,11 @@ from pypdf import PdfReader
 from time_machine import TimeMachineFixture
 
 from wpo.national.services import national_figures_compute
-from wpo.orgs.models import Department, Organization, Role
-from wpo.orgs.services import person_create
-from wpo.trajectories.models import Trajectory
+from wpo.orgs.models import Organization, Role
 
 from .conftest import login
-from .factories import World, make_person
-from .test_national_figures import Country, at, national_editor
+from .factories import World
+from .test_national_figures import Country, add_three_organisations, at, national_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -159,21 +157,7 @@ def test_the_exports_read_a_fixed_number_of_queries(name: str, country: Country,
     client.get(url)
     with CaptureQueriesContext(connection) as before:
         client.get(url)
-    for letter in "EFG":
-        org = Organization.objects.create(name=f"Werkbedrijf {letter}", slug=f"wb-{letter.lower()}")
-        dept = Department.objects.create(organization=org, name="X")
-        trainer = make_person(org, [Role.TRAINER], dept)
-        for i in range(12):
-            p = person_create(organization=org, first_name=f"{letter}{i}", last_name="Y", roles=[Role.PARTICIPANT])
-            Trajectory.objects.create(
-                organization=org,
-                participant=p,
-                trainer=trainer,
-                department=dept,
-                starts_on=date(2025, 1 + i, 1),
-                ends_on=date(2026, 12, 1),
-            )
-    national_figures_compute()
+    add_three_organisations()
     with CaptureQueriesContext(connection) as after:
         client.get(url)
     assert len(after.captured_queries) == len(before.captured_queries) <= 8
