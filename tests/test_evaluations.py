@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from wpo.curriculum.models import Assignment
+from wpo.curriculum.models import Assignment, Skill
 from wpo.evaluations import selectors, services
 from wpo.evaluations.models import ChosenSkillChange, EndDateChange, InterimEvaluation
 from wpo.evaluations.services import PeriodDecision, SkillDecision, SkillsFit
@@ -61,6 +61,12 @@ def plan(world: World, *, final: bool = False, days: int = 3, **kwargs: Any) -> 
         final=final,
         **kwargs,
     )
+
+
+def ready_to_swap(world: World) -> tuple[TrajectorySkill, Skill]:
+    """The world's assignment stopped, so its chosen skill may be swapped: that skill and a new one."""
+    move(world.pa, Step.STOPPED, actor=world.trainer, note="Andere skill past beter.")
+    return TrajectorySkill.objects.get(trajectory=world.trajectory), make_skill(world.org)
 
 
 def phases(trajectory: Trajectory) -> list[tuple[int, int]]:
@@ -281,9 +287,7 @@ def test_an_extension_into_the_past_is_refused(world: World) -> None:
 
 def test_recording_with_a_swap_and_an_extension_is_all_or_nothing(world: World) -> None:
     started(world)
-    move(world.pa, Step.STOPPED, actor=world.trainer, note="Andere skill past beter.")
-    chosen = TrajectorySkill.objects.get(trajectory=world.trajectory)
-    new_skill = make_skill(world.org)
+    chosen, new_skill = ready_to_swap(world)
     evaluation = plan(world)
     ends_on = world.trajectory.ends_on
     # The extension is refused (no reason): the swap, made first, is not kept either.
@@ -553,9 +557,7 @@ def test_the_participant_reads_their_own_evaluation_in_simple_words(client: Clie
 def test_the_participant_home_shows_what_each_held_evaluation_changed(client: Client, world: World) -> None:
     """The skill swap and the new end date belong to their own evaluation, not to its neighbour."""
     started(world)
-    move(world.pa, Step.STOPPED, actor=world.trainer, note="Andere skill past beter.")
-    chosen = TrajectorySkill.objects.get(trajectory=world.trajectory)
-    new_skill = make_skill(world.org)
+    chosen, new_skill = ready_to_swap(world)
     first = plan(world, days=1)
     ends_on = world.trajectory.ends_on
     services.evaluation_record(

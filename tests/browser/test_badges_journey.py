@@ -31,6 +31,32 @@ def demo(transactional_db: None, settings: Any, tmp_path: Path) -> None:
     certificates_demo.populate_demo(orgs_demo.create_demo_people())
 
 
+def download_badge(page: Any) -> str:
+    """On "Mijn certificaten": the badge picture and the credential; the picture has it baked in."""
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download de badge (plaatje)").first.click()
+    baked = Image.open(download_info.value.path()).text["openbadgecredential"]  # type: ignore[attr-defined]
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Open Badge (.jwt)").first.click()
+    token = Path(download_info.value.path()).read_text()
+    assert baked == token
+    return token
+
+
+def verify_with_pyjwt(page: Any, base: str, issuer: Any, token: str) -> tuple[dict[str, Any], Any]:
+    """A verifier elsewhere: the issuer profile, the keys it names, PyJWT (not the library that signs).
+    The credential's addresses start with SITE_URL; the live server at ``base`` answers them here."""
+
+    def here(url: str) -> str:
+        return base + "/" + url.split("/", 3)[3]
+
+    profile = json.loads(page.request.get(here(badges.issuer_url(issuer))).text())
+    keys = jwt.PyJWKSet.from_dict(json.loads(page.request.get(here(profile["jwks_uri"])).text()))
+    kid = jwt.get_unverified_header(token)["kid"]
+    key = next(k for k in keys.keys if k.key_id == kid).key
+    return jwt.decode(token, key, algorithms=["ES256"]), key
+
+
 def test_participant_downloads_a_verifiable_badge(page: Any, live_server: Any, demo: None) -> None:
     certificate = Certificate.objects.filter(kind=Certificate.Kind.SKILL).select_related("participant__user").get()
 
@@ -48,22 +74,13 @@ def test_participant_downloads_a_verifiable_badge(page: Any, live_server: Any, d
         assert axe_violations(page) == [], viewport
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         screenshot(page, f"badges-mijn-certificaten-{viewport['width']}")
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download de badge (plaatje)").first.click()
-    baked = Image.open(download_info.value.path()).text["openbadgecredential"]  # type: ignore[attr-defined]
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Open Badge (.jwt)").first.click()
-    token = Path(download_info.value.path()).read_text()
-    assert baked == token
+    token = download_badge(page)
     credential = BadgeCredential.objects.select_related("certificate", "issuer").get(jwt=token)
     assert credential.certificate.participant_id == certificate.participant_id
     certificate = credential.certificate
 
     # A verifier: the keys named in the issuer profile, PyJWT, and the status list.
-    profile = json.loads(page.request.get(here(badges.issuer_url(credential.issuer))).text())
-    keys = jwt.PyJWKSet.from_dict(json.loads(page.request.get(here(profile["jwks_uri"])).text()))
-    kid = jwt.get_unverified_header(token)["kid"]
-    payload = jwt.decode(token, next(k for k in keys.keys if k.key_id == kid).key, algorithms=["ES256"])
+    payload, _key = verify_with_pyjwt(page, live_server.url, credential.issuer, token)
     status_url = here(payload["credentialStatus"]["statusListCredential"])
     before = page.request.get(status_url).text()
     coach = Person.objects.filter(organization=certificate.organization, is_coach=True).first()
@@ -114,23 +131,13 @@ def test_a_skill_closed_in_the_browser_gives_the_participant_a_verifiable_badge(
         page.get_by_role("link", name="Mijn certificaten").click()
     assert axe_violations(page) == []
     screenshot(page, "badges-na-afronden-360")
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download de badge (plaatje)").first.click()
-    baked = Image.open(download_info.value.path()).text["openbadgecredential"]  # type: ignore[attr-defined]
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Open Badge (.jwt)").first.click()
-    token = Path(download_info.value.path()).read_text()
-    assert baked == token == credential.jwt
-
-    here = live_server.url + "/"
-    profile = json.loads(page.request.get(here + badges.issuer_url(credential.issuer).split("/", 3)[3]).text())
-    keys = jwt.PyJWKSet.from_dict(json.loads(page.request.get(here + profile["jwks_uri"].split("/", 3)[3]).text()))
-    kid = jwt.get_unverified_header(token)["kid"]
-    payload = jwt.decode(token, next(k for k in keys.keys if k.key_id == kid).key, algorithms=["ES256"])
+    token = download_badge(page)
+    assert token == credential.jwt
+    payload, key = verify_with_pyjwt(page, live_server.url, credential.issuer, token)
     assert "OpenBadgeCredential" in payload["type"]
     assert payload["credentialSubject"]["identifier"][0]["identityHash"] == world.participant.name
     # Tampered with: the same verifier refuses it.
     head, body, signature = token.split(".")
     forged = ".".join([head, body[:-4] + ("AAAA" if body[-4:] != "AAAA" else "BBBB"), signature])
     with pytest.raises(jwt.InvalidTokenError):
-        jwt.decode(forged, next(k for k in keys.keys if k.key_id == kid).key, algorithms=["ES256"])
+        jwt.decode(forged, key, algorithms=["ES256"])

@@ -355,6 +355,19 @@ def add_table_sheet(wb: Any, table: Table) -> Any:
     return ws
 
 
+def new_workbook(title: str, summary_title: str) -> tuple[Any, Any]:
+    """A workbook made by the platform, titled, with its first sheet (the summary) named."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.properties.creator = _("WPO-platform")
+    wb.properties.title = title
+    summary = wb.active
+    assert summary is not None
+    summary.title = summary_title
+    return wb, summary
+
+
 def workbook_bytes(wb: Any) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -362,17 +375,11 @@ def workbook_bytes(wb: Any) -> bytes:
 
 
 def to_xlsx(report: Report) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Alignment, Font
 
     made = generated_at()
-    wb = Workbook()
-    wb.properties.creator = _("WPO-platform")
-    wb.properties.title = _("Rapportage WPO")
-    summary = wb.active
-    assert summary is not None
-    summary.title = _("Samenvatting")
+    wb, summary = new_workbook(_("Rapportage WPO"), _("Samenvatting"))
     title = _put(summary, 1, 1, _("Rapportage WPO"))
     title.font = Font(bold=True, size=14)
     row = 3

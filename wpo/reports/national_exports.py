@@ -18,7 +18,7 @@ from wpo.national import selectors
 from wpo.national.models import Measure
 
 from . import charts
-from .exports import Table, Value, _put, add_table_sheet, generated_at, workbook_bytes
+from .exports import Table, Value, _put, add_table_sheet, generated_at, new_workbook, workbook_bytes
 
 CellValue = Callable[[selectors.Shown], Value]
 
@@ -86,16 +86,10 @@ def filename(extension: str) -> str:
 
 
 def to_xlsx(page: selectors.NationalPage) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     made = generated_at()
-    wb = Workbook()
-    wb.properties.creator = _("WPO-platform")
-    wb.properties.title = _("Landelijke cijfers")
-    summary = wb.active
-    assert summary is not None
-    summary.title = _("Landelijke cijfers")
+    wb, summary = new_workbook(_("Landelijke cijfers"), _("Landelijke cijfers"))
     _put(summary, 1, 1, _("Landelijke cijfers")).font = Font(bold=True, size=14)
     _put(summary, 3, 1, _("Gemaakt op"), bold=True)
     _put(summary, 3, 2, made.replace(tzinfo=None, microsecond=0))
