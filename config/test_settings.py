@@ -41,3 +41,6 @@ READ_REPLICA = False
 # The local-memory cache outlives a test and ids repeat between tests, so tests count afresh;
 # tests/test_signal_counts_cache.py switches the cache on.
 SIGNAL_COUNTS_CACHE_SECONDS = 0
+# The same for the participant's home page (wpo/learn/home_cache.py); tests/test_participant_home_cache.py
+# switches it on.
+PARTICIPANT_HOME_CACHE_SECONDS = 0

@@ -6,3 +6,8 @@ class LearnConfig(AppConfig):
     name = "wpo.learn"
     label = "learn"
     verbose_name = _("Deelnemer")
+
+    def ready(self) -> None:
+        from . import home_cache
+
+        home_cache.connect()

@@ -8,12 +8,15 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
@@ -33,7 +36,7 @@ from wpo.trajectories.models import (
 )
 from wpo.trajectories.services.watch_requests import watch_request_ask
 
-from . import selectors, services
+from . import home_cache, selectors, services
 from .forms import DisplayForm, LookBackQuestionForm, QuestionForConversationForm
 
 participant_only = access.ability_required(Ability.LEARN)
@@ -68,10 +71,29 @@ def next_step(pa: ParticipantAssignment) -> dict[str, Any]:
 @participant_only
 def home(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
-    page = selectors.participant_home(me)
+    main = _home_main(request, me)
     return render(
         request,
         "learn/home.html",
+        {
+            "main": mark_safe(main["html"]),  # noqa: S308 - our own template's output, escaped when it was rendered
+            "has_trajectory": main["has_trajectory"],
+            "has_shared": main["has_shared"],
+            "question_form": QuestionForConversationForm(),
+        },
+    )
+
+
+def _home_main(request: HttpRequest, me: Person) -> dict[str, Any]:
+    """The home page's main part, from the cache while nothing on it changed (``home_cache``)."""
+    seconds = home_cache.seconds()
+    key = home_cache.key_for(me.pk, translation.get_language() or "") if seconds > 0 else None
+    found = cache.get(key) if key is not None else None
+    if isinstance(found, dict) and {"html", "has_trajectory", "has_shared"} <= set(found):
+        return found
+    page = selectors.participant_home(me)
+    html = render_to_string(
+        "learn/home.html#main",
         {
             "current": [{"pa": pa, "next": next_step(pa)} for pa in page.current],
             "achieved": page.achieved,
@@ -80,9 +102,13 @@ def home(request: HttpRequest) -> HttpResponse:
             "conversation": page.conversation,
             "shared": page.shared,
             "trajectory": page.trajectory,
-            "question_form": QuestionForConversationForm(),
         },
+        request=request,
     )
+    main = {"html": str(html), "has_trajectory": page.trajectory is not None, "has_shared": bool(page.shared)}
+    if key is not None:
+        cache.set(key, main, timeout=seconds)
+    return main
 
 
 def _content(pa: ParticipantAssignment) -> dict[str, Any]:
