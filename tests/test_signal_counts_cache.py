@@ -169,3 +169,120 @@ def test_the_cached_triage_keeps_the_kinds_themselves(world: World) -> None:
     import pickle
 
     assert pickle.loads(pickle.dumps(early_signals.NO_CONVERSATION)) is early_signals.NO_CONVERSATION
+
+
+# The whole overview below its heading is kept too (issue 21), per coach, query string and language. ---
+
+
+def _overview(client: Client, query: str = "") -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/coach/{query}")
+    assert response.status_code == 200
+    return response.content.decode(), len(ctx.captured_queries)
+
+
+def _without_token(body: str) -> str:
+    return "".join(line for line in body.splitlines() if "csrfmiddlewaretoken" not in line)
+
+
+def test_the_second_visit_of_the_overview_reads_none_of_its_rows(client: Client, world: World) -> None:
+    login(client, world.coach)
+    first, cold = _overview(client)
+    again, warm = _overview(client)
+    assert world.participant.name in first
+    assert _without_token(again) == _without_token(first)
+    assert warm < cold
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/coach/")
+    assert not [q for q in ctx.captured_queries if "trajectories_trajectory" in q["sql"]]
+
+
+def test_a_moved_step_and_a_new_name_show_in_the_overview_at_once(client: Client, world: World) -> None:
+    login(client, world.coach)
+    _overview(client)
+    world.pa.step = Step.WORKING
+    world.pa.save()
+    assert str(Step.WORKING.label) in _overview(client)[0]
+    user = world.participant.user
+    user.first_name = "Fenna"
+    user.save()
+    assert "Fenna" in _overview(client)[0]
+
+
+def test_a_login_keeps_the_overview(client: Client, world: World) -> None:
+    login(client, world.coach)
+    _overview(client)
+    generation = cache.get(signal_cache._generation_key(world.org.pk), 0)
+    client.logout()
+    login(client, world.coach)
+    assert cache.get(signal_cache._generation_key(world.org.pk), 0) == generation
+    assert _overview(client)[1] <= 3
+
+
+def test_each_filter_and_each_coach_has_their_own_overview(client: Client, world: World) -> None:
+    from wpo.orgs.models import Role
+
+    from .factories import make_person
+
+    login(client, world.coach)
+    everyone, _n = _overview(client)
+    nobody, _n = _overview(client, "?q=niemand-heet-zo")
+    assert world.participant.name in everyone
+    assert world.participant.name not in nobody
+    assert "Geen trajecten gevonden met deze keuze." in nobody
+    other_coach = make_person(world.org, [Role.COACH])
+    client.logout()
+    login(client, other_coach)
+    assert _overview(client, "?q=niemand-heet-zo")[0].count("Geen trajecten gevonden met deze keuze.") == 1
+    cached = [k for k in cache._cache if "kept-page:overview" in k]  # type: ignore[attr-defined]
+    assert len(cached) == 3  # two filters of one coach, one of the other
+
+
+def test_another_organisation_never_gets_this_overview(client: Client, world: World, other_world: World) -> None:
+    login(client, world.coach)
+    mine, _n = _overview(client)
+    client.logout()
+    login(client, other_world.coach)
+    theirs, _n = _overview(client)
+    assert world.participant.name in mine
+    assert world.participant.name not in theirs
+    assert other_world.participant.name in theirs
+
+
+# The project manager's report is kept the same way (issue 21). -----------------------------------------
+
+
+def _report_figure(client: Client, words: str) -> tuple[str, int]:
+    import re
+
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get("/rapportage/").content.decode()
+    found = re.search(r'<p class="card-figure">([^<]*)</p><p>[^<]*' + re.escape(words), body)
+    assert found, words
+    return found.group(1).strip(), len(ctx.captured_queries)
+
+
+def test_the_report_is_kept_and_a_new_interest_or_trajectory_shows_at_once(client: Client, world: World) -> None:
+    from .factories import make_interest
+
+    login(client, world.project_manager)
+    running, cold = _report_figure(client, "trajecten liepen op")
+    again, warm = _report_figure(client, "trajecten liepen op")
+    assert again == running
+    assert warm < cold and warm <= 3, (cold, warm)
+    waiting, _n = _report_figure(client, "op de wachtlijst op")
+    make_interest(world)
+    assert _report_figure(client, "op de wachtlijst op")[0] != waiting
+    world.trajectory.status = world.trajectory.Status.STOPPED
+    world.trajectory.save()
+    assert _report_figure(client, "trajecten liepen op")[0] != running
+
+
+def test_another_organisation_never_gets_this_report(client: Client, world: World, other_world: World) -> None:
+    login(client, world.project_manager)
+    mine = client.get("/rapportage/").content.decode()
+    client.logout()
+    login(client, other_world.project_manager)
+    theirs = client.get("/rapportage/").content.decode()
+    assert world.org.name in mine and world.org.name not in theirs
+    assert other_world.org.name in theirs

@@ -16,21 +16,31 @@ not: its last day passing shows within the same minute, like any other threshold
 The counts are cached (per kind, and per most urgent reason), and so is the triage of the rows
 on one page of the overview (``overview_triage``: each row's most urgent reason, how many more, what
 the coach decided), under the same generation number and for the same time: building it takes eight
-queries on every visit. The rows themselves and the "only with a signal" filter are read from the
-database on every request.
+queries on every visit.
+
+The whole overview below its heading (the counts, the capacity per department, the filter and the
+rows) is kept too, rendered, per coach, query string and language, under the same number and for the
+same time (``kept_page``, issue 21): a coach who goes back to the overview, or pages through it, gets
+it without its eight queries. What a row shows is all in the watched models below, with the names of
+the people, which a login-name change announces (``User``). The project manager's report is kept the
+same way; the waiting list it counts is watched too (``Interest``, ``InterestChange``), the attempts
+at e-learning packages are not (a package saves its attempt every few seconds while it plays): those
+counts show within the same minute.
 """
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 
 from wpo.orgs.models import Person
 
@@ -108,9 +118,28 @@ def overview_triage(coach: Person, trajectory_ids: Collection[int], now: datetim
     return found
 
 
+def kept_page(person: Person, page: str, query: str, build: Callable[[], str]) -> SafeString:
+    """A rendered page (or part of one) for this person and query string, from the cache while nothing
+    it is made of was written in the organisation (``build`` renders it afresh). For the coach's
+    overview and the project manager's report (issue 21); per person, because what each may see and
+    what waits for them differs."""
+    seconds = _seconds()
+    if seconds <= 0:
+        return mark_safe(build())  # noqa: S308 - our own template's output, escaped when it was rendered
+    generation = cache.get(_generation_key(person.organization_id), 0)
+    language = translation.get_language() or ""
+    digest = hashlib.sha1(query.encode(), usedforsecurity=False).hexdigest()
+    key = f"coaching:kept-page:{page}:{person.organization_id}:{generation}:{person.pk}:{language}:{digest}"
+    found = cache.get(key)
+    if not isinstance(found, str):
+        found = str(build())
+        cache.set(key, found, timeout=seconds)
+    return mark_safe(found)  # noqa: S308 - as above
+
+
 # Saves of only these fields change no signal; a practice answer moves ``practice_position`` on every
 # question, and would otherwise throw the counts away for the whole organisation each time.
-IGNORED_FIELDS = frozenset({"practice_position", "practice_runs"})
+IGNORED_FIELDS = frozenset({"practice_position", "practice_runs", "last_login", "password"})
 
 
 def _changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
@@ -121,10 +150,20 @@ def _changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     bump(organization_id)
 
 
+def _user_changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    """A new name shows in the overview's rows: forget the organisations of the person(s) of this login."""
+    update_fields = kwargs.get("update_fields")
+    if update_fields and set(update_fields) <= IGNORED_FIELDS:
+        return
+    for organization_id in set(Person.objects.filter(user_id=instance.pk).values_list("organization_id", flat=True)):
+        bump(organization_id)
+
+
 def connect() -> None:
     """Watch every model a signal is counted from (``CoachingConfig.ready``)."""
     from wpo.evaluations.models import InterimEvaluation
     from wpo.followup.models import Problem
+    from wpo.intake.models import Interest, InterestChange
     from wpo.meetings.models import Meeting
     from wpo.orgs.models import Department
     from wpo.trajectories.models import Assessment, CoachingConversation, ParticipantAssignment, Trajectory
@@ -135,6 +174,8 @@ def connect() -> None:
         Assessment,
         CoachingConversation,
         Department,
+        Interest,
+        InterestChange,
         InterimEvaluation,
         Meeting,
         ParticipantAssignment,
@@ -148,3 +189,4 @@ def connect() -> None:
         uid = f"wpo.coaching.signal_cache.{model.__name__}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}.delete")
+    post_save.connect(_user_changed, sender=get_user_model(), dispatch_uid="wpo.coaching.signal_cache.User.save")

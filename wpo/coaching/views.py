@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
@@ -188,6 +189,12 @@ def row_cells(row: dict[str, Any], labels: tuple[str, ...]) -> SafeString:
 @access.ability_required(Ability.COACH_TRAJECTORIES)
 def overview(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request)
+    main = signal_cache.kept_page(me, "overview", request.GET.urlencode(), lambda: _overview_main(request, me))
+    return render(request, "coaching/overview.html", {"main": main})
+
+
+def _overview_main(request: HttpRequest, me: Person) -> str:
+    """The overview below its heading, rendered: the signal counts, the capacity, the filter and the rows."""
     form = OverviewFilter(request.GET or None, me=me)
     # Counted in the database; the signals themselves are built only for the trajectories on this page.
     summary = signal_cache.summary_for(me)
@@ -258,9 +265,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         for d in selectors.department_capacity(me)
     ]
     query: dict[str, str] = {k: v for k, v in request.GET.items() if k != "pagina" and isinstance(v, str) and v}
-    return render(
-        request,
-        "coaching/overview.html",
+    return render_to_string(
+        "coaching/overview.html#main",
         {
             "form": form,
             "page": page,
@@ -279,6 +285,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "waiting_for_me": assessments_awaiting_my_judgement(me).count(),
             "filtered": bool(query),
         },
+        request=request,
     )
 
 

@@ -4,12 +4,15 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from wpo.coaching import signal_cache
 from wpo.national import selectors as national_selectors
 from wpo.national.access import own_and_national
 from wpo.orgs import access
 from wpo.orgs.access import View
+from wpo.orgs.models import Person
 
 from . import charts, exports, figures
 from .access import report_scope, report_view
@@ -25,6 +28,12 @@ CONTENT_TYPES = {
 @report_view
 def report(request: HttpRequest) -> HttpResponse:
     person = access.person_of(request)
+    # Kept rendered under the organisation's signal generation, like the coach's overview (issue 21).
+    main = signal_cache.kept_page(person, "report", request.GET.urlencode(), lambda: _report_main(request, person))
+    return render(request, "reports/report.html", {"main": main})
+
+
+def _report_main(request: HttpRequest, person: Person) -> str:
     scope = report_scope(person)
     form = filter_form(request.GET, scope)
     context: dict[str, object] = {"form": form, "organization": scope.organization}
@@ -48,7 +57,7 @@ def report(request: HttpRequest) -> HttpResponse:
             ),
             suppressed_explanation=national_selectors.SUPPRESSED_EXPLANATION,
         )
-    return render(request, "reports/report.html", context)
+    return render_to_string("reports/report.html#main", context, request=request)
 
 
 def _bad_filter(request: HttpRequest, form: ReportFilterForm) -> HttpResponse:
