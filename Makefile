@@ -119,7 +119,7 @@ bench: install ## Benchmark at national scale (SCALE=0.01, BENCH_DB=sqlite, REUS
 	  $(if $(REUSE),,$(PY) manage.py bench_generate --scale $(SCALE) $(if $(SEED),--seed $(SEED)) &&) \
 	  $(PY) manage.py bench_measure --write-docs $(BENCH_ARGS)
 
-soak: install ## Load and fault test on gunicorn + a throwaway PostgreSQL (SOAK_SECONDS=300 SOAK_USERS=100)
+soak: install ## Load and fault test on gunicorn + a throwaway PostgreSQL (SOAK_SECONDS=300 SOAK_USERS=100 SOAK_REDIS_URL=redis://...)
 	@$(PY) -m soak --seconds $(SOAK_SECONDS) --users $(SOAK_USERS)
 
 clean: ## Remove the virtualenv, node_modules and the local SQLite database

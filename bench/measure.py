@@ -76,8 +76,12 @@ def client_for(page: Page | None) -> Client:
     return client
 
 
-def request(client: Client, page: Page, path: str | None = None) -> int:
+def request(client: Client, page: Page, path: str | None = None, *, forget: bool = True) -> int:
+    """One request of ``page``; a page measured as the first visit after a change forgets its kept copy
+    first (``time_page`` does that itself, outside the timing)."""
     path = path or page.path
+    if forget:
+        page.forget_kept()
     response = client.post(path, page.data) if page.data is not None else client.get(path)
     if response.status_code != 200:
         raise RuntimeError(f"{page.key}: {path} answered {response.status_code}")
@@ -154,8 +158,9 @@ def time_page(page: Page, iterations: int, warmup: int) -> Timing:
     values = []
     for i in range(iterations):
         path = page.variants[i % len(page.variants)] if page.variants else page.path
+        page.forget_kept()
         started = time.perf_counter()
-        request(client, page, path)
+        request(client, page, path, forget=False)
         values.append(time.perf_counter() - started)
     return timing(values)
 

@@ -28,6 +28,20 @@ class Page:
     heavy: bool = False
     # Timed requests go to these paths in turn (each a first request), not to ``path`` again.
     variants: tuple[str, ...] = ()
+    # A page kept rendered in the cache (issue 21), measured as the first visit after a change:
+    # before each request the kept copy is forgotten, as a write would ("person": the participant's
+    # home page, "organization": the coach's overview and the report).
+    forget: str = ""
+
+    def forget_kept(self) -> None:
+        if self.forget == "person":
+            from wpo.learn import home_cache
+
+            home_cache.bump(self.person.pk)
+        elif self.forget == "organization":
+            from wpo.coaching import signal_cache
+
+            signal_cache.bump(self.person.organization_id)
 
 
 # Issue 21: what a page's own SQL may cost at full scale, and what the page may cost on top of it.
@@ -64,6 +78,16 @@ def key_pages(organization_id: int, variants: int = 30) -> list[Page]:
     return [
         Page("participant_home", "Deelnemer: start", participant, "/deelnemer/", None, 20, "participant"),
         Page(
+            "participant_home_changed",
+            "Deelnemer: start, na een wijziging",
+            participant,
+            "/deelnemer/",
+            None,
+            20,
+            "participant",
+            forget="person",
+        ),
+        Page(
             "practice_answer",
             "Deelnemer: oefenvraag beantwoorden (POST)",
             participant,
@@ -83,7 +107,27 @@ def key_pages(organization_id: int, variants: int = 30) -> list[Page]:
             "trainer",
         ),
         Page("coach_overview", "Coach: overzicht", coach, "/coach/", None, 50, "coach"),
+        Page(
+            "coach_overview_changed",
+            "Coach: overzicht, na een wijziging",
+            coach,
+            "/coach/",
+            None,
+            50,
+            "coach",
+            forget="organization",
+        ),
         Page("report", "Projectmanager: rapportage", pm, "/rapportage/", None, 200, "report"),
+        Page(
+            "report_changed",
+            "Projectmanager: rapportage, na een wijziging",
+            pm,
+            "/rapportage/",
+            None,
+            200,
+            "report",
+            forget="organization",
+        ),
         # A certificate's PDF is rendered once and then cached: the first download of each of
         # ``variants`` certificates is timed, and repeated downloads of one separately.
         Page(

@@ -264,10 +264,11 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# The participant's home page is kept in the cache until something on it changes (wpo/learn/home_cache.py).
-# Only with Redis: a local-memory cache is one per process, and a change seen by one gunicorn worker
-# would not reach the copy kept by another.
-PARTICIPANT_HOME_CACHE_SECONDS = envint("PARTICIPANT_HOME_CACHE_SECONDS", 60 if REDIS_URL else 0)
+# Pages kept rendered in the cache until something on them changes: the participant's home page
+# (wpo/learn/home_cache.py), the coach's overview and the project manager's report (wpo/coaching/
+# signal_cache.kept_page). Only with Redis: a local-memory cache is one per process, and a change
+# seen by one gunicorn worker would not reach the copy kept by another.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60 if REDIS_URL else 0)
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 10)
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)

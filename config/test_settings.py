@@ -41,6 +41,6 @@ READ_REPLICA = False
 # The local-memory cache outlives a test and ids repeat between tests, so tests count afresh;
 # tests/test_signal_counts_cache.py switches the cache on.
 SIGNAL_COUNTS_CACHE_SECONDS = 0
-# The same for the participant's home page (wpo/learn/home_cache.py); tests/test_participant_home_cache.py
-# switches it on.
-PARTICIPANT_HOME_CACHE_SECONDS = 0
+# The same for the pages kept rendered (the participant's home page, the coach's overview, the report);
+# tests/test_participant_home_cache.py and tests/test_signal_counts_cache.py switch them on.
+PAGE_CACHE_SECONDS = 0

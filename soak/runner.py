@@ -119,8 +119,12 @@ class AppServer:
                 self.kill_all()
 
 
-def app_env(database_url: str, root: Path) -> dict[str, str]:
+def app_env(database_url: str, root: Path, redis_url: str = "") -> dict[str, str]:
+    """The app's environment. Without ``redis_url`` no Redis (the default: the database alone under its
+    faults); with it, Redis for the cache and sessions as in production (``SOAK_REDIS_URL``)."""
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DEBUG"}}
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="false",
@@ -309,7 +313,8 @@ def report_text(result: dict[str, Any]) -> str:
     r, lat, w = result["requests"], result["latency_ms_outside_faults"], result["writes"]
     lines = [
         f"Soak: {result['users']} users ({result['roles']}), {result['duration_seconds']} s, "
-        f"gunicorn {result['workers']} sync workers, {result['cpus']} CPUs, load before {result['load_before']}",
+        f"gunicorn {result['workers']} sync workers{', Redis' if result.get('redis') else ''}, {result['cpus']} CPUs, "
+        f"load before {result['load_before']}",
         f"Requests: {r['total']} ({r['per_second']}/s); latency outside faults p50 {lat['p50']} ms, "
         f"p95 {lat['p95']} ms, p99 {lat['p99']} ms, max {lat['max']} ms",
     ]
@@ -342,7 +347,15 @@ def report_text(result: dict[str, Any]) -> str:
 
 
 def run(
-    *, seconds: float, users: int, think: float, workers: int, faults_on: bool, out: Path, log: Any = print
+    *,
+    seconds: float,
+    users: int,
+    think: float,
+    workers: int,
+    faults_on: bool,
+    out: Path,
+    redis_url: str = "",
+    log: Any = print,
 ) -> dict[str, Any]:
     """The whole soak; returns the figures (also written to ``out``)."""
     root = Path(tempfile.mkdtemp(prefix="wpo-soak-"))
@@ -351,7 +364,11 @@ def run(
     try:
         log(f"PostgreSQL {cluster.bin.parent.name} cluster on 127.0.0.1:{cluster.port} in {cluster.root}")
         cluster.create()
-        env = app_env(cluster.url, root)
+        env = app_env(cluster.url, root, redis_url)
+        if redis_url:  # the soak's own Redis database, emptied: nothing of an earlier run is served
+            import redis
+
+            redis.Redis.from_url(redis_url).flushdb()
         password = secrets.token_urlsafe(16)
         # Setting up is not what is measured: load_demo refuses to run without DEBUG (its accounts
         # have a known password), so the set-up commands run with DEBUG on; gunicorn runs without.
@@ -420,6 +437,7 @@ def run(
                 "roles": dict(roles),
                 "think_seconds": think,
                 "workers": workers,
+                "redis": bool(redis_url),
                 "cpus": os.cpu_count(),
                 "load_before": [round(x, 2) for x in load_before],
                 "load_after": [round(x, 2) for x in load_after],
@@ -444,12 +462,14 @@ def main(argv: list[str] | None = None) -> int:
     # Sized for 2 cores: gunicorn's own rule of thumb, 2 x cores + 1 sync workers.
     parser.add_argument("--workers", type=int, default=int(os.environ.get("SOAK_WORKERS") or 5))
     parser.add_argument("--no-faults", dest="faults", action="store_false")
+    # Redis for the cache and sessions as in production, e.g. redis://127.0.0.1:6379/13 (emptied first).
+    parser.add_argument("--redis-url", default=os.environ.get("SOAK_REDIS_URL") or "")
     parser.add_argument("--out", type=Path, default=BASE_DIR / "data" / "soak" / "last.json")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
     result = run(
         seconds=args.seconds, users=args.users, think=args.think, workers=args.workers, faults_on=args.faults,
-        out=args.out,
+        out=args.out, redis_url=args.redis_url,
     )  # fmt: skip
     print(report_text(result))
     print(f"Figures written to {args.out}")

@@ -32,7 +32,7 @@ HOME = reverse("learn:home")
 
 @pytest.fixture(autouse=True)
 def home_cached(settings: Any) -> None:
-    settings.PARTICIPANT_HOME_CACHE_SECONDS = 60
+    settings.PAGE_CACHE_SECONDS = 60
     cache.clear()
 
 
@@ -67,7 +67,7 @@ def test_the_second_visit_runs_only_the_login_queries_and_shows_the_same_page(cl
 
 
 def test_without_the_cache_every_visit_reads_the_page_again(settings: Any, client: Client, world: World) -> None:
-    settings.PARTICIPANT_HOME_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_SECONDS = 0
     login(client, world.participant)
     _body, cold = _visit(client)
     _body, warm = _visit(client)
@@ -196,3 +196,20 @@ def test_the_number_moves_again_at_the_commit(world: World, django_capture_on_co
     for callback in callbacks:
         callback()
     assert home_cache.key_for(world.participant.pk, "nl") not in (start, at_save)
+
+
+def test_a_bulk_delete_looks_no_participant_up_and_forgets_every_page_once(world: World) -> None:
+    """Closing an organisation deletes row by row; the pages are forgotten once, not looked up per row."""
+    for n in range(3):
+        Observation.objects.create(
+            organization=world.org,
+            participant_assignment=world.pa,
+            author=world.trainer,
+            observed_at=timezone.now(),
+            note=f"Notitie {n}",
+        )
+    before = home_cache.key_for(world.participant.pk, "nl")
+    with home_cache.suspended(), CaptureQueriesContext(connection) as ctx:
+        Observation.objects.filter(participant_assignment=world.pa).delete()
+    assert not [q for q in ctx.captured_queries if "trajectory" in q["sql"] and q["sql"].startswith("SELECT")]
+    assert home_cache.key_for(world.participant.pk, "nl") != before  # the epoch moved

@@ -21,6 +21,7 @@ from .factories import World
 @pytest.fixture(autouse=True)
 def counts_cached(settings: Any) -> None:
     settings.SIGNAL_COUNTS_CACHE_SECONDS = 60
+    settings.PAGE_CACHE_SECONDS = 60
     cache.clear()
 
 

@@ -225,3 +225,13 @@ def test_a_short_soak_with_both_faults_keeps_every_promise(tmp_path: Path) -> No
         "SIGKILL the app server",
     ]
     assert result["writes"]["acknowledged_total"] > 0 and not result["writes"]["lost"]
+
+
+def test_the_app_has_no_redis_unless_the_soak_is_given_one(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from soak.runner import app_env
+
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")  # the caller's own Redis is never used
+    without = app_env("postgresql://x@127.0.0.1:1/soak", tmp_path)
+    assert "REDIS_URL" not in without
+    given = app_env("postgresql://x@127.0.0.1:1/soak", tmp_path, "redis://127.0.0.1:6379/13")
+    assert given["REDIS_URL"] == "redis://127.0.0.1:6379/13"

@@ -536,7 +536,14 @@ def no_interim_evaluation(
 def _waiting_for_second_assessor(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
     return (
         in_org(coach, Assessment)
-        .filter(second_assessor__isnull=False, second_judgement="")
+        # The assignment's organisation is the assessment's; said here, it lets PostgreSQL read only this
+        # organisation's assignments for the join instead of the whole country's (0.2 s of each count at
+        # national scale, where it misjudges how few assessments wait).
+        .filter(
+            second_assessor__isnull=False,
+            second_judgement="",
+            participant_assignment__organization_id=coach.organization_id,
+        )
         .exclude(quiet(SECOND_ASSESSOR, "participant_assignment__trajectory_id", now))
     )
 

@@ -19,13 +19,13 @@ the coach decided), under the same generation number and for the same time: buil
 queries on every visit.
 
 The whole overview below its heading (the counts, the capacity per department, the filter and the
-rows) is kept too, rendered, per coach, query string and language, under the same number and for the
-same time (``kept_page``, issue 21): a coach who goes back to the overview, or pages through it, gets
-it without its eight queries. What a row shows is all in the watched models below, with the names of
-the people, which a login-name change announces (``User``). The project manager's report is kept the
-same way; the waiting list it counts is watched too (``Interest``, ``InterestChange``), the attempts
-at e-learning packages are not (a package saves its attempt every few seconds while it plays): those
-counts show within the same minute.
+rows) is kept too, rendered, per coach, query string and language, under the same number and for
+``PAGE_CACHE_SECONDS`` at most (``kept_page``, issue 21; only with Redis): a coach who goes back to the
+overview, or pages through it, gets it without its eight queries. What a row shows is all in the
+watched models below, with the names of the people, which a login-name change announces (``User``).
+The project manager's report is kept the same way; the waiting list it counts is watched too
+(``Interest``, ``InterestChange``), the attempts at e-learning packages are not (a package saves its
+attempt every few seconds while it plays): those counts show within the same minute.
 """
 
 import hashlib
@@ -123,7 +123,9 @@ def kept_page(person: Person, page: str, query: str, build: Callable[[], str]) -
     it is made of was written in the organisation (``build`` renders it afresh). For the coach's
     overview and the project manager's report (issue 21); per person, because what each may see and
     what waits for them differs."""
-    seconds = _seconds()
+    # Only with a cache all workers share (config/settings.py), and only while the counts are cached:
+    # a page's number is the counts' number.
+    seconds = min(_seconds(), int(getattr(settings, "PAGE_CACHE_SECONDS", 0)))
     if seconds <= 0:
         return mark_safe(build())  # noqa: S308 - our own template's output, escaped when it was rendered
     generation = cache.get(_generation_key(person.organization_id), 0)

@@ -16,12 +16,15 @@ kept per participant and language, under two numbers:
 Each number moves at the save (so the same request and the same transaction see the change) and
 again at the commit (so a page rendered by another request between the save and the commit, from
 the rows as they were, is not kept under the new number). What no write announces shows within
-``PARTICIPANT_HOME_CACHE_SECONDS`` (60 by default; 0 turns the cache off): time passing (the week
+``PAGE_CACHE_SECONDS`` (60 with Redis; 0, the default without it, turns the cache off): time passing (the week
 of the work task ends, a planned conversation passes), and another person's new name under an
 observation. The tests switch the cache off (config/test_settings.py) except
 tests/test_participant_home_cache.py, which checks every write above.
 """
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -37,7 +40,7 @@ IGNORED_FIELDS = frozenset({"practice_position", "practice_runs", "last_login", 
 
 
 def seconds() -> int:
-    return int(getattr(settings, "PARTICIPANT_HOME_CACHE_SECONDS", DEFAULT_SECONDS))
+    return int(getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_SECONDS))
 
 
 def _generation_key(person_id: int) -> str:
@@ -81,6 +84,21 @@ def bump_all() -> None:
         _bump_now_and_at_commit([EPOCH_KEY])
 
 
+_quiet = threading.local()
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """Around a bulk delete (closing an organisation): no participant is looked up row by row, and
+    every kept home page is forgotten once at the end."""
+    _quiet.on = True
+    try:
+        yield
+    finally:
+        _quiet.on = False
+        bump_all()
+
+
 # Who a saved row belongs to ------------------------------------------------------------------------
 
 
@@ -110,7 +128,7 @@ def _persons_of_user(instance: models.Model) -> list[int]:
 
 
 def _changed(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    if seconds() <= 0:
+    if seconds() <= 0 or getattr(_quiet, "on", False):
         return
     update_fields = kwargs.get("update_fields")
     if update_fields and set(update_fields) <= IGNORED_FIELDS:
