@@ -854,7 +854,8 @@ def reasons_count(coach: Person, found: Triage) -> list[tuple[Kind, int]]:
         visible_trajectories(coach)
         .filter(status=Trajectory.Status.ACTIVE)
         .annotate(reason_rank=found.rank())
-        .filter(reason_rank__isnull=False)
+        # No filter on the rank: Django would write its CASE, with every subquery, a second time into
+        # the WHERE. The group without a reason (NULL) is simply not read.
         .order_by()
         .values("reason_rank")
         .annotate(n=Count("pk"))
