@@ -36,6 +36,17 @@ def home_cached(settings: Any) -> None:
     cache.clear()
 
 
+def _observation(world: World, note: str, *, shared: bool) -> Observation:
+    return Observation.objects.create(
+        organization=world.org,
+        participant_assignment=world.pa,
+        author=world.trainer,
+        observed_at=timezone.now(),
+        note=note,
+        shared_with_participant=shared,
+    )
+
+
 def _visit(client: Client) -> tuple[str, int]:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(HOME)
@@ -113,14 +124,7 @@ def test_a_planned_conversation_shows_and_a_cancelled_one_goes(home: Callable[[]
 
 
 def test_a_shared_observation_shows_at_once(home: Callable[[], str], world: World) -> None:
-    observation = Observation.objects.create(
-        organization=world.org,
-        participant_assignment=world.pa,
-        author=world.trainer,
-        observed_at=timezone.now(),
-        note="Je vroeg heel duidelijk om hulp.",
-        shared_with_participant=False,
-    )
+    observation = _observation(world, "Je vroeg heel duidelijk om hulp.", shared=False)
     assert "Je vroeg heel duidelijk om hulp." not in home()
     observation.shared_with_participant = True
     observation.save()
@@ -162,14 +166,7 @@ def test_a_login_does_not_throw_the_page_away(client: Client, home: Callable[[],
 
 def test_each_participant_and_each_language_has_their_own_page(client: Client, world: World) -> None:
     other = make_person(world.org, [Role.PARTICIPANT], world.department)
-    Observation.objects.create(
-        organization=world.org,
-        participant_assignment=world.pa,
-        author=world.trainer,
-        observed_at=timezone.now(),
-        note="Alleen voor de eerste deelnemer.",
-        shared_with_participant=True,
-    )
+    _observation(world, "Alleen voor de eerste deelnemer.", shared=True)
     login(client, world.participant)
     assert "Alleen voor de eerste deelnemer." in _visit(client)[0]
     client.logout()
@@ -201,13 +198,7 @@ def test_the_number_moves_again_at_the_commit(world: World, django_capture_on_co
 def test_a_bulk_delete_looks_no_participant_up_and_forgets_every_page_once(world: World) -> None:
     """Closing an organisation deletes row by row; the pages are forgotten once, not looked up per row."""
     for n in range(3):
-        Observation.objects.create(
-            organization=world.org,
-            participant_assignment=world.pa,
-            author=world.trainer,
-            observed_at=timezone.now(),
-            note=f"Notitie {n}",
-        )
+        _observation(world, f"Notitie {n}", shared=False)
     before = home_cache.key_for(world.participant.pk, "nl")
     with home_cache.suspended(), CaptureQueriesContext(connection) as ctx:
         Observation.objects.filter(participant_assignment=world.pa).delete()
