@@ -5,7 +5,7 @@ that cache on (the rest of the suite runs without it) and perform each write the
 then look at the page as the participant does.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from wpo.evaluations.models import InterimEvaluation
 from wpo.learn import home_cache
@@ -31,9 +31,12 @@ HOME = reverse("learn:home")
 
 
 @pytest.fixture(autouse=True)
-def home_cached(settings: Any) -> None:
+def home_cached(settings: Any) -> Iterator[None]:
     settings.PAGE_CACHE_SECONDS = 60
     cache.clear()
+    yield
+    # A request in English leaves this thread's language at English; the next test in it reads Dutch.
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 def _observation(world: World, note: str, *, shared: bool) -> Observation:

@@ -42,6 +42,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
+from wpo.lib import page_cache
 from wpo.orgs.models import Person
 
 from . import early_signals, selectors
@@ -66,11 +67,7 @@ def _counts_key(coach: Person, generation: int) -> str:
 
 def bump(organization_id: int) -> None:
     """Forget the cached counts of an organisation (they are counted again on the next visit)."""
-    key = _generation_key(organization_id)
-    try:
-        cache.incr(key)
-    except ValueError:  # no generation yet: nothing of this organisation is cached under it
-        cache.add(key, 1, timeout=None)
+    page_cache.move_on(_generation_key(organization_id))
 
 
 def summary_for(coach: Person) -> SignalSummary:
@@ -125,7 +122,7 @@ def kept_page(person: Person, page: str, query: str, build: Callable[[], str]) -
     what waits for them differs."""
     # Only with a cache all workers share (config/settings.py), and only while the counts are cached:
     # a page's number is the counts' number.
-    seconds = min(_seconds(), int(getattr(settings, "PAGE_CACHE_SECONDS", 0)))
+    seconds = min(_seconds(), page_cache.seconds())
     if seconds <= 0:
         return mark_safe(build())  # noqa: S308 - our own template's output, escaped when it was rendered
     generation = cache.get(_generation_key(person.organization_id), 0)
@@ -139,23 +136,22 @@ def kept_page(person: Person, page: str, query: str, build: Callable[[], str]) -
     return mark_safe(found)  # noqa: S308 - as above
 
 
-# Saves of only these fields change no signal; a practice answer moves ``practice_position`` on every
-# question, and would otherwise throw the counts away for the whole organisation each time.
-IGNORED_FIELDS = frozenset({"practice_position", "practice_runs", "last_login", "password"})
+# Saves of only unshown fields change no signal (``page_cache.UNSHOWN_FIELDS``): a practice answer moves
+# ``practice_position`` on every question, and would otherwise throw the counts away for the whole
+# organisation each time.
 
 
 def _changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     organization_id = getattr(instance, "organization_id", None)
     update_fields = kwargs.get("update_fields")
-    if organization_id is None or (update_fields and set(update_fields) <= IGNORED_FIELDS):
+    if organization_id is None or page_cache.changes_nothing_shown(update_fields):
         return
     bump(organization_id)
 
 
 def _user_changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     """A new name shows in the overview's rows: forget the organisations of the person(s) of this login."""
-    update_fields = kwargs.get("update_fields")
-    if update_fields and set(update_fields) <= IGNORED_FIELDS:
+    if page_cache.changes_nothing_shown(kwargs.get("update_fields")):
         return
     for organization_id in set(Person.objects.filter(user_id=instance.pk).values_list("organization_id", flat=True)):
         bump(organization_id)

@@ -27,20 +27,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 
-DEFAULT_SECONDS = 60
+from wpo.lib import page_cache
+
 EPOCH_KEY = "learn:home-epoch"
-# Saves of only these fields change nothing on the home page: a practice answer moves the
-# position on every question; a login stamps ``last_login``.
-IGNORED_FIELDS = frozenset({"practice_position", "practice_runs", "last_login", "password"})
-
-
-def seconds() -> int:
-    return int(getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_SECONDS))
 
 
 def _generation_key(person_id: int) -> str:
@@ -54,33 +47,26 @@ def key_for(person_id: int, language: str) -> str:
     return f"learn:home:{person_id}:{found.get(generation_key, 0)}:{found.get(EPOCH_KEY, 0)}:{language}"
 
 
-def _incr(key: str) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:  # no number yet: nothing is kept under it
-        cache.add(key, 1, timeout=None)
-
-
 def _bump_now_and_at_commit(keys: list[str]) -> None:
     for key in keys:
-        _incr(key)
+        page_cache.move_on(key)
 
     def again() -> None:
         for key in keys:
-            _incr(key)
+            page_cache.move_on(key)
 
     transaction.on_commit(again)
 
 
 def bump(*person_ids: int) -> None:
     """Forget the kept home page of these participants."""
-    if seconds() > 0 and person_ids:
+    if page_cache.seconds() > 0 and person_ids:
         _bump_now_and_at_commit([_generation_key(pk) for pk in set(person_ids)])
 
 
 def bump_all() -> None:
     """Forget every participant's kept home page (a change that is not one participant's)."""
-    if seconds() > 0:
+    if page_cache.seconds() > 0:
         _bump_now_and_at_commit([EPOCH_KEY])
 
 
@@ -128,10 +114,9 @@ def _persons_of_user(instance: models.Model) -> list[int]:
 
 
 def _changed(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    if seconds() <= 0 or getattr(_quiet, "on", False):
+    if page_cache.seconds() <= 0 or getattr(_quiet, "on", False):
         return
-    update_fields = kwargs.get("update_fields")
-    if update_fields and set(update_fields) <= IGNORED_FIELDS:
+    if page_cache.changes_nothing_shown(kwargs.get("update_fields")):
         return
     resolve = _RESOLVERS.get(sender)
     if resolve is None:

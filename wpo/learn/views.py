@@ -22,6 +22,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from wpo.curriculum.selectors import fill_content, fill_trainer, trainer_first_name
+from wpo.lib import page_cache
 from wpo.lib.refusals import Refused
 from wpo.lib.uploads import content_type_for
 from wpo.orgs import access
@@ -86,7 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _home_main(request: HttpRequest, me: Person) -> dict[str, Any]:
     """The home page's main part, from the cache while nothing on it changed (``home_cache``)."""
-    seconds = home_cache.seconds()
+    seconds = page_cache.seconds()
     key = home_cache.key_for(me.pk, translation.get_language() or "") if seconds > 0 else None
     found = cache.get(key) if key is not None else None
     if isinstance(found, dict) and {"html", "has_trajectory", "has_shared"} <= set(found):
