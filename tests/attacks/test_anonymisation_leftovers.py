@@ -38,7 +38,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.conftest import login
-from tests.factories import World, make_meeting, make_person, make_problem, make_visit
+from tests.factories import World, make_meeting, make_person, make_problem, make_visit, world_in
 from tests.test_privacy import enrich
 from wpo.certificates import tasks as certificate_tasks
 from wpo.certificates.models import Certificate, CertificateBatch
@@ -46,7 +46,9 @@ from wpo.certificates.pdf import cache_key
 from wpo.followup.models import DepartmentVisit, Problem, VisitAction
 from wpo.followup.workflow import comment
 from wpo.meetings.models import Meeting
-from wpo.orgs.models import PeopleImport, Person, Role
+from wpo.orgs.models import OrgOwned, PeopleImport, Person, Role
+from wpo.privacy.mentions import FREE_TEXTS, NOT_WRITTEN_ABOUT_PEOPLE
+from wpo.trajectories.models import CoachingConversation, LookBackAnswer, Observation, Trajectory
 from wpo.trajectories.services.signoff import trajectory_stop
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +85,29 @@ def rich_participant(world: World) -> dict[str, Any]:
     )  # fmt: skip
     problem = make_problem(world.trainer, title=f"{FIRST} en Piet botsen", description=f"Mail {EMAIL} ging mis.")
     comment(problem, actor=coach, text=f"Gesproken met {FIRST} {LAST} (nr. {NUMBER}).")
-    return {**rich, "meeting": meeting, "visit": visit, "other_problem": problem}
+    return {**rich, "meeting": meeting, "visit": visit, "other_problem": problem, **colleague_writes_about_her(world)}
+
+
+def colleague_writes_about_her(world: World) -> dict[str, Any]:
+    """A colleague in another department whose own records name her: what the werkplekopleider saw
+    (shared, so the colleague reads it on the home page), a look-back answer, a conversation, an
+    assessment's note and the trajectory's "Ik zie dat ..."."""
+    colleague = world_in(world.org, "Expeditie")
+    pa, trajectory = colleague.pa, colleague.trajectory
+    observation = Observation.objects.create(
+        organization=world.org, participant_assignment=pa, author=colleague.trainer, observed_at=timezone.now(),
+        note=f"Je hielp {FIRST} goed met het tellen.", shared_with_participant=True,
+    )  # fmt: skip
+    LookBackAnswer.objects.create(
+        organization=world.org, participant_assignment=pa, question_index=0, feeling="good",
+        text=f"Ik werkte samen met {FIRST} {LAST}.",
+    )  # fmt: skip
+    CoachingConversation.objects.create(
+        organization=world.org, trajectory=trajectory, planned_at=timezone.now() - timedelta(days=1),
+        held_at=timezone.now(), agreements=f"Volgende week weer samen met {LAST}, {FIRST}.",
+    )  # fmt: skip
+    Trajectory.objects.filter(pk=trajectory.pk).update(trainer_sees=f"Ik zie dat je {FIRST} vaak helpt.")
+    return {"colleague": colleague, "colleague_observation": observation}
 
 
 def everything_in_the_database() -> list[tuple[str, str]]:
@@ -194,6 +218,9 @@ def test_nothing_names_the_person_after_anonymisation(
     )
     assert "Piet nog niet" in DepartmentVisit.objects.get(pk=rich["visit"].pk).notes_participants
     assert Problem.objects.get(pk=rich["other_problem"].pk).title == "[naam verwijderd] en Piet botsen"
+    assert Observation.objects.get(pk=rich["colleague_observation"].pk).note == (
+        "Je hielp [naam verwijderd] goed met het tellen."
+    )
     waiting.refresh_from_db()
     assert "Piet" in waiting.content and waiting.status == "preview"
     batch.refresh_from_db()
@@ -229,3 +256,40 @@ def test_a_revoked_certificate_leaves_the_cache(
         response = client.post(reverse("certificates:revoke", args=[certificate.pk]), {"reason": "Verkeerde skill"})
     assert response.status_code == 302
     assert cache.get(cache_key(certificate.pk)) is None
+
+
+def test_every_text_a_person_writes_is_searched_for_her_name() -> None:
+    """A new text field in the organisation's records is either searched by the anonymisation
+    (``FREE_TEXTS``) or said not to be written about people: nothing is left out by forgetting it."""
+    searched = {f"{model._meta.label}.{field}" for model, fields in FREE_TEXTS for field in fields}
+    texts = {
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if issubclass(model, OrgOwned)
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.TextField) and not field.choices
+    }
+    assert texts - searched - NOT_WRITTEN_ABOUT_PEOPLE == set()
+    assert texts >= NOT_WRITTEN_ABOUT_PEOPLE, "an entry names a field that does not exist (any more)"
+    for model, fields in FREE_TEXTS:
+        for field in fields:
+            assert isinstance(model._meta.get_field(field), models.CharField | models.TextField)
+
+
+def test_a_colleagues_kept_home_page_no_longer_names_her(
+    client: Client, world: World, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The colleague's home page is kept rendered (wpo.learn.home_cache); the anonymisation rewrites
+    the observation's note without a signal, and still the next visit shows the new text."""
+    from wpo.privacy.services import person_anonymise
+
+    settings.PAGE_CACHE_SECONDS = 60
+    type(world.participant.user).objects.filter(pk=world.participant.user.pk).update(first_name=FIRST, last_name=LAST)
+    colleague = colleague_writes_about_her(world)["colleague"]
+    login(client, colleague.participant)
+    assert f"Je hielp {FIRST} goed" in client.get(reverse("learn:home")).content.decode()
+    trajectory_stop(world.trajectory, actor=world.coach, reason="Verhuisd")
+    with django_capture_on_commit_callbacks(execute=True):
+        person_anonymise(person=Person.objects.get(pk=world.participant.pk), actor=world.administrator)
+    page = client.get(reverse("learn:home")).content.decode()
+    assert FIRST not in page and "Je hielp [naam verwijderd] goed" in page

@@ -3,9 +3,13 @@
 Meeting reports, department visit notes and the problem log are written about many people at once
 (``Jan had een goede week``), so they are not erased with the participant's own records: the
 participant's name and e-mail address in them are replaced by a neutral marker, and the rest of
-the note stays. The first name alone is replaced only when nobody else in the organisation has it,
-since otherwise a note about a colleague with the same first name would lose its meaning and
-still not say who was meant.
+the note stays. So are the free texts in other participants' records: a werkplekopleider's
+observation of a colleague (``Je hielp Jan goed``), a conversation's agreements, a look-back answer.
+The participant's own records are blanked before this runs (``wpo.privacy.services``).
+
+The first name alone is replaced only when nobody else in the organisation has it, since otherwise
+a note about a colleague with the same first name would lose its meaning and still not say who was
+meant.
 """
 
 import re
@@ -16,17 +20,63 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from wpo.certificates.models import Certificate
+from wpo.coaching.models import SignalEvent
+from wpo.evaluations.models import ChosenSkillChange, EndDateChange, InterimEvaluation
 from wpo.followup.models import DepartmentVisit, Problem, ProblemEvent, VisitAction
+from wpo.intake.models import Interest, InterestChange
 from wpo.meetings.models import Meeting
 from wpo.orgs.models import Person
+from wpo.trajectories.models import (
+    Assessment,
+    CoachingConversation,
+    IndependenceDay,
+    LookBackAnswer,
+    Observation,
+    ParticipantQuestion,
+    PhaseChange,
+    StepChange,
+    Trajectory,
+    WorkAdaptation,
+)
 
-# The free texts of the organisation that may name a participant, per model.
+# The free texts of the organisation that may name a participant, per model: every text a person
+# writes (tests/attacks/test_anonymisation_leftovers.py checks that no other text field exists).
 FREE_TEXTS: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
     (Meeting, ("title", "agenda", "location", "notes")),
     (DepartmentVisit, ("purpose", "notes_seen", "notes_participants", "notes_trainers")),
     (VisitAction, ("description",)),
     (Problem, ("title", "description")),
     (ProblemEvent, ("text",)),
+    (Trajectory, ("stop_reason", "wish_develop", "wish_learn", "finds_hard", "trainer_sees")),
+    (PhaseChange, ("note",)),
+    (StepChange, ("note",)),
+    (LookBackAnswer, ("text",)),
+    (ParticipantQuestion, ("text",)),
+    (Observation, ("note",)),
+    (WorkAdaptation, ("description",)),
+    (CoachingConversation, ("location", "done_and_learned", "trainer_saw", "agreements", "decision")),
+    (IndependenceDay, ("note",)),
+    (Assessment, ("note", "second_note", "outcome_note")),
+    (InterimEvaluation, ("location", "achieved", "participant_words", "agreements")),
+    (ChosenSkillChange, ("reason",)),
+    (EndDateChange, ("reason",)),
+    (SignalEvent, ("note",)),
+    (Interest, ("note", "not_now_reason")),
+    (InterestChange, ("note",)),
+    (Certificate, ("revoke_reason",)),
+)
+# Text fields of the organisation's records that no person writes about another: secrets and keys, a
+# signed credential (about its own holder, handled with their certificates), a batch's error, and the
+# raw HR import (``people_import_forget`` takes the person's rows out).
+NOT_WRITTEN_ABOUT_PEOPLE: frozenset[str] = frozenset(
+    {
+        "accounts.OidcProvider.client_secret_encrypted",
+        "orgs.PeopleImport.content",
+        "certificates.CertificateBatch.error",
+        "certificates.BadgeSigningKey.private_sealed",
+        "certificates.BadgeCredential.jwt",
+    }
 )
 MIN_FIRST_NAME = 2
 

@@ -27,6 +27,7 @@ from wpo.coaching.models import SignalEvent
 from wpo.evaluations.models import ChosenSkillChange, EndDateChange, InterimEvaluation
 from wpo.followup.models import Problem, ProblemEvent
 from wpo.intake.services import interests_forget
+from wpo.learn import home_cache
 from wpo.lib.refusals import Refused, checked
 from wpo.orgs.models import Organization, Person
 from wpo.orgs.permissions import Ability, is_only_participant, may, only_participants_filter
@@ -208,7 +209,10 @@ def _anonymise_elsewhere(person: Person, identity: Identity) -> Forgotten:
     """What names the person outside their own records: the organisation's notes, a waiting HR
     import, print batches of their certificates and the cached certificate PDFs (those two after
     the commit, by the returned ``Forgotten``)."""
-    scrub_mentions(person, identity)
+    if scrub_mentions(person, identity):
+        # The texts are rewritten without signals. A colleague's kept home page may show one of them
+        # (an observation's note), so every kept home page is built again at its next visit.
+        home_cache.bump_all()
     people_import_forget(
         organization_id=person.organization_id,
         employee_number=identity.employee_number,
