@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, overload
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, Model, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property, lazy
@@ -224,28 +224,47 @@ def _only(found: QuerySet[Any], only: Collection[int] | None, key: str) -> Query
     return found if only is None else found.filter(**{f"{key}__in": list(only)})
 
 
-def quiet(kind: Kind, key: str, now: datetime) -> Exists:
-    """The signal ``kind`` of the trajectory at ``key`` (a field of the query's rows) is snoozed:
-    its newest snooze or wake is a snooze whose last quiet day is today or later."""
+# Per kind code, the trajectories whose signal of that kind is snoozed today (``snoozed_now``).
+Snoozed = dict[str, frozenset[int]]
+
+
+def snoozed_now(coach: Person, now: datetime) -> Snoozed:
+    """Which signals of the coach's organisation are snoozed: per kind, the trajectories whose newest
+    snooze or wake of it is a snooze whose last quiet day is today or later. One query, read once per
+    computation of the signals and then left out of each kind by a plain list: a subquery per kind
+    cost more to build than the whole count (9 ms of Python per computation at national scale)."""
     later = SignalEvent.objects.filter(
         trajectory_id=OuterRef("trajectory_id"),
         kind=OuterRef("kind"),
         action__in=[SignalEvent.Action.SNOOZED, SignalEvent.Action.WOKEN],
         pk__gt=OuterRef("pk"),  # rows are appended: a higher id is a later decision
     )
-    return Exists(
-        SignalEvent.objects.filter(
-            trajectory_id=OuterRef(key),
-            kind=kind.code,
-            action=SignalEvent.Action.SNOOZED,
-            until__gte=timezone.localdate(now),
-        ).exclude(Exists(later))
+    rows = (
+        in_org(coach, SignalEvent)
+        .filter(action=SignalEvent.Action.SNOOZED, until__gte=timezone.localdate(now))
+        .exclude(Exists(later))
+        .values_list("kind", "trajectory_id")
     )
+    found: dict[str, set[int]] = {}
+    for code, trajectory_id in rows:
+        found.setdefault(code, set()).add(trajectory_id)
+    return {code: frozenset(ids) for code, ids in found.items()}
 
 
-def _long_assignments(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
+def _snoozed(coach: Person, now: datetime, snoozed: Snoozed | None) -> Snoozed:
+    """The snoozes read by the caller for all kinds at once, or read now for one source on its own."""
+    return snoozed if snoozed is not None else snoozed_now(coach, now)
+
+
+def awake[M: Model](found: QuerySet[M], kind: Kind, key: str, snoozed: Snoozed) -> QuerySet[M]:
+    """``found`` without the rows whose trajectory (at ``key``, a field of the rows) has ``kind`` snoozed."""
+    ids = snoozed.get(kind.code)
+    return found.exclude(**{f"{key}__in": sorted(ids)}) if ids else found
+
+
+def _long_assignments(coach: Person, config: SignalSettings, now: datetime, snoozed: Snoozed) -> QuerySet[Any]:
     limit = now - timedelta(weeks=config.assignment_weeks)
-    return open_assignments_in(coach).filter(created_at__lt=limit).exclude(quiet(LONG_ASSIGNMENT, "trajectory_id", now))
+    return awake(open_assignments_in(coach).filter(created_at__lt=limit), LONG_ASSIGNMENT, "trajectory_id", snoozed)
 
 
 def long_assignments(
@@ -254,9 +273,10 @@ def long_assignments(
     now: datetime,
     only: Collection[int] | None = None,
     window: tuple[int, int] | None = None,
+    snoozed: Snoozed | None = None,
 ) -> Iterable[Signal]:
     found = (
-        _only(_long_assignments(coach, config, now), only, "trajectory_id")
+        _only(_long_assignments(coach, config, now, _snoozed(coach, now, snoozed)), only, "trajectory_id")
         .order_by("created_at", "pk")  # pk: a stable order, so that pages never overlap
         .values("trajectory_id", "created_at", "version__title", *NAME_FIELDS)
     )
@@ -281,13 +301,10 @@ def long_assignments(
         )
 
 
-def _work_without_look_back(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
+def _work_without_look_back(coach: Person, config: SignalSettings, now: datetime, snoozed: Snoozed) -> QuerySet[Any]:
     limit = now - timedelta(weeks=config.look_back_weeks)
-    return (
-        open_assignments_in(coach)
-        .filter(step=Step.WORKING, step_since__lt=limit)
-        .exclude(quiet(NO_LOOK_BACK, "trajectory_id", now))
-    )
+    working = open_assignments_in(coach).filter(step=Step.WORKING, step_since__lt=limit)
+    return awake(working, NO_LOOK_BACK, "trajectory_id", snoozed)
 
 
 def work_without_look_back(
@@ -296,9 +313,10 @@ def work_without_look_back(
     now: datetime,
     only: Collection[int] | None = None,
     window: tuple[int, int] | None = None,
+    snoozed: Snoozed | None = None,
 ) -> Iterable[Signal]:
     found = (
-        _only(_work_without_look_back(coach, config, now), only, "trajectory_id")
+        _only(_work_without_look_back(coach, config, now, _snoozed(coach, now, snoozed)), only, "trajectory_id")
         .order_by("step_since", "pk")
         .values("trajectory_id", "step_since", "version__title", *NAME_FIELDS)
     )
@@ -344,7 +362,7 @@ def _none_held_or_planned(
     )
 
 
-def _no_conversation(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
+def _no_conversation(coach: Person, config: SignalSettings, now: datetime, snoozed: Snoozed) -> QuerySet[Any]:
     limit = now - timedelta(weeks=config.conversation_weeks)
     running = (
         in_org(coach, Trajectory)
@@ -356,9 +374,8 @@ def _no_conversation(coach: Person, config: SignalSettings, now: datetime) -> Qu
                 )
             )
         )
-        .exclude(quiet(NO_CONVERSATION, "pk", now))
     )
-    return _none_held_or_planned(running, CoachingConversation, limit, now)
+    return _none_held_or_planned(awake(running, NO_CONVERSATION, "pk", snoozed), CoachingConversation, limit, now)
 
 
 def no_conversation(
@@ -367,10 +384,11 @@ def no_conversation(
     now: datetime,
     only: Collection[int] | None = None,
     window: tuple[int, int] | None = None,
+    snoozed: Snoozed | None = None,
 ) -> Iterable[Signal]:
     """An assignment has run for weeks, no conversation was held in those weeks and none is planned."""
     found = (
-        _only(_no_conversation(coach, config, now), only, "pk")
+        _only(_no_conversation(coach, config, now, _snoozed(coach, now, snoozed)), only, "pk")
         .annotate(last_held=_last_held(CoachingConversation))
         .order_by("pk")
         .values("pk", "last_held", *TRAJECTORY_NAME_FIELDS)
@@ -401,15 +419,15 @@ def _long_date(day: date) -> str:
 _lazy_long_date: Callable[[date], str] = lazy(_long_date, str)
 
 
-def _overdue_trajectories(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
+def _overdue_trajectories(coach: Person, config: SignalSettings, now: datetime, snoozed: Snoozed) -> QuerySet[Any]:
     today = timezone.localdate(now)
     year_ago = today - timedelta(days=round(config.trajectory_months * 30.44))
-    return (
+    found = (
         in_org(coach, Trajectory)
         .filter(status=Trajectory.Status.ACTIVE)
         .filter(Q(ends_on__lt=today) | Q(starts_on__lt=year_ago))
-        .exclude(quiet(OVERDUE, "pk", now))
     )
+    return awake(found, OVERDUE, "pk", snoozed)
 
 
 def overdue_trajectories(
@@ -418,10 +436,11 @@ def overdue_trajectories(
     now: datetime,
     only: Collection[int] | None = None,
     window: tuple[int, int] | None = None,
+    snoozed: Snoozed | None = None,
 ) -> Iterable[Signal]:
     today = timezone.localdate(now)
     found = (
-        _only(_overdue_trajectories(coach, config, now), only, "pk")
+        _only(_overdue_trajectories(coach, config, now, _snoozed(coach, now, snoozed)), only, "pk")
         .order_by("starts_on", "pk")
         .values("pk", "starts_on", "ends_on", *TRAJECTORY_NAME_FIELDS)
     )
@@ -446,14 +465,14 @@ def overdue_trajectories(
         )
 
 
-def _inactive_trajectories(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
+def _inactive_trajectories(coach: Person, config: SignalSettings, now: datetime, snoozed: Snoozed) -> QuerySet[Any]:
     limit = now - timedelta(weeks=config.inactive_weeks)
-    return (
+    found = (
         in_org(coach, Trajectory)
         .filter(status=Trajectory.Status.ACTIVE, starts_on__lt=timezone.localdate(limit))
         .filter(Q(last_activity_at__lt=limit) | Q(last_activity_at__isnull=True))
-        .exclude(quiet(INACTIVE, "pk", now))
     )
+    return awake(found, INACTIVE, "pk", snoozed)
 
 
 def inactive_trajectories(
@@ -462,6 +481,7 @@ def inactive_trajectories(
     now: datetime,
     only: Collection[int] | None = None,
     window: tuple[int, int] | None = None,
+    snoozed: Snoozed | None = None,
 ) -> Iterable[Signal]:
     """Nothing happened: no step, answer, look-back, observation or held conversation for weeks.
 
@@ -469,7 +489,7 @@ def inactive_trajectories(
     this is one indexed filter instead of a search through five tables per trajectory.
     """
     found = (
-        _only(_inactive_trajectories(coach, config, now), only, "pk")
+        _only(_inactive_trajectories(coach, config, now, _snoozed(coach, now, snoozed)), only, "pk")
         .order_by("pk")
         .values("pk", "starts_on", "last_activity_at", *TRAJECTORY_NAME_FIELDS)
     )
@@ -489,7 +509,7 @@ def inactive_trajectories(
         )
 
 
-def _no_interim_evaluation(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
+def _no_interim_evaluation(coach: Person, config: SignalSettings, now: datetime, snoozed: Snoozed) -> QuerySet[Any]:
     """Running after its start conversation for more than N weeks, with no interim evaluation held
     in the last N weeks and none planned (wpo.evaluations)."""
     limit = now - timedelta(weeks=config.interim_weeks)
@@ -497,9 +517,8 @@ def _no_interim_evaluation(coach: Person, config: SignalSettings, now: datetime)
         in_org(coach, Trajectory)
         .filter(status=Trajectory.Status.ACTIVE, phase__in=[Phase.LEARN_WORK, Phase.EVALUATION])
         .filter(starts_on__lt=timezone.localdate(limit))
-        .exclude(quiet(NO_INTERIM_EVALUATION, "pk", now))
     )
-    return _none_held_or_planned(running, InterimEvaluation, limit, now)
+    return _none_held_or_planned(awake(running, NO_INTERIM_EVALUATION, "pk", snoozed), InterimEvaluation, limit, now)
 
 
 def no_interim_evaluation(
@@ -508,9 +527,10 @@ def no_interim_evaluation(
     now: datetime,
     only: Collection[int] | None = None,
     window: tuple[int, int] | None = None,
+    snoozed: Snoozed | None = None,
 ) -> Iterable[Signal]:
     found = (
-        _only(_no_interim_evaluation(coach, config, now), only, "pk")
+        _only(_no_interim_evaluation(coach, config, now, _snoozed(coach, now, snoozed)), only, "pk")
         .annotate(last_held=_last_held(InterimEvaluation))
         .order_by("starts_on", "pk")
         .values("pk", "starts_on", "last_held", *TRAJECTORY_NAME_FIELDS)
@@ -533,19 +553,18 @@ def no_interim_evaluation(
         )
 
 
-def _waiting_for_second_assessor(coach: Person, config: SignalSettings, now: datetime) -> QuerySet[Any]:
-    return (
-        in_org(coach, Assessment)
-        # The assignment's organisation is the assessment's; said here, it lets PostgreSQL read only this
-        # organisation's assignments for the join instead of the whole country's (0.2 s of each count at
-        # national scale, where it misjudges how few assessments wait).
-        .filter(
-            second_assessor__isnull=False,
-            second_judgement="",
-            participant_assignment__organization_id=coach.organization_id,
-        )
-        .exclude(quiet(SECOND_ASSESSOR, "participant_assignment__trajectory_id", now))
+def _waiting_for_second_assessor(
+    coach: Person, config: SignalSettings, now: datetime, snoozed: Snoozed
+) -> QuerySet[Any]:
+    # The assignment's organisation is the assessment's; said here, it lets PostgreSQL read only this
+    # organisation's assignments for the join instead of the whole country's (0.2 s of each count at
+    # national scale, where it misjudges how few assessments wait).
+    waiting = in_org(coach, Assessment).filter(
+        second_assessor__isnull=False,
+        second_judgement="",
+        participant_assignment__organization_id=coach.organization_id,
     )
+    return awake(waiting, SECOND_ASSESSOR, "participant_assignment__trajectory_id", snoozed)
 
 
 def waiting_for_second_assessor(
@@ -554,9 +573,14 @@ def waiting_for_second_assessor(
     now: datetime,
     only: Collection[int] | None = None,
     window: tuple[int, int] | None = None,
+    snoozed: Snoozed | None = None,
 ) -> Iterable[Signal]:
     found = (
-        _only(_waiting_for_second_assessor(coach, config, now), only, "participant_assignment__trajectory_id")
+        _only(
+            _waiting_for_second_assessor(coach, config, now, _snoozed(coach, now, snoozed)),
+            only,
+            "participant_assignment__trajectory_id",
+        )
         .select_related(
             "second_assessor__user",
             "participant_assignment__trajectory__participant__user",
@@ -632,7 +656,7 @@ def intervision_due(coach: Person, config: SignalSettings, now: datetime) -> Ite
 
 
 Source = Callable[[Person, SignalSettings, datetime], Iterable[Signal]]
-Query = Callable[[Person, SignalSettings, datetime], QuerySet[Any]]
+Query = Callable[[Person, SignalSettings, datetime, Snoozed], QuerySet[Any]]
 
 # The signals about one trajectory: their kind, the query that finds them, the key to the trajectory,
 # and the source that turns the rows into signals (restricted to some trajectories with ``only``).
@@ -675,13 +699,18 @@ def signals_for(coach: Person, now: datetime | None = None, only: Collection[int
     """
     now = now or timezone.now()
     config = settings_for(coach.organization_id)
+    snoozed = snoozed_now(coach, now)
     report = SignalReport()
     if only is not None:
         for _kind, _query, _key, source in TRAJECTORY_SOURCES:
-            report.signals.extend(source(coach, config, now, only))
+            report.signals.extend(source(coach, config, now, only, snoozed=snoozed))
         return report
+    about_a_trajectory = {source for _kind, _query, _key, source in TRAJECTORY_SOURCES}
     for full in SOURCES:
-        report.signals.extend(full(coach, config, now))
+        if full in about_a_trajectory:
+            report.signals.extend(full(coach, config, now, snoozed=snoozed))  # type: ignore[call-arg]
+        else:
+            report.signals.extend(full(coach, config, now))
     return report
 
 
@@ -768,8 +797,12 @@ class Triage:
 def triage(coach: Person, now: datetime | None = None, config: SignalSettings | None = None) -> Triage:
     now = now or timezone.now()
     config = config or settings_for(coach.organization_id)
+    snoozed = snoozed_now(coach, now)
     return Triage(
-        {kind: Q(pk__in=query(coach, config, now).values(key)) for kind, query, key, _source in TRAJECTORY_SOURCES}
+        {
+            kind: Q(pk__in=query(coach, config, now, snoozed).values(key))
+            for kind, query, key, _source in TRAJECTORY_SOURCES
+        }
     )
 
 
@@ -781,13 +814,14 @@ def _parts(coach: Person, now: datetime, *, keyed: bool = False) -> tuple[list[_
     then holds, per kind, the trajectories that have it, from which ``reasons_from`` counts the most
     urgent reasons without asking the database every kind's question a second time."""
     config = settings_for(coach.organization_id)
+    snoozed = snoozed_now(coach, now)
     by_kind: dict[Kind, _Part] = {}
     keys: dict[Kind, set[int]] = {}
     for kind, query, key, source in TRAJECTORY_SOURCES:
-        rows = query(coach, config, now)
+        rows = query(coach, config, now, snoozed)
 
         def fetch(a: int, b: int, source: Callable[..., Iterable[Signal]] = source) -> list[Signal]:
-            return list(source(coach, config, now, None, (a, b)))
+            return list(source(coach, config, now, None, (a, b), snoozed=snoozed))
 
         if keyed:
             # One row per signal, in no order: the count, and the trajectories that have the kind.

@@ -89,7 +89,7 @@ class SignalEvent(OrgOwned):
 
     Append-only, like a problem's history: a snooze is never edited or removed, a later row
     overrules it. A signal is quiet while the newest ``snoozed`` or ``woken`` row of its
-    (trajectory, kind) is a snooze whose ``until`` has not passed (``early_signals.quiet``);
+    (trajectory, kind) is a snooze whose ``until`` has not passed (``early_signals.snoozed_now``);
     ``discussed`` rows are a note for the record and quiet nothing.
     """
 

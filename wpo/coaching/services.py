@@ -86,7 +86,7 @@ def _record(
 
 
 def is_snoozed(trajectory: Trajectory, kind: Kind, today: date) -> bool:
-    """Python's reading of ``early_signals.quiet`` for one signal (the services' own check)."""
+    """Python's reading of ``early_signals.snoozed_now`` for one signal (the services' own check)."""
     newest = (
         SignalEvent.objects.filter(
             trajectory=trajectory, kind=kind.code, action__in=[SignalEvent.Action.SNOOZED, SignalEvent.Action.WOKEN]
