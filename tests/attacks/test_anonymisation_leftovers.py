@@ -45,10 +45,11 @@ from wpo.certificates.models import Certificate, CertificateBatch
 from wpo.certificates.pdf import cache_key
 from wpo.followup.models import DepartmentVisit, Problem, VisitAction
 from wpo.followup.workflow import comment
+from wpo.intake.models import Interest
 from wpo.meetings.models import Meeting
 from wpo.orgs.models import OrgOwned, PeopleImport, Person, Role
-from wpo.privacy.mentions import FREE_TEXTS, NOT_WRITTEN_ABOUT_PEOPLE
-from wpo.trajectories.models import CoachingConversation, LookBackAnswer, Observation, Trajectory
+from wpo.privacy.mentions import FREE_TEXTS, NOT_WRITTEN_ABOUT_PEOPLE, PARTICIPANT_PATHS
+from wpo.trajectories.models import CoachingConversation, LookBackAnswer, Observation, ParticipantAssignment, Trajectory
 from wpo.trajectories.services.signoff import trajectory_stop
 
 pytestmark = pytest.mark.django_db
@@ -274,6 +275,24 @@ def test_every_text_a_person_writes_is_searched_for_her_name() -> None:
     for model, fields in FREE_TEXTS:
         for field in fields:
             assert isinstance(model._meta.get_field(field), models.CharField | models.TextField)
+
+
+def test_every_record_about_one_participant_is_blanked_as_theirs() -> None:
+    """A searched record that belongs to one trajectory has its way to the participant, so that the
+    anonymisation blanks it as their own (``blank_own_texts``) instead of only replacing their name.
+    Some records point at a trajectory and are handled on their own: a problem gets a neutral title, the
+    person's waiting-list entries go (``interests_forget``), their certificates get the anonymous name."""
+    on_their_own = {Problem, Interest, Certificate}
+    for model, _fields in FREE_TEXTS:
+        if model in on_their_own:
+            continue
+        belongs = model is Trajectory or any(
+            getattr(field, "related_model", None) in (Trajectory, ParticipantAssignment)
+            for field in model._meta.concrete_fields
+        )
+        assert belongs == (model in PARTICIPANT_PATHS), model._meta.label
+    for model, path in PARTICIPANT_PATHS.items():
+        assert model._base_manager.filter(**{path: Person(pk=0)}).query is not None  # the path resolves
 
 
 def test_a_colleagues_kept_home_page_no_longer_names_her(

@@ -80,6 +80,26 @@ NOT_WRITTEN_ABOUT_PEOPLE: frozenset[str] = frozenset(
 )
 MIN_FIRST_NAME = 2
 
+# The records about one participant, each with its way to them. An anonymisation blanks the free texts
+# of the person's own records (``blank_own_texts``); everyone else's are searched for their name.
+_ASSIGNMENT = "participant_assignment__trajectory__participant"
+PARTICIPANT_PATHS: dict[type[models.Model], str] = {
+    Trajectory: "participant",
+    PhaseChange: "trajectory__participant",
+    StepChange: _ASSIGNMENT,
+    LookBackAnswer: _ASSIGNMENT,
+    ParticipantQuestion: "trajectory__participant",
+    Observation: _ASSIGNMENT,
+    WorkAdaptation: _ASSIGNMENT,
+    CoachingConversation: "trajectory__participant",
+    IndependenceDay: _ASSIGNMENT,
+    Assessment: _ASSIGNMENT,
+    InterimEvaluation: "trajectory__participant",
+    ChosenSkillChange: "trajectory__participant",
+    EndDateChange: "trajectory__participant",
+    SignalEvent: "trajectory__participant",
+}
+
 
 @dataclass(frozen=True)
 class Identity:
@@ -176,3 +196,13 @@ def scrub_mentions(person: Person, identity: Identity) -> int:
                 model._base_manager.filter(pk=row_id).update(**update)
                 changed += 1
     return changed
+
+
+def blank_own_texts(person: Person) -> None:
+    """Blank every free text of the person's own records (``PARTICIPANT_PATHS``). Through the base
+    manager: the phase, skill and end-date histories are append-only for everyone else, and erasing
+    personal text is the one exception."""
+    for model, fields in FREE_TEXTS:
+        path = PARTICIPANT_PATHS.get(model)
+        if path is not None:
+            model._base_manager.filter(**{path: person}).update(**dict.fromkeys(fields, ""))

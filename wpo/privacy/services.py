@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 from wpo.accounts.models import LoginCard, LoginFailure, OidcIdentity, TwoFactorFailure
 from wpo.certificates.models import Certificate
 from wpo.certificates.services import Forgotten, participant_certificates_forget
-from wpo.coaching.models import SignalEvent
-from wpo.evaluations.models import ChosenSkillChange, EndDateChange, InterimEvaluation
+from wpo.evaluations.models import InterimEvaluation
 from wpo.followup.models import Problem, ProblemEvent
 from wpo.intake.services import interests_forget
 from wpo.learn import home_cache
@@ -33,20 +32,14 @@ from wpo.orgs.models import Organization, Person
 from wpo.orgs.permissions import Ability, is_only_participant, may, only_participants_filter
 from wpo.orgs.services import people_import_forget
 from wpo.trajectories.models import (
-    Assessment,
-    CoachingConversation,
-    IndependenceDay,
     LookBackAnswer,
     Observation,
     ParticipantQuestion,
-    PhaseChange,
-    StepChange,
     TrainerCalendarFeed,
     Trajectory,
-    WorkAdaptation,
 )
 
-from .mentions import Identity, scrub_mentions
+from .mentions import Identity, blank_own_texts, scrub_mentions
 from .models import DEFAULT_RETENTION_MONTHS, Anonymisation, PrivacySettings
 
 log = logging.getLogger(__name__)
@@ -158,7 +151,6 @@ def _revoke_logins(person: Person, actor: Person | None, now: datetime) -> None:
 
 def _anonymise_trajectories(person: Person, number: int) -> list[str]:
     """Blank every free text about the person; return the storage names of their files."""
-    trajectories = Trajectory.objects.filter(participant=person)
     assignments = {"participant_assignment__trajectory__participant": person}
     files: list[str] = []
     for model, field, lookup in (
@@ -171,27 +163,7 @@ def _anonymise_trajectories(person: Person, number: int) -> list[str]:
         rows = model._default_manager.filter(**lookup).exclude(**{field: ""})
         files += [name for name in rows.values_list(field, flat=True) if name]
         rows.update(**{field: ""})
-    trajectories.update(stop_reason="", wish_develop="", wish_learn="", finds_hard="", trainer_sees="")
-    StepChange.objects.filter(**assignments).update(note="")
-    # The phase history is append-only for everyone else; erasing personal text is the one exception.
-    PhaseChange._base_manager.filter(trajectory__participant=person).update(note="")
-    SignalEvent._base_manager.filter(trajectory__participant=person).update(note="")
-    LookBackAnswer.objects.filter(**assignments).update(text="")
-    Observation.objects.filter(**assignments).update(note="")
-    WorkAdaptation.objects.filter(**assignments).update(description="")
-    Assessment.objects.filter(**assignments).update(note="", second_note="", outcome_note="")
-    IndependenceDay.objects.filter(**assignments).update(note="")
-    ParticipantQuestion.objects.filter(trajectory__participant=person).update(text="")
-    CoachingConversation.objects.filter(trajectory__participant=person).update(
-        location="", done_and_learned="", trainer_saw="", agreements="", decision=""
-    )
-    InterimEvaluation.objects.filter(trajectory__participant=person).update(
-        location="", achieved="", participant_words="", agreements=""
-    )
-    # The histories of skills and end dates are append-only for everyone else; as for the phase history,
-    # erasing the personal text of their reasons is the one exception.
-    ChosenSkillChange._base_manager.filter(trajectory__participant=person).update(reason="")
-    EndDateChange._base_manager.filter(trajectory__participant=person).update(reason="")
+    blank_own_texts(person)
     name = anonymous_name(number)
     for certificate in Certificate.objects.filter(participant=person):
         certificate.participant_name = name
