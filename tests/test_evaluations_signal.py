@@ -2,7 +2,7 @@
 for N weeks (``SignalSettings.interim_weeks``, per organisation), counted in SQL with one query however many
 trajectories there are, and gone at once (the counts cache) when an evaluation is planned."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -27,7 +27,7 @@ KIND = early_signals.NO_INTERIM_EVALUATION
 
 def running_for(world: World, weeks: int, phase: Phase = Phase.LEARN_WORK) -> Trajectory:
     Trajectory.objects.filter(pk=world.trajectory.pk).update(
-        starts_on=date.today() - timedelta(weeks=weeks), phase=phase
+        starts_on=timezone.localdate() - timedelta(weeks=weeks), phase=phase
     )
     world.trajectory.refresh_from_db()
     return world.trajectory
@@ -104,8 +104,8 @@ def add_trajectories(world: World, n: int) -> list[int]:
                 participant=participant,
                 trainer=world.trainer,
                 department=world.department,
-                starts_on=date.today() - timedelta(weeks=20),
-                ends_on=date.today() + timedelta(weeks=20),
+                starts_on=timezone.localdate() - timedelta(weeks=20),
+                ends_on=timezone.localdate() + timedelta(weeks=20),
                 phase=Phase.LEARN_WORK,
             ).pk
         )

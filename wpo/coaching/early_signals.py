@@ -178,6 +178,12 @@ def settings_for(organization: Organization | int) -> SignalSettings:
     return SignalSettings.objects.filter(organization_id=org_id).first() or SignalSettings(organization_id=org_id)
 
 
+def _start_of(day: date) -> datetime:
+    """The first moment of ``day`` where the organisation is (not in UTC): a trajectory that started 13
+    weeks ago by the calendar has run 13 weeks from just after midnight on."""
+    return timezone.make_aware(datetime.combine(day, time(0)))
+
+
 def _weeks(since: datetime, now: datetime) -> int:
     return max(0, (now - since).days // 7)
 
@@ -498,7 +504,7 @@ def inactive_trajectories(
     for trajectory in _window(found, window):
         last: datetime | None = trajectory["last_activity_at"]
         if last is None:  # nothing ever happened: count from the start of the trajectory
-            last = datetime.combine(trajectory["starts_on"], time(0), tzinfo=now.tzinfo)
+            last = _start_of(trajectory["starts_on"])
         yield Signal(
             INACTIVE,
             _lazy_format(template, {"name": _first_name(trajectory, "participant__"), "weeks": _weeks(last, now)}),
@@ -541,7 +547,7 @@ def no_interim_evaluation(
     for trajectory in _window(found, window):
         name = _first_name(trajectory, "participant__")
         last: datetime | None = trajectory["last_held"]
-        since = last or datetime.combine(trajectory["starts_on"], time(0), tzinfo=now.tzinfo)
+        since = last or _start_of(trajectory["starts_on"])
         reason = _lazy_format(earlier if last else never, {"name": name, "weeks": _weeks(since, now)})
         yield Signal(
             NO_INTERIM_EVALUATION,
