@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from wpo.intake import selectors, services
 from wpo.intake.models import Interest, InterestChange
+from wpo.lib.clock import today
 from wpo.lib.refusals import Refused
 from wpo.orgs.models import Person, Role, TrainerLink
 from wpo.trajectories.models import Phase, PhaseChange, Trajectory
@@ -20,7 +21,6 @@ from .factories import World, make_interest, make_person
 pytestmark = pytest.mark.django_db
 
 Status = Interest.Status
-TODAY = date.today()
 
 
 def history(interest: Interest) -> list[tuple[str, str]]:
@@ -29,7 +29,7 @@ def history(interest: Interest) -> list[tuple[str, str]]:
 
 def start(world: World, interest: Interest) -> Interest:
     return services.interest_start(
-        actor=world.coach, interest=interest, starts_on=TODAY, ends_on=TODAY + timedelta(days=180)
+        actor=world.coach, interest=interest, starts_on=today(), ends_on=today() + timedelta(days=180)
     )
 
 
@@ -49,7 +49,7 @@ def test_the_coach_puts_a_new_employee_forward_by_name(world: World) -> None:
     rosa = interest.employee
     assert (rosa.user.first_name, rosa.roles, rosa.department) == ("Rosa", [], world.department)
     assert interest.status == Status.INTERESTED and interest.note == "Wil beter leren overleggen."
-    assert (interest.put_forward_by, interest.put_forward_on, interest.trainer) == (world.coach, TODAY, world.trainer)
+    assert (interest.put_forward_by, interest.put_forward_on, interest.trainer) == (world.coach, today(), world.trainer)
     [change] = InterestChange.objects.filter(interest=interest)
     assert (change.from_status, change.to_status, change.actor) == ("", Status.INTERESTED, world.coach)
 
@@ -113,7 +113,7 @@ def test_put_forward_refuses_what_does_not_fit(world: World, other_world: World)
     put(employee=world.participant)  # a running trajectory
     put(employee=other_world.participant)  # another organisation
     put(employee=make_person(world.org, []), trainer=world.coach)  # a coach does not guide
-    put(employee=make_person(world.org, []), put_forward_on=TODAY + timedelta(days=1))
+    put(employee=make_person(world.org, []), put_forward_on=today() + timedelta(days=1))
     put(employee=make_person(world.org, []), department=other_world.department)
     put(employee=make_person(world.org, []), source="someone")
     listed = make_interest(world)
@@ -127,13 +127,13 @@ def test_put_forward_refuses_what_does_not_fit(world: World, other_world: World)
 def test_every_move_writes_its_history(world: World) -> None:
     interest = make_interest(world)
     services.interest_not_now(
-        actor=world.coach, interest=interest, reason="Drukke tijd.", ask_again_on=TODAY + timedelta(days=60)
+        actor=world.coach, interest=interest, reason="Drukke tijd.", ask_again_on=today() + timedelta(days=60)
     )
     interest.refresh_from_db()
     assert (interest.status, interest.not_now_reason, interest.ask_again_on) == (
         Status.NOT_NOW,
         "Drukke tijd.",
-        TODAY + timedelta(days=60),
+        today() + timedelta(days=60),
     )
     services.interest_back(actor=world.coach, interest=interest, note="Nu wel tijd.")
     interest.refresh_from_db()
@@ -190,7 +190,7 @@ def test_not_now_needs_a_reason_and_a_date_ahead(world: World) -> None:
     with pytest.raises(Refused):
         services.interest_not_now(actor=world.coach, interest=interest, reason="  ")
     with pytest.raises(Refused):
-        services.interest_not_now(actor=world.coach, interest=interest, reason="Ziek.", ask_again_on=TODAY)
+        services.interest_not_now(actor=world.coach, interest=interest, reason="Ziek.", ask_again_on=today())
     assert Interest.objects.get(pk=interest.pk).status == Status.INTERESTED
 
 
@@ -266,8 +266,8 @@ def test_started_links_a_trajectory_the_trainer_already_started(world: World) ->
         participant=interest.employee,
         trainer=world.trainer,
         department=world.department,
-        starts_on=TODAY,
-        ends_on=TODAY + timedelta(days=90),
+        starts_on=today(),
+        ends_on=today() + timedelta(days=90),
     )
     start(world, interest)
     assert Interest.objects.get(pk=interest.pk).trajectory == opened
@@ -283,8 +283,8 @@ def test_trajectory_open_keeps_the_participant_invite_rules(world: World, other_
             participant=participant,
             trainer=trainer or world.trainer,
             department=world.department,
-            starts_on=TODAY,
-            ends_on=TODAY + timedelta(days=90),
+            starts_on=today(),
+            ends_on=today() + timedelta(days=90),
         )
 
     for refused in (world.coach, world.project_manager, world.participant, other_world.participant):
@@ -336,8 +336,8 @@ def test_only_the_trajectorys_own_trainer_holds_its_start_conversation(world: Wo
             trainer=other_trainer,
             participant=interest.employee,
             department=world.department,
-            starts_on=TODAY,
-            ends_on=TODAY + timedelta(days=180),
+            starts_on=today(),
+            ends_on=today() + timedelta(days=180),
             skills=[ChosenSkill(world.skill, None, None)],
             first_assignment=world.pa.version.assignment,
         )
@@ -477,7 +477,7 @@ def test_pages_per_role(client: Client, world: World) -> None:
     ("name", "data"),
     [
         ("intake:interest_invite", {}),
-        ("intake:interest_start", {"starts_on": TODAY.isoformat(), "ends_on": (TODAY + timedelta(90)).isoformat()}),
+        ("intake:interest_start", {"starts_on": today().isoformat(), "ends_on": (today() + timedelta(90)).isoformat()}),
         ("intake:interest_not_now", {"reason": "Later."}),
         ("intake:interest_back", {}),
         ("intake:interest_move", {"richting": "omhoog"}),
@@ -515,7 +515,7 @@ def test_put_forward_over_http(client: Client, world: World, other_world: World)
         "department": world.department.pk,
         "trainer": world.trainer.pk,
         "source": "employee",
-        "put_forward_on": TODAY.isoformat(),
+        "put_forward_on": today().isoformat(),
         "note": "Wil het graag.",
     }
     login(client, world.project_manager)
