@@ -30,18 +30,21 @@ class Page:
     variants: tuple[str, ...] = ()
     # A page kept rendered in the cache (issue 21), measured as the first visit after a change:
     # before each request the kept copy is forgotten, as a write would ("person": the participant's
-    # home page, "organization": the coach's overview and the report).
+    # home page; "trajectory": the coach's overview after a write about one trajectory, the usual
+    # write; "organization": the coach's overview and the report after a write about more, such as
+    # the settings, which has the overview find every signal again).
     forget: str = ""
+    trajectory_id: int | None = None
 
     def forget_kept(self) -> None:
         if self.forget == "person":
             from wpo.learn import home_cache
 
             home_cache.bump(self.person.pk)
-        elif self.forget == "organization":
+        elif self.forget in ("trajectory", "organization"):
             from wpo.coaching import signal_cache
 
-            signal_cache.bump(self.person.organization_id)
+            signal_cache.bump(self.person.organization_id, self.trajectory_id)
 
 
 # Issue 21: what a page's own SQL may cost at full scale, and what the page may cost on top of it.
@@ -110,6 +113,17 @@ def key_pages(organization_id: int, variants: int = 30) -> list[Page]:
         Page(
             "coach_overview_changed",
             "Coach: overzicht, na een wijziging",
+            coach,
+            "/coach/",
+            None,
+            50,
+            "coach",
+            forget="trajectory",
+            trajectory_id=pa.trajectory_id,
+        ),
+        Page(
+            "coach_overview_recounted",
+            "Coach: overzicht, alles opnieuw geteld",
             coach,
             "/coach/",
             None,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from wpo.coaching import early_signals, signal_cache
 from wpo.coaching.models import SignalSettings
-from wpo.trajectories.models import CoachingConversation, ParticipantAssignment, Step
+from wpo.trajectories.models import CoachingConversation, ParticipantAssignment, Step, Trajectory
 
 from .conftest import login
 from .factories import World
@@ -287,3 +287,194 @@ def test_another_organisation_never_gets_this_report(client: Client, world: Worl
     theirs = client.get("/rapportage/").content.decode()
     assert world.org.name in mine and world.org.name not in theirs
     assert other_world.org.name in theirs
+
+
+# After a write about one trajectory, the next visit finds that trajectory's signals again, not the
+# whole organisation's (issue 21): the kept signals are patched. --------------------------------------
+
+
+@pytest.fixture
+def found_for(monkeypatch: pytest.MonkeyPatch) -> list[set[int] | None]:
+    """For each time signals were found: the trajectories asked about, or None for all of them."""
+    asked: list[set[int] | None] = []
+    find = early_signals.trajectory_signals
+
+    def recorded(coach: Any, now: Any, config: Any, only: Any = None) -> early_signals.Found:
+        asked.append(None if only is None else set(only))
+        return find(coach, now, config, only)
+
+    monkeypatch.setattr(early_signals, "trajectory_signals", recorded)
+    return asked
+
+
+def _both(world: World, asked: list[set[int] | None]) -> tuple[Any, set[int] | None]:
+    """The overview's counts and reasons, checked against counting everything afresh, and which
+    trajectories the overview asked about to get them."""
+    before = len(asked)
+    summary = signal_cache.summary_for(world.coach)
+    assert len(asked) <= before + 1
+    found = asked[before] if len(asked) > before else set()
+    truth = early_signals.summary_for(world.coach)
+    del asked[before:]
+    assert (summary.counts, summary.reasons) == (truth.counts, truth.reasons)
+    return (summary.counts, summary.reasons), found
+
+
+def _with(world: World, kind: early_signals.Kind) -> Trajectory:
+    trajectory_id = early_signals.signals_for(world.coach).of_kind(kind)[0].trajectory_id
+    return Trajectory.objects.get(pk=trajectory_id)
+
+
+def test_a_write_about_one_trajectory_finds_that_trajectorys_signals_only(
+    world: World, other_world: World, found_for: list[set[int] | None]
+) -> None:
+    from wpo.coaching.services import signal_snooze
+    from wpo.trajectories.models import Assessment
+
+    from .test_coaching_scale import generate
+
+    generate(world, 60)
+    counts, asked = _both(world, found_for)
+    assert asked is None and sum(n for _kind, n in counts[0]) > 0
+
+    quiet = _with(world, early_signals.NO_CONVERSATION)
+    CoachingConversation.objects.create(
+        organization=world.org, trajectory=quiet, planned_at=timezone.now() + timedelta(days=3)
+    )
+    after, asked = _both(world, found_for)
+    assert asked == {quiet.pk} and after != counts
+
+    pa = ParticipantAssignment.objects.filter(trajectory=_with(world, early_signals.LONG_ASSIGNMENT)).first()
+    assert pa is not None
+    pa.step = Step.INTRODUCED
+    pa.save()
+    after, asked = _both(world, found_for)
+    assert asked == {pa.trajectory_id}
+
+    snoozed = _with(world, early_signals.OVERDUE)
+    signal_snooze(
+        actor=world.coach,
+        trajectory=snoozed,
+        kind=early_signals.OVERDUE.code,
+        until=timezone.localdate() + timedelta(days=5),
+        reason="Wordt verlengd.",
+    )
+    after, asked = _both(world, found_for)
+    assert asked == {snoozed.pk}
+
+    stopped = _with(world, early_signals.INACTIVE)
+    stopped.status = Trajectory.Status.STOPPED
+    stopped.save()
+    after, asked = _both(world, found_for)
+    assert asked == {stopped.pk}
+
+    # An assessment reaches its trajectory through its assignment, read when it is not at hand.
+    other_pa = ParticipantAssignment.objects.exclude(trajectory__status=Trajectory.Status.STOPPED).last()
+    assert other_pa is not None
+    Assessment.objects.create(
+        organization=world.org,
+        participant_assignment_id=other_pa.pk,
+        assessor=world.trainer,
+        judgement="achieved",
+        assessed_at=timezone.now(),
+        second_assessor=world.coach,
+    )
+    after, asked = _both(world, found_for)
+    assert asked == {other_pa.trajectory_id}
+
+    # Two writes before the next visit: both trajectories are asked about, at once.
+    first, second = Trajectory.objects.filter(organization=world.org).order_by("pk")[:2]
+    for trajectory in (first, second):
+        trajectory.ends_on = trajectory.ends_on + timedelta(days=1)
+        trajectory.save()
+    after, asked = _both(world, found_for)
+    assert asked == {first.pk, second.pk}
+
+    # Another organisation's write moves nothing here: the counts come from the cache.
+    other_world.trajectory.save()
+    assert _both(world, found_for) == (after, set())
+
+
+def test_a_write_about_more_a_lost_mark_or_a_minute_passing_finds_everything_again(
+    world: World, found_for: list[set[int] | None], time_machine: Any
+) -> None:
+    time_machine.move_to(timezone.now(), tick=False)
+    _without_conversation(world)
+    assert _both(world, found_for)[1] is None
+
+    config = early_signals.settings_for(world.org.pk)
+    config.conversation_weeks = 2
+    config.save()
+    assert _both(world, found_for)[1] is None
+
+    world.trajectory.save()
+    generation = cache.get(signal_cache._generation_key(world.org.pk))
+    cache.delete(signal_cache._mark_key(world.org.pk, generation))  # evicted, or not yet written
+    assert _both(world, found_for)[1] is None
+
+    world.trajectory.save()
+    time_machine.shift(timedelta(seconds=59))
+    assert _both(world, found_for)[1] == {world.trajectory.pk}
+    world.trajectory.save()
+    time_machine.shift(timedelta(seconds=1))  # a minute after everything was found
+    assert _both(world, found_for)[1] is None
+
+    for _n in range(signal_cache.MAX_PATCHED_WRITES + 1):
+        world.trajectory.save()
+    assert _both(world, found_for)[1] is None
+
+
+def test_after_a_write_about_one_row_only_that_rows_triage_is_built_again(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wpo.coaching import selectors
+
+    from .test_coaching_scale import generate
+
+    generate(world, 40)
+    built: list[list[int]] = []
+    build = selectors.overview_triage
+
+    def recorded(coach: Any, trajectory_ids: Any, now: Any = None) -> Any:
+        built.append(sorted(trajectory_ids))
+        return build(coach, trajectory_ids, now)
+
+    monkeypatch.setattr(selectors, "overview_triage", recorded)
+
+    def seen(rows: dict[int, Any]) -> dict[int, Any]:
+        return {
+            pk: (row.reason and (row.reason.kind.code, str(row.reason.reason)), row.others, row.discussed_at, row.quiet)
+            for pk, row in rows.items()
+        }
+
+    page = list(Trajectory.objects.filter(organization=world.org).order_by("pk").values_list("pk", flat=True)[:25])
+    elsewhere = Trajectory.objects.filter(organization=world.org).order_by("pk").last()
+    assert elsewhere is not None and elsewhere.pk not in page
+
+    def triage() -> dict[int, Any]:
+        rows = seen(signal_cache.overview_triage(world.coach, page, timezone.now()))
+        assert rows == seen(build(world.coach, page, timezone.now()))
+        return rows
+
+    first = triage()
+    assert built == [page]
+    assert triage() == first and built == [page]  # nothing written: nothing built
+
+    quiet = Trajectory.objects.get(
+        pk=next(pk for pk, row in first.items() if row[0] and row[0][0] == early_signals.NO_CONVERSATION.code)
+    )
+    CoachingConversation.objects.create(
+        organization=world.org, trajectory=quiet, planned_at=timezone.now() + timedelta(days=3)
+    )
+    assert triage() != first
+    assert built[-1] == [quiet.pk]
+
+    elsewhere.save()  # a write about a trajectory on another page
+    triage()
+    assert built[-1] == []
+
+    config = early_signals.settings_for(world.org.pk)
+    config.conversation_weeks = 52
+    config.save()  # a write about every trajectory
+    triage()
+    assert built[-1] == page

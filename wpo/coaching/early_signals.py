@@ -812,37 +812,55 @@ def triage(coach: Person, now: datetime | None = None, config: SignalSettings | 
     )
 
 
-def _parts(coach: Person, now: datetime, *, keyed: bool = False) -> tuple[list[_Part], dict[Kind, set[int]]]:
-    """Per kind: how many signals, and how to fetch a slice of them.
-
-    With ``keyed``, each kind about a trajectory reads the trajectory of every signal instead of only
-    counting them (the same work for the database, a few thousand numbers at most): the second value
-    then holds, per kind, the trajectories that have it, from which ``reasons_from`` counts the most
-    urgent reasons without asking the database every kind's question a second time."""
+def _parts(coach: Person, now: datetime) -> list[_Part]:
+    """Per kind: how many signals, and how to fetch a slice of them."""
     config = settings_for(coach.organization_id)
     snoozed = snoozed_now(coach, now)
     by_kind: dict[Kind, _Part] = {}
-    keys: dict[Kind, set[int]] = {}
-    for kind, query, key, source in TRAJECTORY_SOURCES:
-        rows = query(coach, config, now, snoozed)
+    for kind, query, _key, source in TRAJECTORY_SOURCES:
 
         def fetch(a: int, b: int, source: Callable[..., Iterable[Signal]] = source) -> list[Signal]:
             return list(source(coach, config, now, None, (a, b), snoozed=snoozed))
 
-        if keyed:
-            # One row per signal, in no order: the count, and the trajectories that have the kind.
-            about = list(rows.order_by().values_list(key, flat=True))
-            keys[kind] = set(about)
-            by_kind[kind] = _Part(kind, len(about), fetch)
-        else:
-            by_kind[kind] = _Part(kind, rows.count(), fetch)
+        by_kind[kind] = _Part(kind, query(coach, config, now, snoozed).count(), fetch)
     for organisation_source in ORGANISATION_SOURCES:
         listed = list(organisation_source(coach, config, now))
         for kind in {signal.kind for signal in listed}:
             of_kind = [signal for signal in listed if signal.kind is kind]
             by_kind[kind] = _Part(kind, len(of_kind), _slicer(of_kind))
     order = [kind for kind in SOURCE_KINDS if kind in by_kind]
-    return [by_kind[kind] for kind in order], keys
+    return [by_kind[kind] for kind in order]
+
+
+# Per kind about a trajectory: how many signals of it each trajectory has (only those with one).
+Found = dict[Kind, Counter[int]]
+
+
+def trajectory_signals(
+    coach: Person, now: datetime, config: SignalSettings, only: Collection[int] | None = None
+) -> Found:
+    """Which trajectories have a signal of each kind about a trajectory, and how many: one query per
+    kind that reads the trajectory of every signal (the same work for the database as counting them,
+    a few thousand numbers at most). With ``only``, just those trajectories (``patched``)."""
+    snoozed = snoozed_now(coach, now)
+    return {
+        kind: Counter(_only(query(coach, config, now, snoozed), only, key).order_by().values_list(key, flat=True))
+        for kind, query, key, _source in TRAJECTORY_SOURCES
+    }
+
+
+def patched(coach: Person, now: datetime, config: SignalSettings, found: Found, changed: Collection[int]) -> Found:
+    """``found`` with the signals of the ``changed`` trajectories found again and the others as they
+    were: after a write about one trajectory, the overview asks the kinds' questions about that one
+    only instead of about the whole organisation (``signal_cache.summary_for``)."""
+    if not changed:
+        return found
+    fresh = trajectory_signals(coach, now, config, only=changed)
+    gone = set(changed)
+    return {
+        kind: Counter({t: n for t, n in found.get(kind, Counter()).items() if t not in gone}) + fresh[kind]
+        for kind in fresh
+    }
 
 
 # The order of the kinds in the full list: the order of SOURCES.
@@ -864,7 +882,7 @@ def signal_list(
     coach: Person, kind: Kind | None = None, now: datetime | None = None
 ) -> tuple[SignalList, list[tuple[Kind, int]]]:
     """The signals (of one kind, or all) as a list fetched a page at a time, and the count of each kind."""
-    parts, _keys = _parts(coach, now or timezone.now())
+    parts = _parts(coach, now or timezone.now())
     found = {part.kind: part.count for part in parts}
     shown = [part for part in parts if kind is None or part.kind is kind]
     return SignalList(shown), [(k, found.get(k, 0)) for k in KINDS]
@@ -900,10 +918,10 @@ class SignalSummary:
         return sum(n for _kind, n in self.reasons)
 
 
-def reasons_from(coach: Person, keys: dict[Kind, set[int]]) -> list[tuple[Kind, int]]:
+def reasons_from(coach: Person, found: Found) -> list[tuple[Kind, int]]:
     """Per kind of ``SEVERITY``, the running trajectories whose most urgent reason it is.
 
-    ``keys``: per kind, the trajectories that have it (``_parts(..., keyed=True)``). Only the running
+    ``found``: per kind, the trajectories that have it (``trajectory_signals``). Only the running
     trajectories the coach may open count, as in the overview's filter (``Triage.top_is``): one query
     for their ids. Asking the database instead, with a CASE over every kind's question, made it answer
     each question a second time (57 ms of the overview's first visit after a change at national scale).
@@ -911,21 +929,31 @@ def reasons_from(coach: Person, keys: dict[Kind, set[int]]) -> list[tuple[Kind, 
     running = set(
         visible_trajectories(coach).filter(status=Trajectory.Status.ACTIVE).order_by().values_list("pk", flat=True)
     )
-    counted: Counter[Kind] = Counter()
-    for trajectory_id in running & set().union(*keys.values()):
-        counted[next(kind for kind in SEVERITY if trajectory_id in keys.get(kind, ()))] += 1
-    return [(kind, counted[kind]) for kind in SEVERITY]
+    reasons = []
+    for kind in SEVERITY:  # the most urgent first: each trajectory is counted under the first it has
+        here = running.intersection(found.get(kind, ()))
+        running -= here
+        reasons.append((kind, len(here)))
+    return reasons
+
+
+def summary_from(coach: Person, now: datetime, config: SignalSettings, found: Found) -> SignalSummary:
+    """The overview's counts from the signals about trajectories (``trajectory_signals``, maybe
+    ``patched``), with the few about the organisation and its departments listed afresh."""
+    counted: Counter[Kind] = Counter({kind: sum(per.values()) for kind, per in found.items()})
+    for organisation_source in ORGANISATION_SOURCES:
+        counted.update(signal.kind for signal in organisation_source(coach, config, now))
+    return SignalSummary(
+        counts=[(kind, counted[kind]) for kind in KINDS],
+        reasons=reasons_from(coach, found),
+        # Built only when the overview filters or sorts by signal (compiling seven querysets: 9 ms).
+        build_triage=lambda: triage(coach, now),
+    )
 
 
 def summary_for(coach: Person, now: datetime | None = None) -> SignalSummary:
     """The counts for the overview with one query per kind and one for the running trajectories,
     without building thousands of signals."""
     now = now or timezone.now()
-    parts, keys = _parts(coach, now, keyed=True)
-    counted = {part.kind: part.count for part in parts}
-    return SignalSummary(
-        counts=[(kind, counted.get(kind, 0)) for kind in KINDS],
-        reasons=reasons_from(coach, keys),
-        # Built only when the overview filters or sorts by signal (compiling seven querysets: 9 ms).
-        build_triage=lambda: triage(coach, now),
-    )
+    config = settings_for(coach.organization_id)
+    return summary_from(coach, now, config, trajectory_signals(coach, now, config))

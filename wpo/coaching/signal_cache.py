@@ -29,24 +29,26 @@ attempt every few seconds while it plays): those counts show within the same min
 """
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from wpo.lib import page_cache
+from wpo.lib import clock, page_cache
 from wpo.orgs.models import Person
 
 from . import early_signals, selectors
 from .early_signals import KINDS, SEVERITY, SignalSummary
+from .models import SignalSettings
 from .selectors import RowTriage
 
 DEFAULT_SECONDS = 60
@@ -65,13 +67,74 @@ def _counts_key(coach: Person, generation: int) -> str:
     return f"coaching:signal-counts:{coach.organization_id}:{generation}:{coach.pk}"
 
 
-def bump(organization_id: int) -> None:
-    """Forget the cached counts of an organisation (they are counted again on the next visit)."""
-    page_cache.move_on(_generation_key(organization_id))
+def _state_key(coach: Person) -> str:
+    return f"coaching:signal-state:{coach.organization_id}:{coach.pk}"
+
+
+def _mark_key(organization_id: int, generation: int) -> str:
+    return f"coaching:signal-mark:{organization_id}:{generation}"
+
+
+# More writes than this since the kept signals were found, and they are found again in full.
+MAX_PATCHED_WRITES = 200
+
+
+def bump(organization_id: int, trajectory_id: int | None = None) -> None:
+    """Forget the cached counts of an organisation (they are counted again on the next visit).
+
+    With ``trajectory_id`` (the write was about that trajectory only), the number the write got is
+    marked with it, and the next visit finds the signals of that trajectory again instead of the whole
+    organisation's (``summary_for``)."""
+    generation = page_cache.move_on(_generation_key(organization_id))
+    seconds = _seconds()
+    if trajectory_id is not None and seconds > 0:
+        cache.set(_mark_key(organization_id, generation), trajectory_id, timeout=seconds)
+
+
+def _changed_since(coach: Person, since: int, generation: int) -> set[int] | None:
+    """The trajectories the writes numbered ``since + 1`` up to ``generation`` were about, or None when
+    one of them was about more than one trajectory (or its mark is gone): then everything is found
+    again."""
+    if not 0 <= generation - since <= MAX_PATCHED_WRITES:
+        return None
+    if generation == since:
+        return set()
+    numbers = range(since + 1, generation + 1)
+    marks = cache.get_many([_mark_key(coach.organization_id, n) for n in numbers])
+    if len(marks) < len(numbers):
+        return None
+    return {int(trajectory_id) for trajectory_id in marks.values()}
+
+
+def _kept(coach: Person, key: str, generation: int) -> tuple[int, int, Any, set[int]] | None:
+    """What was kept under ``key`` (when it was found in full, under which number, the value) and the
+    trajectories written about since, if it can be patched: found in full less than the cache's time
+    ago (time passing moves signals too), and every write since then was about one trajectory."""
+    state = cache.get(key)
+    if not (isinstance(state, tuple) and len(state) == 3):
+        return None
+    since, counted_at, value = state
+    if clock.epoch_seconds() - counted_at >= _seconds():
+        return None
+    changed = _changed_since(coach, since, generation)
+    return None if changed is None else (counted_at, since, value, changed)
+
+
+def _keep(key: str, generation: int, counted_at: int, value: Any) -> None:
+    cache.set(key, (generation, counted_at, value), timeout=_seconds())
 
 
 def summary_for(coach: Person) -> SignalSummary:
-    """``early_signals.summary_for``, with the counts from the cache when they are still current."""
+    """``early_signals.summary_for``, with the counts from the cache when they are still current.
+
+    When they are not, because someone wrote about one trajectory or a few, the signals found at the
+    last visit are patched: the kinds' questions are asked about those trajectories only
+    (``early_signals.patched``). Once per ``SIGNAL_COUNTS_CACHE_SECONDS``, and after any write about
+    more than one trajectory (the settings, a department, a name), they are all found again.
+
+    A write is numbered when it is saved, not when it commits: a visit between the two finds the
+    trajectory as it was before, and keeps it so until the next full count, within the same minute
+    (as for the counts themselves; see the module's description)."""
     seconds = _seconds()
     if seconds <= 0:
         return early_signals.summary_for(coach)
@@ -85,13 +148,24 @@ def summary_for(coach: Person) -> SignalSummary:
             reasons=list(zip(SEVERITY, numbers[len(KINDS) :], strict=True)),
             build_triage=lambda: early_signals.triage(coach),
         )
-    summary = early_signals.summary_for(coach)
+    now = timezone.now()
+    config = early_signals.settings_for(coach.organization_id)
+    kept = _kept(coach, _state_key(coach), generation)
+    if kept is None:
+        counted_at, found = clock.epoch_seconds(), early_signals.trajectory_signals(coach, now, config)
+    else:
+        counted_at, _since, codes, changed = kept
+        found = {early_signals.kind_by_code(code): Counter(per) for code, per in codes.items()}
+        found = early_signals.patched(coach, now, config, found, changed)
+    summary = early_signals.summary_from(coach, now, config, found)
     cache.set(key, [n for _kind, n in summary.counts] + [n for _kind, n in summary.reasons], timeout=seconds)
+    _keep(_state_key(coach), generation, counted_at, {kind.code: dict(per) for kind, per in found.items()})
     return summary
 
 
 def overview_triage(coach: Person, trajectory_ids: Collection[int], now: datetime) -> dict[int, RowTriage]:
-    """``selectors.overview_triage``, from the cache while nothing it is made of was written.
+    """``selectors.overview_triage``, from the cache while nothing it is made of was written; after a
+    write about one of its trajectories, with that row's triage built again and the others kept.
 
     Per coach (a second assessment waiting for "jou"), per language (some reasons are formatted
     when the triage is built) and per set of rows (one page, one filter and sort)."""
@@ -101,18 +175,28 @@ def overview_triage(coach: Person, trajectory_ids: Collection[int], now: datetim
     generation = cache.get(_generation_key(coach.organization_id), 0)
     rows = hashlib.sha1(",".join(map(str, trajectory_ids)).encode(), usedforsecurity=False).hexdigest()
     language = translation.get_language() or ""
-    key = f"coaching:row-triage:{coach.organization_id}:{generation}:{coach.pk}:{language}:{rows}"
-    found = cache.get(key)
-    if isinstance(found, dict) and set(found) == set(trajectory_ids):
-        return found
-    found = selectors.overview_triage(coach, trajectory_ids, now)
-    for row in found.values():
-        if row.reason is not None:
-            # Formatted now (in this request's language, which is in the key): unpickling a lazy
-            # string costs more than building the triage did.
-            row.reason = replace(row.reason, reason=str(row.reason.reason), url=str(row.reason.url))
-    cache.set(key, found, timeout=seconds)
+    key = f"coaching:row-triage:{coach.organization_id}:{coach.pk}:{language}:{rows}"
+    kept = _kept(coach, key, generation)
+    if kept is not None and isinstance(kept[2], dict) and set(kept[2]) == set(trajectory_ids):
+        counted_at, since, found, changed = kept
+        found = cast(dict[int, RowTriage], found)
+        if since == generation:
+            return found
+        again = [pk for pk in trajectory_ids if pk in changed]
+        found |= _formatted(selectors.overview_triage(coach, again, now))
+    else:
+        counted_at, found = clock.epoch_seconds(), _formatted(selectors.overview_triage(coach, trajectory_ids, now))
+    _keep(key, generation, counted_at, found)
     return found
+
+
+def _formatted(rows: dict[int, RowTriage]) -> dict[int, RowTriage]:
+    """The reasons formatted now (in this request's language, which is in the key): unpickling a lazy
+    string costs more than building the triage did."""
+    for row in rows.values():
+        if row.reason is not None:
+            row.reason = replace(row.reason, reason=str(row.reason.reason), url=str(row.reason.url))
+    return rows
 
 
 def kept_page(person: Person, page: str, query: str, build: Callable[[], str]) -> SafeString:
@@ -146,7 +230,31 @@ def _changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     update_fields = kwargs.get("update_fields")
     if organization_id is None or page_cache.changes_nothing_shown(update_fields):
         return
-    bump(organization_id)
+    bump(organization_id, _trajectory_of(instance))
+
+
+def _trajectory_of(instance: Model) -> int | None:
+    """The one trajectory whose signals a write of ``instance`` can change, or None when it can change
+    more (the settings, a department, a person, a problem, a meeting, the waiting list): then the next
+    visit finds every signal again."""
+    from wpo.evaluations.models import InterimEvaluation
+    from wpo.trajectories.models import Assessment, CoachingConversation, ParticipantAssignment, Trajectory
+
+    from .models import SignalEvent
+
+    if isinstance(instance, Trajectory):
+        return instance.pk
+    if isinstance(instance, ParticipantAssignment | CoachingConversation | InterimEvaluation | SignalEvent):
+        return instance.trajectory_id
+    if isinstance(instance, Assessment):
+        if Assessment.participant_assignment.is_cached(instance):
+            return instance.participant_assignment.trajectory_id
+        return (
+            ParticipantAssignment.objects.filter(pk=instance.participant_assignment_id)
+            .values_list("trajectory_id", flat=True)
+            .first()
+        )
+    return None
 
 
 def _user_changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
@@ -166,7 +274,7 @@ def connect() -> None:
     from wpo.orgs.models import Department
     from wpo.trajectories.models import Assessment, CoachingConversation, ParticipantAssignment, Trajectory
 
-    from .models import SignalEvent, SignalSettings
+    from .models import SignalEvent
 
     watched = (
         Assessment,

@@ -25,9 +25,13 @@ def changes_nothing_shown(update_fields: Collection[str] | None) -> bool:
     return bool(update_fields) and set(update_fields or ()) <= UNSHOWN_FIELDS
 
 
-def move_on(key: str) -> None:
-    """Move a number on; without one yet nothing is kept under it, so it starts at 1."""
+def move_on(key: str) -> int:
+    """Move a number on and say where it stands now; without one yet nothing is kept under it, so it
+    starts at 1. Two writes never get the same number (``incr`` is atomic in Redis and locked in the
+    local-memory cache)."""
     try:
-        cache.incr(key)
+        return int(cache.incr(key))
     except ValueError:
-        cache.add(key, 1, timeout=None)
+        if cache.add(key, 1, timeout=None):
+            return 1
+        return int(cache.incr(key))  # another write started it in between
