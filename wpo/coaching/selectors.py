@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import F, Func, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from wpo.orgs import access
@@ -139,19 +138,8 @@ def overview_rows(trajectories: Any) -> Any:
 
 
 def department_capacity(coach: Person) -> Any:
-    # Any: the annotation (in_wpo) is not known to the type checker.
-    """Every department with ``in_wpo``, its number of running trajectories (one query).
-
-    Counted per department in a subquery on the (department, status) index, so only the running
-    trajectories are read, not every trajectory the organisation ever had."""
-    running = (
-        Trajectory.objects.filter(department=OuterRef("pk"), status=Trajectory.Status.ACTIVE)
-        .order_by()
-        # COUNT(*) as a plain function, not an aggregate: no GROUP BY, an index-only count.
-        .annotate(n=Func(Value(1), function="COUNT"))
-        .values("n")
-    )
-    return access.in_org(coach, Department).annotate(in_wpo=Coalesce(Subquery(running), 0)).order_by("name")
+    """Every department with ``in_wpo``, its number of running trajectories (one query)."""
+    return early_signals.department_capacity(coach)
 
 
 # Triage ------------------------------------------------------------------------------------------

@@ -152,14 +152,20 @@ def summary_for(coach: Person) -> SignalSummary:
     config = early_signals.settings_for(coach.organization_id)
     kept = _kept(coach, _state_key(coach), generation)
     if kept is None:
-        counted_at, found = clock.epoch_seconds(), early_signals.trajectory_signals(coach, now, config)
+        counted_at = clock.epoch_seconds()
+        found = early_signals.trajectory_signals(coach, now, config)
+        running = early_signals.running_trajectories(coach)
     else:
-        counted_at, _since, codes, changed = kept
+        counted_at, _since, (codes, was_running), changed = kept
         found = {early_signals.kind_by_code(code): Counter(per) for code, per in codes.items()}
         found = early_signals.patched(coach, now, config, found, changed)
-    summary = early_signals.summary_from(coach, now, config, found)
+        running = set(was_running) - changed
+        if changed:
+            running |= early_signals.running_trajectories(coach, only=changed)
+    summary = early_signals.summary_from(coach, now, config, found, running)
     cache.set(key, [n for _kind, n in summary.counts] + [n for _kind, n in summary.reasons], timeout=seconds)
-    _keep(_state_key(coach), generation, counted_at, {kind.code: dict(per) for kind, per in found.items()})
+    codes = {kind.code: dict(per) for kind, per in found.items()}
+    _keep(_state_key(coach), generation, counted_at, (codes, sorted(running)))
     return summary
 
 
