@@ -18,6 +18,17 @@ on one page of the overview (``overview_triage``: each row's most urgent reason,
 the coach decided), under the same generation number and for the same time: building it takes eight
 queries on every visit.
 
+After a write, most often about one trajectory (a moved step, a planned conversation, an assessment),
+the next visit does not count the whole organisation again (issue 21). Each write's number is marked
+with the trajectory it was about (``bump``, ``_trajectory_of``). The signals found at the last visit
+(per kind, the trajectories that have it) and each page's row triage are kept with the number they
+were found under; the next visit reads the marks since then and finds again only the signals of those
+trajectories (``early_signals.patched``), or only those rows. Everything is found again when one of
+the writes was about more than one trajectory (the settings, a department, a name: no mark), when a
+mark is gone (evicted, or not written yet), after ``MAX_PATCHED_WRITES`` writes, and once per
+``SIGNAL_COUNTS_CACHE_SECONDS`` for the thresholds that time passes. Patched or found again in full, the
+result is the same; ``tests/test_signal_counts_cache.py`` checks that after each kind of write.
+
 The whole overview below its heading (the counts, the capacity per department, the filter and the
 rows) is kept too, rendered, per coach, query string and language, under the same number and for
 ``PAGE_CACHE_SECONDS`` at most (``kept_page``, issue 21; only with Redis): a coach who goes back to the
