@@ -369,7 +369,11 @@ def test_a_write_about_one_trajectory_finds_that_trajectorys_signals_only(
     assert asked == {stopped.pk}
 
     # An assessment reaches its trajectory through its assignment, read when it is not at hand.
-    other_pa = ParticipantAssignment.objects.exclude(trajectory__status=Trajectory.Status.STOPPED).last()
+    other_pa = (
+        ParticipantAssignment.objects.filter(organization=world.org)
+        .exclude(trajectory__status=Trajectory.Status.STOPPED)
+        .last()
+    )
     assert other_pa is not None
     Assessment.objects.create(
         organization=world.org,
@@ -417,6 +421,14 @@ def test_a_write_about_more_a_lost_mark_or_a_minute_passing_finds_everything_aga
     assert _both(world, found_for)[1] == {world.trajectory.pk}
     world.trajectory.save()
     time_machine.shift(timedelta(seconds=1))  # a minute after everything was found
+    assert _both(world, found_for)[1] is None
+
+    # Patched counts are kept only for what is left of the minute since everything was found: a
+    # visit after it, with nothing written, finds everything again.
+    world.trajectory.save()
+    time_machine.shift(timedelta(seconds=59))
+    assert _both(world, found_for)[1] == {world.trajectory.pk}
+    time_machine.shift(timedelta(seconds=2))
     assert _both(world, found_for)[1] is None
 
     for _n in range(signal_cache.MAX_PATCHED_WRITES + 1):

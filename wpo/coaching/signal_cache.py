@@ -162,7 +162,7 @@ def summary_for(coach: Person) -> SignalSummary:
     now = timezone.now()
     config = early_signals.settings_for(coach.organization_id)
     kept = _kept(coach, _state_key(coach), generation)
-    if kept is None:
+    if kept is None or not (isinstance(kept[2], tuple) and len(kept[2]) == 2):
         counted_at = clock.epoch_seconds()
         found = early_signals.trajectory_signals(coach, now, config)
         running = early_signals.running_trajectories(coach)
@@ -174,7 +174,10 @@ def summary_for(coach: Person) -> SignalSummary:
         if changed:
             running |= early_signals.running_trajectories(coach, only=changed)
     summary = early_signals.summary_from(coach, now, config, found, running)
-    cache.set(key, [n for _kind, n in summary.counts] + [n for _kind, n in summary.reasons], timeout=seconds)
+    # Kept only for what is left of the minute since everything was found: patched counts carry what
+    # time did to the other trajectories since then, which the next full count catches.
+    left = max(1, seconds - (clock.epoch_seconds() - counted_at))
+    cache.set(key, [n for _kind, n in summary.counts] + [n for _kind, n in summary.reasons], timeout=left)
     codes = {kind.code: dict(per) for kind, per in found.items()}
     _keep(_state_key(coach), generation, counted_at, (codes, sorted(running)))
     return summary
