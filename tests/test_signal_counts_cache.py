@@ -490,3 +490,110 @@ def test_after_a_write_about_one_row_only_that_rows_triage_is_built_again(
     config.save()  # a write about every trajectory
     triage()
     assert built[-1] == page
+
+
+# The overview's order is kept with each trajectory's sort values, and patched after a write (issue 21). -
+
+
+def _listed(client: Client, query: str) -> list[str]:
+    """The participants' names on every page of the overview, in order."""
+    import re
+
+    names: list[str] = []
+    for number in range(1, 10):
+        html = client.get(f"/coach/?{query}&pagina={number}").content.decode()
+        names += re.findall(r'<th scope="row"><a [^>]*>([^<]*)</a></th>', html)
+        if f"pagina={number + 1}" not in html:
+            return names
+    raise AssertionError("more pages than expected")
+
+
+def test_the_kept_order_follows_every_kind_of_write(world: World, settings: Any) -> None:
+    from wpo.coaching import selectors
+
+    from .factories import make_person
+    from .test_coaching_scale import generate
+
+    generate(world, 70)
+    filters = [
+        selectors.OverviewFilters(),
+        selectors.OverviewFilters(sort="naam"),
+        selectors.OverviewFilters(sort="fase", department=world.department),
+    ]
+
+    def orders() -> list[tuple[list[int] | None, list[int]]]:
+        found = []
+        for number, chosen in enumerate(filters):
+            trajectories = selectors.overview_trajectories(world.coach, chosen)
+            fields = selectors.kept_order_fields(chosen)
+            assert fields is not None
+            kept = signal_cache.overview_order(world.coach, trajectories, fields, str(number))
+            found.append((kept, list(trajectories.values_list("pk", flat=True))))
+        return found
+
+    def sorted_again() -> bool:
+        """The orders equal the database's; whether one of them was sorted again in full."""
+        with CaptureQueriesContext(connection) as ctx:
+            found = orders()
+        for kept, truth in found:
+            assert kept == truth
+        ours = [q["sql"] for q in ctx.captured_queries][: len(filters) * 2 : 2]  # each kept order's query
+        return any('"trajectories_trajectory"."id" IN (' not in sql for sql in ours)
+
+    assert sorted_again()
+    moved = ParticipantAssignment.objects.filter(organization=world.org).first()
+    assert moved is not None
+    moved.step = Step.WORKING
+    moved.save()
+    assert not sorted_again()  # a moved step changes no trajectory's place
+
+    stopped = Trajectory.objects.filter(organization=world.org, status=Trajectory.Status.ACTIVE).last()
+    assert stopped is not None
+    stopped.status = Trajectory.Status.STOPPED
+    stopped.save()
+    assert not sorted_again()  # one that left is taken out of the kept order
+
+    newcomer = make_person(world.org, [], world.department)  # who joins below: their own write first
+    newcomer.is_participant = True
+    newcomer.save()
+    elsewhere = Trajectory.objects.filter(organization=world.org, status=Trajectory.Status.ACTIVE).first()
+    assert elsewhere is not None
+    elsewhere.department = (
+        world.org.department_set.exclude(pk=elsewhere.department_id).order_by("name").first()  # type: ignore[attr-defined]
+    )
+    elsewhere.save()
+    assert sorted_again()  # a new place: everything sorted again
+
+    Trajectory.objects.create(
+        organization=world.org,
+        participant=newcomer,
+        trainer=world.trainer,
+        department=world.department,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + timedelta(days=90),
+    )
+    assert sorted_again()  # one that joined
+
+    user = elsewhere.participant.user
+    user.first_name = "Aafke"
+    user.save()
+    assert sorted_again()  # a new name: a write about more than one trajectory
+
+
+def test_the_overview_from_a_kept_order_lists_what_it_lists_without_one(
+    client: Client, world: World, settings: Any
+) -> None:
+    from .test_coaching_scale import generate
+
+    generate(world, 120)
+    login(client, world.coach)
+    queries = ["", "sorteer=naam", f"afdeling={world.department.pk}&sorteer=fase", "q=Deelnemer1"]
+    kept = {query: _listed(client, query) for query in queries}
+    world.pa.step = Step.WORKING
+    world.pa.save()
+    patched = {query: _listed(client, query) for query in queries}
+    settings.SIGNAL_COUNTS_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_SECONDS = 0
+    fresh = {query: _listed(client, query) for query in queries}
+    assert kept == patched == fresh
+    assert len(fresh[""]) > 100 and len(fresh["q=Deelnemer1"]) > 10

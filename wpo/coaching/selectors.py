@@ -132,6 +132,15 @@ def overview_trajectories(coach: Person, filters: OverviewFilters) -> Any:
     return trajectories.order_by(*order)
 
 
+def kept_order_fields(filters: OverviewFilters) -> tuple[str, ...] | None:
+    """The fields the overview sorts by, when its order and its members depend only on each
+    trajectory's own row and the names of its people (``signal_cache.overview_order`` keeps such an
+    order and patches it after a write); None when a signal or the open assignment decides them."""
+    if filters.flagged is not None or filters.step or filters.sort not in ("afdeling", "naam", "opleider", "fase"):
+        return None
+    return tuple(field for field in SORTS[filters.sort] if field != "pk")
+
+
 def overview_rows(trajectories: Any) -> Any:
     """Only what a row shows, as values (``ROW_FIELDS``): no model instances to build."""
     return trajectories.values(*ROW_FIELDS)

@@ -210,6 +210,52 @@ def overview_triage(coach: Person, trajectory_ids: Collection[int], now: datetim
     return found
 
 
+def overview_order(coach: Person, trajectories: Any, fields: tuple[str, ...], query: str) -> list[int] | None:
+    """The ids of the overview's trajectories in its order (``trajectories``: the filtered and sorted
+    queryset; ``fields``: what it sorts by, ``selectors.kept_order_fields``), kept per coach and filter.
+
+    Sorting an organisation's 2,000 running trajectories by department, werkplekopleider and name joins
+    four tables for every one of them before the first 25 rows can be taken (20 ms at national scale),
+    and most writes change none of that: a moved step, a planned conversation. So the order is kept with
+    each trajectory's sort values; after a write about one trajectory its values are read again, and only
+    when it joined, changed place or left in a way the kept order cannot follow is everything sorted
+    again. None when the cache is off."""
+    if _seconds() <= 0:
+        return None
+    generation = cache.get(_generation_key(coach.organization_id), 0)
+    digest = hashlib.sha1(query.encode(), usedforsecurity=False).hexdigest()
+    key = f"coaching:overview-order:{coach.organization_id}:{coach.pk}:{digest}"
+    kept = _kept(coach, key, generation)
+    if kept is not None and isinstance(kept[2], tuple) and len(kept[2]) == 2:
+        counted_at, since, (order, values), changed = kept
+        if since == generation:
+            return cast(list[int], order)
+        patched = _patched_order(trajectories, fields, order, values, changed)
+        if patched is not None:
+            _keep(key, generation, counted_at, patched)
+            return patched[0]
+    rows = [(pk, tuple(rest)) for pk, *rest in trajectories.values_list("pk", *fields)]
+    order, values = [pk for pk, _values in rows], dict(rows)
+    _keep(key, generation, clock.epoch_seconds(), (order, values))
+    return order
+
+
+def _patched_order(
+    trajectories: Any, fields: tuple[str, ...], order: list[int], values: dict[int, tuple[Any, ...]], changed: set[int]
+) -> tuple[list[int], dict[int, tuple[Any, ...]]] | None:
+    """The kept order after writes about ``changed``: a trajectory that left is taken out; one that
+    joined or whose sort values changed needs the whole order sorted again (None)."""
+    if not changed:
+        return order, values
+    now = {pk: tuple(rest) for pk, *rest in trajectories.filter(pk__in=list(changed)).values_list("pk", *fields)}
+    if any(values.get(pk) != found for pk, found in now.items()):
+        return None
+    gone = {pk for pk in changed if pk in values and pk not in now}
+    if not gone:
+        return order, values
+    return [pk for pk in order if pk not in gone], {pk: v for pk, v in values.items() if pk not in gone}
+
+
 def _formatted(rows: dict[int, RowTriage]) -> dict[int, RowTriage]:
     """The reasons formatted now (in this request's language, which is in the key): unpickling a lazy
     string costs more than building the triage did."""

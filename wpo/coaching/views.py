@@ -130,6 +130,28 @@ class _CountedPaginator(Paginator[dict[str, Any]]):
         return int(self.counted.count())
 
 
+class _InOrder:
+    """The overview's rows from a kept order of ids (``signal_cache.overview_order``): its length is
+    the order's, and a page reads only its own rows."""
+
+    def __init__(self, order: list[int], rows: Any) -> None:
+        self.order = order
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        ids = self.order[index]
+        found = {row["pk"]: row for row in self.rows.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]  # one deleted since is left out
+
+
+def _filter_query(request: HttpRequest) -> str:
+    """The filter and sort the coach chose, without the page number: every page shares one order."""
+    return urlencode(sorted((k, str(v)) for k, v in request.GET.items() if k != "pagina"))
+
+
 def _person_name(row: dict[str, Any], prefix: str) -> str:
     """Person.name from a values() row: the full name, else the username ("" without a person)."""
     username = row[f"{prefix}user__username"]
@@ -218,9 +240,17 @@ def _overview_main(request: HttpRequest, me: Person) -> str:
             urgency=summary.triage.rank() if data["sorteer"] == "aandacht" else None,
         )
     trajectories = selectors.overview_trajectories(me, filters)
-    page = _CountedPaginator(selectors.overview_rows(trajectories), PAGE_SIZE, trajectories).get_page(
-        request.GET.get("pagina")
-    )
+    fields = selectors.kept_order_fields(filters)
+    order = None
+    if fields is not None:
+        order = signal_cache.overview_order(me, trajectories, fields, _filter_query(request))
+    if order is not None:
+        rows_in_order: Any = _InOrder(order, selectors.overview_rows(trajectories))
+        page = Paginator[dict[str, Any]](rows_in_order, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    else:
+        page = _CountedPaginator(selectors.overview_rows(trajectories), PAGE_SIZE, trajectories).get_page(
+            request.GET.get("pagina")
+        )
     shown = list(page.object_list)
     now = timezone.now()
     # One most urgent reason per row, built only for the trajectories on this page.
