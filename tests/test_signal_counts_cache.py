@@ -597,3 +597,66 @@ def test_the_overview_from_a_kept_order_lists_what_it_lists_without_one(
     fresh = {query: _listed(client, query) for query in queries}
     assert kept == patched == fresh
     assert len(fresh[""]) > 100 and len(fresh["q=Deelnemer1"]) > 10
+
+
+def _filter_of(body: str) -> str:
+    start = body.index('<form method="get" class="overview-filter-form"')
+    return body[start : body.index("</form>", start)]
+
+
+def test_the_filter_is_kept_across_writes_about_one_trajectory_and_built_again_after_any_other(
+    client: Client, world: World, time_machine: Any
+) -> None:
+    """The overview's filter (its lists of departments and werkplekopleiders) is kept while the writes
+    are about one trajectory, and built again after any other write, for another filter, and after a
+    minute."""
+    from wpo.orgs.models import Department, Role
+
+    from .factories import make_person
+
+    def options_read() -> bool:
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get("/coach/").content.decode()
+        # The werkplekopleiders' options: the one query with a condition on is_trainer.
+        read = any('"is_trainer" =' in q["sql"] for q in ctx.captured_queries)
+        nonlocal shown
+        shown = _filter_of(body)
+        return read
+
+    shown = ""
+    time_machine.move_to(timezone.now(), tick=False)
+    login(client, world.coach)
+    assert options_read()
+    first = shown
+    assert world.trainer.name in first and world.department.name in first
+
+    world.pa.step = Step.WORKING
+    world.pa.save()
+    world.trajectory.save()
+    assert not options_read()
+    assert shown == first
+
+    # Each filter has its own: the chosen phase is selected in its own, not in the other.
+    filtered = _filter_of(client.get("/coach/?fase=2").content.decode())
+    assert '<option value="2" selected>' in filtered
+    assert '<option value="2" selected>' not in first
+
+    newcomer = make_person(world.org, [Role.TRAINER], world.department, first_name="Jorinde")
+    assert options_read()
+    assert newcomer.name in shown
+
+    Department.objects.filter(pk=world.department.pk).update(name="Inpak Oost")  # no save: no write announced
+    world.pa.save()
+    assert not options_read()
+    department = Department.objects.get(pk=world.department.pk)
+    department.name = "Inpak West"
+    department.save()
+    assert options_read()
+    assert "Inpak West" in shown
+
+    world.trajectory.save()
+    time_machine.shift(timedelta(seconds=59))
+    assert not options_read()
+    world.trajectory.save()
+    time_machine.shift(timedelta(seconds=1))  # a minute after the filter was built
+    assert options_read()

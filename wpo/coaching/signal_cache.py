@@ -40,7 +40,6 @@ attempt every few seconds while it plays): those counts show within the same min
 """
 
 import hashlib
-from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime
@@ -162,24 +161,25 @@ def summary_for(coach: Person) -> SignalSummary:
     now = timezone.now()
     config = early_signals.settings_for(coach.organization_id)
     kept = _kept(coach, _state_key(coach), generation)
-    if kept is None or not (isinstance(kept[2], tuple) and len(kept[2]) == 2):
+    if kept is None or not (isinstance(kept[2], tuple) and len(kept[2]) == 2 and isinstance(kept[2][1], set)):
         counted_at = clock.epoch_seconds()
         found = early_signals.trajectory_signals(coach, now, config)
         running = early_signals.running_trajectories(coach)
     else:
-        counted_at, _since, (codes, was_running), changed = kept
-        found = {early_signals.kind_by_code(code): Counter(per) for code, per in codes.items()}
-        found = early_signals.patched(coach, now, config, found, changed)
-        running = set(was_running) - changed
+        counted_at, _since, (codes, running), changed = kept
+        found = early_signals.patched(
+            coach, now, config, {early_signals.kind_by_code(code): per for code, per in codes.items()}, changed
+        )
         if changed:
+            running -= changed
             running |= early_signals.running_trajectories(coach, only=changed)
     summary = early_signals.summary_from(coach, now, config, found, running)
     # Kept only for what is left of the minute since everything was found: patched counts carry what
     # time did to the other trajectories since then, which the next full count catches.
     left = max(1, seconds - (clock.epoch_seconds() - counted_at))
     cache.set(key, [n for _kind, n in summary.counts] + [n for _kind, n in summary.reasons], timeout=left)
-    codes = {kind.code: dict(per) for kind, per in found.items()}
-    _keep(_state_key(coach), generation, counted_at, (codes, sorted(running)))
+    codes = {kind.code: per for kind, per in found.items()}
+    _keep(_state_key(coach), generation, counted_at, (codes, running))
     return summary
 
 
@@ -283,6 +283,35 @@ def kept_page(person: Person, page: str, query: str, build: Callable[[], str]) -
     if not isinstance(found, str):
         found = str(build())
         cache.set(key, found, timeout=seconds)
+    return mark_safe(found)  # noqa: S308 - as above
+
+
+def kept_fragment(person: Person, name: str, query: str, build: Callable[[], str]) -> SafeString:
+    """A rendered part of a page that no write about one trajectory can change (the overview's filter:
+    its lists of departments and werkplekopleiders), per person, language and query string.
+
+    ``kept_page`` forgets a page at every write in the organisation; this part is kept across the writes
+    about one trajectory (those marked in ``bump``) and rendered again after any other write, and once
+    per ``SIGNAL_COUNTS_CACHE_SECONDS`` (``_kept``). Building the filter read and rendered the
+    organisation's 200 werkplekopleiders after every moved step: about 10 ms of the coach's first visit
+    after a change at national scale."""
+    seconds = min(_seconds(), page_cache.seconds())
+    if seconds <= 0:
+        return mark_safe(build())  # noqa: S308 - our own template's output, escaped when it was rendered
+    generation = cache.get(_generation_key(person.organization_id), 0)
+    language = translation.get_language() or ""
+    digest = hashlib.sha1(query.encode(), usedforsecurity=False).hexdigest()
+    key = f"coaching:kept-fragment:{name}:{person.organization_id}:{person.pk}:{language}:{digest}"
+    kept = _kept(person, key, generation)
+    found: str
+    if kept is not None and isinstance(kept[2], str):
+        counted_at, since, found, _changed = kept
+        if since != generation:
+            # Under the new number: the marks to read next time start here.
+            _keep(key, generation, counted_at, found)
+    else:
+        found = str(build())
+        _keep(key, generation, clock.epoch_seconds(), found)
     return mark_safe(found)  # noqa: S308 - as above
 
 
