@@ -4,8 +4,10 @@ code, the public check page, revoking, and the staff pages with their access rul
 import io
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+import yaml
 import zxingcpp
 from django.db import connection
 from django.test import Client
@@ -15,6 +17,7 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
+from wpo.certificates import pdf as certificate_pdf
 from wpo.certificates import services
 from wpo.certificates.access import certificate_for_code
 from wpo.certificates.models import CODE_ALPHABET, Certificate, format_code
@@ -302,6 +305,64 @@ def test_the_pdf_says_what_was_achieved_and_its_qr_code_opens_the_check_page(
     assert check.status_code == 200
     page = check.content.decode()
     assert "Dit certificaat is geldig" in page and world.participant.name in page
+
+
+def _curriculum_skills(count: int, subskills_per_skill: int = 2) -> list[dict[str, object]]:
+    """Snapshot skills from the real curriculum (content/skills), with its longest names and level texts."""
+    docs = sorted(
+        (
+            yaml.safe_load(path.read_text())
+            for path in (Path(__file__).resolve().parents[1] / "content/skills").glob("*.yaml")
+        ),
+        key=lambda doc: doc["order"],
+    )
+    skills = []
+    for k, doc in enumerate(docs[:count]):
+        subskills = [doc["subskills"][j % len(doc["subskills"])] for j in range(subskills_per_skill)]
+        skills.append(
+            {
+                "name": doc["name"],
+                "closed_level": "B",
+                "subskills": [
+                    {
+                        "number": j + 1,
+                        "name": sub["name"],
+                        "level": "ABC"[(k + j) % 3],
+                        "level_description": sub["levels"]["ABC"[(k + j) % 3]],
+                    }
+                    for j, sub in enumerate(subskills)
+                ],
+            }
+        )
+    return skills
+
+
+@pytest.mark.parametrize(
+    ("skills", "subskills", "density"),
+    [
+        (1, 2, "roomy"),
+        (2, 2, "compact"),
+        (1, 5, "tight"),
+        (3, 2, "tight"),
+        (4, 2, "tight"),
+        (5, 2, "list"),
+        (8, 2, "list"),
+    ],
+)
+def test_every_density_prints_on_one_page_with_every_skill_and_a_readable_qr_code(
+    world: World, skills: int, subskills: int, density: str
+) -> None:
+    certificate = make_certificate(world)
+    certificate.snapshot = {**certificate.snapshot, "skills": _curriculum_skills(skills, subskills)}
+    assert certificate_pdf.page_context(certificate, "http://testserver", "")["density"] == density
+    pdf = certificate_pdf.render_certificates([certificate], "http://testserver")
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    text = " ".join(pdf_text(pdf).split())
+    for skill in certificate.snapshot["skills"]:
+        assert skill["name"] in text
+        for sub in skill["subskills"]:
+            assert f"niveau {sub['level']}" in text
+    assert qr_codes(pdf) == [certificate_pdf.verification_url("http://testserver", certificate)]
 
 
 def test_a_revoked_certificate_still_prints_but_says_so(world: World) -> None:
