@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, overload
 
-from django.db.models import Case, Exists, Func, Model, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, Func, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -859,10 +859,30 @@ def trajectory_signals(
     kind that reads the trajectory of every signal (the same work for the database as counting them,
     a few thousand numbers at most). With ``only``, just those trajectories (``patched``)."""
     snoozed = snoozed_now(coach, now, only)
+    if only is not None:
+        return _asked_together(coach, config, now, snoozed, only)
     return {
         kind: Counter(_only(query(coach, config, now, snoozed), only, key).order_by().values_list(key, flat=True))
         for kind, query, key, _source in TRAJECTORY_SOURCES
     }
+
+
+def _asked_together(
+    coach: Person, config: SignalSettings, now: datetime, snoozed: Snoozed, only: Collection[int]
+) -> Found:
+    """``trajectory_signals`` about a few trajectories, the seven questions in one query (UNION ALL),
+    each row with its kind's number: seven round trips to the database were a third of a patch."""
+    asked = [
+        _only(query(coach, config, now, snoozed), only, key)
+        .order_by()
+        .values_list(key, Value(number, output_field=IntegerField()))
+        for number, (_kind, query, key, _source) in enumerate(TRAJECTORY_SOURCES)
+    ]
+    found: Found = {kind: Counter() for kind, _query, _key, _source in TRAJECTORY_SOURCES}
+    for trajectory_id, number in asked[0].union(*asked[1:], all=True).order_by():
+        per = found[TRAJECTORY_SOURCES[number][0]]
+        per[trajectory_id] = per.get(trajectory_id, 0) + 1
+    return found
 
 
 def patched(coach: Person, now: datetime, config: SignalSettings, found: Found, changed: Collection[int]) -> Found:
