@@ -32,8 +32,10 @@ result is the same; ``tests/test_signal_counts_cache.py`` checks that after each
 The whole overview below its heading (the counts, the capacity per department, the filter and the
 rows) is kept too, rendered, per coach, query string and language, under the same number and for
 ``PAGE_CACHE_SECONDS`` at most (``kept_page``, issue 21; only with Redis): a coach who goes back to the
-overview, or pages through it, gets it without its eight queries. What a row shows is all in the
-watched models below, with the names of the people, which a login-name change announces (``User``).
+overview, or pages through it, gets it without its eight queries. Its filter (the lists of departments and
+werkplekopleiders) is kept apart and longer: across the writes about one trajectory (``kept_fragment``).
+What a row shows is all in the watched models below, with the names of the people, which a login-name
+change announces (``User``).
 The project manager's report is kept the same way; the waiting list it counts is watched too
 (``Interest``, ``InterestChange``), the attempts at e-learning packages are not (a package saves its
 attempt every few seconds while it plays): those counts show within the same minute.
