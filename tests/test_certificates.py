@@ -5,6 +5,7 @@ import io
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -363,6 +364,60 @@ def test_every_density_prints_on_one_page_with_every_skill_and_a_readable_qr_cod
         for sub in skill["subskills"]:
             assert f"niveau {sub['level']}" in text
     assert qr_codes(pdf) == [certificate_pdf.verification_url("http://testserver", certificate)]
+
+
+def _boxes(box: Any, css_class: str) -> list[Any]:
+    """Every laid-out box (or fragment of one, when it wraps) of the elements with this class."""
+    found = []
+    element = getattr(box, "element", None)
+    if element is not None and css_class in (element.get("class") or "").split() and box.element_tag != "":
+        found.append(box)
+    for child in getattr(box, "children", ()):
+        found += _boxes(child, css_class)
+    return found
+
+
+@pytest.mark.parametrize("skills", [3, 5])
+def test_a_long_word_in_a_name_wraps_and_never_runs_under_the_level_or_into_the_other_column(
+    world: World, skills: int
+) -> None:
+    """An organisation writes its own sub-skills: a name with a word longer than its column (the national
+    curriculum's longest word is 13 letters) is broken, not printed under the level or past the cell."""
+    from django.utils import translation
+
+    from wpo.lib.pdf import layout
+
+    certificate = make_certificate(world)
+    chosen = _curriculum_skills(skills)
+    chosen[0]["subskills"][0]["name"] = "Persoonlijkebeschermingsmiddelenvoorschriften naleven"  # type: ignore[index]
+    chosen[0]["name"] = "Arbeidsomstandighedenvoorschriftenkennis"
+    certificate.snapshot = {**certificate.snapshot, "skills": chosen}
+    with translation.override("nl"):
+        html = certificate_pdf._html([certificate], "http://testserver", {})
+    page = layout(html, certificate_pdf.PRINT_CSS).pages[0]._page_box
+    names, levels, cells = _boxes(page, "subskill-name"), _boxes(page, "level"), _boxes(page, "skill")
+    assert names and levels and len(cells) == skills
+
+    def right(box: Any) -> float:
+        return float(box.position_x + box.margin_width())
+
+    for name in names:
+        cell = next(
+            c
+            for c in cells
+            if c.position_x <= name.position_x < right(c)
+            and c.position_y <= name.position_y < c.position_y + c.margin_height()
+        )
+        assert right(name) <= right(cell) - cell.padding_right + 0.01
+        for level in levels:
+            same_line = level.position_y < name.position_y + name.margin_height() and name.position_y < (
+                level.position_y + level.margin_height()
+            )
+            if same_line and level.position_x >= name.position_x:
+                assert right(name) <= level.position_x + 0.01
+    for heading in _boxes(page, "skill"):
+        for h3 in [b for b in heading.descendants() if getattr(b, "element_tag", "") == "h3"]:
+            assert right(h3) <= right(heading) + 0.01
 
 
 def test_a_revoked_certificate_still_prints_but_says_so(world: World) -> None:

@@ -605,7 +605,7 @@ def _filter_of(body: str) -> str:
 
 
 def test_the_filter_is_kept_across_writes_about_one_trajectory_and_built_again_after_any_other(
-    client: Client, world: World, time_machine: Any
+    client: Client, world: World, time_machine: Any, settings: Any
 ) -> None:
     """The overview's filter (its lists of departments and werkplekopleiders) is kept while the writes
     are about one trajectory, and built again after any other write, for another filter, and after a
@@ -659,4 +659,13 @@ def test_the_filter_is_kept_across_writes_about_one_trajectory_and_built_again_a
     assert not options_read()
     world.trajectory.save()
     time_machine.shift(timedelta(seconds=1))  # a minute after the filter was built
+    assert options_read()
+
+    # Never older than the pages' own time either, when that is the shorter.
+    settings.PAGE_CACHE_SECONDS = 30
+    world.trajectory.save()
+    time_machine.shift(timedelta(seconds=29))
+    assert not options_read()
+    world.trajectory.save()
+    time_machine.shift(timedelta(seconds=1))
     assert options_read()

@@ -296,7 +296,11 @@ def kept_fragment(person: Person, name: str, query: str, build: Callable[[], str
     about one trajectory (those marked in ``bump``) and rendered again after any other write, and once
     per ``SIGNAL_COUNTS_CACHE_SECONDS`` (``_kept``). Building the filter read and rendered the
     organisation's 200 werkplekopleiders after every moved step: about 10 ms of the coach's first visit
-    after a change at national scale."""
+    after a change at national scale.
+
+    Never older than ``PAGE_CACHE_SECONDS`` either. As for the counts, a write is numbered when it is
+    saved: a visit between the save and the commit (a long import of people) keeps the lists as they were
+    until the next write that is not about one trajectory, or the end of that minute."""
     seconds = min(_seconds(), page_cache.seconds())
     if seconds <= 0:
         return mark_safe(build())  # noqa: S308 - our own template's output, escaped when it was rendered
@@ -306,7 +310,7 @@ def kept_fragment(person: Person, name: str, query: str, build: Callable[[], str
     key = f"coaching:kept-fragment:{name}:{person.organization_id}:{person.pk}:{language}:{digest}"
     kept = _kept(person, key, generation)
     found: str
-    if kept is not None and isinstance(kept[2], str):
+    if kept is not None and isinstance(kept[2], str) and clock.epoch_seconds() - kept[0] < seconds:
         counted_at, since, found, _changed = kept
         if since != generation:
             # Under the new number: the marks to read next time start here.
