@@ -267,20 +267,30 @@ def _formatted(rows: dict[int, RowTriage]) -> dict[int, RowTriage]:
     return rows
 
 
+def _where_kept(person: Person, query: str) -> tuple[int, int, str]:
+    """For a rendered page or part of one: how long it may be kept (0: not at all), the organisation's
+    number now, and what its key holds of the person, their language and the query string.
+
+    Only with a cache all workers share (config/settings.py), and only while the counts are cached: a
+    page's number is the counts' number."""
+    seconds = min(_seconds(), page_cache.seconds())
+    if seconds <= 0:
+        return seconds, 0, ""
+    generation = cache.get(_generation_key(person.organization_id), 0)
+    language = translation.get_language() or ""
+    digest = hashlib.sha1(query.encode(), usedforsecurity=False).hexdigest()
+    return seconds, generation, f"{person.pk}:{language}:{digest}"
+
+
 def kept_page(person: Person, page: str, query: str, build: Callable[[], str]) -> SafeString:
     """A rendered page (or part of one) for this person and query string, from the cache while nothing
     it is made of was written in the organisation (``build`` renders it afresh). For the coach's
     overview and the project manager's report (issue 21); per person, because what each may see and
     what waits for them differs."""
-    # Only with a cache all workers share (config/settings.py), and only while the counts are cached:
-    # a page's number is the counts' number.
-    seconds = min(_seconds(), page_cache.seconds())
+    seconds, generation, where = _where_kept(person, query)
     if seconds <= 0:
         return mark_safe(build())  # noqa: S308 - our own template's output, escaped when it was rendered
-    generation = cache.get(_generation_key(person.organization_id), 0)
-    language = translation.get_language() or ""
-    digest = hashlib.sha1(query.encode(), usedforsecurity=False).hexdigest()
-    key = f"coaching:kept-page:{page}:{person.organization_id}:{generation}:{person.pk}:{language}:{digest}"
+    key = f"coaching:kept-page:{page}:{person.organization_id}:{generation}:{where}"
     found = cache.get(key)
     if not isinstance(found, str):
         found = str(build())
@@ -301,13 +311,10 @@ def kept_fragment(person: Person, name: str, query: str, build: Callable[[], str
     Never older than ``PAGE_CACHE_SECONDS`` either. As for the counts, a write is numbered when it is
     saved: a visit between the save and the commit (a long import of people) keeps the lists as they were
     until the next write that is not about one trajectory, or the end of that minute."""
-    seconds = min(_seconds(), page_cache.seconds())
+    seconds, generation, where = _where_kept(person, query)
     if seconds <= 0:
         return mark_safe(build())  # noqa: S308 - our own template's output, escaped when it was rendered
-    generation = cache.get(_generation_key(person.organization_id), 0)
-    language = translation.get_language() or ""
-    digest = hashlib.sha1(query.encode(), usedforsecurity=False).hexdigest()
-    key = f"coaching:kept-fragment:{name}:{person.organization_id}:{person.pk}:{language}:{digest}"
+    key = f"coaching:kept-fragment:{name}:{person.organization_id}:{where}"
     kept = _kept(person, key, generation)
     found: str
     if kept is not None and isinstance(kept[2], str) and clock.epoch_seconds() - kept[0] < seconds:
