@@ -878,11 +878,10 @@ def _asked_together(
         .values_list(key, Value(number, output_field=IntegerField()))
         for number, (_kind, query, key, _source) in enumerate(TRAJECTORY_SOURCES)
     ]
-    found: Found = {kind: Counter() for kind, _query, _key, _source in TRAJECTORY_SOURCES}
+    found = {kind: Counter[int]() for kind, _query, _key, _source in TRAJECTORY_SOURCES}
     for trajectory_id, number in asked[0].union(*asked[1:], all=True).order_by():
-        per = found[TRAJECTORY_SOURCES[number][0]]
-        per[trajectory_id] = per.get(trajectory_id, 0) + 1
-    return found
+        found[TRAJECTORY_SOURCES[number][0]][trajectory_id] += 1
+    return dict(found)
 
 
 def patched(coach: Person, now: datetime, config: SignalSettings, found: Found, changed: Collection[int]) -> Found:

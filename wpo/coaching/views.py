@@ -249,10 +249,11 @@ def _overview_main(request: HttpRequest, me: Person) -> str:
             urgency=summary.triage.rank() if data["sorteer"] == "aandacht" else None,
         )
     trajectories = selectors.overview_trajectories(me, filters)
+    chosen = _filter_query(request)
     fields = selectors.kept_order_fields(filters)
     order = None
     if fields is not None:
-        order = signal_cache.overview_order(me, trajectories, fields, _filter_query(request))
+        order = signal_cache.overview_order(me, trajectories, fields, chosen)
     if order is not None:
         rows_in_order: Any = _InOrder(order, selectors.overview_rows(trajectories))
         page = Paginator[dict[str, Any]](rows_in_order, PAGE_SIZE).get_page(request.GET.get("pagina"))
@@ -307,7 +308,7 @@ def _overview_main(request: HttpRequest, me: Person) -> str:
     filter_form = signal_cache.kept_fragment(
         me,
         "overview-filter",
-        _filter_query(request),
+        chosen,
         lambda: render_to_string(
             "coaching/overview.html#filter_form", {"form": form, "filtered": bool(query)}, request=request
         ),
